@@ -1,0 +1,27 @@
+"""Writing outputs so that a crash or a full disk never leaves half a file behind."""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import NianbaoError
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except OSError as e:
+        raise NianbaoError("file.write_failed", file=str(target), detail=e.strerror or e) from e
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,66 @@
+"""The one shape every problem takes, from 'this cell holds text' to 'the balance is off'.
+
+Reading, checking, consolidating and importing all yield :class:`Finding` records; the CLI prints
+them, ``--json`` serialises them, the add-in marks their cells.  Rule codes are stable across
+formats (``t3.balance``), so a suppression or a test keeps working when a format changes.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Literal
+
+Severity = Literal["error", "warning", "notice"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "notice": "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # stable code, e.g. "t3.balance", "read.invalid"
+    severity: Severity
+    message: str  # plain Chinese, rendered from the catalogue
+    sheet: str | None = None
+    cell: str | None = None  # "D5" or a range "D5:J5"
+    expected: Any = None
+    actual: Any = None
+    field: str | None = None  # the field id concerned, when there is one
+    cells: tuple[str, ...] = ()  # every cell involved (for marking), "sheet!A1" style
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["cells"] = list(self.cells)
+        return d
+
+
+def sort_findings(findings: Iterable[Finding], sheet_order: list[str] | None = None) -> list[Finding]:
+    """Sorted by position (sheet order, row, column), then severity; exact duplicates dropped."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    order = {name: i for i, name in enumerate(sheet_order or [])}
+
+    def key(f: Finding):
+        row = col = 0
+        if f.cell:
+            try:
+                letters, row = coordinate_from_string(f.cell.split(":")[0])
+                col = column_index_from_string(letters)
+            except ValueError:
+                pass
+        return (f.sheet is not None, order.get(f.sheet or "", len(order)), f.sheet or "",
+                row, col, SEVERITY_ORDER[f.severity], f.rule)
+
+    seen: set = set()
+    out = []
+    for f in sorted(findings, key=key):
+        k = (f.rule, f.severity, f.sheet, f.cell, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def count(findings: Iterable[Finding]) -> dict[str, int]:
+    c = {"errors": 0, "warnings": 0, "notices": 0}
+    for f in findings:
+        c[f.severity + "s"] += 1
+    return c

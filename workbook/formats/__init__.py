@@ -1,0 +1,32 @@
+"""The registry of statutory formats.  Adding a format means adding a module and a line here."""
+from __future__ import annotations
+
+from .model import Format
+from . import f2019, f2021
+
+FORMATS: dict[str, Format] = {f.id: f for f in (f2021.FORMAT, f2019.FORMAT)}
+CURRENT = "2021"
+
+
+class UnknownFormat(KeyError):
+    pass
+
+
+def get_format(format_id: str | Format) -> Format:
+    if isinstance(format_id, Format):
+        return format_id
+    try:
+        return FORMATS[str(format_id)]
+    except KeyError:
+        raise UnknownFormat(str(format_id)) from None
+
+
+def format_for_year(year: int) -> Format:
+    """The format a report of ``year`` must use."""
+    for f in FORMATS.values():
+        if f.accepts_year(year):
+            return f
+    return FORMATS[CURRENT]
+
+
+__all__ = ["FORMATS", "CURRENT", "Format", "get_format", "format_for_year", "UnknownFormat"]

@@ -1,0 +1,150 @@
+"""Parts that the 2019 and 2021 formats print identically.
+
+Each format module assembles its declaration from these and from its own parts, so a reader
+can compare the two formats side by side; a future format may reuse them or not.
+"""
+from __future__ import annotations
+
+from .model import Block, Column, MetaItem, Row, Rule, Section, Table, TextItem
+
+META = (
+    MetaItem("unit", "填报单位", required=True),
+    MetaItem("year", "报告年度", kind="count", required=True),
+    MetaItem("contact", "联系人"),
+    MetaItem("phone", "联系电话"),
+    MetaItem("date", "填报日期"),
+)
+
+# ---- section texts -------------------------------------------------------------------------
+S1 = Section(
+    "s1", "一、总体情况", "一、总体情况",
+    texts=(
+        TextItem("s1.overview", "总体概述", "本年度政府信息公开工作的总体概述（可空）"),
+        TextItem("s1.active", "（一）主动公开情况"),
+        TextItem("s1.request", "（二）依申请公开情况"),
+        TextItem("s1.management", "（三）政府信息管理情况"),
+        TextItem("s1.platform", "（四）平台建设情况"),
+        TextItem("s1.oversight", "（五）监督保障情况"),
+    ),
+)
+S5 = Section(
+    "s5", "五、存在的主要问题及改进情况", "五、问题及改进",
+    texts=(
+        TextItem("s5.problems", "存在的主要问题", "本年度工作中存在的具体问题，不得照搬往年"),
+        TextItem("s5.improvements", "上年问题改进情况", "针对上年度报告所列问题的整改情况"),
+        TextItem("s5.plans", "下一步工作打算"),
+    ),
+    variants=("五、存在的主要问题及下一步努力方向", "五、存在的主要问题及改进措施"),
+)
+S6_TEXT = TextItem("s6.other", "其他需要报告的事项")
+S2_VARIANTS = ("二、行政机关主动公开政府信息情况",)
+S4_VARIANTS = ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",)
+
+# ---- table 3 -------------------------------------------------------------------------------
+T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_BAND = "三、本年度办理结果"
+T3_COLUMNS = (
+    Column("natural", ("自然人",)),
+    Column("business", ("法人或其他组织", "商业企业")),
+    Column("research", ("法人或其他组织", "科研机构")),
+    Column("nonprofit", ("法人或其他组织", "社会公益组织")),
+    Column("legal", ("法人或其他组织", "法律服务机构")),
+    Column("other_org", ("法人或其他组织", "其他")),
+    Column("total", ("总计",)),
+)
+T3_APPLICANTS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
+T3_COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
+
+
+def _r(key: str, *labels: str) -> Row:
+    return Row(key, labels, band=T3_BAND)
+
+
+T3_HEAD = (
+    Row("new", ("一、本年新收政府信息公开申请数量",)),
+    Row("carried", ("二、上年结转政府信息公开申请数量",)),
+    _r("granted", "（一）予以公开"),
+    _r("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    _r("denied_1", "（三）不予公开", "1.属于国家秘密"),
+    _r("denied_2", "（三）不予公开", "2.其他法律行政法规禁止公开"),
+    _r("denied_3", "（三）不予公开", "3.危及“三安全一稳定”"),
+    _r("denied_4", "（三）不予公开", "4.保护第三方合法权益"),
+    _r("denied_5", "（三）不予公开", "5.属于三类内部事务信息"),
+    _r("denied_6", "（三）不予公开", "6.属于四类过程性信息"),
+    _r("denied_7", "（三）不予公开", "7.属于行政执法案卷"),
+    _r("denied_8", "（三）不予公开", "8.属于行政查询事项"),
+    _r("unavailable_1", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    _r("unavailable_2", "（四）无法提供", "2.没有现成信息需要另行制作"),
+    _r("unavailable_3", "（四）无法提供", "3.补正后申请内容仍不明确"),
+    _r("not_processed_1", "（五）不予处理", "1.信访举报投诉类申请"),
+    _r("not_processed_2", "（五）不予处理", "2.重复申请"),
+    _r("not_processed_3", "（五）不予处理", "3.要求提供公开出版物"),
+    _r("not_processed_4", "（五）不予处理", "4.无正当理由大量反复申请"),
+    _r("not_processed_5", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+)
+T3_TAIL = (
+    _r("total", "（七）总计"),
+    Row("carry_forward", ("四、结转下年度继续办理",)),
+)
+
+
+def t3_table(other_rows: tuple[Row, ...]) -> Table:
+    """Table 3 with the given rows for （六）其他处理 — the only part that differs by format."""
+    rows = T3_HEAD + other_rows + T3_TAIL
+    return Table("t3", "三、收到和处理政府信息公开申请情况", (
+        Block("main", T3_COLUMNS, rows, corner=T3_NOTE, column_band="申请人情况"),
+    ))
+
+
+def t3_result_rows(table: Table) -> tuple[str, ...]:
+    """Keys of the leaf result rows that （七）总计 adds up: （一）…（六）."""
+    keys = [r.key for r in table.blocks[0].rows]
+    return tuple(keys[keys.index("granted"):keys.index("total")])
+
+
+# ---- table 4 -------------------------------------------------------------------------------
+T4_OUTCOMES = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+               ("pending", "尚未审结"), ("total", "总计"))
+T4_GROUPS = (
+    ("review", ("行政复议",)),
+    ("suit_direct", ("行政诉讼", "未经复议直接起诉")),
+    ("suit_after_review", ("行政诉讼", "复议后起诉")),
+)
+T4 = Table("t4", "四、政府信息公开行政复议、行政诉讼情况", (
+    Block("main", tuple(
+        Column(f"{g}.{k}", path + (label,)) for g, path in T4_GROUPS for k, label in T4_OUTCOMES
+    ), (Row("", ()),)),
+))
+
+
+# ---- rules both formats share ---------------------------------------------------------------
+def t3_rules(table: Table) -> tuple[Rule, ...]:
+    rows = tuple(r.key for r in table.blocks[0].rows)
+    results = t3_result_rows(table)
+    return (
+        Rule("t3.row", "sum", "error", "行合计校验",
+             "表三各行：总计 = 自然人 + 法人或其他组织各项之和",
+             ("t3.{row}.total",), tuple(f"t3.{{row}}.{c}" for c in T3_APPLICANTS),
+             each=(("row", rows),), place="column", table="t3"),
+        Rule("t3.total", "sum", "error", "（七）总计校验",
+             "表三各列：（七）总计 = （一）至（六）各项之和",
+             ("t3.total.{col}",), tuple(f"t3.{r}.{{col}}" for r in results),
+             each=(("col", T3_COLUMN_KEYS),), place="row", table="t3"),
+        Rule("t3.balance", "balance", "error", "勾稽关系校验",
+             "表三勾稽关系：第一项加第二项之和，等于第三项加第四项之和",
+             ("t3.new.{col}", "t3.carried.{col}"), ("t3.total.{col}", "t3.carry_forward.{col}"),
+             each=(("col", T3_COLUMN_KEYS),), place="row", table="t3"),
+        Rule("t3.carry", "carry", "error", "上年结转校验",
+             "本年「二、上年结转」应等于上年「四、结转下年度继续办理」",
+             ("t3.carried.{col}",), ("prev:t3.carry_forward.{col}",),
+             each=(("col", T3_COLUMN_KEYS),), table="t3"),
+    )
+
+
+T4_RULES = (
+    Rule("t4.sum", "sum", "error", "总计校验",
+         "表四各组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+         ("t4.{group}.total",),
+         tuple(f"t4.{{group}}.{k}" for k, _ in T4_OUTCOMES if k != "total"),
+         each=(("group", tuple(g for g, _ in T4_GROUPS)),), place="row", table="t4"),
+)

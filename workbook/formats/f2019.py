@@ -1,0 +1,48 @@
+"""国办公开办函〔2019〕60号《中华人民共和国政府信息公开工作年度报告格式（试行）》 — 2019, 2020."""
+from __future__ import annotations
+
+from . import common as c
+from .model import Block, Column, Format, Row, Section, Table
+
+_ITEMS = (Column("prev_items", ("上一年项目数量",)), Column("change", ("本年增/减",), kind="signed"))
+_SERVICES = _ITEMS + (Column("decisions", ("处理决定数量",)),)
+
+T2 = Table("t2", "二、主动公开政府信息情况", (
+    Block("art20_1", (Column("made", ("本年新制作数量",)), Column("published", ("本年新公开数量",)),
+                      Column("public_total", ("对外公开总数量",))),
+          (Row("rules", ("规章",)), Row("normative", ("规范性文件",))),
+          title="第二十条第（一）项", corner="信息内容"),
+    Block("art20_5", _SERVICES,
+          (Row("licensing", ("行政许可",)), Row("other_services", ("其他对外管理服务事项",))),
+          title="第二十条第（五）项", corner="信息内容"),
+    Block("art20_6", _SERVICES,
+          (Row("punishment", ("行政处罚",)), Row("enforcement", ("行政强制",))),
+          title="第二十条第（六）项", corner="信息内容"),
+    Block("art20_8", _ITEMS, (Row("fees", ("行政事业性收费",)),),
+          title="第二十条第（八）项", corner="信息内容"),
+    # published reports give 采购总金额 in 元 or 万元; the template asks for 万元
+    Block("art20_9", (Column("items", ("采购项目数量",)),
+                      Column("amount", ("采购总金额",), kind="money", unit="万元")),
+          (Row("procurement", ("政府集中采购",)),),
+          title="第二十条第（九）项", corner="信息内容"),
+))
+
+T3 = c.t3_table((Row("other", ("（六）其他处理",), band=c.T3_BAND),))
+
+FORMAT = Format(
+    id="2019",
+    title="2019年版格式（试行）",
+    basis="国办公开办函〔2019〕60号",
+    years=(2019, 2020),
+    meta=c.META,
+    sections=(
+        c.S1,
+        Section("s2", T2.title, "二、主动公开", table="t2", variants=c.S2_VARIANTS),
+        Section("s3", T3.title, "三、依申请公开", table="t3"),
+        Section("s4", c.T4.title, "四、复议诉讼", table="t4", variants=c.S4_VARIANTS),
+        c.S5,
+        Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,)),
+    ),
+    tables=(T2, T3, c.T4),
+    rules=c.t3_rules(T3) + c.T4_RULES,
+)

@@ -1,0 +1,161 @@
+"""The vocabulary in which a statutory format is declared.
+
+A format (2019, 2021, a future one) is *data*: sections, tables made of blocks, rows and
+columns with their printed labels, the kind of every cell, and the reconciliation rules as
+linear relations over field ids.  Everything else — the Excel template, the reader, the checks,
+the Word document — interprets these declarations; none of it knows a label or a cell address.
+
+Field ids are stable across formats (``t3.carried.natural`` means the same in 2019 and 2021), so
+cross-year rules and users' suppressions survive a format change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+Kind = Literal["count", "signed", "money", "text"]
+Severity = Literal["error", "warning", "notice"]
+
+KIND_LABELS: Mapping[str, str] = {
+    "count": "非负整数",
+    "signed": "整数（可为负）",
+    "money": "非负金额",
+    "text": "文字",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    labels: tuple[str, ...]  # header path as printed, outermost first
+    kind: Kind = "count"
+    unit: str | None = None  # money only: "万元" / "元"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    labels: tuple[str, ...]  # row-label path as printed, outermost first
+    band: str | None = None  # an umbrella label printed left of the path (表三「三、本年度办理结果」)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangular part of a table: one header, some rows, the same columns for every row."""
+
+    key: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    title: str | None = None  # 「第二十条第（一）项」
+    corner: str = ""  # text of the top-left header cell (「信息内容」, the 勾稽 note)
+    column_band: str | None = None  # umbrella header over every column (「申请人情况」)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # "t2" | "t3" | "t4"
+    title: str  # the section heading the table belongs to
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class TextItem:
+    key: str  # id, e.g. "s1.request"
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A non-statutory input with a value kind (信息处理费 in section 六)."""
+
+    key: str  # id, e.g. "s6.fee_amount"
+    label: str
+    kind: Kind
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # "s1" … "s6"
+    title: str  # as printed: 「一、总体情况」
+    sheet: str  # the workbook sheet that holds it
+    table: str | None = None
+    texts: tuple[TextItem, ...] = ()
+    extras: tuple[Extra, ...] = ()
+    # headings that published reports use for the same section (for importers)
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reconciliation rule: Σ left = Σ right, instantiated once per key of ``each``.
+
+    Terms are field-id templates: ``"t3.{row}.total"``; a leading ``-`` subtracts the term and
+    ``prev:`` takes it from last year's report.  For ``kind="sum"`` the first left term is the
+    total that the right-hand side must add up to (so a finding can say 应为 X，实为 Y).
+    """
+
+    id: str
+    kind: Literal["sum", "balance", "carry", "stock"]
+    severity: Severity
+    title: str  # short Chinese name, shown beside the native check cells
+    basis: str  # the statutory text it rests on
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    each: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # where the workbook shows the native ✔/✘ cell of each instance: a check "column" to the
+    # right of the table (one per row), a check "row" under it (one per column), or None
+    # (cross-year rules cannot be computed inside one workbook)
+    place: Literal["row", "column"] | None = None
+    table: str | None = None
+
+    def instances(self) -> list[tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]]:
+        """Each (bindings, left terms, right terms) with the placeholders filled in."""
+        combos: list[dict[str, str]] = [{}]
+        for name, keys in self.each:
+            combos = [{**c, name: k} for c in combos for k in keys]
+        return [
+            (c, tuple(t.format(**c) for t in self.left), tuple(t.format(**c) for t in self.right))
+            for c in combos
+        ]
+
+
+@dataclass(frozen=True)
+class MetaItem:
+    key: str  # "unit", "year", …
+    label: str
+    kind: Kind = "text"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str  # "2021"
+    title: str  # 格式名称
+    basis: str  # the document that fixes it
+    years: tuple[int, int | None]  # report years it is valid for (inclusive, open-ended)
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    rules: tuple[Rule, ...]
+    meta: tuple[MetaItem, ...] = field(default=())
+
+    def table(self, key: str) -> Table:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def section_of_table(self, key: str) -> Section:
+        for s in self.sections:
+            if s.table == key:
+                return s
+        raise KeyError(key)
+
+    def accepts_year(self, year: int) -> bool:
+        lo, hi = self.years
+        return year >= lo and (hi is None or year <= hi)
+
+
+def field_id(table: str, row: Row, column: Column) -> str:
+    return ".".join(p for p in (table, row.key, column.key) if p)

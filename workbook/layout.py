@@ -1,0 +1,270 @@
+"""Where every label, input cell and native check cell of a format sits in the workbook.
+
+The layout is computed from the format declaration alone, so the template writer, the reader,
+the marker and ``nianbao fields`` agree by construction.  Nothing outside this module computes a
+cell address; everything else goes through :func:`layout_of` and field ids.
+
+Defined names follow one scheme: ``NB_`` + the field id with dots replaced by underscores
+(``t3.unavailable_1.natural`` → ``NB_t3_unavailable_1_natural``; ``meta.unit`` → ``NB_meta_unit``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from openpyxl.utils import get_column_letter
+
+from .formats import get_format
+from .formats.model import Block, Format, Kind, Rule, Table, field_id
+
+META_SHEET = "_nianbao"
+INFO_SHEET = "基本信息"
+TEMPLATE_VERSION = "1"
+LabelStyle = Literal["title", "block", "header", "label", "band", "corner", "check_header", "note"]
+
+
+def defined_name(fid: str) -> str:
+    return "NB_" + fid.replace(".", "_")
+
+
+def cell_address(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input cell: a statutory value, a text, an extra or a meta item."""
+
+    id: str
+    table: str  # "t2" | "t3" | "t4" for statutory cells; "meta", "s1" … for the others
+    labels: tuple[str, ...]
+    kind: Kind
+    sheet: str
+    row: int
+    col: int
+    unit: str | None = None
+
+    @property
+    def cell(self) -> str:
+        return cell_address(self.row, self.col)
+
+    @property
+    def name(self) -> str:
+        return defined_name(self.id)
+
+    @property
+    def statutory(self) -> bool:
+        return self.table in ("t2", "t3", "t4")
+
+
+@dataclass(frozen=True)
+class Label:
+    row: int
+    col: int
+    text: str
+    style: LabelStyle
+    last_row: int | None = None  # merged range end, when merged
+    last_col: int | None = None
+
+    @property
+    def cell(self) -> str:
+        return cell_address(self.row, self.col)
+
+
+@dataclass(frozen=True)
+class CheckCell:
+    """The native ✔/✘ cell of one instance of a rule."""
+
+    rule: Rule
+    bindings: tuple[tuple[str, str], ...]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    row: int
+    col: int
+
+    @property
+    def cell(self) -> str:
+        return cell_address(self.row, self.col)
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    title: str
+    kind: Literal["info", "table", "texts"]
+    labels: list[Label] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    checks: list[CheckCell] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    last_col: int = 1
+    last_row: int = 1
+
+
+@dataclass
+class Layout:
+    format: Format
+    sheets: list[SheetLayout]
+    fields: dict[str, Field]
+
+    def sheet(self, name: str) -> SheetLayout:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def statutory_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.statutory]
+
+    def checks(self) -> list[tuple[SheetLayout, CheckCell]]:
+        return [(s, c) for s in self.sheets for c in s.checks]
+
+
+@lru_cache(maxsize=None)
+def layout_of(format_id: str) -> Layout:
+    fmt = get_format(format_id)
+    sheets = [_info_sheet(fmt)]
+    for section in fmt.sections:
+        if section.table:
+            sheets.append(_table_sheet(fmt, fmt.table(section.table), section.sheet))
+        else:
+            sheets.append(_texts_sheet(section))
+    fields: dict[str, Field] = {}
+    for s in sheets:
+        for f in s.fields:
+            assert f.id not in fields, f"duplicate field id {f.id}"
+            fields[f.id] = f
+    return Layout(fmt, sheets, fields)
+
+
+def _info_sheet(fmt: Format) -> SheetLayout:
+    s = SheetLayout(INFO_SHEET, "政府信息公开工作年度报告 · 基本信息", "info", widths={1: 16, 2: 60})
+    s.labels.append(Label(1, 1, s.title, "title", last_col=2))
+    r = 3
+    for item in fmt.meta:
+        s.labels.append(Label(r, 1, item.label, "label"))
+        s.fields.append(Field(f"meta.{item.key}", "meta", (item.label,), item.kind, s.name, r, 2))
+        r += 1
+    s.labels.append(Label(r, 1, "报告格式", "label"))
+    s.labels.append(Label(r, 2, f"{fmt.title}（{fmt.basis}）", "note"))
+    s.last_col, s.last_row = 2, r
+    return s
+
+
+def _texts_sheet(section) -> SheetLayout:
+    s = SheetLayout(section.sheet, section.title, "texts", widths={1: 22, 2: 90})
+    s.labels.append(Label(1, 1, section.title, "title", last_col=2))
+    r = 3
+    for t in section.texts:
+        s.labels.append(Label(r, 1, t.label, "label"))
+        s.fields.append(Field(t.key, section.key, (t.label,), "text", s.name, r, 2))
+        r += 1
+    for e in section.extras:
+        label = f"{e.label}（{e.unit}）" if e.unit else e.label
+        s.labels.append(Label(r, 1, label, "label"))
+        s.fields.append(Field(e.key, section.key, (e.label,), e.kind, s.name, r, 2, e.unit))
+        r += 1
+    s.last_col, s.last_row = 2, r - 1
+    return s
+
+
+def _table_sheet(fmt: Format, table: Table, sheet_name: str) -> SheetLayout:
+    s = SheetLayout(sheet_name, table.title, "table")
+    width = max(_label_depth(b) + len(b.columns) for b in table.blocks)
+    width += sum(1 for r in fmt.rules if r.table == table.key and r.place == "column")
+    s.labels.append(Label(1, 1, table.title, "title", last_col=width))
+    top = 3
+    for block in table.blocks:
+        top = _place_block(fmt, table, block, s, top) + 2
+    s.last_col = max(s.last_col, width)
+    return s
+
+
+def _label_depth(block: Block) -> int:
+    return max(1, max(len(r.labels) + (1 if r.band else 0) for r in block.rows))
+
+
+def _header_paths(block: Block) -> list[tuple[str, ...]]:
+    band = (block.column_band,) if block.column_band else ()
+    return [band + c.labels for c in block.columns]
+
+
+def _spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
+    """Runs of consecutive paths sharing the prefix up to ``level``: (first, last, text, is_leaf)."""
+    out: list[tuple[int, int, str, bool]] = []
+    i = 0
+    while i < len(paths):
+        p = paths[i]
+        if len(p) <= level:
+            i += 1
+            continue
+        j = i
+        while (j + 1 < len(paths) and len(paths[j + 1]) > level
+               and paths[j + 1][: level + 1] == p[: level + 1] and len(p) > level + 1):
+            j += 1
+        out.append((i, j, p[level], len(p) == level + 1))
+        i = j + 1
+    return out
+
+
+def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: int) -> int:
+    depth = _label_depth(block)
+    ncols = len(block.columns)
+    rules_col = [r for r in fmt.rules if r.table == table.key and r.place == "column"]
+    rules_row = [r for r in fmt.rules if r.table == table.key and r.place == "row"]
+    block_width = depth + ncols + len(rules_col)
+    if block.title:
+        s.labels.append(Label(top, 1, block.title, "block", last_col=depth + ncols))
+        top += 1
+    hpaths = _header_paths(block)
+    hdepth = max(len(p) for p in hpaths)
+    s.labels.append(Label(top, 1, block.corner, "corner", top + hdepth - 1, depth))
+    for level in range(hdepth):
+        for first, last, text, leaf in _spans(hpaths, level):
+            last_row = top + hdepth - 1 if leaf else top + level
+            s.labels.append(Label(top + level, depth + 1 + first, text, "header",
+                                  last_row, depth + 1 + last))
+    for k, rule in enumerate(rules_col):
+        s.labels.append(Label(top, depth + ncols + 1 + k, rule.title, "check_header",
+                              top + hdepth - 1, depth + ncols + 1 + k))
+    first_data = top + hdepth
+    rpaths = [((r.band,) if r.band else ()) + r.labels for r in block.rows]
+    for level in range(depth):
+        for first, last, text, leaf in _spans(rpaths, level):
+            style = "band" if (level == 0 and block.rows[first].band) else "label"
+            s.labels.append(Label(first_data + first, 1 + level, text, style,
+                                  first_data + last, depth if leaf else 1 + level))
+    for i, row in enumerate(block.rows):
+        for j, col in enumerate(block.columns):
+            fid = field_id(table.key, row, col)
+            labels = (((block.title,) if block.title else ()) + row.labels + col.labels)
+            s.fields.append(Field(fid, table.key, labels, col.kind, s.name,
+                                  first_data + i, depth + 1 + j, col.unit))
+    last_data = first_data + len(block.rows) - 1
+    here = {f.id: f for f in s.fields}
+    for k, rule in enumerate(rules_col):
+        for bindings, left, right in rule.instances():
+            target = here.get(left[0].lstrip("-"))
+            if target is not None:
+                s.checks.append(CheckCell(rule, tuple(bindings.items()), left, right,
+                                          target.row, depth + ncols + 1 + k))
+    r = last_data
+    for rule in rules_row:
+        placed = False
+        for bindings, left, right in rule.instances():
+            target = here.get(left[0].lstrip("-"))
+            if target is not None:
+                s.checks.append(CheckCell(rule, tuple(bindings.items()), left, right,
+                                          last_data + 1 + rules_row.index(rule), target.col))
+                placed = True
+        if placed:
+            r = last_data + 1 + rules_row.index(rule)
+            s.labels.append(Label(r, 1, rule.title, "check_header", None if depth == 1 else r,
+                                  None if depth == 1 else depth))
+    s.last_row = max(s.last_row, r)
+    s.last_col = max(s.last_col, block_width)
+    for c in range(1, depth + 1):
+        s.widths[c] = 30.0 if (c == depth and depth > 1) else (14.0 if depth > 1 else 22.0)
+    for c in range(depth + 1, block_width + 1):
+        s.widths.setdefault(c, 11.0)
+    return r

@@ -1,0 +1,152 @@
+"""One Report: everything a filled workbook says, typed, independent of where it sat.
+
+Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A value is an ``int``
+(counts), a ``float`` (money), ``None`` (blank, or missing from an imported report — *not* 0) or
+:class:`Invalid` (text that is not a number, kept verbatim so nothing is lost).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from .findings import Finding
+from .formats import get_format
+from .formats.model import Format
+from .layout import layout_of
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A cell that should hold a number but holds text that is not one."""
+
+    raw: str
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+Value = Union[int, float, None, Invalid]
+
+
+@dataclass
+class Meta:
+    unit: str = ""
+    year: int | None = None
+    contact: str = ""
+    phone: str = ""
+    date: str = ""
+
+
+@dataclass
+class Report:
+    format: str
+    meta: Meta = field(default_factory=Meta)
+    values: dict[str, Value] = field(default_factory=dict)  # statutory cells and extras
+    texts: dict[str, str] = field(default_factory=dict)
+    # what reading noticed (conversions, blanks, invalid text, altered structure)
+    findings: list[Finding] = field(default_factory=list, compare=False)
+    source: str | None = field(default=None, compare=False)
+    # the hidden sheet's record of how the workbook was handed out
+    origin: dict[str, str] = field(default_factory=dict, compare=False)
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def empty(cls, format: str | Format = "2021", **meta: Any) -> "Report":
+        fmt = get_format(format)
+        lay = layout_of(fmt.id)
+        values: dict[str, Value] = {}
+        texts: dict[str, str] = {}
+        for f in lay.fields.values():
+            if f.table == "meta":
+                continue
+            if f.kind == "text":
+                texts[f.id] = ""
+            else:
+                values[f.id] = None
+        return cls(fmt.id, Meta(**meta), values, texts)
+
+    @property
+    def spec(self) -> Format:
+        return get_format(self.format)
+
+    # -- access --------------------------------------------------------------------------------
+    def number(self, fid: str) -> int | float:
+        """The value as the rules use it: blank counts as 0, invalid text as 0 (reported apart)."""
+        v = self.values.get(fid)
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+
+    def __getitem__(self, fid: str) -> Value:
+        return self.values[fid]
+
+    def __setitem__(self, fid: str, value: Value) -> None:
+        if fid not in self.values:
+            raise KeyError(f"{fid} is not a field of format {self.format}")
+        self.values[fid] = value
+
+    def statutory(self) -> dict[str, Value]:
+        lay = layout_of(self.format)
+        return {fid: v for fid, v in self.values.items() if lay.fields[fid].statutory}
+
+    def extras(self) -> dict[str, Value]:
+        lay = layout_of(self.format)
+        return {fid: v for fid, v in self.values.items() if not lay.fields[fid].statutory}
+
+    def table(self, key: str):
+        """Table ``key`` ("t2", "t3", "t4") as a DataFrame labelled as printed.
+
+        Rows and columns are MultiIndexes of the printed label paths (padded with "");
+        blank cells are NaN, invalid text stays as the text.
+        """
+        import pandas as pd
+
+        tbl = self.spec.table(key)
+        index: list[tuple[str, ...]] = []
+        columns: list[tuple[str, ...]] = []
+        data: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+        for block in tbl.blocks:
+            for row in block.rows:
+                rlab = ((block.title,) if block.title else ()) + row.labels or ("",)
+                index.append(rlab)
+                for col in block.columns:
+                    if col.labels not in columns:
+                        columns.append(col.labels)
+                    v = self.values.get(".".join(p for p in (key, row.key, col.key) if p))
+                    data[(rlab, col.labels)] = str(v) if isinstance(v, Invalid) else v
+
+        def pad(paths):
+            depth = max(len(p) for p in paths)
+            return pd.MultiIndex.from_tuples([p + ("",) * (depth - len(p)) for p in paths])
+
+        frame = pd.DataFrame(
+            [[data.get((r, c)) for c in columns] for r in index],
+            index=pad(index), columns=pad(columns), dtype=object,
+        )
+        return frame
+
+    # -- serialisation -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        def plain(v: Value):
+            return None if isinstance(v, Invalid) else v
+
+        return {
+            "meta": {"unit": self.meta.unit, "year": self.meta.year, "format": self.format,
+                     "contact": self.meta.contact, "phone": self.meta.phone,
+                     "date": self.meta.date},
+            "values": {k: plain(v) for k, v in self.statutory().items()},
+            "extras": {k: plain(v) for k, v in self.extras().items()},
+            "texts": dict(self.texts),
+            "invalid": {k: v.raw for k, v in self.values.items() if isinstance(v, Invalid)},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        meta = dict(d.get("meta", {}))
+        fmt = meta.pop("format")
+        r = cls.empty(fmt, **{k: v for k, v in meta.items() if k in Meta.__dataclass_fields__})
+        for part in ("values", "extras"):
+            for k, v in d.get(part, {}).items():
+                r[k] = v
+        for k, raw in d.get("invalid", {}).items():
+            r[k] = Invalid(raw)
+        r.texts.update(d.get("texts", {}))
+        return r
