@@ -1,0 +1,232 @@
+"""Read a filled workbook into a :class:`Report`, leniently and without losing anything.
+
+People type 「１２」, 「1,200」, 「9件」 or store numbers as text; the reader converts what is
+unambiguous and records each conversion as a ``read.*`` notice naming sheet and cell.  Text that
+is not a number stays as :class:`Invalid` with its location.  A sheet that was renamed or whose
+labels moved is reported (``read.sheet_missing`` / ``read.label_moved``) and its values are not
+read, rather than misread.
+
+python-calamine does the parsing: a workbook is read in about a millisecond, so checking a
+province's thousands of files stays interactive.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from .errors import UnreadableWorkbook
+from .findings import Finding
+from .formats import FORMATS, get_format
+from .layout import INFO_SHEET, META_SHEET, Field, Label, Layout, SheetLayout, layout_of
+from .messages import say
+from .report import Invalid, Meta, Report, Value
+from .safety import inspect_xlsx
+
+_CHECKED_LABELS = ("header", "label", "band", "corner", "block")
+_SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def read_report(path: str | Path) -> Report:
+    """Read one nianbao workbook.  Raises :class:`UnreadableWorkbook` when it is not one."""
+    p = Path(path)
+    inspect_xlsx(p)
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        grids = {name: _grid(wb, name) for name in wb.sheet_names}
+    except UnreadableWorkbook:
+        raise
+    except Exception as e:  # calamine raises several error types for damaged parts
+        raise UnreadableWorkbook("file.not_xlsx", file=str(p), detail=f"无法解析（{e}）") from None
+    return report_from_grids(grids, source=str(p))
+
+
+def _grid(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
+    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Report:
+    """Build a Report from sheet name → rows of cell values (as calamine or xlwings give them)."""
+    origin = _origin(grids.get(META_SHEET))
+    fmt_id = origin.get("format") or _guess_format(grids)
+    if fmt_id is None:
+        raise UnreadableWorkbook("file.not_nianbao", file=source, sheet=INFO_SHEET)
+    if fmt_id not in FORMATS:
+        raise UnreadableWorkbook("file.unknown_format", file=source, format=fmt_id,
+                                 known="、".join(FORMATS))
+    lay = layout_of(fmt_id)
+    report = Report.empty(fmt_id)
+    report.source, report.origin = source, origin
+    meta: dict[str, Any] = {}
+    for sheet in lay.sheets:
+        grid = grids.get(sheet.name)
+        if grid is None:
+            report.findings.append(Finding("read.sheet_missing", "error",
+                                           say("read.sheet_missing", sheet=sheet.name),
+                                           sheet=sheet.name))
+            continue
+        moved = _moved_label(sheet, grid)
+        if moved is not None:
+            report.findings.append(moved)
+            continue
+        for f in sheet.fields:
+            raw = _at(grid, f.row, f.col)
+            if f.kind == "text":
+                text = _as_text(raw)
+                if f.table == "meta":
+                    meta[f.id[5:]] = text
+                else:
+                    report.texts[f.id] = text
+                continue
+            value, finding = convert(raw, f)
+            if f.table == "meta":
+                meta[f.id[5:]] = value
+            else:
+                report.values[f.id] = value
+            if finding is not None and (f.statutory or finding.severity == "error"
+                                        or finding.rule != "read.blank"):
+                report.findings.append(finding)
+    year = meta.get("year")
+    report.meta = Meta(
+        unit=meta.get("unit", ""), year=year if isinstance(year, int) else None,
+        contact=meta.get("contact", ""), phone=meta.get("phone", ""), date=meta.get("date", ""),
+    )
+    report.findings.extend(_origin_findings(report, lay))
+    return report
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    if row - 1 < len(grid):
+        r = grid[row - 1]
+        if col - 1 < len(r):
+            return r[col - 1]
+    return ""
+
+
+def _norm_label(v: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+
+
+def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
+    for lab in sheet.labels:
+        if lab.style not in _CHECKED_LABELS or not lab.text:
+            continue
+        found = _at(grid, lab.row, lab.col)
+        if _norm_label(found) != _norm_label(lab.text):
+            return Finding("read.label_moved", "error",
+                           say("read.label_moved", sheet=sheet.name, cell=lab.cell,
+                               expected=lab.text, actual=_as_text(found) or "（空）"),
+                           sheet=sheet.name, cell=lab.cell, expected=lab.text,
+                           actual=_as_text(found))
+    return None
+
+
+def _origin(grid: list[list[Any]] | None) -> dict[str, str]:
+    if not grid:
+        return {}
+    return {str(r[0]).strip(): _as_text(r[1]) for r in grid if len(r) >= 2 and r[0]}
+
+
+def _guess_format(grids: dict[str, list[list[Any]]]) -> str | None:
+    """Without the hidden sheet (deleted, or copied into a new file): the best-matching layout."""
+    best, best_score = None, 0.0
+    for fid in FORMATS:
+        labels = [(s, lab) for s in layout_of(fid).sheets for lab in s.labels
+                  if lab.style in _CHECKED_LABELS and lab.text]
+        hits = sum(1 for s, lab in labels
+                   if s.name in grids and _norm_label(_at(grids[s.name], lab.row, lab.col))
+                   == _norm_label(lab.text))
+        score = hits / len(labels)
+        if score > best_score:
+            best, best_score = fid, score
+    return best if best_score >= 0.5 else None
+
+
+def _origin_findings(report: Report, lay: Layout) -> list[Finding]:
+    out = []
+    info = lay.sheet(INFO_SHEET)
+    cells = {f.id: f for f in info.fields}
+    for key, item, got in (("unit", "填报单位", report.meta.unit),
+                           ("year", "报告年度", report.meta.year)):
+        handed = report.origin.get(key, "")
+        if handed and got not in (None, "") and str(got) != handed:
+            f = cells[f"meta.{key}"]
+            out.append(Finding("read.meta_mismatch", "warning",
+                               say("read.meta_mismatch", item=item, actual=got, expected=handed),
+                               sheet=f.sheet, cell=f.cell, expected=handed, actual=got,
+                               field=f.id))
+    return out
+
+
+# -- cell conversion -----------------------------------------------------------------------
+def _as_text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(" ")
+    if isinstance(raw, (dt.date, dt.time)):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def where(f: Field) -> str:
+    """「三、依申请公开」D6（一、本年新收政府信息公开申请数量 / 自然人）"""
+    return f"「{f.sheet}」{f.cell}（{' / '.join(f.labels)}）"
+
+
+def _number(text: str, kind: str) -> int | float:
+    if kind != "money" and "." not in text:
+        return int(text)
+    x = float(text)
+    return int(x) if kind != "money" and x.is_integer() else x
+
+
+def convert(raw: Any, f: Field) -> tuple[Value, Finding | None]:
+    """Turn what a cell holds into a value of the field's kind, saying what was done."""
+
+    def note(code: str, severity: str = "notice", **args: Any) -> Finding:
+        return Finding(code, severity, say(code, where=where(f), **args), sheet=f.sheet,
+                       cell=f.cell, field=f.id, actual=args.get("raw"),
+                       expected=args.get("value"))
+
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None, note("read.blank")
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
+        text = _as_text(raw)
+        return Invalid(text), note("read.invalid", "error", raw=text, kind=_kind_label(f))
+    if isinstance(raw, int):
+        return (float(raw) if f.kind == "money" else raw), None
+    if isinstance(raw, float):
+        return (int(raw) if f.kind != "money" and raw.is_integer() else raw), None
+    text = str(raw).strip()
+    code = "read.text_number"
+    normal = unicodedata.normalize("NFKC", text).replace("－", "-").strip()
+    if normal != text:
+        code = "read.fullwidth"
+    m = _SUFFIX.match(normal)
+    if m and _NUMBER.match(m.group(1).replace(",", "")):
+        normal, code = m.group(1), "read.suffix"
+    if _THOUSANDS.match(normal):
+        normal = normal.replace(",", "")
+        code = "read.thousands" if code == "read.text_number" else code
+    if not _NUMBER.match(normal):
+        return Invalid(text), note("read.invalid", "error", raw=text, kind=_kind_label(f))
+    value = _number(normal, f.kind)
+    return value, note(code, raw=text, value=value)
+
+
+def _kind_label(f: Field) -> str:
+    from .formats.model import KIND_LABELS
+
+    return KIND_LABELS[f.kind]
+
+
+__all__ = ["read_report", "report_from_grids", "convert", "where"]
