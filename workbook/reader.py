@@ -207,16 +207,18 @@ def convert(raw: Any, f: Field) -> tuple[Value, Finding | None]:
     if isinstance(raw, float):
         return (int(raw) if f.kind != "money" and raw.is_integer() else raw), None
     text = str(raw).strip()
+    # one notice per cell, naming the most surprising conversion: full-width > separators > unit
     code = "read.text_number"
     normal = unicodedata.normalize("NFKC", text).replace("－", "-").strip()
     if normal != text:
         code = "read.fullwidth"
     m = _SUFFIX.match(normal)
     if m and _NUMBER.match(m.group(1).replace(",", "")):
-        normal, code = m.group(1), "read.suffix"
+        normal = m.group(1)
+        code = "read.suffix" if code == "read.text_number" else code
     if _THOUSANDS.match(normal):
         normal = normal.replace(",", "")
-        code = "read.thousands" if code == "read.text_number" else code
+        code = "read.thousands" if code in ("read.text_number", "read.suffix") else code
     if not _NUMBER.match(normal):
         return Invalid(text), note("read.invalid", "error", raw=text, kind=_kind_label(f))
     value = _number(normal, f.kind)

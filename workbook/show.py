@@ -9,6 +9,13 @@ from .formats.model import field_id
 from .report import Invalid, Report, Value
 
 
+def make_console() -> Console:
+    """A console for people: piped output is not squeezed into 80 columns (Chinese labels are long)."""
+    import sys
+
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
 def fmt_value(v: Value) -> str:
     if v is None:
         return "—"
@@ -20,7 +27,7 @@ def fmt_value(v: Value) -> str:
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     fmt = report.spec
     m = report.meta
     console.print(f"[bold]{m.unit or '（未填单位）'} {m.year or '（未填年度）'}年度"
