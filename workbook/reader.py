@@ -118,7 +118,7 @@ def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
         if lab.style not in _CHECKED_LABELS or not lab.text:
             continue
         found = _at(grid, lab.row, lab.col)
-        if _norm_label(found) != _norm_label(lab.text):
+        if found != lab.text and _norm_label(found) != _norm_label(lab.text):
             return Finding("read.label_moved", "error",
                            say("read.label_moved", sheet=sheet.name, cell=lab.cell,
                                expected=lab.text, actual=_as_text(found) or "（空）"),
