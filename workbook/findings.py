@@ -64,3 +64,70 @@ def count(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         c[f.severity + "s"] += 1
     return c
+
+
+@dataclass
+class Findings:
+    """What checking one file (or one in-memory Report) found: the API's and ``--json``'s result.
+
+    Iterating yields the :class:`Finding` records, sorted by position and deduplicated.
+    """
+
+    findings: list[Finding]
+    file: str | None = None
+
+    def __iter__(self):
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __getitem__(self, i):
+        return self.findings[i]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def notices(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "notice")
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings and notices allowed)."""
+        return self.errors == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def by_rule(self, *rules: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule in rules]
+
+    def of_severity(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "notices": self.notices,
+            "findings": [
+                {"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
+                 "message": f.message, "expected": _plain(f.expected), "actual": _plain(f.actual)}
+                for f in self.findings
+            ],
+        }
+
+
+def _plain(v: Any) -> Any:
+    """JSON-safe expected/actual: numbers, strings and None stay; anything else as text."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    return str(v)

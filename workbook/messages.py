@@ -30,6 +30,96 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# -- checks -----------------------------------------------------------------------------------
+# nianbao.checks: rule findings, value kinds, format and cross-year checks, narrative ↔ table,
+# the check command and the marked copy.  Kept apart from the reader's codes above.
+MESSAGES.update({
+    # naming a place (nianbao.checks.places)
+    "place.table": "表{number}",
+    "place.join": "·",
+    "place.quote": "「{text}」",
+    "place.cell": "{table}{block}「{row}」行「{column}」列",
+    "place.cell_norow": "{table}{block}「{column}」",
+    "place.column": "{table}{block}「{column}」列",
+    "place.row": "{table}{block}「{row}」行",
+    "place.table_only": "{table}{block}",
+    "place.item": "{section}「{label}」",
+    "place.at": "{what}（{cell}）",
+    "place.prev": "上年{what}",
+    "join.titles": "」「",
+    # reconciliation rules, one template per rule kind
+    "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
+    "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
+    "rule.carry": "{where}应为 {expected}（上年报告{prev_where}为 {expected}），实为 {actual}（{basis}）",
+    "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
+    "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
+    "rule.skipped_table": "「{sheet}」未能读取，{table}的勾稽校验未进行",
+    "rule.skipped_invalid": "{where}不是数字，「{title}」中涉及该单元格的校验未进行",
+    # value kinds
+    "value.negative": "{where}应填{kind}，实为 {value}（不能为负数）",
+    "value.not_integer": "{where}应填{kind}，实为 {value}（不能有小数）",
+    "value.invalid": "{where}应填{kind}，实为「{raw}」，无法识别为数字",
+    "value.blank": "{where}未填写，按 0 计",
+    # basic information and format
+    "meta.missing": "{where}未填写",
+    "format.year_newer": "报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}",
+    "format.year_older": "报告年度为 {year} 年，当年适用{expected}（{basis}），本工作簿是{actual}，请确认",
+    # across years
+    "prev.year": "上年报告的年度为 {prev} 年，本报告为 {year} 年，上年报告应为 {expected} 年；跨年度数据核对未进行",
+    "prev.unit": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两者应一致",
+    "prev.missing_field": "上年报告（{format}）没有{what}，「{title}」未核对",
+    "prev.unreadable": "上年报告的「{sheet}」未能读取，「{title}」未核对",
+    "prev.invalid": "上年报告{where}不是数字，「{title}」中涉及该单元格的核对未进行",
+    # narrative ↔ table (warnings)
+    "text.count": "{where}写的是「{quote}」，但{table_where}为 {expected}",
+    "text.count_both": "{where}写的是「{quote}」，但{new_where}为 {new}，{carried_where}为 {carried}",
+    "text.none_received": "{where}写的是「{quote}」，但{table_where}为 {expected}",
+    "text.all_done": "{where}写的是「{quote}」，但{table_where}为 {expected}，仍有申请结转下年度办理",
+    "text.parts": "{where}「{quote}」：其中各项 {parts} = {sum}，与所述总数 {total}{unit} 不符",
+    "text.plus": " + ",
+    "text.and": "、",
+    "text.cases_count": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
+    "text.cases_none": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
+    "text.fee_missing": "{where}未说明信息处理费的收取情况（按《政府信息公开信息处理费管理办法》，应写明发出收费通知的件数和收取的金额，或写明未收取）",
+    "text.fee_none": "{where}写的是「{quote}」，但填写的信息处理费金额为 {amount}、收费通知为 {notices} 件",
+    "text.fee_amount": "{where}写明信息处理费 {stated} 元，但{table_where}为 {expected}",
+    "text.fee_unpaid": "{table_where}为 {unpaid}，说明本年发出过信息处理费收费通知，但{where}未写明发出收费通知的件数",
+    "text.problems_thin": "{where}只有「{text}」：应具体写明本年度存在的主要问题和改进情况",
+    "text.problems_repeated": "{where}约 {share}% 的文字与上年报告相同：不得照搬往年内容",
+    "text.problems_empty": "{where}未填写：应具体写明本年度存在的主要问题和改进情况",
+    # the marked copy (--mark)
+    "mark.sheet": "校验结果",
+    "mark.title": "校验结果：{file}",
+    "mark.summary": "共 {errors} 个错误、{warnings} 个警告、{notices} 个提示。点击「位置」可跳到对应单元格；有问题的单元格已标色并加了批注。",
+    "mark.none": "未发现问题。",
+    "mark.h.no": "序号",
+    "mark.h.severity": "级别",
+    "mark.h.position": "位置",
+    "mark.h.rule": "规则",
+    "mark.h.message": "说明",
+    "mark.h.expected": "应为",
+    "mark.h.actual": "实为",
+    "mark.position": "{sheet}!{cell}",
+    "mark.comment_line": "【{severity}】{message}",
+    "mark.author": "年报校验",
+    "mark.same_file": "标注副本不能覆盖被检查的文件本身：{file}（请另给一个文件名）",
+    # nianbao check
+    "cli.check.help": "校验年报工作簿：勾稽关系、数据类型、格式、跨年度衔接和文字与表格是否一致。",
+    "cli.check.previous": "上年度的年报工作簿，用于跨年度核对（上年结转、现行有效件数）",
+    "cli.check.json": "以 JSON 输出结果",
+    "cli.check.mark": "另存一份标注了问题单元格的副本（只能用于一个文件）",
+    "cli.h.position": "位置",
+    "cli.h.rule": "规则",
+    "cli.h.severity": "级别",
+    "cli.h.message": "说明",
+    "cli.summary": "{file}：{errors} 个错误，{warnings} 个警告，{notices} 个提示",
+    "cli.clean": "{file}：未发现问题",
+    "cli.mark_one_file": "--mark 只能用于一个文件，本次给了 {n} 个",
+    "cli.marked": "已写出标注副本：{file}",
+    "cli.previous_failed": "上年度工作簿无法读取：{message}",
+})
+
+
 class _Strict(string.Formatter):
     def get_value(self, key, args, kwargs):
         if isinstance(key, str) and key not in kwargs:
@@ -42,3 +132,24 @@ _fmt = _Strict()
 
 def say(code: str, **args: object) -> str:
     return _fmt.format(MESSAGES[code], **args)
+
+
+# -- document ---------------------------------------------------------------------------------
+# nianbao.narrative, nianbao.document and the report command: templates, the Word file, the PDF.
+MESSAGES.update({
+    "document.templates_dir_missing": "找不到模板目录：{dir}",
+    "document.template_syntax": "叙述模板 {template} 第 {line} 行有语法错误：{detail}",
+    "document.template_undefined": "叙述模板 {template} 第 {line} 行引用了不存在的数据：{detail}",
+    "document.template_unsafe": "叙述模板 {template} 第 {line} 行试图执行不允许的操作，已拒绝：{detail}",
+    "document.template_failed": "叙述模板 {template} 第 {line} 行出错：{detail}",
+    "document.docx_template_bad": "Word 模板 {file} 无法使用：{detail}",
+    "document.offered": "〔据表格数据生成，供参考〕",
+    "document.soffice_missing": "未找到 LibreOffice（soffice），无法生成 PDF。Debian/Ubuntu 可执行：sudo apt-get install libreoffice-writer-nogui fonts-wqy-microhei；Windows、macOS 请从 https://zh-cn.libreoffice.org 下载安装；也可用 Word 打开 {file} 另存为 PDF",
+    "document.pdf_failed": "LibreOffice 未能把 {file} 转换为 PDF：{detail}",
+    "document.pdf_timeout": "LibreOffice 转换 {file} 超过 {seconds} 秒仍未完成，已中止",
+    "document.refused": "{file} 有 {count} 处错误，未生成年报。请改正后重试（或加 --force 照常生成）：",
+    "document.forced": "{file} 有 {count} 处错误，已按 --force 照常生成年报",
+    "document.error_line": "  {where}{message}",
+    "document.written": "已生成 Word 年报：{file}",
+    "document.pdf_written": "已生成 PDF：{file}",
+})

@@ -1,0 +1,13 @@
+"""Checking a report: the declared reconciliation rules, value kinds, format, cross-year and
+narrative ↔ table rules, as :class:`~nianbao.findings.Findings`.
+
+``check(path_or_report, previous=None)`` is the one entry point (the CLI's ``nianbao check`` and
+the Excel add-in both call it); ``mark_workbook`` writes a marked copy of a workbook.
+"""
+from __future__ import annotations
+
+from ..findings import Finding, Findings
+from .engine import check, check_report
+from .marking import mark_workbook
+
+__all__ = ["check", "check_report", "mark_workbook", "Findings", "Finding"]
