@@ -1,0 +1,622 @@
+"""The Excel template: a workbook built by interpreting :func:`nianbao.layout.layout_of`.
+
+Nothing here knows a statutory label or a cell address.  Every label, merge, input cell, defined
+name and native ✔/✘ check comes from the layout, so a new format needs no change here, and the
+reader (which goes through the same layout) finds every value where this module put it.
+
+Public API:
+
+* :func:`build_template` — an in-memory :class:`openpyxl.Workbook` for a format;
+* :func:`new_workbook` — the same, saved atomically to a path;
+* :func:`fill_workbook` — write a :class:`~nianbao.report.Report` into such a workbook;
+* :func:`write_report` — a fresh template filled with a report, saved atomically.
+"""
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import __version__
+from .fileio import atomic_path
+from .formats import get_format
+from .formats.model import Format, Rule
+from .layout import (
+    INFO_SHEET,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    CheckCell,
+    Field,
+    Label,
+    Layout,
+    LabelStyle,
+    SheetLayout,
+    layout_of,
+)
+from .report import Invalid, Meta, Report, Value
+
+__all__ = ["build_template", "new_workbook", "fill_workbook", "write_report",
+           "CHECK_PASS", "CHECK_FAIL", "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
+
+# ---- what a clerk reads in the workbook -----------------------------------------------------
+# The template's own wording (validation messages, the 校验结果 area).  It stays here rather
+# than in messages.py because it is cell content and Excel dialog text, not a finding message.
+CHECK_PASS = "✔"
+CHECK_FAIL = "✘"
+STATUS_ALL_PASSED = "✔ 全部通过"
+STATUS_HEADER = "校验结果"
+STATUS_TOTAL = "总体结论"
+STATUS_NOTE_LABEL = "说明"
+STATUS_NOTE = ("表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。"
+               "{cross}需要上年数据，请用 nianbao 检查。")
+# number format of a per-rule count: the value stays a number (machines read it), the clerk
+# reads a sentence; the zero section says it passed
+RULE_COUNT_FORMAT = '"✘ 有 "0" 处未通过（{sheet}）";"";"✔ 通过（{sheet}）"'
+TOTAL_FORMULA = '=IF({n}=0,"{ok}","✘ 有 "&{n}&" 处未通过")'
+GENERATOR = "nianbao " + __version__
+# workbook-level names of the status cells, apart from the NB_ field names so that a reader
+# enumerating NB_* names sees only fields
+CHECK_NAME_PREFIX = "NBCHECK_"
+
+YEAR_RANGE = (2000, 2100)
+SIGNED_LIMIT = 999_999_999  # Excel's "whole" validation needs bounds; this is "any" in practice
+
+
+@dataclass(frozen=True)
+class _Validation:
+    type: str
+    operator: str
+    formula1: str
+    formula2: str | None
+    error_title: str
+    error: str
+    prompt: str | None = None  # input hint shown on selection; None for plain counts (noise)
+
+
+def _validation_for(f: Field) -> _Validation | None:
+    if f.id == "meta.year":
+        lo, hi = YEAR_RANGE
+        return _Validation("whole", "between", str(lo), str(hi), "报告年度有误",
+                           f"请输入 {lo} 至 {hi} 之间的四位年份，如 2021。",
+                           "请填写四位年份，如 2021")
+    unit = f"（单位：{f.unit}）" if f.unit else ""
+    if f.kind == "count":
+        return _Validation("whole", "greaterThanOrEqual", "0", None, "请输入不小于 0 的整数",
+                           "此处只能填写不小于 0 的整数（如 0、3、125），不要带单位、文字或小数。")
+    if f.kind == "signed":
+        return _Validation("whole", "between", str(-SIGNED_LIMIT), str(SIGNED_LIMIT),
+                           "请输入整数", "此处只能填写整数，减少时填负数（如 -3、0、5），不要带单位或文字。",
+                           "填写整数，减少时填负数")
+    if f.kind == "money":
+        return _Validation("decimal", "greaterThanOrEqual", "0", None, "请输入不小于 0 的数字",
+                           f"此处只能填写不小于 0 的数字，可带小数{unit}，不要带单位或文字。",
+                           f"填写金额{unit}，可带小数")
+    return None  # text: anything goes
+
+
+# ---- looks ----------------------------------------------------------------------------------
+FONT_NAME = "宋体"  # the official tables are set in 宋体; Excel substitutes when it is missing
+BASE_SIZE = 11
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_NO_BORDER = Border()
+
+
+def _fill(rgb: str | None) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill()
+
+
+HEADER_FILL = "D9D9D9"
+INPUT_FILL = "FFF2CC"  # light yellow: "type here"
+CHECK_FILL = "F2F2F2"
+
+
+@dataclass(frozen=True)
+class _Look:
+    font: Font
+    alignment: Alignment
+    fill: PatternFill
+    border: Border
+
+    @property
+    def size(self) -> float:
+        return float(self.font.sz or BASE_SIZE)
+
+
+def _look(size: float = BASE_SIZE, *, bold: bool = False, color: str | None = None,
+          h: str = "left", v: str = "center", wrap: bool = True, fill: str | None = None,
+          box: bool = True, italic: bool = False) -> _Look:
+    return _Look(Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color),
+                 Alignment(horizontal=h, vertical=v, wrap_text=wrap),
+                 _fill(fill), _BOX if box else _NO_BORDER)
+
+
+LABEL_LOOKS: dict[LabelStyle, _Look] = {
+    "title": _look(16, bold=True, h="center", wrap=False, box=False),
+    "block": _look(bold=True, h="center", fill=HEADER_FILL),
+    "header": _look(bold=True, h="center", fill=HEADER_FILL),
+    "corner": _look(9, h="center", fill=HEADER_FILL),
+    "label": _look(),
+    "band": _look(h="center"),
+    "check_header": _look(9, color="595959", h="center", fill=CHECK_FILL),
+    "note": _look(10, color="595959"),
+}
+INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
+TEXT_INPUT_LOOK = _look(v="top", fill=INPUT_FILL)
+CHECK_LOOK = _look(bold=True, color="00B050", h="center", fill=CHECK_FILL)
+STATUS_LOOK = _look(bold=True, color="00B050")
+CHECK_FAIL_FONT = Font(color="C00000", bold=True)
+CHECK_FAIL_FILL = _fill("FFC7CE")
+
+NUMBER_FORMATS = {"count": "0", "signed": "0"}
+# 万元 amounts are published with 4–5 decimals (保留4位小数); 元 amounts with 2
+MONEY_FORMATS = {"元": "0.00"}
+MONEY_FORMAT = "0.0000#"
+
+TITLE_HEIGHT = 30.0
+TEXT_MIN_HEIGHT = 120.0  # narrative inputs: room for a paragraph before the clerk resizes
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+DEFAULT_WIDTH = 8.43
+DEFAULT_HEIGHT = 15.0
+# a table wider than this (in character units) does not fit portrait A4 at a readable scale
+PORTRAIT_MAX_WIDTH = 100.0
+
+
+# ---- public API -----------------------------------------------------------------------------
+def build_template(format_id: str = "2021", *, year: int | None = None, unit: str = "",
+                   **meta: str) -> Workbook:
+    """A blank workbook of format ``format_id``, the meta items prefilled.
+
+    ``meta`` takes the other items of :class:`~nianbao.report.Meta` (``contact``, ``phone``,
+    ``date``); an unknown keyword raises ``TypeError`` so a typo does not vanish silently.
+    """
+    unknown = set(meta) - (set(Meta.__dataclass_fields__) - {"year", "unit"})
+    if unknown:
+        raise TypeError(f"unknown meta item(s): {', '.join(sorted(unknown))}")
+    lay = layout_of(get_format(format_id).id)
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = GENERATOR
+    wb.properties.title = "政府信息公开工作年度报告"
+    for sheet in lay.sheets:
+        ws = wb.create_sheet(sheet.name)
+        _build_sheet(ws, sheet, lay)
+    _add_status_area(wb[INFO_SHEET], lay)
+    _add_defined_names(wb, lay)
+    _add_meta_sheet(wb, lay.format, year, unit)
+    values = Meta(unit=unit, year=year, **meta)
+    for f in lay.fields.values():
+        if f.table == "meta":
+            _put(wb[f.sheet].cell(f.row, f.col), _meta_value(values, f))
+    wb.active = 0
+    return wb
+
+
+def new_workbook(path: str | os.PathLike, format_id: str = "2021", *, year: int | None = None,
+                 unit: str = "", **meta: str) -> Path:
+    """Write a blank template to ``path`` (atomically: replaces any file there in one rename)."""
+    return _save(build_template(format_id, year=year, unit=unit, **meta), path)
+
+
+def fill_workbook(wb: Workbook, report: Report) -> None:
+    """Write every field of ``report`` into ``wb``, a template of the same format.
+
+    Numbers are written as numbers, ``None`` as a blank cell, :class:`Invalid` as its raw text
+    (always a literal string, never a formula).  The hidden sheet is left as it is: it records
+    how the workbook was handed out, not what was filled in.
+    """
+    lay = layout_of(report.format)
+    if META_SHEET in wb.sheetnames:
+        fmt = _meta_rows(wb[META_SHEET]).get("format")
+        if fmt is not None and str(fmt) != lay.format.id:
+            raise ValueError(f"workbook is format {fmt}, report is format {lay.format.id}")
+    for f in lay.fields.values():
+        ws = wb[f.sheet]
+        cell = ws.cell(f.row, f.col)
+        if f.table == "meta":
+            _put(cell, _meta_value(report.meta, f))
+        elif f.kind == "text":
+            _put(cell, report.texts.get(f.id) or None)
+            if lay.sheet(f.sheet).kind == "texts":
+                _fit_text_row(ws, f, cell.value)
+        else:
+            _put(cell, report.values.get(f.id))
+
+
+def write_report(report: Report, path: str | os.PathLike) -> Path:
+    """Write ``report`` to ``path`` as a filled template (atomically)."""
+    m = report.meta
+    wb = build_template(report.format, year=m.year, unit=m.unit, contact=m.contact,
+                        phone=m.phone, date=m.date)
+    fill_workbook(wb, report)
+    return _save(wb, path)
+
+
+# ---- building one sheet ---------------------------------------------------------------------
+def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
+    for col, width in sheet.widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    heights = _Heights(ws)
+    for label in sheet.labels:
+        _write_label(ws, label)
+        look = LABEL_LOOKS[label.style]
+        if label.style == "title":
+            heights.need(label.row, label.row, TITLE_HEIGHT)
+        elif label.text:
+            heights.need(label.row, label.last_row or label.row,
+                         _text_height(label.text, _span_width(ws, label.col,
+                                                              label.last_col or label.col),
+                                      look.size))
+    for f in sheet.fields:
+        cell = ws.cell(f.row, f.col)
+        _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
+        cell.protection = Protection(locked=False)
+        if f.kind in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[f.kind]
+        elif f.kind == "money":
+            cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
+        if f.kind == "text" and sheet.kind == "texts":
+            heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
+    for check in sheet.checks:
+        cell = ws.cell(check.row, check.col)
+        cell.value = _check_formula(check, sheet.name, lay)
+        _style(cell, CHECK_LOOK)
+    if sheet.kind == "table":
+        _close_table_borders(ws, sheet)
+    heights.apply()
+    _add_validations(ws, sheet)
+    _add_check_formatting(ws, [(c.row, c.col) for c in sheet.checks])
+    _protect(ws)
+    _setup_print(ws, sheet)
+
+
+def _write_label(ws: Worksheet, label: Label) -> None:
+    r2, c2 = label.last_row or label.row, label.last_col or label.col
+    if (r2, c2) != (label.row, label.col):
+        ws.merge_cells(start_row=label.row, start_column=label.col, end_row=r2, end_column=c2)
+    ws.cell(label.row, label.col).value = label.text or None
+    look = LABEL_LOOKS[label.style]
+    # style every cell of a merged range: Excel draws a merged range's border from its edge
+    # cells, not from the top-left one
+    for row in ws.iter_rows(min_row=label.row, max_row=r2, min_col=label.col, max_col=c2):
+        for cell in row:
+            _style(cell, look)
+
+
+def _style(cell: Cell, look: _Look) -> None:
+    cell.font = look.font
+    cell.alignment = look.alignment
+    cell.fill = look.fill
+    cell.border = look.border
+
+
+def _close_table_borders(ws: Worksheet, sheet: SheetLayout) -> None:
+    """Box the cells a table row leaves without a label (表四's unlabelled data row)."""
+    rows: dict[int, int] = defaultdict(int)
+    for f in sheet.fields:
+        rows[f.row] = max(rows[f.row], f.col)
+    for c in sheet.checks:
+        rows[c.row] = max(rows[c.row], c.col)
+    for r, last in rows.items():
+        for col in range(1, last + 1):
+            cell = ws.cell(r, col)
+            if cell.border == _NO_BORDER:
+                cell.border = _BOX
+
+
+def _check_formula(check: CheckCell, sheet: str, lay: Layout) -> str:
+    """``=IF(<Σ left>=<Σ right>,"✔","✘")``; SUM so that a blank counts as 0, as in the checks."""
+    terms = check.left + check.right
+    fields = [_term_field(t, lay) for t in terms]
+    left, right = (_sum_expr(check.left, sheet, lay), _sum_expr(check.right, sheet, lay))
+    if any(f.kind == "money" for f in fields):
+        # decimals: compare with a tolerance so 0.1+0.2 equals 0.3
+        test = f"ROUND({left}-({right}),6)=0"
+    else:
+        test = f"{left}={right}"
+    return f'=IF({test},"{CHECK_PASS}","{CHECK_FAIL}")'
+
+
+def _term_field(term: str, lay: Layout) -> Field:
+    fid = term[1:] if term.startswith("-") else term
+    try:
+        return lay.fields[fid]
+    except KeyError:
+        raise KeyError(f"check term {term!r} names no field of format {lay.format.id}") from None
+
+
+def _sum_expr(terms: Iterable[str], sheet: str, lay: Layout) -> str:
+    plus, minus = [], []
+    for t in terms:
+        f = _term_field(t, lay)
+        ref = f.cell if f.sheet == sheet else f"{quote_sheetname(f.sheet)}!{f.cell}"
+        (minus if t.startswith("-") else plus).append(ref)
+    # SUM(-A1) would turn text in A1 into #VALUE!; SUM(A1) skips it, as Report.number does
+    expr = f"SUM({','.join(plus)})" if plus else "0"
+    if minus:
+        expr += f"-SUM({','.join(minus)})"
+    return expr
+
+
+def _add_validations(ws: Worksheet, sheet: SheetLayout) -> None:
+    """One DataValidation per kind (and unit) with all its cells, not one per cell."""
+    groups: dict[_Validation, list[str]] = defaultdict(list)
+    for f in sheet.fields:
+        v = _validation_for(f)
+        if v is not None:
+            groups[v].append(f.cell)
+    for v, cells in groups.items():
+        dv = DataValidation(type=v.type, operator=v.operator, formula1=v.formula1,
+                            formula2=v.formula2, allow_blank=True, showErrorMessage=True,
+                            errorStyle="stop", errorTitle=v.error_title, error=v.error,
+                            showInputMessage=v.prompt is not None,
+                            promptTitle="填写说明" if v.prompt else None, prompt=v.prompt)
+        for ref in cells:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+
+
+def _add_check_formatting(ws: Worksheet, cells: list[tuple[int, int]]) -> None:
+    if not cells:
+        return
+    ranges = " ".join(_range_ref(*run) for run in _runs(cells))
+    ws.conditional_formatting.add(ranges, CellIsRule(
+        operator="equal", formula=[f'"{CHECK_FAIL}"'], font=CHECK_FAIL_FONT, fill=CHECK_FAIL_FILL))
+
+
+def _protect(ws: Worksheet) -> None:
+    # no password: the lock guards against slips, and a clerk may lift it (审阅 → 撤销工作表保护)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # False = allowed: widen a column to read a long label
+    ws.protection.formatRows = False  # … or heighten a row for a long narrative
+
+
+def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
+    total_width = sum(sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, sheet.last_col + 1))
+    ps = ws.page_setup
+    ps.paperSize = ws.PAPERSIZE_A4
+    ps.orientation = ("landscape" if sheet.kind == "table" and total_width > PORTRAIT_MAX_WIDTH
+                      else "portrait")
+    ps.fitToWidth = 1
+    ps.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_area = f"A1:{get_column_letter(sheet.last_col)}{sheet.last_row}"
+    corners = [lb for lb in sheet.labels if lb.style == "corner"]
+    if sheet.kind == "table" and len(corners) == 1 and sheet.fields:
+        # one header for the whole table: repeat it on every page and freeze it on screen.
+        # (表二 has a header per block, so no single header can stay in view.)
+        header_last = corners[0].last_row or corners[0].row
+        ws.print_title_rows = f"1:{header_last}"
+        first_row = min(f.row for f in sheet.fields)
+        first_col = min(f.col for f in sheet.fields)
+        ws.freeze_panes = ws.cell(first_row, first_col).coordinate
+
+
+class _Heights:
+    """Row heights that fit wrapped labels; a merged label spreads its need over its rows."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.needs: list[tuple[int, int, float]] = []
+
+    def need(self, first: int, last: int, height: float) -> None:
+        self.needs.append((first, last, height))
+
+    def apply(self) -> None:
+        h: dict[int, float] = {}
+        for first, last, need in sorted(self.needs, key=lambda n: n[1] - n[0]):
+            rows = range(first, last + 1)
+            have = sum(h.get(r, DEFAULT_HEIGHT) for r in rows)
+            if have < need:
+                extra = (need - have) / len(rows)
+                for r in rows:
+                    h[r] = h.get(r, DEFAULT_HEIGHT) + extra
+        for r, height in h.items():
+            self.ws.row_dimensions[r].height = round(min(height, MAX_ROW_HEIGHT), 1)
+
+
+def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
+    return sum(ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
+               for c in range(first_col, last_col + 1))
+
+
+def _text_height(text: str, width: float, size: float) -> float:
+    """Points needed to show ``text`` wrapped in ``width`` character units (an estimate)."""
+    usable = max(1.0, width - 1.5)  # cell padding
+    scale = size / BASE_SIZE
+    lines = 0
+    for para in str(text).split("\n"):
+        # a CJK character is about two '0' widths of the default font
+        units = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in para)
+        lines += max(1, math.ceil(units * scale / usable))
+    return lines * size * 1.4 + 4
+
+
+def _fit_text_row(ws: Worksheet, f: Field, text: object) -> None:
+    width = ws.column_dimensions[get_column_letter(f.col)].width or DEFAULT_WIDTH
+    need = _text_height(str(text or ""), width, BASE_SIZE) if text else 0.0
+    height = min(max(TEXT_MIN_HEIGHT, need), MAX_ROW_HEIGHT)
+    ws.row_dimensions[f.row].height = round(height, 1)
+
+
+# ---- the 校验结果 area on 基本信息 ----------------------------------------------------------
+def _add_status_area(ws: Worksheet, lay: Layout) -> None:
+    """Under the meta items: one count of ✘ cells per rule and sheet, then an overall verdict."""
+    info = lay.sheet(INFO_SHEET)
+    groups: dict[tuple[str, str], tuple[Rule, list[tuple[int, int]]]] = {}
+    for sheet, check in lay.checks():
+        key = (check.rule.id, sheet.name)
+        groups.setdefault(key, (check.rule, []))[1].append((check.row, check.col))
+    if not groups:
+        return
+    heights = _Heights(ws)
+    r = info.last_row + 2
+    _write_label(ws, Label(r, 1, STATUS_HEADER, "block", last_col=2))
+    first = r + 1
+    for (rule_id, sheet_name), (rule, cells) in groups.items():
+        r += 1
+        head = ws.cell(r, 1, rule.title)
+        _style(head, LABEL_LOOKS["label"])
+        row0, col0 = min(cells)
+        # a click on the rule jumps to its first check cell
+        head.hyperlink = Hyperlink(ref=head.coordinate,
+                                   location=f"{quote_sheetname(sheet_name)}!{_cell(row0, col0)}")
+        head.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+        counts = "+".join(
+            f'COUNTIF({quote_sheetname(sheet_name)}!{_range_ref(*run, absolute=True)},'
+            f'"{CHECK_FAIL}")' for run in _runs(cells))
+        cell = ws.cell(r, 2, f"={counts}")
+        _style(cell, STATUS_LOOK)
+        cell.number_format = RULE_COUNT_FORMAT.format(sheet=sheet_name)
+        name = CHECK_NAME_PREFIX + rule_id.replace(".", "_")
+        if name in ws.parent.defined_names:  # a rule with check cells on two sheets
+            name += "_" + str(r)
+        _name(ws.parent, name, ws.title, cell.coordinate)
+    last = r
+    r += 1
+    _style(ws.cell(r, 1, STATUS_TOTAL), LABEL_LOOKS["label"])
+    ws.cell(r, 1).font = Font(name=FONT_NAME, size=BASE_SIZE, bold=True)
+    total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})",
+                                               ok=STATUS_ALL_PASSED))
+    _style(total, STATUS_LOOK)
+    _name(ws.parent, CHECK_NAME_PREFIX + "all", ws.title, total.coordinate)
+    ws.conditional_formatting.add(f"B{first}:B{last}", CellIsRule(
+        operator="greaterThan", formula=["0"], font=CHECK_FAIL_FONT, fill=CHECK_FAIL_FILL))
+    ws.conditional_formatting.add(total.coordinate, FormulaRule(
+        formula=[f'{total.coordinate}<>"{STATUS_ALL_PASSED}"'], font=CHECK_FAIL_FONT,
+        fill=CHECK_FAIL_FILL))
+    cross = [rule.title for rule in lay.format.rules if rule.place is None]
+    r += 1
+    note = STATUS_NOTE.format(cross="「" + "」「".join(cross) + "」" if cross else "跨年度校验")
+    _style(ws.cell(r, 1, STATUS_NOTE_LABEL), LABEL_LOOKS["label"])
+    _style(ws.cell(r, 2, note), LABEL_LOOKS["note"])
+    heights.need(r, r, _text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
+    heights.apply()
+    ws.print_area = f"A1:B{r}"
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Cover ``cells`` with few rectangles: vertical runs first, single cells joined by row."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in cells:
+        by_col[c].append(r)
+    vertical: list[tuple[int, int, int, int]] = []
+    singles: list[tuple[int, int]] = []
+    for c, rows in sorted(by_col.items()):
+        for r1, r2 in _consecutive(sorted(set(rows))):
+            if r1 == r2:
+                singles.append((r1, c))
+            else:
+                vertical.append((r1, c, r2, c))
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for r, c in singles:
+        by_row[r].append(c)
+    horizontal = [(r, c1, r, c2) for r, cols in sorted(by_row.items())
+                  for c1, c2 in _consecutive(sorted(cols))]
+    return vertical + horizontal
+
+
+def _consecutive(xs: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for x in xs:
+        if out and x == out[-1][1] + 1:
+            out[-1] = (out[-1][0], x)
+        else:
+            out.append((x, x))
+    return out
+
+
+def _cell(row: int, col: int, absolute: bool = False) -> str:
+    d = "$" if absolute else ""
+    return f"{d}{get_column_letter(col)}{d}{row}"
+
+
+def _range_ref(r1: int, c1: int, r2: int, c2: int, absolute: bool = False) -> str:
+    a = _cell(r1, c1, absolute)
+    return a if (r1, c1) == (r2, c2) else f"{a}:{_cell(r2, c2, absolute)}"
+
+
+# ---- names and the hidden sheet ------------------------------------------------------------
+def _add_defined_names(wb: Workbook, lay: Layout) -> None:
+    for f in lay.fields.values():
+        _name(wb, f.name, f.sheet, f.cell)
+
+
+def _name(wb: Workbook, name: str, sheet: str, cell: str) -> None:
+    col = cell.rstrip("0123456789")
+    row = cell[len(col):]
+    # always quoted: sheet names like 「三、依申请公开」 hold punctuation Excel would misparse
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(sheet)}!${col}${row}")
+
+
+def _add_meta_sheet(wb: Workbook, fmt: Format, year: int | None, unit: str) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    rows = (("format", fmt.id), ("template_version", TEMPLATE_VERSION),
+            ("year", "" if year is None else str(year)), ("unit", unit),
+            ("generator", GENERATOR))
+    for i, (key, value) in enumerate(rows, start=1):
+        ws.cell(i, 1, key)
+        _put(ws.cell(i, 2), value)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 40
+    # "hidden" rather than "veryHidden": a curious clerk can see that it exists (取消隐藏)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def _meta_rows(ws: Worksheet) -> dict[str, object]:
+    return {str(k): v for k, v, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True)
+            if k is not None}
+
+
+# ---- values ---------------------------------------------------------------------------------
+def _meta_value(meta: Meta, f: Field) -> Value | str | None:
+    v = getattr(meta, f.id.split(".", 1)[1], None)
+    return None if v == "" else v
+
+
+# what makes Excel (or LibreOffice) read a typed string as a formula
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _put(cell: Cell, value: object) -> None:
+    """Write ``value`` so that it is stored as what it is — and text never as a formula."""
+    if isinstance(value, Invalid):
+        value = value.raw
+    if value is None or value == "":
+        cell.value = None
+        return
+    if isinstance(value, bool):  # a bool is an int to Python, but not a count
+        value = str(value)
+    if isinstance(value, (int, float)) and (not isinstance(value, float) or math.isfinite(value)):
+        cell.value = value
+        return
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters from PDF copies
+    cell.value = text
+    if text.startswith(_FORMULA_START):
+        # openpyxl stores "=…" as a formula; force a plain string, and set the quote prefix so
+        # that a clerk who edits the cell does not turn it into one either
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _save(wb: Workbook, path: str | os.PathLike) -> Path:
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
