@@ -265,6 +265,8 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     s.last_col = max(s.last_col, block_width)
     for c in range(1, depth + 1):
         s.widths[c] = 30.0 if (c == depth and depth > 1) else (14.0 if depth > 1 else 22.0)
+    # few value columns (table 2) get room for headers like 本年收费金额（单位：万元）
+    value_width = 14.0 if ncols <= 4 else 11.0
     for c in range(depth + 1, block_width + 1):
-        s.widths.setdefault(c, 11.0)
+        s.widths[c] = max(s.widths.get(c, 0.0), value_width)
     return r
