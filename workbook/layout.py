@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from openpyxl.utils import get_column_letter
-
 from .formats import get_format
 from .formats.model import Block, Format, Kind, Rule, Table, field_id
 
@@ -28,8 +26,31 @@ def defined_name(fid: str) -> str:
     return "NB_" + fid.replace(".", "_")
 
 
+def column_letter(col: int) -> str:
+    # our own, so that reading a workbook does not import openpyxl (~0.2 s of start-up)
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def cell_address(row: int, col: int) -> str:
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
+
+
+def parse_cell(ref: str) -> tuple[int, int]:
+    """"D12" → (12, 4); the first cell of a range "D12:J12"; (0, 0) when not a cell reference."""
+    ref = ref.split(":")[0].replace("$", "").upper()
+    i = 0
+    while i < len(ref) and ref[i].isalpha():
+        i += 1
+    if not i or not ref[i:].isdigit():
+        return (0, 0)
+    col = 0
+    for ch in ref[:i]:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[i:]), col
 
 
 @dataclass(frozen=True)
