@@ -67,6 +67,11 @@ def place(format_id: str, fid: str) -> Place:
     return places(format_id)[fid]
 
 
+def _reset() -> None:  # for tests that change the catalogue
+    describe.cache_clear()
+
+
+@lru_cache(maxsize=4096)
 def describe(format_id: str, fid: str, with_cell: bool = True) -> str:
     """表三「（一）予以公开」行「自然人」列（D8） — the full name of one field."""
     p = place(format_id, fid)
