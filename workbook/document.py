@@ -1,0 +1,512 @@
+"""The Word report: the statutory document an office publishes, built from one Report.
+
+:func:`render_report` opens the Word template (``templates/report.docx``: page setup, footers
+and styles after GB/T 9704-2012), replaces its body with the title, sections 一 … 六 in the
+order and wording of the format declaration, the narrative (the office's own text verbatim,
+generated text where it left a part empty) and the three statutory tables.  The tables are laid
+out by interpreting the declaration — block titles, header paths, row-label paths with their
+bands — so this module knows no label, row or column of any format.
+
+:func:`to_pdf` converts the .docx with LibreOffice headless.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterable
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from .errors import NianbaoError
+from .fileio import atomic_path
+from .formats.model import Block, Section, Table, field_id
+from .messages import say
+from .narrative import Narrator, format_number, narrative_context
+from .report import Report
+
+
+@dataclass(frozen=True)
+class StyleNames:
+    """Style names as they appear in Word's style pane: the contract between the Word template
+    (``templates/build_docx.py`` makes it; an office may restyle it) and this module."""
+
+    title: str = "年报标题"
+    heading1: str = "年报一级标题"  # 「一、」 黑体
+    heading2: str = "年报二级标题"  # 「（一）」 楷体
+    body: str = "Normal"  # 「正文」 in a Chinese Word
+    offered: str = "年报参考文字"  # generated text offered beside the office's own
+    table: str = "年报表格"
+    table_text: str = "表格文字"  # numbers, centred
+    table_head: str = "表格表头"
+    table_label: str = "表格行名"  # leaf row labels, left-aligned
+    table_note: str = "表格注释"  # the long corner note of 表三
+    page_number: str = "页码"
+
+
+STYLE = StyleNames()
+DOCX_TEMPLATE = "report.docx"
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_INDENT = " \t\u3000\xa0"
+
+
+def clean_text(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters pasted from other programs)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def office_paragraphs(text: str | None) -> list[str]:
+    """An office's text as paragraphs: one per line, verbatim except for the surrounding
+    whitespace (the Word style indents the first line; a typed 「　　」 would indent twice)."""
+    out = []
+    for line in clean_text(text or "").splitlines():
+        line = line.strip(_INDENT)
+        if line:
+            out.append(line)
+    return out
+
+
+def report_title(report: Report) -> str:
+    return "".join(title_lines(report))
+
+
+def title_lines(report: Report) -> tuple[str, str]:
+    """The title as (unit, rest): 「{unit}」「{year}年政府信息公开工作年度报告」."""
+    year = f"{report.meta.year}年" if report.meta.year is not None else ""
+    return clean_text((report.meta.unit or "").strip()), f"{year}政府信息公开工作年度报告"
+
+
+def _visual_width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def docx_template(templates_dir: str | os.PathLike | None = None) -> Path:
+    """The Word template in use: ``templates_dir/report.docx`` if there is one, else the built-in."""
+    if templates_dir is not None:
+        own = Path(templates_dir) / DOCX_TEMPLATE
+        if own.is_file():
+            return own
+    return Path(str(files("nianbao.templates").joinpath(DOCX_TEMPLATE)))
+
+
+# -- the tables, from the declaration -------------------------------------------------------------
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    text: str
+    style: str  # a StyleNames attribute name
+    rows: int = 1
+    cols: int = 1
+
+
+@dataclass
+class Grid:
+    """A table as cells on a grid (merges as spans), before any XML."""
+
+    cells: list[GridCell]
+    n_rows: int
+    depth: int  # label columns
+    units: int  # value grid columns
+    header_rows: int  # rows repeated on every page
+
+
+def _spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
+    """Runs of consecutive label paths that print one merged cell at ``level``:
+    (first, last, text, is_leaf).  A leaf (the path ends here) is never merged with its
+    neighbours; a shared prefix that goes on is (「（三）不予公开」 over its eight sub-rows)."""
+    out: list[tuple[int, int, str, bool]] = []
+    i = 0
+    while i < len(paths):
+        p = paths[i]
+        if len(p) <= level:
+            i += 1
+            continue
+        leaf = len(p) == level + 1
+        j = i
+        while (not leaf and j + 1 < len(paths) and len(paths[j + 1]) > level + 1
+               and paths[j + 1][: level + 1] == p[: level + 1]):
+            j += 1
+        out.append((i, j, p[level], leaf))
+        i = j + 1
+    return out
+
+
+def _row_paths(block: Block) -> list[tuple[str, ...]]:
+    return [((r.band,) if r.band else ()) + r.labels for r in block.rows]
+
+
+def _header_paths(block: Block) -> list[tuple[str, ...]]:
+    band = (block.column_band,) if block.column_band else ()
+    return [band + c.labels for c in block.columns]
+
+
+def table_grid(table: Table, report: Report) -> Grid:
+    """Lay ``table`` out as the official format prints it.
+
+    Label columns: as many as the deepest row-label path (band + labels); a table whose rows
+    have no labels (表四) has none.  Value columns: every block gets the full width, so the grid
+    has lcm(column counts) units and a block's column spans units / its column count
+    (表二's blocks have 3, 1, 1, 1 columns in 2021; 3, 3, 3, 2, 2 in 2019).
+    """
+    depth = max(max((len(p) for p in _row_paths(b)), default=0) for b in table.blocks)
+    units = math.lcm(*(len(b.columns) for b in table.blocks))
+    cells: list[GridCell] = []
+    r = 0
+    header_rows = 0
+    for block in table.blocks:
+        k = units // len(block.columns)
+        if block.title:
+            cells.append(GridCell(r, 0, block.title, "table_head", cols=depth + units))
+            r += 1
+        hpaths = _header_paths(block)
+        hdepth = max(len(p) for p in hpaths)
+        if depth:
+            corner_style = "table_note" if len(block.corner) > 8 else "table_head"
+            cells.append(GridCell(r, 0, block.corner, corner_style, rows=hdepth, cols=depth))
+        for level in range(hdepth):
+            for first, last, text, leaf in _spans(hpaths, level):
+                cells.append(GridCell(r + level, depth + first * k, text, "table_head",
+                                      rows=hdepth - level if leaf else 1,
+                                      cols=(last - first + 1) * k))
+        if len(table.blocks) == 1:
+            header_rows = r + hdepth  # title and header repeat on each page
+        top = r + hdepth
+        rpaths = _row_paths(block)
+        for level in range(depth):
+            for first, last, text, leaf in _spans(rpaths, level):
+                merged = last > first
+                cells.append(GridCell(top + first, level, text,
+                                      "table_text" if merged else "table_label",
+                                      rows=last - first + 1, cols=depth - level if leaf else 1))
+        for i, row in enumerate(block.rows):
+            for j, col in enumerate(block.columns):
+                value = report.values.get(field_id(table.key, row, col))
+                cells.append(GridCell(top + i, depth + j * k, format_number(value),
+                                      "table_text", cols=k))
+        r = top + len(block.rows)
+    return Grid(cells, r, depth, units, header_rows)
+
+
+def column_widths(grid: Grid, total: int, char: int) -> list[int]:
+    """Grid column widths in twips that add up to ``total`` (the text block).
+
+    Value units get room for their longest number and at least two characters; outer label
+    columns (bands and groups: short labels merged over many rows) three characters; the
+    innermost label column up to twelve characters (its longest label on one line if shorter),
+    as far as the values leave room; what is left goes to the values.
+    """
+    pad = 2 * 57 + 20  # cell margins of the table style, and a little air
+    depth, units = grid.depth, grid.units
+    values = [c for c in grid.cells if c.col >= depth]
+    unit_min = 0
+    for c in values:
+        if c.style == "table_text":
+            need = len(c.text) * char * 0.55 + pad  # digits are half-width
+        else:
+            need = 2 * char + pad  # a header wraps to two characters a line at least
+        unit_min = max(unit_min, math.ceil(need / c.cols))
+    labels: list[int] = [3 * char + pad] * max(0, depth - 1)
+    if depth:
+        longest = max((len(c.text) for c in grid.cells
+                       if c.col == depth - 1 and c.cols == 1 and c.style != "table_note"),
+                      default=4)
+        room = total - sum(labels) - units * unit_min
+        labels.append(max(4 * char + pad, min(min(longest, 12) * char + pad, room)))
+    unit = (total - sum(labels)) // units
+    widths = labels + [unit] * units
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _el(tag: str, **attrs: Any):
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(f"w:{k}"), str(v))
+    return el
+
+
+def _cell_paragraph(text: str, style_id: str):
+    p = _el("w:p")
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:pStyle", val=style_id))
+    p.append(ppr)
+    if text:
+        run = _el("w:r")
+        t = _el("w:t")
+        t.text = clean_text(text)  # lxml escapes < & for XML
+        if t.text != t.text.strip():
+            t.set(qn("xml:space"), "preserve")
+        run.append(t)
+        p.append(run)
+    return p
+
+
+def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
+    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge."""
+    tbl = _el("w:tbl")
+    tblpr = _el("w:tblPr")
+    tblpr.append(_el("w:tblStyle", val=style_ids["table"]))
+    tblpr.append(_el("w:tblW", w=sum(widths), type="dxa"))
+    tblpr.append(_el("w:jc", val="center"))
+    tblpr.append(_el("w:tblLayout", type="fixed"))
+    tblpr.append(_el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0,
+                     lastColumn=0, noHBand=1, noVBand=1))
+    tbl.append(tblpr)
+    grid_el = _el("w:tblGrid")
+    for w in widths:
+        grid_el.append(_el("w:gridCol", w=w))
+    tbl.append(grid_el)
+
+    starts = {(c.row, c.col): c for c in grid.cells}
+    below: dict[tuple[int, int], GridCell] = {}  # (row, col) continued by a vertical merge
+    for c in grid.cells:
+        for rr in range(c.row + 1, c.row + c.rows):
+            below[(rr, c.col)] = c
+    ncols = grid.depth + grid.units
+    for r in range(grid.n_rows):
+        tr = _el("w:tr")
+        trpr = _el("w:trPr")
+        trpr.append(_el("w:cantSplit"))
+        if r < grid.header_rows:
+            trpr.append(_el("w:tblHeader"))
+        tr.append(trpr)
+        col = 0
+        while col < ncols:
+            cell = starts.get((r, col))
+            cont = below.get((r, col))
+            if cell is None and cont is None:
+                raise AssertionError(f"table grid has a hole at row {r}, column {col}")
+            src = cell or cont
+            assert src is not None
+            tc = _el("w:tc")
+            tcpr = _el("w:tcPr")
+            tcpr.append(_el("w:tcW", w=sum(widths[col:col + src.cols]), type="dxa"))
+            if src.cols > 1:
+                tcpr.append(_el("w:gridSpan", val=src.cols))
+            if src.rows > 1:
+                tcpr.append(_el("w:vMerge", val="restart") if cell else _el("w:vMerge"))
+            tcpr.append(_el("w:vAlign", val="center"))
+            tc.append(tcpr)
+            tc.append(_cell_paragraph(cell.text if cell else "", style_ids[src.style]))
+            tr.append(tc)
+            col += src.cols
+        tbl.append(tr)
+    return tbl
+
+
+# -- the document ---------------------------------------------------------------------------------
+class _Builder:
+    def __init__(self, template: Path) -> None:
+        try:
+            self.doc = Document(str(template))
+        except Exception as e:  # not a zip, not a Word file …
+            raise NianbaoError("document.docx_template_bad", file=str(template),
+                               detail=f"{type(e).__name__}: {e}") from e
+        self.style_ids: dict[str, str] = {}
+        for attr, name in vars(STYLE).items():
+            try:
+                self.style_ids[attr] = self.doc.styles[name].style_id
+            except KeyError:
+                raise NianbaoError("document.docx_template_bad", file=str(template),
+                                   detail=f"缺少样式「{name}」") from None
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self.body = body
+        section = self.doc.sections[-1]
+        # EMU → twips
+        self.text_width = int((section.page_width - section.left_margin
+                               - section.right_margin) / 635)
+        size = self.doc.styles[STYLE.table_text].font.size
+        self.table_char = int(size / 635) if size else 210
+
+    def title(self, report: Report) -> None:
+        """Centred; a title too long for one line breaks after the unit's name rather than in
+        the middle of a word (「…政府信息公 / 开工作年度报告」)."""
+        unit, rest = title_lines(report)
+        style = self.doc.styles[STYLE.title]
+        size = style.font.size or 279400  # 22 pt in EMU
+        per_line = self.text_width * 635 / size
+        p = self.doc.add_paragraph(unit, style)
+        if unit and _visual_width(unit + rest) > per_line and _visual_width(rest) <= per_line:
+            p.runs[-1].add_break()
+        p.add_run(rest)
+
+    def paragraph(self, text: str, style: str) -> None:
+        self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
+
+    def paragraphs(self, texts: Iterable[str], style: str = "body") -> None:
+        for t in texts:
+            self.paragraph(t, style)
+
+    def offered(self, texts: list[str]) -> None:
+        for i, t in enumerate(texts):
+            self.paragraph((say("document.offered") if i == 0 else "") + t, "offered")
+
+    def table(self, table: Table, report: Report) -> None:
+        grid = table_grid(table, report)
+        widths = column_widths(grid, self.text_width, self.table_char)
+        tbl = table_element(grid, widths, self.style_ids)
+        self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
+
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _is_numbered(label: str) -> bool:
+    return label.startswith("（")
+
+
+def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narrator,
+                   ctx: dict[str, Any], offer_generated: bool) -> None:
+    """A section's text parts.  Labels printed as 「（一）…」 are sub-headings; unnumbered parts
+    (表五's 存在的主要问题 …) are numbered when more than one of them has text; a lone one
+    (一's 总体概述) runs as plain paragraphs."""
+    parts = []
+    for item in section.texts:
+        own = office_paragraphs(report.texts.get(item.key))
+        generated = narrator.render(item.key, ctx) or []
+        if own:
+            parts.append((item, own, generated if offer_generated else []))
+        elif generated:
+            parts.append((item, generated, []))
+    unnumbered = [p for p in parts if not _is_numbered(p[0].label)]
+    n = 0
+    for item, paras, offered in parts:
+        if _is_numbered(item.label):
+            b.paragraph(item.label, "heading2")
+        elif len(unnumbered) > 1:
+            b.paragraph(f"（{_ORDINALS[n]}）{item.label}", "heading2")
+            n += 1
+        b.paragraphs(paras)
+        if offered:
+            b.offered(offered)
+
+
+def render_report(report: Report, path: str | os.PathLike, *,
+                  templates_dir: str | os.PathLike | None = None,
+                  offer_generated: bool = False) -> Path:
+    """Write the annual report of ``report`` as a Word document at ``path``; return the path.
+
+    ``templates_dir``: a directory of the office's own narrative templates (``*.j2``, used
+    before the built-in ones) and optionally its own ``report.docx``.  ``offer_generated``:
+    where the office wrote its own text, also print the generated text after it, shaded and
+    marked 〔据表格数据生成，供参考〕, to choose from.  Raises :class:`NianbaoError` for a
+    broken template (naming file and line) or an unwritable path; the file is replaced in one
+    step, never left half-written.
+    """
+    fmt = report.spec
+    narrator = Narrator(templates_dir)
+    ctx = narrative_context(report)
+    b = _Builder(docx_template(templates_dir))
+
+    title = report_title(report)
+    b.title(report)
+    b.paragraphs(narrator.render("preamble", ctx) or [])
+    for section in fmt.sections:
+        b.paragraph(section.title, "heading1")
+        b.paragraphs(narrator.render(section.key, ctx) or [])
+        _section_texts(b, section, report, narrator, ctx, offer_generated)
+        if section.table:
+            b.table(fmt.table(section.table), report)
+
+    props = b.doc.core_properties
+    props.title = clean_text(title)
+    props.author = clean_text(report.meta.unit or "")
+    props.last_modified_by = "nianbao"
+    props.subject = f"政府信息公开工作年度报告（{fmt.title}，{fmt.basis}）"
+    props.comments = ""
+    props.revision = 1
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = now
+
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        b.doc.save(str(tmp))
+    return target
+
+
+# -- PDF --------------------------------------------------------------------------------------------
+_SOFFICE_PLACES = (
+    "/usr/bin/soffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's ``soffice``: $NIANBAO_SOFFICE, then PATH, then the usual install places."""
+    own = os.environ.get("NIANBAO_SOFFICE")
+    if own:
+        return own if Path(own).is_file() else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for place in _SOFFICE_PLACES:
+        if Path(place).is_file():
+            return place
+    return None
+
+
+def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, *,
+           timeout: float = 180) -> Path:
+    """Convert a .docx to PDF with LibreOffice headless; return the PDF's path (default: beside
+    the .docx).  Uses a private LibreOffice profile, so it works while the user has LibreOffice
+    open and leaves their settings alone.  Raises :class:`NianbaoError` with an install hint when
+    LibreOffice is missing, or when it fails or takes longer than ``timeout`` seconds."""
+    src = Path(docx_path)
+    dst = Path(pdf_path) if pdf_path is not None else src.with_suffix(".pdf")
+    exe = find_soffice()
+    if exe is None:
+        raise NianbaoError("document.soffice_missing", file=str(src))
+    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+        work = Path(tmp) / "report.docx"  # an ASCII name: soffice under LANG=C mangles 年报.docx
+        shutil.copyfile(src, work)
+        profile = (Path(tmp) / "profile").as_uri()
+        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+               "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp,
+               str(work)]
+        posix = os.name == "posix"
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=posix)
+        except OSError as e:
+            raise NianbaoError("document.pdf_failed", file=str(src), detail=str(e)) from e
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # soffice starts soffice.bin as a child: end the whole group this call started
+            if posix:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.communicate()
+            raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
+        produced = Path(tmp) / "report.pdf"
+        if proc.returncode != 0 or not produced.is_file():
+            text = (err or out or b"").decode(sys.getfilesystemencoding(), "replace").strip()
+            detail = text.splitlines()[-1] if text else f"exit code {proc.returncode}"
+            raise NianbaoError("document.pdf_failed", file=str(src), detail=detail)
+        with atomic_path(dst) as tmp_pdf:
+            shutil.copyfile(produced, tmp_pdf)
+    return dst
+
+
+__all__ = ["render_report", "to_pdf", "find_soffice", "table_grid", "column_widths",
+           "report_title", "STYLE", "StyleNames", "docx_template"]
