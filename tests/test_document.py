@@ -1,0 +1,586 @@
+"""The Word report: read back with python-docx (and, with LibreOffice, as a PDF).
+
+Tables are checked against the format declaration through an independent reading of the
+table XML (gridSpan and vMerge resolved here, not by the code under test).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.shared import Mm, Pt
+
+from helpers import consistent_report
+from nianbao.document import STYLE, docx_template, find_soffice, render_report, to_pdf
+from nianbao.document_command import report_command
+from nianbao.errors import NianbaoError
+from nianbao.formats import get_format
+from nianbao.formats.common import T3_NOTE
+from nianbao.formats.model import field_id
+from nianbao.narrative import format_number
+from nianbao.report import Invalid, Report
+
+FORMATS = ("2021", "2019")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# -- reading the document back --------------------------------------------------------------------
+def render(report: Report, tmp_path: Path, name: str = "年报.docx", **kw) -> docx.document.Document:
+    path = render_report(report, tmp_path / name, **kw)
+    assert path == tmp_path / name
+    return docx.Document(str(path))
+
+
+def grid(table) -> list[list[tuple[int, str]]]:
+    """Every grid position of every row as (cell identity, text); a merged cell repeats."""
+    rows: list[list[tuple[int, str]]] = []
+    serial = 0  # not id(tc): lxml proxies come and go, and ids are reused
+    for tr in table._tbl.findall(W + "tr"):
+        row: list[tuple[int, str]] = []
+        for tc in tr.findall(W + "tc"):
+            span_el = tc.find(f"{W}tcPr/{W}gridSpan")
+            span = int(span_el.get(W + "val")) if span_el is not None else 1
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            if vmerge is not None and vmerge.get(W + "val") != "restart":
+                entry = rows[-1][len(row)]  # continues the cell above
+            else:
+                serial += 1
+                entry = (serial, "".join(t.text or "" for t in tc.iter(W + "t")))
+            row.extend([entry] * span)
+        rows.append(row)
+    return rows
+
+
+def distinct(row: list[tuple[int, str]]) -> list[str]:
+    """The texts of a row's cells, each merged cell once."""
+    out, last = [], None
+    for ident, text in row:
+        if ident != last:
+            out.append(text)
+        last = ident
+    return out
+
+
+def headings(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == STYLE.heading1]
+
+
+def body_text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def values_of(report: Report, table_key: str, block, row) -> list[str]:
+    return [format_number(report.values[field_id(table_key, row, c)]) for c in block.columns]
+
+
+# -- structure ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_title_and_six_headings_in_order(tmp_path, fmt):
+    r = consistent_report(fmt, seed=2)
+    r.meta.unit = "某区政务办"
+    d = render(r, tmp_path)
+    title = d.paragraphs[0]
+    assert title.style.name == STYLE.title
+    assert title.text.replace("\n", "") == f"某区政务办{r.meta.year}年政府信息公开工作年度报告"
+    assert headings(d) == [s.title for s in get_format(fmt).sections]
+    assert headings(d)[0] == "一、总体情况" and headings(d)[-1] == "六、其他需要报告的事项"
+    # one table per table section, right after its heading (and lead paragraph)
+    assert len(d.tables) == 3
+    body = list(d.element.body)
+    for table, key in zip(d.tables, ("二、", "三、", "四、")):
+        i = body.index(table._tbl)
+        before = [e for e in body[:i] if e.tag == W + "p"]
+        texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in before]
+        last_heading = [t for t in texts if re.match("^[一二三四五六]、", t)][-1]
+        assert last_heading.startswith(key)
+
+
+def test_long_title_breaks_after_the_unit(tmp_path):
+    r = Report.empty("2021", unit="某某市某某区人民政府办公室", year=2021)
+    title = render(r, tmp_path).paragraphs[0]
+    assert title.text == "某某市某某区人民政府办公室\n2021年政府信息公开工作年度报告"
+    short = Report.empty("2021", unit="某局", year=2021)
+    assert render(short, tmp_path, "b.docx").paragraphs[0].text == "某局2021年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
+    r = consistent_report(fmt, seed=5)
+    r["t3.granted.natural"] = None  # blank prints as 0
+    d = render(r, tmp_path)
+    spec = get_format(fmt).table("t3")
+    block = spec.blocks[0]
+    rows = grid(d.tables[1])
+    lines = [distinct(row) for row in rows]
+    # header: 申请人情况 over all seven columns, 法人或其他组织 over five, the 勾稽 note in the corner
+    assert lines[0] == [T3_NOTE, "申请人情况"]
+    assert lines[1] == [T3_NOTE, "自然人", "法人或其他组织", "总计"]
+    assert lines[2] == [T3_NOTE, "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                        "其他", "总计"]
+    assert [t for _, t in rows[1]].count("法人或其他组织") == 5
+    assert [t for _, t in rows[0]].count("申请人情况") == 7
+    trs = d.tables[1]._tbl.findall(W + "tr")
+    assert [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in trs[:4]] == [True] * 3 + [False]
+    data = lines[3:]
+    assert len(data) == len(block.rows) == (25 if fmt == "2021" else 23)
+    for line, row in zip(data, block.rows):
+        path = [row.band] if row.band else []
+        path += list(row.labels)
+        assert line == path + values_of(r, "t3", block, row), row.key
+    assert data[2][2] == "0"  # （一）予以公开 · 自然人 was blank
+    # three-level row header: the band spans every row from （一） to （七）, 「（三）不予公开」 its 8
+    band_cells = {rows[i][0][0] for i in range(3, len(rows)) if rows[i][0][1] == "三、本年度办理结果"}
+    assert len(band_cells) == 1
+    denied = [i for i in range(3, len(rows)) if rows[i][1][1] == "（三）不予公开"]
+    assert len(denied) == 8 and len({rows[i][1][0] for i in denied}) == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table4_fifteen_numbers_and_its_header(tmp_path, fmt):
+    r = consistent_report(fmt, seed=7)
+    d = render(r, tmp_path)
+    block = get_format(fmt).table("t4").blocks[0]
+    lines = [distinct(row) for row in grid(d.tables[2])]
+    assert lines[0] == ["行政复议", "行政诉讼"]
+    assert lines[1] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+                        "未经复议直接起诉", "复议后起诉"]
+    assert lines[2][5:] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+    numbers = [format_number(r.values[field_id("t4", block.rows[0], c)]) for c in block.columns]
+    assert len(numbers) == 15
+    assert lines[3] == numbers
+    assert len(lines) == 4
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table2_blocks_and_values(tmp_path, fmt):
+    r = consistent_report(fmt, seed=11)
+    money = next(f for f in r.values if f.startswith("t2.") and f.endswith(".amount"))
+    r[money] = 26828.741970000002
+    d = render(r, tmp_path)
+    spec = get_format(fmt).table("t2")
+    assert len(spec.blocks) == (4 if fmt == "2021" else 5)
+    lines = [distinct(row) for row in grid(d.tables[0])]
+    i = 0
+    for block in spec.blocks:
+        assert lines[i] == [block.title]
+        assert lines[i + 1] == ["信息内容"] + [c.labels[0] for c in block.columns]
+        for k, row in enumerate(block.rows):
+            assert lines[i + 2 + k] == [row.labels[0]] + values_of(r, "t2", block, row)
+        i += 2 + len(block.rows)
+    assert i == len(lines)
+    assert "26828.74197" in {t for line in lines for t in line}
+    assert "26828.741970000002" not in body_text(d)
+
+
+def test_table_widths_fit_the_text_block(tmp_path):
+    d = render(consistent_report("2021"), tmp_path)
+    s = d.sections[0]
+    text_width = (s.page_width - s.left_margin - s.right_margin) / 635  # twips
+    for table in d.tables:
+        cols = [int(c.get(W + "w")) for c in table._tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        assert abs(sum(cols) - text_width) <= 1
+        assert min(cols) > 400
+        assert table._tbl.find(f"{W}tblPr/{W}tblLayout").get(W + "type") == "fixed"
+
+
+# -- narrative ------------------------------------------------------------------------------------
+def test_generated_sentences_carry_the_numbers(tmp_path):
+    r = consistent_report("2021", seed=4)
+    d = render(r, tmp_path)
+    text = body_text(d)
+    n = r.number
+    assert (f"本年度共收到政府信息公开申请{n('t3.new.total')}件，上年结转{n('t3.carried.total')}件；"
+            f"办结{n('t3.total.total')}件，其中予以公开{n('t3.granted.total')}件") in text
+    assert f"结转下年度继续办理{n('t3.carry_forward.total')}件。" in text
+    assert f"作出行政许可决定{n('t2.licensing.decisions')}件" in text
+    assert f"被申请行政复议{n('t4.review.total')}件，其中结果维持{n('t4.review.upheld')}件" in text
+    suits = n("t4.suit_direct.total") + n("t4.suit_after_review.total")
+    assert f"被提起行政诉讼{suits}件" in text
+    assert "本年度未收取信息处理费。" in text
+    # the generated parts sit under their sub-headings
+    paras = [p.text for p in d.paragraphs]
+    assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度共收到政府信息公开申请")
+
+
+def test_zero_cases_say_none(tmp_path):
+    r = Report.empty("2021", unit="某局", year=2022)
+    text = body_text(render(r, tmp_path))
+    assert "本年度未收到政府信息公开申请" in text
+    assert "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。" in text
+    assert "本年度未收取信息处理费。" in text
+    # blanks print as 0 in the tables
+    d = docx.Document(str(tmp_path / "年报.docx"))
+    assert distinct(grid(d.tables[2])[3]) == ["0"] * 15
+
+
+def test_fee_notices_and_amount(tmp_path):
+    r = Report.empty("2021", unit="某局", year=2022)
+    r["s6.fee_notices"], r["s6.fee_amount"] = 2, 150.5
+    text = body_text(render(r, tmp_path))
+    assert "发出收费通知2件，实际收取信息处理费150.5元。" in text
+    assert "未收取信息处理费" not in text
+    # the office already wrote about the fee: its text, verbatim, and no second statement
+    r.texts["s6.other"] = "本年度收取信息处理费150.5元，已全部上缴国库。"
+    text = body_text(render(r, tmp_path, "b.docx"))
+    assert "本年度收取信息处理费150.5元，已全部上缴国库。" in text
+    assert "发出收费通知" not in text
+
+
+def test_2019_narrative_and_section_six(tmp_path):
+    r = consistent_report("2019", seed=1)
+    text = body_text(render(r, tmp_path))
+    assert f"政府集中采购项目{r.number('t2.procurement.items')}个" in text
+    assert "信息处理费" not in text  # the 2019 format has no fee items
+    assert "本年度无其他需要报告的事项。" in text
+    lines = [distinct(row) for row in grid(docx.Document(str(tmp_path / "年报.docx")).tables[1])]
+    other = [line for line in lines if "（六）其他处理" in line]
+    assert len(other) == 1 and other[0][:2] == ["三、本年度办理结果", "（六）其他处理"]
+
+
+def test_office_text_kept_verbatim_generated_only_when_asked(tmp_path):
+    r = consistent_report("2021", seed=4)
+    own = "本年度我办共受理申请若干件，均已按时答复。"
+    r.texts["s1.request"] = "　　" + own + "\n\n第二段：依法依规办理。"
+    r.texts["s5.problems"] = "人员力量较为薄弱。"
+    d = render(r, tmp_path)
+    paras = [p.text for p in d.paragraphs]
+    i = paras.index("（二）依申请公开情况")
+    assert paras[i + 1:i + 3] == [own, "第二段：依法依规办理。"]
+    assert "本年度共收到政府信息公开申请" not in body_text(d)
+    # a lone unnumbered part runs without a sub-heading
+    j = paras.index("五、存在的主要问题及改进情况")
+    assert paras[j + 1] == "人员力量较为薄弱。"
+
+    d2 = render(r, tmp_path, "offered.docx", offer_generated=True)
+    paras = [p for p in d2.paragraphs]
+    texts = [p.text for p in paras]
+    i = texts.index("（二）依申请公开情况")
+    assert texts[i + 1] == own
+    offered = paras[i + 3]
+    assert offered.style.name == STYLE.offered
+    assert offered.text.startswith("〔据表格数据生成，供参考〕本年度共收到政府信息公开申请")
+
+
+def test_several_unnumbered_parts_are_numbered(tmp_path):
+    r = Report.empty("2021", unit="某局", year=2022)
+    r.texts["s5.problems"] = "问题。"
+    r.texts["s5.plans"] = "打算。"
+    texts = [p.text for p in render(r, tmp_path).paragraphs]
+    j = texts.index("五、存在的主要问题及改进情况")
+    assert texts[j + 1:j + 5] == ["（一）存在的主要问题", "问题。", "（二）下一步工作打算", "打算。"]
+
+
+# -- escaping -------------------------------------------------------------------------------------
+HOSTILE_UNIT = '<w:t>单位 & "局" {{ 7*7 }} {% raw %}'
+HOSTILE_TEXT = "{% for x in range(3) %}X{% endfor %} <b>加粗</b> &amp; {{ unit }} {# c #}"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_user_data_appears_literally_and_is_never_executed(tmp_path, fmt):
+    r = consistent_report(fmt, seed=3)
+    r.meta.unit = HOSTILE_UNIT
+    r.texts["s1.overview"] = HOSTILE_TEXT
+    r.texts["s5.problems"] = "{% include 's4.j2' %}"
+    r.texts["s6.other"] = "a\x07b\x00c"  # control characters: dropped, not a crash
+    d = render(r, tmp_path)
+    assert d.paragraphs[0].text.replace("\n", "") == HOSTILE_UNIT + f"{r.meta.year}年政府信息公开工作年度报告"
+    text = body_text(d)
+    assert HOSTILE_TEXT in text
+    assert "{% include 's4.j2' %}" in text
+    assert "49" not in text and "XXX" not in text
+    assert "abc" in text
+    assert d.core_properties.author == HOSTILE_UNIT
+    with zipfile.ZipFile(tmp_path / "年报.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "&lt;w:t&gt;单位 &amp; " in xml and "<b>" not in xml
+
+
+# -- templates ------------------------------------------------------------------------------------
+def own_templates(tmp_path: Path, **files: str) -> Path:
+    d = tmp_path / "模板"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / f"{name}.j2").write_text(text, encoding="utf-8")
+    return d
+
+
+def test_office_templates_override_the_builtin_ones(tmp_path):
+    d = own_templates(tmp_path, s4="本单位自定义：{{ unit }}，复议{{ t4.review.total }}件。",
+                      preamble="")
+    r = consistent_report("2021", seed=1)
+    text = body_text(render(r, tmp_path, templates_dir=d))
+    assert f"本单位自定义：测试单位，复议{r.number('t4.review.total')}件。" in text
+    assert "本报告根据" not in text  # an emptied template prints nothing
+    assert "本年度共收到政府信息公开申请" in text  # the built-in ones still fill the rest
+
+
+@pytest.mark.parametrize("source,code,line", [
+    ("第一行\n{% if true %}\n{{ t3.nope.total }}\n{% endif %}\n", "引用了不存在的数据", 3),
+    ("第一行\n{% if %}\n", "语法错误", 2),
+    ("{{ ''.__class__.__mro__ }}", "不允许的操作", 1),
+    ("甲\n乙\n{{ 1 // 0 }}", "出错", 3),
+    ("{{ texts.__init__.__globals__ }}", "不允许的操作", 1),
+])
+def test_template_errors_name_file_and_line(tmp_path, source, code, line):
+    d = own_templates(tmp_path, **{"s1.request": source})
+    with pytest.raises(NianbaoError) as e:
+        render(Report.empty("2021", unit="某局", year=2022), tmp_path, templates_dir=d)
+    message = str(e.value)
+    assert "s1.request.j2" in message and f"第 {line} 行" in message and code in message
+    assert not (tmp_path / "年报.docx").exists()
+
+
+def test_missing_templates_dir(tmp_path):
+    with pytest.raises(NianbaoError, match="找不到模板目录"):
+        render(Report.empty("2021"), tmp_path, templates_dir=tmp_path / "nope")
+
+
+# -- the Word template ----------------------------------------------------------------------------
+def _east_asia(style) -> str | None:
+    rfonts = style.element.find(f"{W}rPr/{W}rFonts")
+    return rfonts.get(W + "eastAsia") if rfonts is not None else None
+
+
+def test_page_and_styles_follow_gb_t_9704(tmp_path):
+    d = render(consistent_report("2021"), tmp_path)
+    s = d.sections[0]
+    def mm(length) -> float:
+        return round(length / Mm(1), 1)
+
+    assert (mm(s.page_width), mm(s.page_height)) == (210, 297)  # A4
+    assert [mm(x) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
+    st = d.styles
+    assert _east_asia(st[STYLE.title]) == "方正小标宋简体" and st[STYLE.title].font.size == Pt(22)
+    assert st[STYLE.title].paragraph_format.alignment == 1  # centred
+    assert _east_asia(st["Normal"]) == "仿宋_GB2312" and st["Normal"].font.size == Pt(16)
+    assert _east_asia(st[STYLE.heading1]) == "黑体"
+    assert _east_asia(st[STYLE.heading2]) == "楷体_GB2312"
+    assert _east_asia(st[STYLE.table_text]) == "仿宋_GB2312" and st[STYLE.table_text].font.size == Pt(10.5)
+    normal = st["Normal"].paragraph_format
+    assert normal.line_spacing_rule == 4 and Pt(28) <= normal.line_spacing <= Pt(29)  # exactly
+    assert d.settings.odd_and_even_pages_header_footer
+    odd, even = s.footer.paragraphs[0], s.even_page_footer.paragraphs[0]
+    assert odd.alignment == 2 and even.alignment == 0  # right, left
+    for p in (odd, even):
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+        assert "PAGE" in "".join(t.text for t in p._p.iter(W + "instrText"))
+        assert p.style.font.size == Pt(14)
+    with zipfile.ZipFile(tmp_path / "年报.docx") as z:
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+
+
+def test_build_script_reproduces_the_committed_template(tmp_path):
+    here = Path(__file__).resolve().parents[1] / "templates"
+    out = tmp_path / "report.docx"
+    subprocess.run([sys.executable, str(here / "build_docx.py"), str(out)], check=True,
+                   capture_output=True)
+    with zipfile.ZipFile(out) as a, zipfile.ZipFile(here / "report.docx") as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for name in a.namelist():
+            if name != "docProps/core.xml":
+                assert a.read(name) == b.read(name), name
+
+
+def test_an_office_restyles_the_word_template(tmp_path):
+    d = own_templates(tmp_path)
+    shutil.copy(docx_template(), d / "report.docx")
+    t = docx.Document(str(d / "report.docx"))
+    t.styles["Normal"].font.size = Pt(15)
+    t.save(str(d / "report.docx"))
+    out = render(consistent_report("2021"), tmp_path, templates_dir=d)
+    assert out.styles["Normal"].font.size == Pt(15)
+    assert "本文件是年报的 Word 模板" not in body_text(out)  # the specimen is replaced
+
+
+def test_a_word_template_without_our_styles_is_refused(tmp_path):
+    d = own_templates(tmp_path)
+    docx.Document().save(str(d / "report.docx"))
+    with pytest.raises(NianbaoError, match="缺少样式「年报标题」"):
+        render(consistent_report("2021"), tmp_path, templates_dir=d)
+
+
+def test_save_is_atomic_and_errors_are_ours(tmp_path):
+    target = tmp_path / "年报.docx"
+    target.write_bytes(b"old")
+    d = own_templates(tmp_path, preamble="{{ nope }}")
+    with pytest.raises(NianbaoError):
+        render_report(consistent_report("2021"), target, templates_dir=d)
+    assert target.read_bytes() == b"old"
+    (tmp_path / "dir.docx").mkdir()
+    with pytest.raises(NianbaoError, match="无法写入"):
+        render_report(consistent_report("2021"), tmp_path / "dir.docx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.docx", "年报.docx", "模板"]
+
+
+def test_invalid_cells_print_what_was_typed(tmp_path):
+    r = consistent_report("2021")
+    r["t3.new.natural"] = Invalid("十二")
+    lines = [distinct(row) for row in grid(render(r, tmp_path).tables[1])]
+    assert lines[3][1] == "十二"
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_SOFFICE", str(tmp_path / "no-soffice"))
+    path = render_report(Report.empty("2021"), tmp_path / "a.docx")
+    with pytest.raises(NianbaoError) as e:
+        to_pdf(path)
+    assert "apt-get install libreoffice-writer-nogui fonts-wqy-microhei" in str(e.value)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for soffice")
+def test_pdf_timeout_and_failure(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("NIANBAO_SOFFICE", str(fake))
+    path = render_report(Report.empty("2021"), tmp_path / "a.docx")
+    start = time.monotonic()
+    with pytest.raises(NianbaoError, match="超过 1 秒"):
+        to_pdf(path, timeout=1)
+    assert time.monotonic() - start < 10
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    with pytest.raises(NianbaoError, match="source file could not be loaded"):
+        to_pdf(path)
+    assert not path.with_suffix(".pdf").exists()
+
+
+def _pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_pdf_has_title_labels_numbers_on_a4(tmp_path, fmt):
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    r = consistent_report(fmt, seed=9)
+    r.meta.unit = "某市某区人民政府办公室"
+    docx_path = render_report(r, tmp_path / "年报.docx")
+    pdf = to_pdf(docx_path)
+    assert pdf == tmp_path / "年报.pdf"
+    text = _pdftotext(pdf)
+    flat = re.sub(r"\s+", "", text)
+    assert f"某市某区人民政府办公室{r.meta.year}年政府信息公开工作年度报告" in flat
+    for heading in (s.title for s in get_format(fmt).sections):
+        assert heading in flat
+    for label in ("第二十条第（一）项", "一、本年新收政府信息公开申请数量", "1.属于国家秘密",
+                  "四、结转下年度继续办理", "未经复议直接起诉", "复议后起诉"):
+        assert label in flat
+    block = get_format(fmt).table("t3").blocks[0]
+    for key in ("new", "carried", "carry_forward"):
+        row = next(x for x in block.rows if x.key == key)
+        numbers = values_of(r, "t3", block, row)
+        line = next(l for l in text.splitlines() if row.labels[0] in l)
+        assert line.split()[-7:] == numbers
+    t4 = get_format(fmt).table("t4").blocks[0]
+    t4_numbers = [format_number(r.values[field_id("t4", t4.rows[0], c)]) for c in t4.columns]
+    assert any(l.split() == t4_numbers for l in text.splitlines())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts", info), info
+
+
+# -- the command ----------------------------------------------------------------------------------
+def workbook(tmp_path: Path, report: Report, name: str = "年报.xlsx") -> Path:
+    from nianbao.xlsx_writer import write_report
+
+    return write_report(report, tmp_path / name)
+
+
+def test_command_writes_the_report(tmp_path):
+    r = consistent_report("2021", seed=2)
+    r.meta.unit = "某区政务办"
+    src = workbook(tmp_path, r)
+    out = tmp_path / "out" / "年报.docx"
+    res = CliRunner().invoke(report_command, [str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "已生成 Word 年报" in res.output
+    d = docx.Document(str(out))
+    assert headings(d) == [s.title for s in get_format("2021").sections]
+    assert d.paragraphs[0].text == f"某区政务办{r.meta.year}年政府信息公开工作年度报告"
+
+
+def test_command_default_output_beside_the_workbook(tmp_path):
+    src = workbook(tmp_path, consistent_report("2019", seed=2))
+    res = CliRunner().invoke(report_command, [str(src)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "年报.docx").exists()
+
+
+def test_command_refuses_a_workbook_with_errors_unless_forced(tmp_path):
+    r = consistent_report("2021", seed=2)
+    r["t3.new.total"] = r.number("t3.new.total") + 1  # breaks t3.row and t3.balance
+    src = workbook(tmp_path, r)
+    out = tmp_path / "年报.docx"
+    res = CliRunner().invoke(report_command, [str(src), "-o", str(out)])
+    assert res.exit_code == 1
+    assert "处错误，未生成年报" in res.output and "--force" in res.output
+    assert "一、本年新收政府信息公开申请数量" in res.output  # the errors are listed
+    assert not out.exists()
+    forced = CliRunner().invoke(report_command, [str(src), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "已按 --force 照常生成年报" in forced.output and out.exists()
+
+
+def test_command_previous_year_is_checked(tmp_path):
+    from nianbao.formats.common import T3_COLUMN_KEYS
+
+    this = consistent_report("2021", seed=2)
+    this.meta.year = 2022
+    prev = consistent_report("2021", seed=1)
+    prev.meta.year = 2021
+    for c in T3_COLUMN_KEYS:  # last year's 结转下年度 is this year's 上年结转 …
+        prev[f"t3.carry_forward.{c}"] = this.number(f"t3.carried.{c}")
+    src = workbook(tmp_path, this, "2022.xlsx")
+    ok = CliRunner().invoke(report_command, [str(src), "--previous",
+                                             str(workbook(tmp_path, prev, "2021.xlsx"))])
+    assert ok.exit_code == 0, ok.output
+    prev["t3.carry_forward.natural"] = this.number("t3.carried.natural") + 1  # … except here
+    prev["t3.carry_forward.total"] = this.number("t3.carried.total") + 1
+    bad = CliRunner().invoke(report_command, [str(src), "--previous",
+                                              str(workbook(tmp_path, prev, "2021b.xlsx"))])
+    assert bad.exit_code == 1
+    assert "上年" in bad.output and "二、上年结转政府信息公开申请数量" in bad.output
+
+
+@pytest.mark.parametrize("content", [b"not excel", b"PK\x03\x04broken"])
+def test_command_unreadable_input_exit_2(tmp_path, content):
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(content)
+    res = CliRunner().invoke(report_command, [str(bad)])
+    assert res.exit_code == 2
+    lines = [l for l in res.output.splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith("错误：")
+    assert not (tmp_path / "坏文件.docx").exists()
+
+
+def test_command_pdf_without_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_SOFFICE", str(tmp_path / "no-soffice"))
+    src = workbook(tmp_path, consistent_report("2021", seed=2))
+    res = CliRunner().invoke(report_command, [str(src), "--pdf"])
+    assert res.exit_code == 2
+    assert "已生成 Word 年报" in res.output  # the .docx is there; only the PDF is missing
+    assert "apt-get install libreoffice-writer-nogui" in res.output
+
+
+@pytest.mark.libreoffice
+def test_installed_command_with_pdf(tmp_path):
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    src = workbook(tmp_path, consistent_report("2021", seed=2))
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    p = subprocess.run([nianbao, "report", str(src), "-o", str(tmp_path / "年报.docx"), "--pdf"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "年报.pdf").stat().st_size > 10_000
