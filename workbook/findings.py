@@ -34,18 +34,12 @@ class Finding:
 
 def sort_findings(findings: Iterable[Finding], sheet_order: list[str] | None = None) -> list[Finding]:
     """Sorted by position (sheet order, row, column), then severity; exact duplicates dropped."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from .layout import parse_cell  # not openpyxl: reading and checking stay free of it
 
     order = {name: i for i, name in enumerate(sheet_order or [])}
 
     def key(f: Finding):
-        row = col = 0
-        if f.cell:
-            try:
-                letters, row = coordinate_from_string(f.cell.split(":")[0])
-                col = column_index_from_string(letters)
-            except ValueError:
-                pass
+        row, col = parse_cell(f.cell) if f.cell else (0, 0)
         return (f.sheet is not None, order.get(f.sheet or "", len(order)), f.sheet or "",
                 row, col, SEVERITY_ORDER[f.severity], f.rule)
 

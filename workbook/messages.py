@@ -108,6 +108,7 @@ MESSAGES.update({
     "cli.check.previous": "上年度的年报工作簿，用于跨年度核对（上年结转、现行有效件数）",
     "cli.check.json": "以 JSON 输出结果",
     "cli.check.mark": "另存一份标注了问题单元格的副本（只能用于一个文件）",
+    "cli.error": "错误：{message}",
     "cli.h.position": "位置",
     "cli.h.rule": "规则",
     "cli.h.severity": "级别",

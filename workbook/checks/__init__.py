@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from ..findings import Finding, Findings
 from .engine import check, check_report
-from .marking import mark_workbook
+
+
+def mark_workbook(source, out, findings=None, previous=None) -> Findings:
+    """Write a marked copy of workbook ``source`` to ``out`` (see :mod:`nianbao.checks.marking`)."""
+    from .marking import mark_workbook as mark  # openpyxl is only needed for marking
+
+    return mark(source, out, findings, previous)
 
 __all__ = ["check", "check_report", "mark_workbook", "Findings", "Finding"]

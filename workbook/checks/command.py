@@ -24,6 +24,11 @@ def _read(path: str):
     return read_report(path)
 
 
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(say("cli.error", message=message), err=True)
+    sys.exit(code)
+
+
 def _unreadable(file: str, err: NianbaoError) -> dict:
     """The JSON object of a file that could not be read: one error finding, no position."""
     f = Finding(getattr(err, "code", "file.unreadable"), "error", str(err))
@@ -31,18 +36,19 @@ def _unreadable(file: str, err: NianbaoError) -> dict:
 
 
 def _print_human(findings: Findings) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=sys.stdout, soft_wrap=False)
+    from ..show import make_console
+
+    console = make_console()
     file = findings.file or ""
     if not len(findings):
         console.print(Text(say("cli.clean", file=file), style="green"))
         return
     table = Table(show_lines=False, expand=False)
     for key, kw in (("cli.h.position", {"no_wrap": True}), ("cli.h.rule", {"no_wrap": True}),
-                    ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {})):
+                    ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {"overflow": "fold"})):
         table.add_column(say(key), **kw)
     for f in findings:
         where = " ".join(p for p in (f.sheet, f.cell) if p)
@@ -63,22 +69,20 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
     from .marking import mark_workbook
 
     if mark and len(files) != 1:
-        click.echo(say("cli.mark_one_file", n=len(files)), err=True)
-        sys.exit(2)
+        _fail(say("cli.mark_one_file", n=len(files)))
     prev = None
     if previous:
         try:
             prev = _read(previous)
         except NianbaoError as e:
-            click.echo(say("cli.previous_failed", message=str(e)), err=True)
-            sys.exit(2)
+            _fail(say("cli.previous_failed", message=str(e)))
     code = 0
     results: list[dict] = []
     for file in files:
         try:
             report = _read(file)
         except NianbaoError as e:
-            click.echo(str(e), err=True)
+            click.echo(say("cli.error", message=str(e)), err=True)
             results.append(_unreadable(file, e))
             code = 2
             continue
@@ -87,8 +91,7 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
             try:
                 mark_workbook(file, mark, findings)
             except NianbaoError as e:
-                click.echo(str(e), err=True)
-                sys.exit(2)
+                _fail(str(e))
         results.append(findings.to_dict())
         if not as_json:
             _print_human(findings)

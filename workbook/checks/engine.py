@@ -23,7 +23,7 @@ from typing import Iterable
 from ..findings import Finding, Findings, sort_findings
 from ..formats import FORMATS, format_for_year, get_format
 from ..formats.model import KIND_LABELS, Format, Rule
-from ..layout import layout_of
+from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
 from ..report import Invalid, Report
 from .places import common_and_names, describe, place
@@ -354,13 +354,9 @@ def _signed_names(terms: tuple[Term, ...], names: list[str]) -> str:
 
 def _span(fid: str, fields: list[str]) -> str:
     """The smallest range covering the fields' cells (all on one sheet)."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
-
-    coords = [coordinate_from_string(place(fid, f).cell) for f in fields]
-    cols = [column_index_from_string(c) for c, _ in coords]
-    rows = [r for _, r in coords]
-    a = f"{get_column_letter(min(cols))}{min(rows)}"
-    b = f"{get_column_letter(max(cols))}{max(rows)}"
+    coords = [parse_cell(place(fid, f).cell) for f in fields]
+    a = cell_address(min(r for r, _ in coords), min(c for _, c in coords))
+    b = cell_address(max(r for r, _ in coords), max(c for _, c in coords))
     return a if a == b else f"{a}:{b}"
 
 
@@ -388,11 +384,8 @@ def _name_shared_cells(out: list[Finding], failed: list[tuple[Finding, frozenset
 
 
 def _cell_order(ref: str):
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
     sheet, addr = ref.rsplit("!", 1)
-    letters, row = coordinate_from_string(addr)
-    return sheet, row, column_index_from_string(letters)
+    return (sheet,) + parse_cell(addr)
 
 
 # -- the whole check -----------------------------------------------------------------------------
