@@ -142,6 +142,9 @@ def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     assert len(band_cells) == 1
     denied = [i for i in range(3, len(rows)) if rows[i][1][1] == "（三）不予公开"]
     assert len(denied) == 8 and len({rows[i][1][0] for i in denied}) == 1
+    # a group stays on one page with its merged label: every row but its last keeps with next
+    keep = [tr.find(f"{W}tc/{W}p/{W}pPr/{W}keepNext") is not None for tr in trs]
+    assert [keep[i] for i in denied] == [True] * 7 + [False]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -202,7 +205,10 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
             f"办结{n('t3.total.total')}件，其中予以公开{n('t3.granted.total')}件") in text
     assert f"结转下年度继续办理{n('t3.carry_forward.total')}件。" in text
     assert f"作出行政许可决定{n('t2.licensing.decisions')}件" in text
-    assert f"被申请行政复议{n('t4.review.total')}件，其中结果维持{n('t4.review.upheld')}件" in text
+    review = "、".join(f"{name}{n(f't4.review.{k}')}件" for k, name in (
+        ("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+        ("pending", "尚未审结")) if n(f"t4.review.{k}"))
+    assert f"被申请行政复议{n('t4.review.total')}件，其中{review}；" in text
     suits = n("t4.suit_direct.total") + n("t4.suit_after_review.total")
     assert f"被提起行政诉讼{suits}件" in text
     assert "本年度未收取信息处理费。" in text
@@ -268,6 +274,14 @@ def test_office_text_kept_verbatim_generated_only_when_asked(tmp_path):
     offered = paras[i + 3]
     assert offered.style.name == STYLE.offered
     assert offered.text.startswith("〔据表格数据生成，供参考〕本年度共收到政府信息公开申请")
+
+
+def test_sub_headings_are_numbered_as_printed(tmp_path):
+    r = Report.empty("2021", unit="某局", year=2022)
+    r.texts["s1.platform"] = "平台。"  # 「（四）平台建设情况」, with （三） left empty
+    texts = [p.text for p in render(r, tmp_path).paragraphs]
+    heads = [t for t in texts if re.match("^（[一二三四五]）", t)]
+    assert heads == ["（一）主动公开情况", "（二）依申请公开情况", "（三）平台建设情况"]
 
 
 def test_several_unnumbered_parts_are_numbered(tmp_path):

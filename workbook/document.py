@@ -57,6 +57,7 @@ class StyleNames:
 
 STYLE = StyleNames()
 DOCX_TEMPLATE = "report.docx"
+KEEP_TOGETHER_MAX = 10  # rows of a merged label group kept on one page
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _INDENT = " \t\u3000\xa0"
@@ -238,10 +239,12 @@ def _el(tag: str, **attrs: Any):
     return el
 
 
-def _cell_paragraph(text: str, style_id: str):
+def _cell_paragraph(text: str, style_id: str, keep_next: bool = False):
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val=style_id))
+    if keep_next:  # in a table, Word keeps the row with the next one
+        ppr.append(_el("w:keepNext"))
     p.append(ppr)
     if text:
         run = _el("w:r")
@@ -276,6 +279,13 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
         for rr in range(c.row + 1, c.row + c.rows):
             below[(rr, c.col)] = c
     ncols = grid.depth + grid.units
+    # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page, so
+    # the label is never cut off from its rows; the outermost band (23 rows) may break
+    keep: set[int] = set()
+    for c in grid.cells:
+        if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
+            keep.update(range(c.row, c.row + c.rows - 1))
+    keep.update(range(grid.header_rows))
     for r in range(grid.n_rows):
         tr = _el("w:tr")
         trpr = _el("w:trPr")
@@ -300,7 +310,8 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
                 tcpr.append(_el("w:vMerge", val="restart") if cell else _el("w:vMerge"))
             tcpr.append(_el("w:vAlign", val="center"))
             tc.append(tcpr)
-            tc.append(_cell_paragraph(cell.text if cell else "", style_ids[src.style]))
+            tc.append(_cell_paragraph(cell.text if cell else "", style_ids[src.style],
+                                      keep_next=r in keep))
             tr.append(tc)
             col += src.cols
         tbl.append(tr)
@@ -362,19 +373,24 @@ class _Builder:
         widths = column_widths(grid, self.text_width, self.table_char)
         tbl = table_element(grid, widths, self.style_ids)
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
+        self.paragraph("", "body")  # one blank line between a table and the next heading
 
 
 _ORDINALS = "一二三四五六七八九十"
 
 
+_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
 def _is_numbered(label: str) -> bool:
-    return label.startswith("（")
+    return bool(_NUMBER.match(label))
 
 
 def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narrator,
                    ctx: dict[str, Any], offer_generated: bool) -> None:
-    """A section's text parts.  Labels printed as 「（一）…」 are sub-headings; unnumbered parts
-    (表五's 存在的主要问题 …) are numbered when more than one of them has text; a lone one
+    """A section's text parts; a part with neither office text nor generated text is left out.
+    Labels printed as 「（一）…」 are sub-headings, renumbered in the order printed; unnumbered
+    parts (五's 存在的主要问题 …) are numbered when more than one of them has text; a lone one
     (一's 总体概述) runs as plain paragraphs."""
     parts = []
     for item in section.texts:
@@ -385,10 +401,12 @@ def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narr
         elif generated:
             parts.append((item, generated, []))
     unnumbered = [p for p in parts if not _is_numbered(p[0].label)]
-    n = 0
+    n = m = 0
     for item, paras, offered in parts:
         if _is_numbered(item.label):
-            b.paragraph(item.label, "heading2")
+            # numbered in the order printed: with 「（三）」 left empty, 「（四）」 becomes 「（三）」
+            b.paragraph(_NUMBER.sub(f"（{_ORDINALS[m]}）", item.label, count=1), "heading2")
+            m += 1
         elif len(unnumbered) > 1:
             b.paragraph(f"（{_ORDINALS[n]}）{item.label}", "heading2")
             n += 1
