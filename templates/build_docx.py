@@ -227,10 +227,10 @@ def build_styles(doc) -> None:
         b.set(qn("w:space"), "0")
         b.set(qn("w:color"), "000000")
         borders.append(b)
-    tblpr.append(borders)
     jc = OxmlElement("w:jc")
     jc.set(qn("w:val"), "center")
     tblpr.append(jc)
+    tblpr.append(borders)
     margins = OxmlElement("w:tblCellMar")
     for side, width in (("top", 28), ("left", 57), ("bottom", 28), ("right", 57)):
         m = OxmlElement(f"w:{side}")
@@ -329,11 +329,45 @@ def rewrite_font_table(path: Path) -> None:
     tmp.replace(path)
 
 
+# Word refuses a file whose property elements are out of schema order (ECMA-376 Part 1,
+# CT_PPrBase, CT_RPr, CT_TblPr); python-docx orders what it sets, but not what is appended here.
+SCHEMA_ORDER = {
+    "pPr": ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+            "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+            "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+            "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+            "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"),
+    "rPr": ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+            "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs "
+            "highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
+            "specVanish oMath"),
+    "tblPr": ("tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize "
+              "tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook "
+              "tblCaption tblDescription"),
+}
+
+
+def schema_order(root) -> None:
+    for tag, names in SCHEMA_ORDER.items():
+        rank = {qn(f"w:{n}"): i for i, n in enumerate(names.split())}
+        for el in root.iter(qn(f"w:{tag}")):
+            children = list(el)
+            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+            if ordered != children:
+                for c in children:
+                    el.remove(c)
+                el.extend(ordered)
+
+
 def main(out: Path = OUT) -> Path:
     doc = Document()
     build_styles(doc)
     build_page(doc)
     specimen(doc)
+    schema_order(doc.styles.element)
+    schema_order(doc.element)
+    for footer in (doc.sections[0].footer, doc.sections[0].even_page_footer):
+        schema_order(footer._element)
     props = doc.core_properties
     props.title = "政府信息公开工作年度报告（模板）"
     props.author = "nianbao"

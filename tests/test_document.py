@@ -405,6 +405,26 @@ def test_build_script_reproduces_the_committed_template(tmp_path):
                 assert a.read(name) == b.read(name), name
 
 
+def test_properties_are_in_schema_order(tmp_path):
+    """Word calls a file corrupt when pPr/rPr/tblPr children are out of order."""
+    from lxml import etree
+
+    from nianbao.templates.build_docx import SCHEMA_ORDER
+
+    render(consistent_report("2021"), tmp_path)
+    with zipfile.ZipFile(tmp_path / "年报.docx") as z:
+        parts = [n for n in z.namelist() if re.match(r"word/(styles|document|footer\d*)\.xml$", n)]
+        assert len(parts) >= 4
+        for name in parts:
+            root = etree.fromstring(z.read(name))
+            for tag, names in SCHEMA_ORDER.items():
+                rank = {W + n: i for i, n in enumerate(names.split())}
+                for el in root.iter(W + tag):
+                    seen = [rank[c.tag] for c in el if c.tag in rank]
+                    assert seen == sorted(seen), (name, tag, [c.tag for c in el])
+                    assert all(c.tag in rank for c in el), (name, tag, [c.tag for c in el])
+
+
 def test_an_office_restyles_the_word_template(tmp_path):
     d = own_templates(tmp_path)
     shutil.copy(docx_template(), d / "report.docx")
