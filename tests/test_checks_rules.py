@@ -269,6 +269,14 @@ def test_a_table_the_reader_could_not_read_is_not_checked():
     assert res.errors == 2  # the reader's two
 
 
+def test_an_unreadable_info_sheet_does_not_add_missing_meta_errors():
+    r = consistent_report("2021", 0)
+    r.meta.year, r.meta.unit = None, ""
+    r.findings.append(Finding("read.sheet_missing", "error", "缺少工作表「基本信息」", INFO))
+    res = check(r)
+    assert [f.rule for f in res if f.severity == "error"] == ["read.sheet_missing"]
+
+
 # -- across years ----------------------------------------------------------------------------------
 def following(prev: Report, fmt: str, seed: int) -> Report:
     """A consistent report of the next year whose 二、上年结转 is last year's 四."""
