@@ -353,6 +353,28 @@ def test_template_errors_name_file_and_line(tmp_path, source, code, line):
     assert not (tmp_path / "年报.docx").exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_templates_saved_by_notepad_are_read(tmp_path, encoding):
+    d = tmp_path / "模板"
+    d.mkdir()
+    (d / "s4.j2").write_bytes("复议{{ t4.review.total }}件。\r\n".encode(encoding))
+    text = body_text(render(Report.empty("2021", unit="某局", year=2022), tmp_path, templates_dir=d))
+    assert "\n复议0件。\n" in text and "\ufeff" not in text
+
+
+def test_undecodable_template(tmp_path):
+    d = tmp_path / "模板"
+    d.mkdir()
+    (d / "s4.j2").write_bytes(b"\xff\xfe\x00\xff")
+    with pytest.raises(NianbaoError, match="s4.j2 无法识别编码"):
+        render(Report.empty("2021"), tmp_path, templates_dir=d)
+
+
+def test_no_year_no_statistics_period(tmp_path):
+    text = body_text(render(Report.empty("2021", unit="某局"), tmp_path))
+    assert "统计期限" not in text and "本报告根据" in text
+
+
 def test_missing_templates_dir(tmp_path):
     with pytest.raises(NianbaoError, match="找不到模板目录"):
         render(Report.empty("2021"), tmp_path, templates_dir=tmp_path / "nope")

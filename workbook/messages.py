@@ -143,6 +143,7 @@ MESSAGES.update({
     "document.template_undefined": "叙述模板 {template} 第 {line} 行引用了不存在的数据：{detail}",
     "document.template_unsafe": "叙述模板 {template} 第 {line} 行试图执行不允许的操作，已拒绝：{detail}",
     "document.template_failed": "叙述模板 {template} 第 {line} 行出错：{detail}",
+    "document.template_encoding": "叙述模板 {template} 无法识别编码，请用 UTF-8 编码保存（记事本：另存为 → 编码选 UTF-8）",
     "document.docx_template_bad": "Word 模板 {file} 无法使用：{detail}",
     "document.offered": "〔据表格数据生成，供参考〕",
     "document.soffice_missing": "未找到 LibreOffice（soffice），无法生成 PDF。Debian/Ubuntu 可执行：sudo apt-get install libreoffice-writer-nogui fonts-wqy-microhei；Windows、macOS 请从 https://zh-cn.libreoffice.org 下载安装；也可用 Word 打开 {file} 另存为 PDF",

@@ -36,6 +36,7 @@ from typing import Any, Iterable, Mapping
 from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound,
                     TemplateSyntaxError, TemplatesNotFound, UndefinedError)
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import NianbaoError
@@ -205,12 +206,44 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
+class _TemplateLoader(FileSystemLoader):
+    """Reads a template as UTF-8 (with or without BOM) or, failing that, as GB18030 — what
+    Notepad's 「ANSI」 means on a Chinese Windows, where offices will edit these files."""
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)  # refuses "..": no escape from the directory
+        for searchpath in self.searchpath:
+            filename = os.path.join(searchpath, *pieces)
+            if os.path.isfile(filename):
+                break
+        else:
+            raise TemplateNotFound(template)
+        with open(filename, "rb") as f:
+            data = f.read()
+        try:
+            contents = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                contents = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise NianbaoError("document.template_encoding", template=filename) from None
+        mtime = os.path.getmtime(filename)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
 @lru_cache(maxsize=8)
 def _environment(templates_dir: str | None) -> SandboxedEnvironment:
     loaders = []
     if templates_dir is not None:
-        loaders.append(FileSystemLoader(templates_dir, encoding="utf-8"))
-    loaders.append(FileSystemLoader(str(builtin_templates_dir()), encoding="utf-8"))
+        loaders.append(_TemplateLoader(templates_dir))
+    loaders.append(_TemplateLoader(str(builtin_templates_dir())))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
