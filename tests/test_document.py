@@ -567,6 +567,15 @@ def test_command_writes_the_report(tmp_path):
     assert d.paragraphs[0].text == f"某区政务办{r.meta.year}年政府信息公开工作年度报告"
 
 
+def test_command_mentions_warnings_but_writes(tmp_path):
+    r = consistent_report("2021", seed=2)
+    r.texts["s1.request"] = "本年度共收到政府信息公开申请999件。"  # the table says otherwise
+    src = workbook(tmp_path, r)
+    res = CliRunner().invoke(report_command, [str(src)])
+    assert res.exit_code == 0, res.output
+    assert "处警告，年报照常生成" in res.output and (tmp_path / "年报.docx").exists()
+
+
 def test_command_default_output_beside_the_workbook(tmp_path):
     src = workbook(tmp_path, consistent_report("2019", seed=2))
     res = CliRunner().invoke(report_command, [str(src)])

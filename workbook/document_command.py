@@ -60,6 +60,8 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                            err=True)
             if not force:
                 sys.exit(1)
+        if findings.warnings:
+            click.echo(say("document.warnings", count=findings.warnings, file=str(file)), err=True)
         target = output if output is not None else file.with_suffix(".docx")
         render_report(report, target, templates_dir=templates_dir,
                       offer_generated=offer_generated)

@@ -154,4 +154,5 @@ MESSAGES.update({
     "document.error_line": "  {where}{message}",
     "document.written": "已生成 Word 年报：{file}",
     "document.pdf_written": "已生成 PDF：{file}",
+    "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
 })
