@@ -1,13 +1,45 @@
-"""nianbao — 政府信息公开工作年度报告：格式声明 → 工作簿 ⇄ Report → 校验 / 叙述 / Word 文档."""
+"""nianbao — 政府信息公开工作年度报告：格式声明 → 工作簿 ⇄ Report → 校验 / 叙述 / Word 文档.
+
+The public API, one call per CLI command::
+
+    read_report(path) -> Report            # nianbao show
+    new_workbook(path, "2021", year=, unit=)  # nianbao new
+    write_report(report, path)             # a filled workbook from a Report
+    check(report_or_path, previous=None) -> Findings   # nianbao check
+    mark_workbook(path, out)               # nianbao check --mark
+    render_report(report, path) -> Path    # nianbao report
+"""
 from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
 from .errors import NianbaoError, UnreadableWorkbook
-from .findings import Finding
+from .findings import Finding, Findings
 from .formats import FORMATS, get_format
 from .layout import layout_of
 from .report import Invalid, Meta, Report
 
+# imported on first use: writing pulls in openpyxl and the document python-docx, which reading
+# and checking a province's workbooks never need
+_LAZY = {
+    "read_report": "reader",
+    "new_workbook": "xlsx_writer",
+    "write_report": "xlsx_writer",
+    "check": "checks",
+    "mark_workbook": "checks",
+    "render_report": "document",
+    "to_pdf": "document",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'nianbao' has no attribute {name!r}")
+
+
 __all__ = ["__version__", "FORMATS", "get_format", "layout_of", "Report", "Meta", "Invalid",
-           "Finding", "NianbaoError", "UnreadableWorkbook"]
+           "Finding", "Findings", "NianbaoError", "UnreadableWorkbook", *_LAZY]
