@@ -18,6 +18,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.shared import Mm, Pt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import consistent_report
 from nianbao.document import STYLE, docx_template, find_soffice, render_report, to_pdf
@@ -316,6 +318,24 @@ def test_user_data_appears_literally_and_is_never_executed(tmp_path, fmt):
     with zipfile.ZipFile(tmp_path / "年报.docx") as z:
         xml = z.read("word/document.xml").decode("utf-8")
     assert "&lt;w:t&gt;单位 &amp; " in xml and "<b>" not in xml
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), fmt=st.sampled_from(FORMATS))
+def test_any_report_renders_and_reopens(tmp_path, data, fmt):
+    """Whatever a workbook holds — blanks, text in number cells, huge or negative numbers, any
+    Unicode (control characters, surrogates of broken files) — the document is written."""
+    text = st.text(st.characters(), max_size=30)
+    r = Report.empty(fmt, unit=data.draw(text), year=data.draw(st.none() | st.integers(1900, 2200)))
+    for fid in r.values:
+        r.values[fid] = data.draw(st.none() | st.integers(-10**12, 10**12)
+                                  | st.floats(allow_nan=False, allow_infinity=False)
+                                  | text.map(Invalid), label=fid)
+    for fid in r.texts:
+        r.texts[fid] = data.draw(text, label=fid)
+    d = render(r, tmp_path, offer_generated=data.draw(st.booleans()))
+    assert headings(d) == [sec.title for sec in get_format(fmt).sections]
+    assert len(d.tables) == 3
 
 
 # -- templates ------------------------------------------------------------------------------------
