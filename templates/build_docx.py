@@ -30,6 +30,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docx
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -373,6 +374,9 @@ def main(out: Path = OUT) -> Path:
     props.author = "nianbao"
     props.comments = "由 templates/build_docx.py 生成；可在 Word 中修改样式"
     props.revision = 1
+    # the parts come from python-docx's default template: record which one, so a test can tell
+    # "the script changed" from "python-docx changed"
+    props.version = f"python-docx {docx.__version__}"
     doc.save(str(out))
     rewrite_font_table(out)
     return out

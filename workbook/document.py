@@ -448,6 +448,7 @@ def render_report(report: Report, path: str | os.PathLike, *,
     props.last_modified_by = "nianbao"
     props.subject = f"政府信息公开工作年度报告（{fmt.title}，{fmt.basis}）"
     props.comments = ""
+    props.version = ""
     props.revision = 1
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
