@@ -210,8 +210,11 @@ def _header_paths(block: Block) -> list[tuple[str, ...]]:
     return [band + c.labels for c in block.columns]
 
 
-def _spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
-    """Runs of consecutive paths sharing the prefix up to ``level``: (first, last, text, is_leaf)."""
+def label_spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
+    """Runs of consecutive label paths that print one merged cell at ``level``:
+    (first, last, text, is_leaf).  A leaf (the path ends here) is never merged with its
+    neighbours; a shared prefix that goes on is (「（三）不予公开」 over its eight sub-rows).
+    The Word document lays its tables out with the same function."""
     out: list[tuple[int, int, str, bool]] = []
     i = 0
     while i < len(paths):
@@ -219,11 +222,12 @@ def _spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str
         if len(p) <= level:
             i += 1
             continue
+        leaf = len(p) == level + 1
         j = i
-        while (j + 1 < len(paths) and len(paths[j + 1]) > level
-               and paths[j + 1][: level + 1] == p[: level + 1] and len(p) > level + 1):
+        while (not leaf and j + 1 < len(paths) and len(paths[j + 1]) > level + 1
+               and paths[j + 1][: level + 1] == p[: level + 1]):
             j += 1
-        out.append((i, j, p[level], len(p) == level + 1))
+        out.append((i, j, p[level], leaf))
         i = j + 1
     return out
 
@@ -241,7 +245,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     hdepth = max(len(p) for p in hpaths)
     s.labels.append(Label(top, 1, block.corner, "corner", top + hdepth - 1, depth))
     for level in range(hdepth):
-        for first, last, text, leaf in _spans(hpaths, level):
+        for first, last, text, leaf in label_spans(hpaths, level):
             last_row = top + hdepth - 1 if leaf else top + level
             s.labels.append(Label(top + level, depth + 1 + first, text, "header",
                                   last_row, depth + 1 + last))
@@ -251,7 +255,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     first_data = top + hdepth
     rpaths = [((r.band,) if r.band else ()) + r.labels for r in block.rows]
     for level in range(depth):
-        for first, last, text, leaf in _spans(rpaths, level):
+        for first, last, text, leaf in label_spans(rpaths, level):
             style = "band" if (level == 0 and block.rows[first].band) else "label"
             s.labels.append(Label(first_data + first, 1 + level, text, style,
                                   first_data + last, depth if leaf else 1 + level))
