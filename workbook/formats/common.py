@@ -117,6 +117,15 @@ T4 = Table("t4", "四、政府信息公开行政复议、行政诉讼情况", (
 ))
 
 
+def table_sections(t2: Table, t3: Table) -> tuple[Section, Section, Section]:
+    """Sections 二 三 四: each holds its table, on a sheet named for it."""
+    return (
+        Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS),
+        Section("s3", t3.title, "三、依申请公开", table="t3"),
+        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS),
+    )
+
+
 # ---- rules both formats share ---------------------------------------------------------------
 def t3_rules(table: Table) -> tuple[Rule, ...]:
     rows = tuple(r.key for r in table.blocks[0].rows)

@@ -39,9 +39,7 @@ FORMAT = Format(
     meta=c.META,
     sections=(
         c.S1,
-        Section("s2", T2.title, "二、主动公开", table="t2", variants=c.S2_VARIANTS),
-        Section("s3", T3.title, "三、依申请公开", table="t3"),
-        Section("s4", c.T4.title, "四、复议诉讼", table="t4", variants=c.S4_VARIANTS),
+        *c.table_sections(T2, T3),
         c.S5,
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,), extras=(
             Extra("s6.fee_notices", "本年发出信息处理费收费通知件数", "count"),
