@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from .errors import NianbaoError
 from .fileio import atomic_path
 from .formats.model import Block, Section, Table, field_id
+from .layout import label_spans  # the workbook and the document merge label cells alike
 from .messages import say
 from .narrative import Narrator, format_number, narrative_context
 from .report import Report
@@ -124,27 +125,6 @@ class Grid:
     header_rows: int  # rows repeated on every page
 
 
-def _spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
-    """Runs of consecutive label paths that print one merged cell at ``level``:
-    (first, last, text, is_leaf).  A leaf (the path ends here) is never merged with its
-    neighbours; a shared prefix that goes on is (「（三）不予公开」 over its eight sub-rows)."""
-    out: list[tuple[int, int, str, bool]] = []
-    i = 0
-    while i < len(paths):
-        p = paths[i]
-        if len(p) <= level:
-            i += 1
-            continue
-        leaf = len(p) == level + 1
-        j = i
-        while (not leaf and j + 1 < len(paths) and len(paths[j + 1]) > level + 1
-               and paths[j + 1][: level + 1] == p[: level + 1]):
-            j += 1
-        out.append((i, j, p[level], leaf))
-        i = j + 1
-    return out
-
-
 def _row_paths(block: Block) -> list[tuple[str, ...]]:
     return [((r.band,) if r.band else ()) + r.labels for r in block.rows]
 
@@ -178,7 +158,7 @@ def table_grid(table: Table, report: Report) -> Grid:
             corner_style = "table_note" if len(block.corner) > 8 else "table_head"
             cells.append(GridCell(r, 0, block.corner, corner_style, rows=hdepth, cols=depth))
         for level in range(hdepth):
-            for first, last, text, leaf in _spans(hpaths, level):
+            for first, last, text, leaf in label_spans(hpaths, level):
                 cells.append(GridCell(r + level, depth + first * k, text, "table_head",
                                       rows=hdepth - level if leaf else 1,
                                       cols=(last - first + 1) * k))
@@ -187,7 +167,7 @@ def table_grid(table: Table, report: Report) -> Grid:
         top = r + hdepth
         rpaths = _row_paths(block)
         for level in range(depth):
-            for first, last, text, leaf in _spans(rpaths, level):
+            for first, last, text, leaf in label_spans(rpaths, level):
                 merged = last > first
                 cells.append(GridCell(top + first, level, text,
                                       "table_text" if merged else "table_label",
