@@ -88,3 +88,21 @@ def test_unreadable_input_exit_2_one_line(tmp_path, content):
 def test_missing_file_exit_2(tmp_path):
     p = run("show", str(tmp_path / "none.xlsx"), "--json")
     assert p.returncode == 2 and "找不到文件" in p.stderr and p.stdout == ""
+
+
+def test_demo_runs_the_whole_job(tmp_path):
+    p = run("demo", "-o", str(tmp_path / "out"), "--no-pdf")
+    assert p.returncode == 0, p.stderr
+    assert "0 个错误" in p.stdout and "已生成" in p.stdout
+    names = sorted(x.name for x in (tmp_path / "out").iterdir())
+    assert names == ["示例-2021年报数据.xlsx", "示例-2021年政府信息公开工作年度报告.docx"]
+
+
+def test_check_groups_blank_notices_for_people(tmp_path):
+    out = tmp_path / "空白.xlsx"
+    run("new", "--year", "2025", "--unit", "某区", "-o", str(out))
+    p = run("check", str(out))
+    assert p.returncode == 0
+    assert "共 175 处同类提示" in p.stdout and "D6" in p.stdout
+    assert p.stdout.count("未填写，按 0 计") == 3  # one line per sheet, not 200
+    assert len(json.loads(run("check", str(out), "--json").stdout)["findings"]) >= 200

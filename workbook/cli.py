@@ -128,22 +128,13 @@ def show(file: Path, as_json: bool) -> None:
     print_report(report)
 
 
-def _register() -> None:
-    """Commands that live beside the parts they drive."""
-    from .checks.command import check_command
-    from .document_command import report_command
-    from .demo import demo_command
+# commands that live beside the parts they drive
+from .checks.command import check_command  # noqa: E402
+from .demo import demo_command  # noqa: E402
+from .document_command import report_command  # noqa: E402
 
-    for cmd in (check_command, report_command, demo_command):
-        main.add_command(cmd)
-
-
-try:
-    _register()
-except ImportError as e:  # a part still being written: the other commands keep working
-    if os.environ.get("NIANBAO_DEBUG"):
-        raise
-    _missing = e
+for _cmd in (check_command, report_command, demo_command):
+    main.add_command(_cmd)
 
 
 if __name__ == "__main__":

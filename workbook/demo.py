@@ -38,7 +38,7 @@ def demo_command(outdir: Path, pdf: bool | None) -> None:
     print_report(report, console)
     console.rule("2. 校验勾稽关系")
     findings = check(report)
-    print_findings(findings, console)
+    print_findings(findings)
     console.rule("3. 生成 Word 年报")
     docx = render_report(report, outdir / "示例-2021年政府信息公开工作年度报告.docx")
     console.print(f"已生成 {docx}")

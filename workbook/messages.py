@@ -117,6 +117,7 @@ MESSAGES.update({
     "cli.clean": "{file}：未发现问题",
     "cli.mark_one_file": "--mark 只能用于一个文件，本次给了 {n} 个",
     "cli.marked": "已写出标注副本：{file}",
+    "cli.grouped": "共 {n} 处同类提示（{first} 至 {last}），例如：{example}（--json 或 --mark 可列出全部）",
     "cli.previous_failed": "上年度工作簿无法读取：{message}",
 })
 

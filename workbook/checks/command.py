@@ -35,7 +35,26 @@ def _unreadable(file: str, err: NianbaoError) -> dict:
     return Findings([f], file=file).to_dict()
 
 
-def _print_human(findings: Findings) -> None:
+GROUP_NOTICES_OVER = 3
+
+
+def _grouped(findings: list[Finding]) -> list[tuple[Finding, int, Finding]]:
+    """People read errors one by one, but 175 「未填写」 notices as one line per sheet."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if f.severity == "notice" and f.cell:
+            groups.setdefault((f.sheet, f.rule), []).append(f)
+    out = []
+    for f in findings:
+        group = groups.get((f.sheet, f.rule)) if f.severity == "notice" and f.cell else None
+        if group is None or len(group) <= GROUP_NOTICES_OVER:
+            out.append((f, 1, f))
+        elif group[0] is f:
+            out.append((f, len(group), group[-1]))
+    return out
+
+
+def print_findings(findings: Findings) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -50,10 +69,14 @@ def _print_human(findings: Findings) -> None:
     for key, kw in (("cli.h.position", {"no_wrap": True}), ("cli.h.rule", {"no_wrap": True}),
                     ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {"overflow": "fold"})):
         table.add_column(say(key), **kw)
-    for f in findings:
+    for f, n, last in _grouped(list(findings)):
         where = " ".join(p for p in (f.sheet, f.cell) if p)
+        message = f.message
+        if n > 1:
+            where += f"…{last.cell}"
+            message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
         table.add_row(where, f.rule, Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]),
-                      Text(f.message))
+                      Text(message))
     console.print(table)
     console.print(say("cli.summary", file=file, errors=findings.errors,
                       warnings=findings.warnings, notices=findings.notices))
@@ -94,7 +117,7 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
                 _fail(str(e))
         results.append(findings.to_dict())
         if not as_json:
-            _print_human(findings)
+            print_findings(findings)
             if mark:
                 click.echo(say("cli.marked", file=mark))
         code = max(code, findings.exit_code)
