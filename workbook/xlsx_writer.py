@@ -258,7 +258,7 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
             heights.need(label.row, label.row, TITLE_HEIGHT)
         elif label.text:
             heights.need(label.row, label.last_row or label.row,
-                         _text_height(label.text, _span_width(ws, label.col,
+                         text_height(label.text, _span_width(ws, label.col,
                                                               label.last_col or label.col),
                                       look.size))
     for f in sheet.fields:
@@ -436,7 +436,7 @@ def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
                for c in range(first_col, last_col + 1))
 
 
-def _text_height(text: str, width: float, size: float) -> float:
+def text_height(text: str, width: float, size: float) -> float:
     """Points needed to show ``text`` wrapped in ``width`` character units (an estimate)."""
     usable = max(1.0, width - 1.5)  # cell padding
     scale = size / BASE_SIZE
@@ -450,7 +450,7 @@ def _text_height(text: str, width: float, size: float) -> float:
 
 def _fit_text_row(ws: Worksheet, f: Field, text: object) -> None:
     width = ws.column_dimensions[get_column_letter(f.col)].width or DEFAULT_WIDTH
-    need = _text_height(str(text or ""), width, BASE_SIZE) if text else 0.0
+    need = text_height(str(text or ""), width, BASE_SIZE) if text else 0.0
     height = min(max(TEXT_MIN_HEIGHT, need), MAX_ROW_HEIGHT)
     ws.row_dimensions[f.row].height = round(height, 1)
 
@@ -506,7 +506,7 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     note = STATUS_NOTE.format(cross="「" + "」「".join(cross) + "」" if cross else "跨年度校验")
     _style(ws.cell(r, 1, STATUS_NOTE_LABEL), LABEL_LOOKS["label"])
     _style(ws.cell(r, 2, note), LABEL_LOOKS["note"])
-    heights.need(r, r, _text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
+    heights.need(r, r, text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
     heights.apply()
     ws.print_area = f"A1:B{r}"
 

@@ -26,6 +26,9 @@ from ..errors import NianbaoError
 from ..fileio import atomic_path
 from ..findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding, Findings
 from ..messages import say
+from ..xlsx_writer import BASE_SIZE, text_height
+
+MESSAGE_WIDTH = 80  # character units of the 说明 column of the 校验结果 sheet
 
 STORE_SHEET = "_nianbao_marks"  # very hidden: what each marked cell looked like before
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "notice": "FFDDEBF7"}
@@ -162,14 +165,23 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str) -> None:
                 pos.font = Font(color="FF0563C1", underline="single")
         _literal(ws.cell(r, 4), f.rule)
         _literal(ws.cell(r, 5), f.message)
-        ws.cell(r, 5).alignment = Alignment(wrap_text=True, vertical="top")
+        for j in range(1, 8):
+            ws.cell(r, j).alignment = Alignment(wrap_text=j == 5, vertical="top")
+        # neither Excel nor LibreOffice grows a row for wrapped text in a file they did not save
+        ws.row_dimensions[r].height = text_height(f.message, MESSAGE_WIDTH, BASE_SIZE)
         for j, v in ((6, f.expected), (7, f.actual)):
             if v is not None:
                 _literal(ws.cell(r, j), v if isinstance(v, (int, float)) and not isinstance(v, bool)
                          else str(v))
-    for col, width in zip("ABCDEFG", (6, 8, 24, 20, 80, 10, 10)):
+    for col, width in zip("ABCDEFG", (6, 8, 24, 20, MESSAGE_WIDTH, 10, 10)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
+    # printed, the list must keep its 说明 column on the page: A4 landscape, one page wide
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
