@@ -31,6 +31,7 @@ _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
 
 
 def read_report(path: str | Path) -> Report:
@@ -39,7 +40,9 @@ def read_report(path: str | Path) -> Report:
     inspect_xlsx(p)
     try:
         wb = CalamineWorkbook.from_path(str(p))
-        grids = {name: _grid(wb, name) for name in wb.sheet_names}
+        # only the sheets a format declares: a marked copy's 校验结果 or a clerk's scratch
+        # sheet is never parsed
+        grids = {name: _grid(wb, name) for name in wb.sheet_names if name in _KNOWN_SHEETS}
     except UnreadableWorkbook:
         raise
     except Exception as e:  # calamine raises several error types for damaged parts
