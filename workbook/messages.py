@@ -122,6 +122,32 @@ MESSAGES.update({
 })
 
 
+# -- workbook -----------------------------------------------------------------------------------
+# what the template itself shows: Excel's validation dialogs, the 校验结果 area on 基本信息
+MESSAGES.update({
+    "wb.title": "政府信息公开工作年度报告",
+    "wb.footer": "第 &P 页，共 &N 页",
+    "wb.prompt_title": "填写说明",
+    "wb.year.title": "报告年度有误",
+    "wb.year.error": "请输入 {lo} 至 {hi} 之间的四位年份，如 2021。",
+    "wb.year.prompt": "请填写四位年份，如 2021",
+    "wb.count.title": "请输入不小于 0 的整数",
+    "wb.count.error": "此处只能填写不小于 0 的整数（如 0、3、125），不要带单位、文字或小数。",
+    "wb.signed.title": "请输入整数",
+    "wb.signed.error": "此处只能填写整数，减少时填负数（如 -3、0、5），不要带单位或文字。",
+    "wb.signed.prompt": "填写整数，减少时填负数",
+    "wb.money.title": "请输入不小于 0 的数字",
+    "wb.money.error": "此处只能填写不小于 0 的数字，可带小数{unit}，不要带单位或文字。",
+    "wb.money.prompt": "填写金额{unit}，可带小数",
+    "wb.money.unit": "（单位：{unit}）",
+    "wb.status.all_passed": "✔ 全部通过",
+    "wb.status.header": "校验结果",
+    "wb.status.total": "总体结论",
+    "wb.status.note_label": "说明",
+    "wb.status.note": "表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。{cross}需要上年数据，请用 nianbao 检查。",
+    "wb.status.cross_default": "跨年度校验",
+})
+
 class _Strict(string.Formatter):
     def get_value(self, key, args, kwargs):
         if isinstance(key, str) and key not in kwargs:

@@ -47,22 +47,18 @@ from .layout import (
     SheetLayout,
     layout_of,
 )
+from .messages import say
 from .report import Invalid, Meta, Report, Value
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report",
            "CHECK_PASS", "CHECK_FAIL", "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
-# The template's own wording (validation messages, the 校验结果 area).  It stays here rather
-# than in messages.py because it is cell content and Excel dialog text, not a finding message.
+# The template's wording lives in messages.py ("wb.*"); the symbols and Excel number formats
+# below are part of the formulas, so they stay with them.
 CHECK_PASS = "✔"
 CHECK_FAIL = "✘"
-STATUS_ALL_PASSED = "✔ 全部通过"
-STATUS_HEADER = "校验结果"
-STATUS_TOTAL = "总体结论"
-STATUS_NOTE_LABEL = "说明"
-STATUS_NOTE = ("表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。"
-               "{cross}需要上年数据，请用 nianbao 检查。")
+STATUS_ALL_PASSED = say("wb.status.all_passed")
 # number format of a per-rule count: the value stays a number (machines read it), the clerk
 # reads a sentence; the zero section says it passed
 RULE_COUNT_FORMAT = '"✘ 有 "0" 处未通过（{sheet}）";"";"✔ 通过（{sheet}）"'
@@ -90,21 +86,18 @@ class _Validation:
 def _validation_for(f: Field) -> _Validation | None:
     if f.id == "meta.year":
         lo, hi = YEAR_RANGE
-        return _Validation("whole", "between", str(lo), str(hi), "报告年度有误",
-                           f"请输入 {lo} 至 {hi} 之间的四位年份，如 2021。",
-                           "请填写四位年份，如 2021")
-    unit = f"（单位：{f.unit}）" if f.unit else ""
+        return _Validation("whole", "between", str(lo), str(hi), say("wb.year.title"),
+                           say("wb.year.error", lo=lo, hi=hi), say("wb.year.prompt"))
+    unit = say("wb.money.unit", unit=f.unit) if f.unit else ""
     if f.kind == "count":
-        return _Validation("whole", "greaterThanOrEqual", "0", None, "请输入不小于 0 的整数",
-                           "此处只能填写不小于 0 的整数（如 0、3、125），不要带单位、文字或小数。")
+        return _Validation("whole", "greaterThanOrEqual", "0", None, say("wb.count.title"),
+                           say("wb.count.error"))
     if f.kind == "signed":
         return _Validation("whole", "between", str(-SIGNED_LIMIT), str(SIGNED_LIMIT),
-                           "请输入整数", "此处只能填写整数，减少时填负数（如 -3、0、5），不要带单位或文字。",
-                           "填写整数，减少时填负数")
+                           say("wb.signed.title"), say("wb.signed.error"), say("wb.signed.prompt"))
     if f.kind == "money":
-        return _Validation("decimal", "greaterThanOrEqual", "0", None, "请输入不小于 0 的数字",
-                           f"此处只能填写不小于 0 的数字，可带小数{unit}，不要带单位或文字。",
-                           f"填写金额{unit}，可带小数")
+        return _Validation("decimal", "greaterThanOrEqual", "0", None, say("wb.money.title"),
+                           say("wb.money.error", unit=unit), say("wb.money.prompt", unit=unit))
     return None  # text: anything goes
 
 
@@ -191,7 +184,7 @@ def build_template(format_id: str = "2021", *, year: int | None = None, unit: st
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = GENERATOR
-    wb.properties.title = "政府信息公开工作年度报告"
+    wb.properties.title = say("wb.title")
     for sheet in lay.sheets:
         ws = wb.create_sheet(sheet.name)
         _build_sheet(ws, sheet, lay)
@@ -364,7 +357,7 @@ def _add_validations(ws: Worksheet, sheet: SheetLayout) -> None:
                             formula2=v.formula2, allow_blank=True, showErrorMessage=True,
                             errorStyle="stop", errorTitle=v.error_title, error=v.error,
                             showInputMessage=v.prompt is not None,
-                            promptTitle="填写说明" if v.prompt else None, prompt=v.prompt)
+                            promptTitle=say("wb.prompt_title") if v.prompt else None, prompt=v.prompt)
         for ref in cells:
             dv.add(ref)
         ws.add_data_validation(dv)
@@ -395,7 +388,7 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
     ps.fitToHeight = 0  # as many pages down as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = say("wb.footer")
     ws.print_area = f"A1:{get_column_letter(sheet.last_col)}{sheet.last_row}"
     corners = [lb for lb in sheet.labels if lb.style == "corner"]
     if sheet.kind == "table" and len(corners) == 1 and sheet.fields:
@@ -467,7 +460,7 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         return
     heights = _Heights(ws)
     r = info.last_row + 2
-    _write_label(ws, Label(r, 1, STATUS_HEADER, "block", last_col=2))
+    _write_label(ws, Label(r, 1, say("wb.status.header"), "block", last_col=2))
     first = r + 1
     for (rule_id, sheet_name), (rule, cells) in groups.items():
         r += 1
@@ -490,7 +483,7 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         _name(ws.parent, name, ws.title, cell.coordinate)
     last = r
     r += 1
-    _style(ws.cell(r, 1, STATUS_TOTAL), LABEL_LOOKS["label"])
+    _style(ws.cell(r, 1, say("wb.status.total")), LABEL_LOOKS["label"])
     ws.cell(r, 1).font = Font(name=FONT_NAME, size=BASE_SIZE, bold=True)
     total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})",
                                                ok=STATUS_ALL_PASSED))
@@ -503,8 +496,9 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         fill=CHECK_FAIL_FILL))
     cross = [rule.title for rule in lay.format.rules if rule.place is None]
     r += 1
-    note = STATUS_NOTE.format(cross="「" + "」「".join(cross) + "」" if cross else "跨年度校验")
-    _style(ws.cell(r, 1, STATUS_NOTE_LABEL), LABEL_LOOKS["label"])
+    note = say("wb.status.note", cross="「" + "」「".join(cross) + "」" if cross
+               else say("wb.status.cross_default"))
+    _style(ws.cell(r, 1, say("wb.status.note_label")), LABEL_LOOKS["label"])
     _style(ws.cell(r, 2, note), LABEL_LOOKS["note"])
     heights.need(r, r, text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
     heights.apply()
