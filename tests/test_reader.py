@@ -99,7 +99,8 @@ def test_lenient_conversions_are_recorded(template):
         finding = by_cell[(f.sheet, f.cell)]
         assert finding.rule == code, (fid, finding)
         assert finding.field == fid
-        assert f.cell in finding.message and f.sheet in finding.message
+        assert (finding.sheet, finding.cell) == (f.sheet, f.cell)
+        assert f.cell in finding.message and f.labels[-2] in finding.message  # 表三「一、…」行
     assert r["t3.granted.natural"] == Invalid("abc")
     bad = by_cell[("三、依申请公开", lay.fields["t3.granted.natural"].cell)]
     assert bad.rule == "read.invalid" and bad.severity == "error" and "abc" in bad.message

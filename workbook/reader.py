@@ -21,9 +21,11 @@ from python_calamine import CalamineWorkbook
 
 from .errors import UnreadableWorkbook
 from .findings import Finding
-from .formats import FORMATS, get_format
-from .layout import INFO_SHEET, META_SHEET, Field, Label, Layout, SheetLayout, layout_of
+from .formats import FORMATS
+from .formats.model import KIND_LABELS
+from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_of
 from .messages import say
+from .places import describe
 from .report import Invalid, Meta, Report, Value
 from .safety import inspect_xlsx
 
@@ -87,7 +89,7 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Re
                 else:
                     report.texts[f.id] = text
                 continue
-            value, finding = convert(raw, f)
+            value, finding = convert(raw, f, fmt_id)
             if f.table == "meta":
                 meta[f.id[5:]] = value
             else:
@@ -152,16 +154,15 @@ def _guess_format(grids: dict[str, list[list[Any]]]) -> str | None:
 
 
 def _origin_findings(report: Report, lay: Layout) -> list[Finding]:
+    """The unit and year typed on 基本信息 against those the workbook was handed out with."""
     out = []
-    info = lay.sheet(INFO_SHEET)
-    cells = {f.id: f for f in info.fields}
-    for key, item, got in (("unit", "填报单位", report.meta.unit),
-                           ("year", "报告年度", report.meta.year)):
+    for key, got in (("unit", report.meta.unit), ("year", report.meta.year)):
         handed = report.origin.get(key, "")
         if handed and got not in (None, "") and str(got) != handed:
-            f = cells[f"meta.{key}"]
+            f = lay.fields[f"meta.{key}"]
             out.append(Finding("read.meta_mismatch", "warning",
-                               say("read.meta_mismatch", item=item, actual=got, expected=handed),
+                               say("read.meta_mismatch", item=f.labels[-1], actual=got,
+                                   expected=handed),
                                sheet=f.sheet, cell=f.cell, expected=handed, actual=got,
                                field=f.id))
     return out
@@ -180,11 +181,6 @@ def _as_text(raw: Any) -> str:
     return str(raw).strip()
 
 
-def where(f: Field) -> str:
-    """「三、依申请公开」D6（一、本年新收政府信息公开申请数量 / 自然人）"""
-    return f"「{f.sheet}」{f.cell}（{' / '.join(f.labels)}）"
-
-
 def _number(text: str, kind: str) -> int | float:
     if kind != "money" and "." not in text:
         return int(text)
@@ -192,11 +188,11 @@ def _number(text: str, kind: str) -> int | float:
     return int(x) if kind != "money" and x.is_integer() else x
 
 
-def convert(raw: Any, f: Field) -> tuple[Value, Finding | None]:
+def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     """Turn what a cell holds into a value of the field's kind, saying what was done."""
 
     def note(code: str, severity: str = "notice", **args: Any) -> Finding:
-        return Finding(code, severity, say(code, where=where(f), **args), sheet=f.sheet,
+        return Finding(code, severity, say(code, where=describe(format_id, f.id), **args), sheet=f.sheet,
                        cell=f.cell, field=f.id, actual=args.get("raw"),
                        expected=args.get("value"))
 
@@ -204,7 +200,7 @@ def convert(raw: Any, f: Field) -> tuple[Value, Finding | None]:
         return None, note("read.blank")
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
         text = _as_text(raw)
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=_kind_label(f))
+        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
     if isinstance(raw, int):
         return (float(raw) if f.kind == "money" else raw), None
     if isinstance(raw, float):
@@ -223,15 +219,9 @@ def convert(raw: Any, f: Field) -> tuple[Value, Finding | None]:
         normal = normal.replace(",", "")
         code = "read.thousands" if code in ("read.text_number", "read.suffix") else code
     if not _NUMBER.match(normal):
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=_kind_label(f))
+        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
     value = _number(normal, f.kind)
     return value, note(code, raw=text, value=value)
 
 
-def _kind_label(f: Field) -> str:
-    from .formats.model import KIND_LABELS
-
-    return KIND_LABELS[f.kind]
-
-
-__all__ = ["read_report", "report_from_grids", "convert", "where"]
+__all__ = ["read_report", "report_from_grids", "convert"]

@@ -11,7 +11,7 @@ from typing import Any, Union
 
 from .findings import Finding
 from .formats import get_format
-from .formats.model import Format
+from .formats.model import Format, field_id
 from .layout import layout_of
 
 
@@ -110,7 +110,7 @@ class Report:
                 for col in block.columns:
                     if col.labels not in columns:
                         columns.append(col.labels)
-                    v = self.values.get(".".join(p for p in (key, row.key, col.key) if p))
+                    v = self.values.get(field_id(key, row, col))
                     data[(rlab, col.labels)] = str(v) if isinstance(v, Invalid) else v
 
         def pad(paths):

@@ -26,7 +26,7 @@ from ..formats.model import KIND_LABELS, Format, Rule
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
 from ..report import Invalid, Report
-from .places import common_and_names, describe, place
+from ..places import common_and_names, describe, place
 
 # reader findings that mean "this sheet's data was not read": its table is not checked
 UNREADABLE_SHEET_CODES = frozenset({"read.sheet_missing", "read.label_moved"})

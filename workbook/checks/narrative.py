@@ -27,7 +27,7 @@ from ..layout import layout_of
 from ..messages import say
 from ..report import Invalid, Report
 from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
-from .places import describe, place
+from ..places import describe, place
 
 if TYPE_CHECKING:
     from .engine import Context

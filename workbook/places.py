@@ -1,5 +1,8 @@
 """Plain-Chinese names for fields, as a clerk finds them on paper: 表三「（一）予以公开」行「自然人」列.
 
+Every message that points at a cell — from the reader, the checks or the document — names it
+this way, so a clerk reads one style of location everywhere.
+
 Names come from the format declaration (table titles, block titles, row and column labels) and
 the wording from the message catalogue; nothing here knows a particular label.
 """
@@ -8,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..formats import get_format
-from ..layout import Field, layout_of
-from ..messages import say
+from .formats import get_format
+from .formats.model import field_id
+from .layout import Field, layout_of
+from .messages import say
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def places(format_id: str) -> dict[str, Place]:
         for block in table.blocks:
             for row in block.rows:
                 for col in block.columns:
-                    fid = ".".join(p for p in (table.key, row.key, col.key) if p)
+                    fid = field_id(table.key, row, col)
                     f = lay.fields[fid]
                     out[fid] = Place(fid, f.sheet, f.cell, short, block.title or "",
                                      _join(row.labels), _join(col.labels), "", "")
