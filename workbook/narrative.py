@@ -42,37 +42,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import NianbaoError
 from .formats.common import t3_result_rows
 from .formats.model import Format
-from .report import Invalid, Report, Value
+from .report import Invalid, Report, format_number
 
 PREAMBLE = "preamble"
 
 
 def builtin_templates_dir() -> Path:
     return Path(str(files("nianbao.templates").joinpath("narrative")))
-
-
-# -- numbers as printed ---------------------------------------------------------------------------
-def format_number(value: Value | Decimal | bool) -> str:
-    """A cell value as printed: blank → "0"; money without float noise (26828.74197, not
-    26828.741970000002); invalid text verbatim."""
-    if value is None:
-        return "0"
-    if isinstance(value, Invalid):
-        return value.raw
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        # published reports give at most 5 decimals; 6 keeps them and drops binary noise
-        d = Decimal(repr(round(value, 6))).normalize()
-        text = format(d, "f")
-        return "0" if text in ("-0", "0") else text
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 def _finalize(value: Any) -> Any:

@@ -7,6 +7,7 @@ Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A valu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Union
 
 from .findings import Finding
@@ -26,6 +27,29 @@ class Invalid:
 
 
 Value = Union[int, float, None, Invalid]
+
+
+def format_number(value: Value | Decimal | bool) -> str:
+    """A cell value as printed: blank → "0"; money without float noise (26828.74197, not
+    26828.741970000002); invalid text verbatim."""
+    if value is None:
+        return "0"
+    if isinstance(value, Invalid):
+        return value.raw
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        # published reports give at most 5 decimals; 6 keeps them and drops binary noise
+        d = Decimal(repr(round(value, 6))).normalize()
+        text = format(d, "f")
+        return "0" if text in ("-0", "0") else text
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 @dataclass

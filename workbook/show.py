@@ -6,7 +6,7 @@ from rich.table import Table as RichTable
 
 from .findings import SEVERITY_LABELS
 from .formats.model import field_id
-from .report import Invalid, Report, Value
+from .report import Invalid, Report, Value, format_number
 
 
 def make_console() -> Console:
@@ -21,9 +21,7 @@ def fmt_value(v: Value) -> str:
         return "—"
     if isinstance(v, Invalid):
         return f"[red]「{v.raw}」[/red]"
-    if isinstance(v, float):
-        return f"{v:.6f}".rstrip("0").rstrip(".")
-    return str(v)
+    return format_number(v)
 
 
 def print_report(report: Report, console: Console | None = None) -> None:

@@ -25,7 +25,7 @@ from ..formats import FORMATS, format_for_year, get_format
 from ..formats.model import KIND_LABELS, Format, Rule
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
-from ..report import Invalid, Report
+from ..report import Invalid, Report, format_number
 from ..places import common_and_names, describe, place
 
 # reader findings that mean "this sheet's data was not read": its table is not checked
@@ -124,14 +124,6 @@ def _finding(rule: str, severity: str, message: str, format_id: str, fid: str | 
                    expected, actual, fid, tuple(cells))
 
 
-def _number_text(v: int | float) -> str:
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.6f}".rstrip("0").rstrip(".")
-    return str(v)
-
-
 # -- value kinds ---------------------------------------------------------------------------------
 def check_values(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
@@ -160,12 +152,12 @@ def check_values(ctx: Context) -> list[Finding]:
         else:
             if f.kind in ("count", "money") and v < 0:
                 out.append(_finding("value.negative", "error",
-                                    say("value.negative", where=where, kind=kind, value=_number_text(v)),
+                                    say("value.negative", where=where, kind=kind, value=format_number(v)),
                                     ctx.fmt.id, fid, actual=v))
             if f.kind in ("count", "signed") and isinstance(v, float) and not v.is_integer():
                 out.append(_finding("value.not_integer", "error",
                                     say("value.not_integer", where=where, kind=kind,
-                                        value=_number_text(v)),
+                                        value=format_number(v)),
                                     ctx.fmt.id, fid, actual=v))
     return out
 
@@ -316,8 +308,8 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], fid: str,
         common, names = common_and_names(fid, [t.field for t in inst.terms])
         n = len(inst.left)
         msg = say("rule.balance", where=common or describe(fid, inst.left[0].field),
-                  left_terms=_signed_names(inst.left, names[:n]), left=_number_text(left),
-                  right_terms=_signed_names(inst.right, names[n:]), right=_number_text(right),
+                  left_terms=_signed_names(inst.left, names[:n]), left=format_number(left),
+                  right_terms=_signed_names(inst.right, names[n:]), right=format_number(right),
                   basis=rule.basis)
         return _finding(rule.id, rule.severity, msg, fid, inst.left[0].field,
                         expected=left, actual=right, cells=cells, cell=_span(fid, here))
@@ -328,8 +320,8 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], fid: str,
     actual = target.sign * values[target]
     if _close(expected, actual):
         return None
-    args = dict(where=describe(fid, target.field), expected=_number_text(expected),
-                actual=_number_text(actual), basis=rule.basis)
+    args = dict(where=describe(fid, target.field), expected=format_number(expected),
+                actual=format_number(actual), basis=rule.basis)
     if rule.kind == "carry":
         prev_term = next(t for t in inst.right if t.prev)
         args["prev_where"] = describe(prev.format, prev_term.field) if prev else ""
@@ -338,7 +330,7 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], fid: str,
         _, names = common_and_names(fid, [t.field for t in others])
         names = [say("place.prev", what=n) if t.prev else n for t, n in zip(others, names)]
         args["terms"] = " ".join(
-            (("− " if t.sign < 0 else ("+ " if i else "")) + f"{n} {_number_text(values[t] if t in values else 0)}")
+            (("− " if t.sign < 0 else ("+ " if i else "")) + f"{n} {format_number(values[t] if t in values else 0)}")
             for i, (t, n) in enumerate(zip(others, names))
         )
     return _finding(rule.id, rule.severity, say(f"rule.{rule.kind}", **args), fid, target.field,
