@@ -106,3 +106,13 @@ def test_check_groups_blank_notices_for_people(tmp_path):
     assert "共 175 处同类提示" in p.stdout and "D6" in p.stdout
     assert p.stdout.count("未填写，按 0 计") == 3  # one line per sheet, not 200
     assert len(json.loads(run("check", str(out), "--json").stdout)["findings"]) >= 200
+
+
+def test_show_prints_what_clerks_typed_literally(tmp_path):
+    from nianbao import Report
+
+    r = Report.empty("2021", unit="[red]某区[/red]政务办", year=2025)
+    r.texts["s1.overview"] = "[bold]概述[/bold]"
+    path = write_report(r, tmp_path / "r.xlsx")
+    out = run("show", str(path)).stdout
+    assert "[red]某区[/red]政务办" in out and "[bold]概述[/bold]" in out

@@ -86,8 +86,8 @@ def report_title(report: Report) -> str:
 
 def title_lines(report: Report) -> tuple[str, str]:
     """The title as (unit, rest): 「{unit}」「{year}年政府信息公开工作年度报告」."""
-    year = f"{report.meta.year}年" if report.meta.year is not None else ""
-    return clean_text((report.meta.unit or "").strip()), f"{year}政府信息公开工作年度报告"
+    year = say("document.title_year", year=report.meta.year) if report.meta.year is not None else ""
+    return clean_text((report.meta.unit or "").strip()), say("document.title_rest", year=year)
 
 
 def _visual_width(text: str) -> float:
@@ -312,7 +312,7 @@ class _Builder:
                 self.style_ids[attr] = self.doc.styles[name].style_id
             except KeyError:
                 raise NianbaoError("document.docx_template_bad", file=str(template),
-                                   detail=f"缺少样式「{name}」") from None
+                                   detail=say("document.style_missing", name=name)) from None
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -426,7 +426,7 @@ def render_report(report: Report, path: str | os.PathLike, *,
     props.title = clean_text(title)
     props.author = clean_text(report.meta.unit or "")
     props.last_modified_by = "nianbao"
-    props.subject = f"政府信息公开工作年度报告（{fmt.title}，{fmt.basis}）"
+    props.subject = say("document.subject", format=fmt.title, basis=fmt.basis)
     props.comments = ""
     props.version = ""
     props.revision = 1

@@ -14,35 +14,32 @@ import click
 
 from .errors import NianbaoError
 from .messages import say
+from .show import fail
 
 
 def _where(f) -> str:
     if f.sheet and f.cell:
-        return f"「{f.sheet}」{f.cell}："
+        return say("report.where", sheet=f.sheet, cell=f.cell)
     if f.sheet:
-        return f"「{f.sheet}」："
+        return say("report.where_sheet", sheet=f.sheet)
     return ""
 
 
-@click.command("report")
+@click.command("report", help=say("report.help"))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Word 年报的保存位置（默认：与工作簿同名的 .docx）")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（与 Word 年报同名）")
-@click.option("--force", is_flag=True, help="工作簿有错误时也照常生成")
+              help=say("report.output"))
+@click.option("--pdf", is_flag=True, help=say("report.pdf"))
+@click.option("--force", is_flag=True, help=say("report.force"))
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
-              help="上年度的工作簿，用于跨年度核对（上年结转等）")
+              help=say("report.previous"))
 @click.option("--offer-generated", is_flag=True,
-              help="单位已填写文字的部分，另附据表格数据生成的文字供参考")
+              help=say("report.offer_generated"))
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="本单位的模板目录（叙述模板 *.j2，可含 report.docx），优先于内置模板")
+              help=say("report.templates"))
 def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
-    """由填好的工作簿生成 Word 年报（政府信息公开工作年度报告）。
-
-    先校验工作簿，有错误时列出错误并不生成（--force 可强制生成）。
-    """
     from .checks import check
     from .document import render_report, to_pdf
     from .reader import read_report
@@ -69,9 +66,8 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
         if pdf:
             pdf_path = to_pdf(target, target.with_suffix(".pdf"))
             click.echo(say("document.pdf_written", file=str(pdf_path)))
-    except NianbaoError as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(e.exit_code)
+    except NianbaoError as e:  # also when called on its own, not through the nianbao group
+        fail(str(e), e.exit_code)
 
 
 __all__ = ["report_command"]

@@ -14,6 +14,7 @@ import click
 from ..errors import NianbaoError
 from ..findings import SEVERITY_LABELS, Finding, Findings
 from ..messages import say
+from ..show import fail
 
 _STYLES = {"error": "bold red", "warning": "yellow", "notice": "dim"}
 
@@ -22,11 +23,6 @@ def _read(path: str):
     from ..reader import read_report
 
     return read_report(path)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(say("cli.error", message=message), err=True)
-    sys.exit(code)
 
 
 def _unreadable(file: str, err: NianbaoError) -> dict:
@@ -92,13 +88,13 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
     from .marking import mark_workbook
 
     if mark and len(files) != 1:
-        _fail(say("cli.mark_one_file", n=len(files)))
+        fail(say("cli.mark_one_file", n=len(files)))
     prev = None
     if previous:
         try:
             prev = _read(previous)
         except NianbaoError as e:
-            _fail(say("cli.previous_failed", message=str(e)))
+            fail(say("cli.previous_failed", message=str(e)))
     code = 0
     results: list[dict] = []
     for file in files:
@@ -114,7 +110,7 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
             try:
                 mark_workbook(file, mark, findings)
             except NianbaoError as e:
-                _fail(str(e))
+                fail(str(e))
         results.append(findings.to_dict())
         if not as_json:
             print_findings(findings)
