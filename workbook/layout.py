@@ -191,13 +191,10 @@ def _texts_sheet(section) -> SheetLayout:
 
 def _table_sheet(fmt: Format, table: Table, sheet_name: str) -> SheetLayout:
     s = SheetLayout(sheet_name, table.title, "table")
-    width = max(_label_depth(b) + len(b.columns) for b in table.blocks)
-    width += sum(1 for r in fmt.rules if r.table == table.key and r.place == "column")
-    s.labels.append(Label(1, 1, table.title, "title", last_col=width))
     top = 3
     for block in table.blocks:
         top = _place_block(fmt, table, block, s, top) + 2
-    s.last_col = max(s.last_col, width)
+    s.labels.insert(0, Label(1, 1, table.title, "title", last_col=s.last_col))
     return s
 
 
@@ -235,9 +232,6 @@ def label_spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int
 def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: int) -> int:
     depth = _label_depth(block)
     ncols = len(block.columns)
-    rules_col = [r for r in fmt.rules if r.table == table.key and r.place == "column"]
-    rules_row = [r for r in fmt.rules if r.table == table.key and r.place == "row"]
-    block_width = depth + ncols + len(rules_col)
     if block.title:
         s.labels.append(Label(top, 1, block.title, "block", last_col=depth + ncols))
         top += 1
@@ -249,9 +243,6 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
             last_row = top + hdepth - 1 if leaf else top + level
             s.labels.append(Label(top + level, depth + 1 + first, text, "header",
                                   last_row, depth + 1 + last))
-    for k, rule in enumerate(rules_col):
-        s.labels.append(Label(top, depth + ncols + 1 + k, rule.title, "check_header",
-                              top + hdepth - 1, depth + ncols + 1 + k))
     first_data = top + hdepth
     rpaths = [((r.band,) if r.band else ()) + r.labels for r in block.rows]
     for level in range(depth):
@@ -259,33 +250,43 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
             style = "band" if (level == 0 and block.rows[first].band) else "label"
             s.labels.append(Label(first_data + first, 1 + level, text, style,
                                   first_data + last, depth if leaf else 1 + level))
+    here: dict[str, Field] = {}
     for i, row in enumerate(block.rows):
         for j, col in enumerate(block.columns):
             fid = field_id(table.key, row, col)
             labels = (((block.title,) if block.title else ()) + row.labels + col.labels)
-            s.fields.append(Field(fid, table.key, labels, col.kind, s.name,
-                                  first_data + i, depth + 1 + j, col.unit))
+            here[fid] = Field(fid, table.key, labels, col.kind, s.name,
+                              first_data + i, depth + 1 + j, col.unit)
+    s.fields.extend(here.values())
     last_data = first_data + len(block.rows) - 1
-    here = {f.id: f for f in s.fields}
-    for k, rule in enumerate(rules_col):
-        for bindings, left, right in rule.instances():
-            target = here.get(left[0].lstrip("-"))
-            if target is not None:
-                s.checks.append(CheckCell(rule, tuple(bindings.items()), left, right,
-                                          target.row, depth + ncols + 1 + k))
+
+    # native check cells: one column right of the block per "column" rule, one row under it
+    # per "row" rule — only for rules with an instance whose target lies in this block
+    def targeted(place: str) -> list[tuple[Rule, list[tuple[dict, tuple, tuple, Field]]]]:
+        out = []
+        for rule in fmt.rules:
+            if rule.table != table.key or rule.place != place:
+                continue
+            hits = [(b, left, right, here[left[0].lstrip("-")])
+                    for b, left, right in rule.instances() if left[0].lstrip("-") in here]
+            if hits:
+                out.append((rule, hits))
+        return out
+
+    by_column = targeted("column")
+    for k, (rule, hits) in enumerate(by_column):
+        col = depth + ncols + 1 + k
+        s.labels.append(Label(top, col, rule.title, "check_header", top + hdepth - 1, col))
+        for b, left, right, target in hits:
+            s.checks.append(CheckCell(rule, tuple(b.items()), left, right, target.row, col))
     r = last_data
-    for rule in rules_row:
-        placed = False
-        for bindings, left, right in rule.instances():
-            target = here.get(left[0].lstrip("-"))
-            if target is not None:
-                s.checks.append(CheckCell(rule, tuple(bindings.items()), left, right,
-                                          last_data + 1 + rules_row.index(rule), target.col))
-                placed = True
-        if placed:
-            r = last_data + 1 + rules_row.index(rule)
-            s.labels.append(Label(r, 1, rule.title, "check_header", None if depth == 1 else r,
-                                  None if depth == 1 else depth))
+    for rule, hits in targeted("row"):
+        r += 1
+        s.labels.append(Label(r, 1, rule.title, "check_header", None if depth == 1 else r,
+                              None if depth == 1 else depth))
+        for b, left, right, target in hits:
+            s.checks.append(CheckCell(rule, tuple(b.items()), left, right, r, target.col))
+    block_width = depth + ncols + len(by_column)
     s.last_row = max(s.last_row, r)
     s.last_col = max(s.last_col, block_width)
     for c in range(1, depth + 1):
