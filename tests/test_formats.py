@@ -93,3 +93,39 @@ def test_labels_in_fields_json_shape():
     assert f.labels == ("（四）无法提供", "1.本机关不掌握相关政府信息", "自然人")
     assert f.name == "NB_t3_unavailable_1_natural"
     assert layout_of("2021").fields["t2.rules.issued"].labels == ("第二十条第（一）项", "规章", "本年制发件数")
+
+
+def test_layout_places_check_cells_only_under_the_block_they_check():
+    """A declared rule on one block of a multi-block table (a future format's kind of rule)."""
+    from dataclasses import replace
+
+    from nianbao.formats.model import Rule
+
+    base = get_format("2021")
+    extra = Rule("t2.demo", "sum", "error", "演示校验", "演示", ("t2.normative.{col}",),
+                 ("t2.rules.{col}",), each=(("col", ("issued", "repealed", "in_force")),),
+                 place="row", table="t2")
+    lay = layout_of(replace(base, id="test-2021", rules=base.rules + (extra,)))
+    sheet = lay.sheet("二、主动公开")
+    below = lay.fields["t2.normative.issued"].row + 1
+    cells = {(c.row, c.col) for c in sheet.checks if c.rule.id == "t2.demo"}
+    assert cells == {(below, lay.fields[f"t2.normative.{k}"].col)
+                     for k in ("issued", "repealed", "in_force")}
+    assert next(lb for lb in sheet.labels if lb.text == "演示校验").row == below
+    # the blocks below moved down by the one check row; nothing was added under them
+    assert (lay.fields["t2.licensing.decisions"].row
+            == layout_of("2021").fields["t2.licensing.decisions"].row + 1)
+    assert len(sheet.checks) == 3
+
+
+def test_layout_refuses_two_check_cells_in_one_place():
+    from dataclasses import replace
+
+    from nianbao.formats.model import Rule
+
+    base = get_format("2021")
+    clash = Rule("t2.clash", "sum", "error", "冲突", "演示", ("t2.{row}.in_force",),
+                 ("t2.{row}.issued",), each=(("row", ("rules", "normative")),), place="row",
+                 table="t2")
+    with pytest.raises(ValueError, match="t2.clash"):
+        layout_of(replace(base, id="test-clash", rules=base.rules + (clash,)))

@@ -287,6 +287,11 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
         for b, left, right, target in hits:
             s.checks.append(CheckCell(rule, tuple(b.items()), left, right, r, target.col))
     block_width = depth + ncols + len(by_column)
+    spots = [(c.row, c.col) for c in s.checks]
+    if len(spots) != len(set(spots)):
+        clashing = sorted({c.rule.id for c in s.checks if spots.count((c.row, c.col)) > 1})
+        raise ValueError(f"format {fmt.id}: check cells of {', '.join(clashing)} fall on one "
+                         f"cell; a rule that varies by row needs place='column', and vice versa")
     s.last_row = max(s.last_row, r)
     s.last_col = max(s.last_col, block_width)
     for c in range(1, depth + 1):
