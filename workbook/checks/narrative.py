@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from ..findings import Finding
 from ..layout import layout_of
 from ..messages import say
-from ..report import Invalid, Report
+from ..report import Invalid, Report, format_number
 from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
 from ..places import describe, place
 
@@ -242,30 +242,23 @@ def _counts(scan: _Scan) -> list[Finding]:
     return out
 
 
-def _none_received(scan: _Scan) -> list[Finding]:
-    new = scan.value(NEW)
-    if not new:
-        return []
-    out = []
-    for fid, text in scan.texts:
-        for sentence in _claims(text, _NONE_RECEIVED):
-            msg = say("text.none_received", where=describe(scan.fmt_id, fid), quote=sentence,
-                      table_where=describe(scan.fmt_id, NEW), expected=new)
-            out.append(scan.finding("text.none_received", fid, msg, new, 0, (NEW,)))
-    return out
+def _contradicted(code: str, target: str, pattern: "re.Pattern[str]", needs: str | None = None
+                  ) -> Callable[[_Scan], list[Finding]]:
+    """A sentence that says 「none」 (未收到申请 / 已全部办结) while ``target`` is not 0."""
 
+    def run(scan: _Scan) -> list[Finding]:
+        value = scan.value(target)
+        if not value:
+            return []
+        out = []
+        for fid, text in scan.texts:
+            for sentence in _claims(text, pattern, needs=needs):
+                msg = say(code, where=describe(scan.fmt_id, fid), quote=sentence,
+                          table_where=describe(scan.fmt_id, target), expected=value)
+                out.append(scan.finding(code, fid, msg, value, 0, (target,)))
+        return out
 
-def _all_done(scan: _Scan) -> list[Finding]:
-    forward = scan.value(FORWARD)
-    if not forward:
-        return []
-    out = []
-    for fid, text in scan.texts:
-        for sentence in _claims(text, _ALL_DONE, needs="申请"):
-            msg = say("text.all_done", where=describe(scan.fmt_id, fid), quote=sentence,
-                      table_where=describe(scan.fmt_id, FORWARD), expected=forward)
-            out.append(scan.finding("text.all_done", fid, msg, forward, 0, (FORWARD,)))
-    return out
+    return run
 
 
 def _parts(scan: _Scan) -> list[Finding]:
@@ -274,8 +267,8 @@ def _parts(scan: _Scan) -> list[Finding]:
         for s in stated_sums(text):
             total = sum(p.value for p in s.parts)
             msg = say("text.parts", where=describe(scan.fmt_id, fid), quote=s.quote,
-                      total=_num(s.total.value), unit=s.total.unit,
-                      parts=say("text.plus").join(_num(p.value) for p in s.parts), sum=_num(total))
+                      total=format_number(s.total.value), unit=s.total.unit,
+                      parts=say("text.plus").join(format_number(p.value) for p in s.parts), sum=format_number(total))
             out.append(scan.finding("text.parts", fid, msg, s.total.value, total))
     return out
 
@@ -347,12 +340,12 @@ def _fee(scan: _Scan) -> list[Finding]:
     if claims_none and ((amount or 0) > 0 or (notices or 0) > 0):
         out.append(scan.finding("text.fee", first,
                                 say("text.fee_none", where=where, quote=claims_none.group(0),
-                                    amount=_num(amount or 0), notices=_num(notices or 0)),
+                                    amount=format_number(amount or 0), notices=format_number(notices or 0)),
                                 0, amount or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", first,
-                                say("text.fee_amount", where=where, stated=_num(stated_amount),
-                                    table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=_num(amount)),
+                                say("text.fee_amount", where=where, stated=format_number(stated_amount),
+                                    table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
                                 amount, stated_amount, (FEE_AMOUNT,)))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
     if unpaid:
@@ -413,16 +406,12 @@ def _names(scan: _Scan, fids: tuple[str, ...]) -> str:
     return say("text.and").join(describe(scan.fmt_id, f) for f in fids)
 
 
-def _num(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)
-
-
 RULES: tuple[NarrativeRule, ...] = (
     NarrativeRule("text.counts", (NEW, CARRIED, DONE, FORWARD), _counts),
-    NarrativeRule("text.none_received", (NEW,), _none_received),
-    NarrativeRule("text.all_done", (FORWARD,), _all_done),
+    NarrativeRule("text.none_received", (NEW,),
+                  _contradicted("text.none_received", NEW, _NONE_RECEIVED)),
+    NarrativeRule("text.all_done", (FORWARD,),
+                  _contradicted("text.all_done", FORWARD, _ALL_DONE, needs="申请")),
     NarrativeRule("text.parts", (), _parts),
     NarrativeRule("text.cases", REVIEW + SUITS, _cases),
     NarrativeRule("text.fee", (FEE_AMOUNT,), _fee),
