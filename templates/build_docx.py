@@ -40,6 +40,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from nianbao.document import STYLE  # the style names render_report looks up
+from nianbao.formats import CURRENT, get_format
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "report.docx"
@@ -296,9 +297,12 @@ def specimen(doc) -> None:
     doc.add_paragraph("（一）主动公开情况", STYLE.heading2)
     doc.add_paragraph("正文示例：本年度共收到政府信息公开申请9件，上年结转0件。")
     doc.add_paragraph("据表格数据生成、供参考的文字示例。", STYLE.offered)
-    t = doc.add_table(rows=3, cols=3, style=STYLE.table)
-    for r, cells in enumerate((("信息内容", "本年制发件数", "本年废止件数"),
-                               ("规章", "0", "0"), ("行政规范性文件", "1", "0"))):
+    # the specimen table is the first block of table 2, labels from the format declaration
+    block = get_format(CURRENT).table("t2").blocks[0]
+    specimen = [(block.corner, *(c.labels[-1] for c in block.columns))]
+    specimen += [(row.labels[-1], *("0" for _ in block.columns)) for row in block.rows]
+    t = doc.add_table(rows=len(specimen), cols=len(specimen[0]), style=STYLE.table)
+    for r, cells in enumerate(specimen):
         for c, text in enumerate(cells):
             para = t.cell(r, c).paragraphs[0]
             para.text = text
