@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import NianbaoError
-from .formats import FORMATS, format_for_year, get_format
+from .formats import CURRENT, FORMATS, format_for_year, get_format
 from .layout import layout_of
 from .messages import say
 from .show import fail
@@ -57,7 +57,8 @@ _FORMAT = click.Choice(sorted(FORMATS))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=say("cli.new.output"))
 @click.option("--format", "format_id", type=_FORMAT, default=None, help=say("cli.new.format"))
-@click.option("--year", type=click.IntRange(2000, 2100), default=None, help=say("cli.new.year"))
+@click.option("--year", type=click.IntRange(*layout_of(CURRENT).fields["meta.year"].bounds),
+              default=None, help=say("cli.new.year"))
 @click.option("--unit", default="", help=say("cli.new.unit"))
 @click.option("--contact", default="", help=say("cli.new.contact"))
 @click.option("--phone", default="", help=say("cli.new.phone"))

@@ -65,6 +65,7 @@ class Field:
     row: int
     col: int
     unit: str | None = None
+    bounds: tuple[int, int] | None = None  # declared range of a whole number (报告年度)
 
     @property
     def cell(self) -> str:
@@ -164,7 +165,8 @@ def _info_sheet(fmt: Format) -> SheetLayout:
     r = 3
     for item in fmt.meta:
         s.labels.append(Label(r, 1, item.label, "label"))
-        s.fields.append(Field(f"meta.{item.key}", "meta", (item.label,), item.kind, s.name, r, 2))
+        s.fields.append(Field(f"meta.{item.key}", "meta", (item.label,), item.kind, s.name, r, 2,
+                              bounds=item.bounds))
         r += 1
     s.labels.append(Label(r, 1, "报告格式", "label"))
     s.labels.append(Label(r, 2, f"{fmt.title}（{fmt.basis}）", "note"))

@@ -68,7 +68,6 @@ GENERATOR = "nianbao " + __version__
 # enumerating NB_* names sees only fields
 CHECK_NAME_PREFIX = "NBCHECK_"
 
-YEAR_RANGE = (2000, 2100)
 SIGNED_LIMIT = 999_999_999  # Excel's "whole" validation needs bounds; this is "any" in practice
 
 
@@ -84,10 +83,12 @@ class _Validation:
 
 
 def _validation_for(f: Field) -> _Validation | None:
-    if f.id == "meta.year":
-        lo, hi = YEAR_RANGE
-        return _Validation("whole", "between", str(lo), str(hi), say("wb.year.title"),
-                           say("wb.year.error", lo=lo, hi=hi), say("wb.year.prompt"))
+    if f.bounds is not None:
+        lo, hi = f.bounds
+        label = f.labels[-1]
+        return _Validation("whole", "between", str(lo), str(hi), say("wb.bounds.title", label=label),
+                           say("wb.bounds.error", label=label, lo=lo, hi=hi),
+                           say("wb.bounds.prompt", label=label, lo=lo, hi=hi))
     unit = say("wb.money.unit", unit=f.unit) if f.unit else ""
     if f.kind == "count":
         return _Validation("whole", "greaterThanOrEqual", "0", None, say("wb.count.title"),

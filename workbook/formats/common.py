@@ -9,7 +9,7 @@ from .model import Block, Column, MetaItem, Row, Rule, Section, Table, TextItem
 
 META = (
     MetaItem("unit", "填报单位", required=True),
-    MetaItem("year", "报告年度", kind="count", required=True),
+    MetaItem("year", "报告年度", kind="count", required=True, bounds=(2000, 2100)),
     MetaItem("contact", "联系人"),
     MetaItem("phone", "联系电话"),
     MetaItem("date", "填报日期"),

@@ -127,6 +127,7 @@ class MetaItem:
     label: str
     kind: Kind = "text"
     required: bool = False
+    bounds: tuple[int, int] | None = None  # whole numbers only, inclusive
 
 
 @dataclass(frozen=True)
