@@ -402,7 +402,7 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
 def _load(source: Report | str | os.PathLike) -> Report:
     if isinstance(source, Report):
         return source
-    from ..reader import read_report  # the lead's reader; imported late so checks work without it
+    from ..reader import read_report  # late: checking an in-memory Report never needs calamine
 
     return read_report(source)
 
