@@ -74,15 +74,17 @@ def test_show_values_and_human_output(tmp_path):
     assert "三、收到和处理政府信息公开申请情况" in human.stdout and "某县政务办" in human.stdout
 
 
+@pytest.mark.parametrize("command", ["show", "check", "report"])
 @pytest.mark.parametrize("content", [b"not excel", b"PK\x03\x04broken"])
-def test_unreadable_input_exit_2_one_line(tmp_path, content):
+def test_unreadable_input_exit_2_one_line(tmp_path, command, content):
     bad = tmp_path / "坏文件.xlsx"
     bad.write_bytes(content)
-    p = run("show", str(bad))
+    p = run(command, str(bad))
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
     lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "坏文件.xlsx" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误：") and "坏文件.xlsx" in lines[0]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["坏文件.xlsx"]  # nothing written
 
 
 def test_missing_file_exit_2(tmp_path):

@@ -643,17 +643,6 @@ def test_command_previous_year_is_checked(tmp_path):
     assert "上年" in bad.output and "二、上年结转政府信息公开申请数量" in bad.output
 
 
-@pytest.mark.parametrize("content", [b"not excel", b"PK\x03\x04broken"])
-def test_command_unreadable_input_exit_2(tmp_path, content):
-    bad = tmp_path / "坏文件.xlsx"
-    bad.write_bytes(content)
-    res = CliRunner().invoke(report_command, [str(bad)])
-    assert res.exit_code == 2
-    lines = [l for l in res.output.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("错误：")
-    assert not (tmp_path / "坏文件.docx").exists()
-
-
 def test_command_pdf_without_libreoffice(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANBAO_SOFFICE", str(tmp_path / "no-soffice"))
     src = workbook(tmp_path, consistent_report("2021", seed=2))
