@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from helpers import consistent_report
 
 from nianbao.checks import check, mark_workbook
-from nianbao.checks.command import check_command
+from nianbao.cli.check import check_command
 from nianbao.checks.marking import FILLS, STORE_SHEET
 from nianbao.findings import Finding, Findings
 from nianbao.xlsx_writer import write_report
@@ -33,8 +33,11 @@ def run(*args: str):
 
 
 def run_json(*args: str):
+    """Exit code and the JSON: always an array, one object per input; one input's object alone."""
     result = run("--json", *args)
-    return result.exit_code, json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert isinstance(data, list)
+    return result.exit_code, data[0] if len(data) == 1 else data
 
 
 def located(data: dict, rule: str, sheet: str, cell: str, severity: str | None = None) -> dict:
@@ -362,4 +365,4 @@ def test_check_is_a_subcommand_of_nianbao(good):
     from nianbao.cli import main
 
     result = CliRunner().invoke(main, ["check", "--json", str(good)])
-    assert result.exit_code == 0 and json.loads(result.stdout)["errors"] == 0
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["errors"] == 0

@@ -406,7 +406,8 @@ def test_findings_to_dict_shape_and_counts():
     assert (d["errors"], d["warnings"], d["notices"]) == (res.errors, res.warnings, res.notices)
     assert d["errors"] >= 1 and d["notices"] >= 1
     for f in d["findings"]:
-        assert set(f) == {"rule", "severity", "sheet", "cell", "message", "expected", "actual"}
+        assert set(f) == {"rule", "title", "severity", "sheet", "cell", "message", "expected",
+                          "actual", "field", "cells", "hints"}
     assert res.exit_code == 1 and not res.ok
 
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from helpers import consistent_report
 from nianbao.document import STYLE, docx_template, find_soffice, render_report, to_pdf
-from nianbao.document_command import report_command
+from nianbao.cli.report import report_command
 from nianbao.errors import NianbaoError
 from nianbao.formats import get_format
 from nianbao.formats.common import T3_NOTE

@@ -6,7 +6,7 @@ formats (``t3.balance``), so a suppression or a test keeps working when a format
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
 Severity = Literal["error", "warning", "notice"]
@@ -24,11 +24,18 @@ class Finding:
     expected: Any = None
     actual: Any = None
     field: str | None = None  # the field id concerned, when there is one
-    cells: tuple[str, ...] = ()  # every cell involved (for marking), "sheet!A1" style
+    cells: tuple[str, ...] = ()  # every cell involved, "sheet!A1" style
+    hints: tuple[str, ...] = ()  # cells the message asks to check first ("请优先核对 E10")
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as ``--json`` prints it (expected/actual made JSON-safe)."""
+        from .codes import title_of
+
         d = asdict(self)
+        d["title"] = title_of(self.rule)
         d["cells"] = list(self.cells)
+        d["hints"] = list(self.hints)
+        d["expected"], d["actual"] = _plain(self.expected), _plain(self.actual)
         return d
 
 
@@ -53,22 +60,21 @@ def sort_findings(findings: Iterable[Finding], sheet_order: list[str] | None = N
     return out
 
 
-def count(findings: Iterable[Finding]) -> dict[str, int]:
-    c = {"errors": 0, "warnings": 0, "notices": 0}
-    for f in findings:
-        c[f.severity + "s"] += 1
-    return c
-
-
 @dataclass
 class Findings:
-    """What checking one file (or one in-memory Report) found: the API's and ``--json``'s result.
+    """What checking one input (a file or an in-memory Report) found: one result of
+    :func:`nianbao.check_many`, one object of ``--json``'s array.
 
-    Iterating yields the :class:`Finding` records, sorted by position and deduplicated.
+    Iterating yields the :class:`Finding` records, sorted by position and deduplicated.  An input
+    that could not be read at all is a result too: ``unreadable`` is set and its one finding says
+    why (exit code 2).  ``report`` is the Report that was checked, for callers that go on with it
+    (consolidation, the add-in); it is not part of the JSON.
     """
 
     findings: list[Finding]
     file: str | None = None
+    unreadable: bool = False
+    report: Any = field(default=None, repr=False, compare=False)
 
     def __iter__(self):
         return iter(self.findings)
@@ -98,25 +104,20 @@ class Findings:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ok else 1
+        """0 no errors, 1 errors, 2 the input could not be read."""
+        return 2 if self.unreadable else 0 if self.ok else 1
 
     def by_rule(self, *rules: str) -> list[Finding]:
         return [f for f in self.findings if f.rule in rules]
 
-    def of_severity(self, severity: Severity) -> list[Finding]:
-        return [f for f in self.findings if f.severity == severity]
-
     def to_dict(self) -> dict[str, Any]:
+        """One object of ``nianbao check --json``'s array (see the README for the shape)."""
         return {
             "file": self.file,
             "errors": self.errors,
             "warnings": self.warnings,
             "notices": self.notices,
-            "findings": [
-                {"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                 "message": f.message, "expected": _plain(f.expected), "actual": _plain(f.actual)}
-                for f in self.findings
-            ],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 

@@ -51,8 +51,35 @@ def builtin_templates_dir() -> Path:
     return Path(str(files("nianbao.templates").joinpath("narrative")))
 
 
+class _MissingUsed(Exception):
+    """A template used a value its report does not have (see :class:`MissingFact`)."""
+
+
+class MissingFact:
+    """A value the report does not have (missing from its source, or not a number).
+
+    Missing is not 0: a template that prints, compares or adds it stops, and its part gets no
+    generated text — the office writes that part itself — rather than a sentence with a made-up 0.
+    """
+
+    __slots__ = ()
+
+    def _stop(self, *args: Any) -> Any:
+        raise _MissingUsed()
+
+    __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _stop
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _stop
+    __truediv__ = __rtruediv__ = __str__ = __int__ = __float__ = __iter__ = _stop
+    __hash__ = None  # type: ignore[assignment]
+
+
+MISSING_FACT = MissingFact()
+
+
 def _finalize(value: Any) -> Any:
     # every {{ … }} passes through here: numbers print as in the tables, nothing else changes
+    if isinstance(value, MissingFact):
+        raise _MissingUsed()
     if isinstance(value, (int, float, Decimal, Invalid)) and not isinstance(value, bool):
         return format_number(value)
     return value
@@ -122,8 +149,19 @@ def _group_key(keys: list[str]) -> str:
     return os.path.commonprefix(keys).rstrip("_") or keys[0]
 
 
+def _fact(report: Report, fid: str) -> Any:
+    v = report.number(fid)  # as the rules use it: a blank as the format declares
+    return MISSING_FACT if v is None else v
+
+
+def _sum(values: Iterable[Any]) -> Any:
+    values = list(values)
+    return MISSING_FACT if any(isinstance(v, MissingFact) for v in values) else sum(values)
+
+
 def narrative_context(report: Report) -> dict[str, Any]:
-    """Everything a template can use.  Numbers are as the rules use them (blank counts as 0).
+    """Everything a template can use.  Numbers are as the rules use them (a blank counts as the
+    format declares, 0 in the official tables); a missing value is a :class:`MissingFact`.
 
     * ``unit``, ``year``, ``format`` ("2021"), ``format_title``, ``basis`` (国办公开办函〔…〕)
     * ``t2``, ``t3``, ``t4``: ``t{n}.{row}.{column}`` by the field ids of the format
@@ -150,8 +188,9 @@ def narrative_context(report: Report) -> dict[str, Any]:
             for row in block.rows:
                 for col in block.columns:
                     rel = ".".join(p for p in (row.key, col.key) if p)
-                    flat[rel] = report.number(f"{table.key}.{rel}")
-        if table.key == "t3":
+                    flat[rel] = _fact(report, f"{table.key}.{rel}")
+        # a table whose rows are banded (表三「三、本年度办理结果」) gets its outcome groups
+        if t3_result_rows(table):
             outcomes = []
             block = table.blocks[0]
             by_key = {r.key: r for r in block.rows}
@@ -160,14 +199,14 @@ def narrative_context(report: Report) -> dict[str, Any]:
                 groups.setdefault(by_key[key].labels[0], []).append(key)
             for label, keys in groups.items():
                 gkey = keys[0] if len(keys) == 1 else _group_key(keys)
-                sums = {c.key: sum(flat[f"{k}.{c.key}"] for k in keys) for c in block.columns}
+                sums = {c.key: _sum(flat[f"{k}.{c.key}"] for k in keys) for c in block.columns}
                 if len(keys) > 1 and f"{gkey}.{block.columns[0].key}" not in flat:
                     flat.update({f"{gkey}.{c}": v for c, v in sums.items()})
                 outcomes.append(Facts({"name": short_label(label), "key": gkey, **sums}))
-            ctx["t3_outcomes"] = tuple(outcomes)
+            ctx[f"{table.key}_outcomes"] = tuple(outcomes)
         ctx[table.key] = _nest(flat)
     for section in fmt.sections:
-        ctx[section.key] = Facts({e.key.split(".", 1)[1]: report.number(e.key)
+        ctx[section.key] = Facts({e.key.split(".", 1)[1]: _fact(report, e.key)
                                   for e in section.extras})
     return ctx
 
@@ -265,9 +304,6 @@ class Narrator:
             raise NianbaoError("document.template_syntax", template=e.filename or e.name,
                                line=e.lineno, detail=e.message) from e
 
-    def has(self, part: str, format_id: str) -> bool:
-        return self._template(part, format_id) is not None
-
     def render(self, part: str, context: Mapping[str, Any]) -> list[str] | None:
         """The paragraphs of ``part``; ``None`` when it has no template, ``[]`` when the
         template chose to say nothing."""
@@ -277,6 +313,8 @@ class Narrator:
         name = template.filename or template.name
         try:
             text = template.render(context)
+        except _MissingUsed:
+            return []  # the data this part needs is missing: the office writes it
         except UndefinedError as e:
             raise NianbaoError("document.template_undefined", template=name,
                                line=_line_of(e, template.filename), detail=e.message) from e

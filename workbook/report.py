@@ -1,8 +1,15 @@
 """One Report: everything a filled workbook says, typed, independent of where it sat.
 
-Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A value is an ``int``
-(counts), a ``float`` (money), ``None`` (blank, or missing from an imported report — *not* 0) or
-:class:`Invalid` (text that is not a number, kept verbatim so nothing is lost).
+Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A value is one of
+
+* an ``int`` (counts) or a ``float`` (money): what was entered, 0 included;
+* ``None``: *blank* — an input cell left empty.  How a blank counts is the format's declaration
+  (``Format.blank_is_zero``: the official tables read a blank count as 0), and every message
+  about it says 「未填写」, never 「实为 0」;
+* :data:`MISSING`: *missing* — the source did not contain the cell at all (a sheet that could
+  not be read, a table an imported report lacks).  Missing is not 0 and not blank: rules that
+  touch it are skipped and the missing cells are named;
+* :class:`Invalid`: text that is not a number, kept verbatim so nothing is lost.
 """
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Union
 
 from .findings import Finding
-from .formats import get_format
+from .formats import CURRENT, get_format
 from .formats.model import Format, field_id
 from .layout import layout_of
 
@@ -26,14 +33,43 @@ class Invalid:
         return self.raw
 
 
-Value = Union[int, float, None, Invalid]
+class Missing:
+    """The one value of a cell the source did not contain (see the module docstring)."""
+
+    _instance: "Missing | None" = None
+
+    def __new__(cls) -> "Missing":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):  # pickled across processes it stays the one instance
+        return (Missing, ())
+
+
+MISSING = Missing()
+
+Value = Union[int, float, None, Invalid, Missing]
+
+
+def is_number(v: object) -> bool:
+    """An entered number (bool is not one, though Python says so)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def format_number(value: Value | Decimal | bool) -> str:
-    """A cell value as printed: blank → "0"; money without float noise (26828.74197, not
-    26828.741970000002); invalid text verbatim."""
+    """A cell value as printed: blank → "0"; missing → ""; money without float noise
+    (26828.74197, not 26828.741970000002); invalid text verbatim."""
     if value is None:
         return "0"
+    if isinstance(value, Missing):
+        return ""
     if isinstance(value, Invalid):
         return value.raw
     if isinstance(value, bool):
@@ -75,7 +111,9 @@ class Report:
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
-    def empty(cls, format: str | Format = "2021", **meta: Any) -> "Report":
+    def empty(cls, format: str | Format = CURRENT, *, missing: bool = False, **meta: Any) -> "Report":
+        """A report with every cell blank, or — ``missing=True``, for importers that fill in what
+        they find — every cell missing."""
         fmt = get_format(format)
         lay = layout_of(fmt.id)
         values: dict[str, Value] = {}
@@ -86,7 +124,7 @@ class Report:
             if f.kind == "text":
                 texts[f.id] = ""
             else:
-                values[f.id] = None
+                values[f.id] = MISSING if missing else None
         return cls(fmt.id, Meta(**meta), values, texts)
 
     @property
@@ -94,10 +132,19 @@ class Report:
         return get_format(self.format)
 
     # -- access --------------------------------------------------------------------------------
-    def number(self, fid: str) -> int | float:
-        """The value as the rules use it: blank counts as 0, invalid text as 0 (reported apart)."""
-        v = self.values.get(fid)
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+    def number(self, fid: str) -> int | float | None:
+        """The value as the rules use it: an entered number; a blank as the format declares (0
+        in the official tables); None when the value is missing or invalid text (reported apart)."""
+        v = self.values.get(fid, MISSING)
+        if is_number(v):
+            return v
+        if v is None and self.spec.blank_is_zero:
+            return 0
+        return None
+
+    def missing(self) -> list[str]:
+        """The ids of the cells the source did not contain, in declaration order."""
+        return [fid for fid, v in self.values.items() if v is MISSING]
 
     def __getitem__(self, fid: str) -> Value:
         return self.values[fid]
@@ -135,7 +182,8 @@ class Report:
                     if col.labels not in columns:
                         columns.append(col.labels)
                     v = self.values.get(field_id(key, row, col))
-                    data[(rlab, col.labels)] = str(v) if isinstance(v, Invalid) else v
+                    data[(rlab, col.labels)] = (str(v) if isinstance(v, Invalid)
+                                                else None if v is MISSING else v)
 
         def pad(paths):
             depth = max(len(p) for p in paths)
@@ -150,7 +198,7 @@ class Report:
     # -- serialisation -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         def plain(v: Value):
-            return None if isinstance(v, Invalid) else v
+            return None if isinstance(v, (Invalid, Missing)) else v
 
         return {
             "meta": {"unit": self.meta.unit, "year": self.meta.year, "format": self.format,
@@ -160,6 +208,7 @@ class Report:
             "extras": {k: plain(v) for k, v in self.extras().items()},
             "texts": dict(self.texts),
             "invalid": {k: v.raw for k, v in self.values.items() if isinstance(v, Invalid)},
+            "missing": self.missing(),
         }
 
     @classmethod
@@ -172,5 +221,7 @@ class Report:
                 r[k] = v
         for k, raw in d.get("invalid", {}).items():
             r[k] = Invalid(raw)
+        for k in d.get("missing", ()):
+            r[k] = MISSING
         r.texts.update(d.get("texts", {}))
         return r

@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
 from .fileio import atomic_path
-from .formats import get_format
+from .formats import CURRENT, get_format
 from .formats.model import Format, Rule
 from .layout import (
     INFO_SHEET,
@@ -48,7 +48,7 @@ from .layout import (
     layout_of,
 )
 from .messages import say
-from .report import Invalid, Meta, Report, Value
+from .report import Invalid, Meta, Missing, Report, Value
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report",
            "CHECK_PASS", "CHECK_FAIL", "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
@@ -171,7 +171,7 @@ PORTRAIT_MAX_WIDTH = 100.0
 
 
 # ---- public API -----------------------------------------------------------------------------
-def build_template(format_id: str = "2021", *, year: int | None = None, unit: str = "",
+def build_template(format_id: str = CURRENT, *, year: int | None = None, unit: str = "",
                    **meta: str) -> Workbook:
     """A blank workbook of format ``format_id``, the meta items prefilled.
 
@@ -200,7 +200,7 @@ def build_template(format_id: str = "2021", *, year: int | None = None, unit: st
     return wb
 
 
-def new_workbook(path: str | os.PathLike, format_id: str = "2021", *, year: int | None = None,
+def new_workbook(path: str | os.PathLike, format_id: str = CURRENT, *, year: int | None = None,
                  unit: str = "", **meta: str) -> Path:
     """Write a blank template to ``path`` (atomically: replaces any file there in one rename)."""
     return _save(build_template(format_id, year=year, unit=unit, **meta), path)
@@ -594,7 +594,8 @@ def _put(cell: Cell, value: object) -> None:
     """Write ``value`` so that it is stored as what it is — and text never as a formula."""
     if isinstance(value, Invalid):
         value = value.raw
-    if value is None or value == "":
+    # a missing value (not in an imported source) is left empty: the cell is there to be filled
+    if value is None or isinstance(value, Missing) or value == "":
         cell.value = None
         return
     if isinstance(value, bool):  # a bool is an int to Python, but not a count

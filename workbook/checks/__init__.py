@@ -1,13 +1,14 @@
 """Checking a report: the declared reconciliation rules, value kinds, format, cross-year and
 narrative ↔ table rules, as :class:`~nianbao.findings.Findings`.
 
-``check(path_or_report, previous=None)`` is the one entry point (the CLI's ``nianbao check`` and
-the Excel add-in both call it); ``mark_workbook`` writes a marked copy of a workbook.
+``check(path_or_report, previous=None)`` checks one input and ``check_many(inputs)`` many
+(never raising for a bad one); the CLI, the Excel add-in and consolidation all call these.
+``mark_workbook`` writes a marked copy of a workbook, painting :func:`nianbao.marks.plan_marks`.
 """
 from __future__ import annotations
 
 from ..findings import Finding, Findings
-from .engine import check, check_report
+from .run import check, check_many, check_report
 
 
 def mark_workbook(source, out, findings=None, previous=None) -> Findings:
@@ -16,4 +17,5 @@ def mark_workbook(source, out, findings=None, previous=None) -> Findings:
 
     return mark(source, out, findings, previous)
 
-__all__ = ["check", "check_report", "mark_workbook", "Findings", "Finding"]
+
+__all__ = ["check", "check_many", "check_report", "mark_workbook", "Findings", "Finding"]

@@ -20,17 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 from ..findings import Finding
 from ..layout import layout_of
 from ..messages import say
-from ..report import Invalid, Report, format_number
-from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
 from ..places import describe, place
-
-if TYPE_CHECKING:
-    from .engine import Context
+from ..report import Report, format_number, is_number
+from .context import Context
+from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
 
 # fields the statements are compared with (stable across formats)
 NEW, CARRIED, DONE, FORWARD = "t3.new.total", "t3.carried.total", "t3.total.total", "t3.carry_forward.total"
@@ -183,14 +181,14 @@ def stated_sums(text: str) -> list[PartsSum]:
 # -- the checks ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NarrativeRule:
-    id: str
+    codes: tuple[str, ...]  # every code the rule can emit, each declared in nianbao.codes
     needs: tuple[str, ...]  # fields the format must declare for the rule to apply
     run: Callable[["_Scan"], list[Finding]]
 
 
 @dataclass
 class _Scan:
-    ctx: "Context"
+    ctx: Context
     previous: Report | None
     texts: list[tuple[str, str]]  # (field id, text) in layout order
 
@@ -199,11 +197,9 @@ class _Scan:
         return self.ctx.fmt.id
 
     def value(self, fid: str) -> int | float | None:
-        """A table value the narrative is compared with; None when unknown (blank counts as 0)."""
+        """A table value the narrative is compared with; None when unknown (missing, invalid,
+        unreadable); a blank counts as the format declares."""
         if not self.ctx.readable(fid):
-            return None
-        v = self.ctx.report.values.get(fid)
-        if isinstance(v, Invalid):
             return None
         return self.ctx.report.number(fid)
 
@@ -399,7 +395,7 @@ def _letters(text: str) -> str:
 
 def _extra(scan: _Scan, fid: str) -> int | float | None:
     v = scan.ctx.report.values.get(fid)
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    return v if is_number(v) else None
 
 
 def _names(scan: _Scan, fids: tuple[str, ...]) -> str:
@@ -407,19 +403,21 @@ def _names(scan: _Scan, fids: tuple[str, ...]) -> str:
 
 
 RULES: tuple[NarrativeRule, ...] = (
-    NarrativeRule("text.counts", (NEW, CARRIED, DONE, FORWARD), _counts),
-    NarrativeRule("text.none_received", (NEW,),
+    NarrativeRule(("text.received", "text.carried", "text.forward", "text.done"),
+                  (NEW, CARRIED, DONE, FORWARD), _counts),
+    NarrativeRule(("text.none_received",), (NEW,),
                   _contradicted("text.none_received", NEW, _NONE_RECEIVED)),
-    NarrativeRule("text.all_done", (FORWARD,),
+    NarrativeRule(("text.all_done",), (FORWARD,),
                   _contradicted("text.all_done", FORWARD, _ALL_DONE, needs="申请")),
-    NarrativeRule("text.parts", (), _parts),
-    NarrativeRule("text.cases", REVIEW + SUITS, _cases),
-    NarrativeRule("text.fee", (FEE_AMOUNT,), _fee),
-    NarrativeRule("text.problems", (), _problems),
+    NarrativeRule(("text.parts",), (), _parts),
+    NarrativeRule(("text.cases",), REVIEW + SUITS, _cases),
+    NarrativeRule(("text.fee", "text.fee_missing", "text.fee_unpaid"), (FEE_AMOUNT,), _fee),
+    NarrativeRule(("text.problems_thin", "text.problems_empty", "text.problems_repeated"), (),
+                  _problems),
 )
 
 
-def check_narrative(ctx: "Context", previous: Report | None = None) -> list[Finding]:
+def check_narrative(ctx: Context, previous: Report | None = None) -> list[Finding]:
     fields = layout_of(ctx.fmt.id).fields
     texts = [(fid, ctx.report.texts.get(fid) or "") for fid, f in fields.items()
              if f.kind == "text" and f.table != "meta" and ctx.readable(fid)]

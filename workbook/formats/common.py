@@ -97,9 +97,10 @@ def t3_table(other_rows: tuple[Row, ...]) -> Table:
 
 
 def t3_result_rows(table: Table) -> tuple[str, ...]:
-    """Keys of the leaf result rows that （七）总计 adds up: （一）…（六）."""
-    keys = [r.key for r in table.blocks[0].rows]
-    return tuple(keys[keys.index("granted"):keys.index("total")])
+    """Keys of the leaf rows under a table's band that its last banded row adds up — in 表三
+    the results （一）…（六） that （七）总计 sums; () for a table without a band."""
+    banded = [r.key for r in table.blocks[0].rows if r.band]
+    return tuple(banded[:-1])
 
 
 # ---- table 4 -------------------------------------------------------------------------------

@@ -140,6 +140,9 @@ class Format:
     tables: tuple[Table, ...]
     rules: tuple[Rule, ...]
     meta: tuple[MetaItem, ...] = field(default=())
+    # how a blank input cell counts in the rules: the official tables read a blank count as 0
+    # (messages still say 「未填写」); a format that must tell blank from 0 declares False
+    blank_is_zero: bool = True
 
     def table(self, key: str) -> Table:
         for t in self.tables:

@@ -1,19 +1,25 @@
-"""What the terminal shows people: a Report (``nianbao show``), and the one-line errors of every
-command."""
+"""What the terminal shows people: a Report (``nianbao show``), findings (``nianbao check``), and
+the one-line errors of every command.  The core never prints; only the commands call these."""
 from __future__ import annotations
 
+import json
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .findings import SEVERITY_LABELS
-from .formats.model import field_id
-from .messages import say
-from .report import Invalid, Report, Value, format_number
+from ..findings import SEVERITY_LABELS, Finding, Findings
+from ..formats.model import field_id
+from ..messages import say
+from ..report import Invalid, Report, Value, format_number
+
+
+def emit_json(data: Any) -> None:
+    """Stable JSON for scripts: Chinese as UTF-8 text, not as escapes."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -79,3 +85,50 @@ def print_report(report: Report, console: Console | None = None) -> None:
                               message=f.message), markup=False)
         if blanks:
             console.print(say("show.blanks", n=blanks), markup=False)
+
+
+_STYLES = {"error": "bold red", "warning": "yellow", "notice": "dim"}
+
+GROUP_NOTICES_OVER = 3
+
+
+def _grouped(findings: list[Finding]) -> list[tuple[Finding, int, Finding]]:
+    """People read errors one by one, but 175 「未填写」 notices as one line per sheet."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if f.severity == "notice" and f.cell:
+            groups.setdefault((f.sheet, f.rule), []).append(f)
+    out = []
+    for f in findings:
+        group = groups.get((f.sheet, f.rule)) if f.severity == "notice" and f.cell else None
+        if group is None or len(group) <= GROUP_NOTICES_OVER:
+            out.append((f, 1, f))
+        elif group[0] is f:
+            out.append((f, len(group), group[-1]))
+    return out
+
+
+def print_findings(findings: Findings) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console()
+    file = findings.file or ""
+    if not len(findings):
+        console.print(Text(say("cli.clean", file=file), style="green"))
+        return
+    table = Table(show_lines=False, expand=False)
+    for key, kw in (("cli.h.position", {"no_wrap": True}), ("cli.h.rule", {"no_wrap": True}),
+                    ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {"overflow": "fold"})):
+        table.add_column(say(key), **kw)
+    for f, n, last in _grouped(list(findings)):
+        where = " ".join(p for p in (f.sheet, f.cell) if p)
+        message = f.message
+        if n > 1:
+            where += f"…{last.cell}"
+            message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
+        table.add_row(where, f.rule, Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]),
+                      Text(message))
+    console.print(table)
+    console.print(say("cli.summary", file=file, errors=findings.errors,
+                      warnings=findings.warnings, notices=findings.notices))

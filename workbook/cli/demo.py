@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 import shutil
-from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from .messages import say
-
-SAMPLE = "district-2021.xlsx"
-SAMPLE_YEAR = 2021
-
-
-def sample_path() -> Path:
-    """The bundled sample workbook (a real district office's 2021 figures)."""
-    with as_file(files("nianbao.samples") / SAMPLE) as p:
-        return Path(p)
+from ..messages import say
+from ..samples import SAMPLE_YEAR, sample_path
 
 
 @click.command("demo", help=say("demo.help"))
@@ -25,11 +16,10 @@ def sample_path() -> Path:
               default=Path(say("demo.outdir_default")), show_default=True, help=say("demo.outdir"))
 @click.option("--pdf/--no-pdf", default=None, help=say("demo.pdf"))
 def demo_command(outdir: Path, pdf: bool | None) -> None:
-    from .checks import check
-    from .checks.command import print_findings
-    from .document import render_report, to_pdf
-    from .reader import read_report
-    from .show import print_report
+    from ..checks import check
+    from ..document import render_report, to_pdf
+    from ..reader import read_report
+    from .terminal import print_findings, print_report
 
     console = Console()
     outdir.mkdir(parents=True, exist_ok=True)

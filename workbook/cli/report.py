@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .errors import NianbaoError
-from .messages import say
-from .show import fail
+from ..errors import NianbaoError
+from ..messages import say
+from .terminal import fail
 
 
 def _where(f) -> str:
@@ -40,9 +40,9 @@ def _where(f) -> str:
 def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
-    from .checks import check
-    from .document import render_report, to_pdf
-    from .reader import read_report
+    from ..checks import check
+    from ..document import render_report, to_pdf
+    from ..reader import read_report
 
     try:
         report = read_report(file)

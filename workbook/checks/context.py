@@ -1,0 +1,68 @@
+"""What every check of one report shares: the report, its format, and what reading it found.
+
+The rule engine, the cell and meta checks and the narrative checks all take a :class:`Context`;
+none of them imports another, and :mod:`nianbao.checks.run` puts them together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..findings import Finding
+from ..formats import get_format
+from ..formats.model import Format
+from ..places import place
+from ..report import MISSING, Report
+
+# reader findings that mean "this sheet's data was not read": its table is not checked
+UNREADABLE_SHEET_CODES = frozenset({"read.sheet_missing", "read.label_moved"})
+NUMERIC_KINDS = ("count", "signed", "money")
+
+
+@dataclass
+class Context:
+    report: Report
+    fmt: Format
+    unreadable: set[str] = field(default_factory=set)  # sheet names
+    reader_fields: set[str] = field(default_factory=set)
+    reader_cells: set[tuple[str | None, str | None]] = field(default_factory=set)
+    reader_error_cells: set[tuple[str | None, str | None]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, report: Report) -> "Context":
+        ctx = cls(report, get_format(report.format))
+        for f in report.findings:
+            if f.rule in UNREADABLE_SHEET_CODES and f.sheet:
+                ctx.unreadable.add(f.sheet)
+            if f.field:
+                ctx.reader_fields.add(f.field)
+            if f.cell:
+                ctx.reader_cells.add((f.sheet, f.cell))
+                if f.severity == "error":
+                    ctx.reader_error_cells.add((f.sheet, f.cell))
+        return ctx
+
+    def readable(self, fid: str) -> bool:
+        return place(self.fmt.id, fid).sheet not in self.unreadable
+
+    def missing(self, fid: str) -> bool:
+        """The source did not contain the value (an imported report's gap)."""
+        return self.report.values.get(fid) is MISSING
+
+    def reported_by_reader(self, fid: str, errors_only: bool = False) -> bool:
+        p = place(self.fmt.id, fid)
+        if errors_only:
+            return (p.sheet, p.cell) in self.reader_error_cells
+        return fid in self.reader_fields or (p.sheet, p.cell) in self.reader_cells
+
+
+def finding(rule: str, severity: str, message: str, format_id: str, field_: str | None,
+            expected=None, actual=None, cells: Iterable[str] = (), cell: str | None = None,
+            hints: Iterable[str] = ()) -> Finding:
+    """A finding located at a field's cell (or ``cell``, a range on the field's sheet)."""
+    p = place(format_id, field_) if field_ else None
+    return Finding(rule, severity, message, p.sheet if p else None, cell or (p.cell if p else None),
+                   expected, actual, field_, tuple(cells), tuple(hints))
+
+
+__all__ = ["Context", "finding", "UNREADABLE_SHEET_CODES", "NUMERIC_KINDS"]

@@ -1,0 +1,97 @@
+"""A whole check: reading, cell and meta checks, the declared rules, the narrative — for one
+input (:func:`check`) or many (:func:`check_many`).
+
+This is the one place where a check run is put together; the CLI, the Excel add-in,
+consolidation and audit all call it.  :func:`check_many` never raises for a bad input: a file
+that cannot be read is a result with one error finding (like frictionless' ``validate``), so one
+bad file never stops a batch.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator, Union
+
+from ..errors import NianbaoError
+from ..findings import Finding, Findings, sort_findings
+from ..layout import layout_of
+from ..report import Report
+from .cells import check_meta, check_previous_meta, check_values
+from .context import Context
+from .engine import check_rules
+from .narrative import check_narrative
+
+Source = Union[Report, str, os.PathLike]
+
+
+def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every finding for ``report`` (the reader's included), sorted and deduplicated."""
+    ctx = Context.of(report)
+    out: list[Finding] = list(report.findings)
+    out += check_meta(ctx)
+    out += check_values(ctx)
+    follows = True
+    if previous is not None:
+        found, follows = check_previous_meta(ctx, previous)
+        out += found
+    out += check_rules(ctx, previous if follows else None)
+    out += check_narrative(ctx, previous if follows else None)
+    order = [s.name for s in layout_of(ctx.fmt.id).sheets]
+    return sort_findings(out, order)
+
+
+def load(source: Source) -> Report:
+    """A Report from a Report or a workbook path; raises :class:`UnreadableWorkbook`."""
+    if isinstance(source, Report):
+        return source
+    from ..reader import read_report  # late: checking an in-memory Report never needs calamine
+
+    return read_report(source)
+
+
+def check(source: Source, previous: Source | None = None) -> Findings:
+    """Check one report (a :class:`Report` or a workbook path), optionally against last year's.
+
+    Raises :class:`nianbao.errors.UnreadableWorkbook` when a path is not a nianbao workbook at
+    all; :func:`check_many` turns that into a result instead.
+    """
+    report = load(source)
+    prev = load(previous) if previous is not None else None
+    file = str(source) if not isinstance(source, Report) else report.source
+    return Findings(check_report(report, prev), file=file, report=report)
+
+
+def unreadable(file: str | None, error: NianbaoError) -> Findings:
+    """The result for an input that could not be read: one error finding, no position."""
+    return Findings([Finding(error.code, "error", str(error))], file=file, unreadable=True)
+
+
+def check_many(sources: Iterable[Source], previous: Source | None = None) -> Iterator[Findings]:
+    """One :class:`Findings` per input, in order; never raises for a bad input.
+
+    ``previous`` (last year's report) is read once; when it cannot be read, every result gets
+    that one error finding and the cross-year rules are not run.
+    """
+    prev: Report | None = None
+    prev_problem: Finding | None = None
+    if previous is not None:
+        try:
+            prev = load(previous)
+        except NianbaoError as e:
+            from ..messages import say
+
+            prev_problem = Finding("prev.unreadable", "error",
+                                   say("cli.previous_failed", message=str(e)))
+    for source in sources:
+        file = str(source) if not isinstance(source, Report) else source.source
+        try:
+            report = load(source)
+        except NianbaoError as e:
+            yield unreadable(file, e)
+            continue
+        found = check_report(report, prev)
+        if prev_problem is not None:
+            found = [prev_problem, *found]
+        yield Findings(found, file=file, report=report)
+
+
+__all__ = ["check", "check_many", "check_report", "load", "unreadable", "Source"]

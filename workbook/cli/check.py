@@ -1,0 +1,59 @@
+"""``nianbao check FILE... [--previous F] [--json] [--mark OUT.xlsx]`` — a thin door onto
+:func:`nianbao.check_many`.
+
+``--json`` prints a JSON array with one object per input (``Findings.to_dict()``), also for one
+file.  Exit code: 0 when no file has errors (warnings allowed), 1 when any has, 2 when a file
+cannot be read at all (one Chinese line on stderr, no traceback).  Without ``--mark`` nothing is
+written.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import NianbaoError
+from ..messages import say
+from .terminal import emit_json, fail, print_findings
+
+
+@click.command("check", help=say("cli.check.help"))
+@click.argument("files", nargs=-1, required=True)
+@click.option("--previous", "previous", default=None, metavar="F", help=say("cli.check.previous"))
+@click.option("--json", "as_json", is_flag=True, help=say("cli.check.json"))
+@click.option("--mark", "mark", default=None, metavar="OUT.xlsx", help=say("cli.check.mark"))
+def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, mark: str | None) -> None:
+    from ..checks import check_many, mark_workbook
+    from ..checks.run import load
+
+    if mark and len(files) != 1:
+        fail(say("cli.mark_one_file", n=len(files)))
+    prev = None
+    if previous:
+        try:
+            prev = load(previous)
+        except NianbaoError as e:
+            fail(say("cli.previous_failed", message=str(e)))
+    code = 0
+    results: list[dict] = []
+    for findings in check_many(files, prev):
+        code = max(code, findings.exit_code)
+        results.append(findings.to_dict())
+        if findings.unreadable:
+            click.echo(say("cli.error", message=findings.findings[0].message), err=True)
+            continue
+        if mark:
+            try:
+                mark_workbook(findings.file, mark, findings)
+            except NianbaoError as e:
+                fail(str(e))
+        if not as_json:
+            print_findings(findings)
+            if mark:
+                click.echo(say("cli.marked", file=mark))
+    if as_json:
+        emit_json(results)
+    sys.exit(code)
+
+
+__all__ = ["check_command"]

@@ -1,0 +1,38 @@
+"""``nianbao fields``: every statutory input cell of a format — id, labels, place, defined name."""
+from __future__ import annotations
+
+import click
+
+from ..formats import CURRENT
+from ..layout import layout_of
+from ..messages import say
+from .new import FORMAT_CHOICE
+from .terminal import emit_json, make_console
+
+
+@click.command("fields", help=say("cli.fields.help"))
+@click.option("--format", "format_id", type=FORMAT_CHOICE, default=CURRENT, show_default=True,
+              help=say("cli.opt.format"))
+@click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
+def fields_command(format_id: str, as_json: bool) -> None:
+    lay = layout_of(format_id)
+    rows = [{"id": f.id, "table": f.table, "labels": list(f.labels), "sheet": f.sheet,
+             "cell": f.cell, "name": f.name, "kind": f.kind}
+            for f in lay.statutory_fields()]
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    from ..formats.model import KIND_LABELS
+
+    t = Table(title=say("cli.fields.title", format=lay.format.title, n=len(rows)))
+    for h in say("cli.fields.headers").split("|"):
+        t.add_column(h)
+    for r in rows:
+        t.add_row(r["id"], r["table"], " / ".join(r["labels"]), f"{r['sheet']}!{r['cell']}",
+                  KIND_LABELS[r["kind"]])
+    make_console().print(t)
+
+
+__all__ = ["fields_command"]

@@ -1,0 +1,43 @@
+"""``nianbao new``: a blank workbook (the Excel template) for one unit and year."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..formats import CURRENT, FORMATS, format_for_year, get_format
+from ..layout import layout_of
+from ..messages import say
+from .terminal import fail
+
+FORMAT_CHOICE = click.Choice(sorted(FORMATS))
+
+
+@click.command("new", help=say("cli.new.help"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=say("cli.new.output"))
+@click.option("--format", "format_id", type=FORMAT_CHOICE, default=None, help=say("cli.new.format"))
+@click.option("--year", type=click.IntRange(*layout_of(CURRENT).fields["meta.year"].bounds),
+              default=None, help=say("cli.new.year"))
+@click.option("--unit", default="", help=say("cli.new.unit"))
+@click.option("--contact", default="", help=say("cli.new.contact"))
+@click.option("--phone", default="", help=say("cli.new.phone"))
+@click.option("--force", is_flag=True, help=say("cli.new.force"))
+def new_command(output: Path, format_id: str | None, year: int | None, unit: str, contact: str,
+                phone: str, force: bool) -> None:
+    from ..xlsx_writer import new_workbook
+
+    year = year or dt.date.today().year - 1
+    fmt = get_format(format_id) if format_id else format_for_year(year)
+    if output.exists() and not force:
+        fail(say("cli.new.exists", file=output))
+    if not fmt.accepts_year(year):
+        click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
+                       actual=fmt.title), err=True)
+    new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
+    click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
+                   unit=say("cli.new.done_unit", unit=unit) if unit else ""))
+
+
+__all__ = ["new_command", "FORMAT_CHOICE"]

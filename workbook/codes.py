@@ -1,0 +1,202 @@
+"""The registry of every finding code a user can see: its Chinese title and severity, and a
+passing and a failing example (pylint keeps a good and a bad example per message).
+
+The codes of the declared reconciliation rules (``t3.balance`` …) take their title and severity
+from the format declarations, where they are declared once; every other code is declared here.
+``tests/test_codes.py`` runs every example: the bad one must raise the code, the good one must
+not.  An example is a change to the bundled sample report (a real district office's 2021
+figures, which pass every rule): see :class:`Example`.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from .formats import FORMATS
+
+
+@dataclass(frozen=True)
+class Example:
+    """A change to the bundled sample report.
+
+    ``values``/``texts``/``meta``: by field id; a value ``"+N"``/``"-N"`` adds to the sample's.
+    ``cells``: raw contents written into the sample *workbook* before it is read, keyed by field
+    id or ``sheet!A1`` (for the reader's codes).  ``rename``: sheets renamed in the workbook.
+    ``previous``: last year's report is the changed report one year earlier with these values;
+    ``"=fid"`` takes this year's value of ``fid``.  ``file``: the whole input is these bytes.
+    ``format``: the report is re-declared in that format first (values carried by field id).
+    """
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    cells: Mapping[str, Any] = field(default_factory=dict)
+    rename: Mapping[str, str] = field(default_factory=dict)
+    previous: Mapping[str, Any] | None = None
+    file: Callable[[], bytes] | None = None
+    format: str | None = None
+
+    @property
+    def needs_workbook(self) -> bool:
+        return bool(self.cells or self.rename or self.file)
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str  # the Chinese name shown beside the message (校验结果, the add-in, the README)
+    severity: str  # as emitted; "error/warning" where it depends (format.year)
+    good: Example
+    bad: Example
+
+
+def _zip(parts: Mapping[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _bomb() -> bytes:
+    return _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * (3 << 20)})
+
+
+def _entity() -> bytes:
+    return _zip({"xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'})
+
+
+def _same(to: str, frm: str, cols: tuple[str, ...]) -> dict[str, str]:
+    return {to.format(c): "=" + frm.format(c) for c in cols}
+
+
+_T3_COLS = ("natural", "business", "research", "nonprofit", "legal", "other_org", "total")
+_CARRY_OK = _same("t3.carry_forward.{}", "t3.carried.{}", _T3_COLS)
+_STOCK_OK = {"t2.rules.in_force": "=t2.rules.in_force", "t2.normative.in_force": "=t2.normative.in_force",
+             "t2.rules.issued": 0, "t2.rules.repealed": 0}
+_FEE = {"s6.fee_notices": 0, "s6.fee_amount": 0}
+_OK_TEXT = {"s6.other": "本年度未收取信息处理费。"}
+_E = Example
+
+_CODES: tuple[Code, ...] = (
+    # -- whole files (an unreadable input: exit 2, one finding) ---------------------------------
+    Code("file.not_xlsx", "不是 Excel 工作簿", "error", _E(), _E(file=lambda: b"not a workbook")),
+    Code("file.encrypted", "工作簿已加密", "error", _E(),
+         _E(file=lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"))),
+    Code("file.too_large", "文件异常过大", "error", _E(), _E(file=_bomb)),
+    Code("file.hostile", "含不安全内容", "error", _E(), _E(file=_entity)),
+    Code("file.not_nianbao", "不是年报工作簿", "error", _E(),
+         _E(rename={s: f"Sheet{i}" for i, s in enumerate(("基本信息", "一、总体情况", "二、主动公开",
+                                                           "三、依申请公开", "四、复议诉讼",
+                                                           "五、问题及改进", "六、其他事项", "_nianbao"))})),
+    Code("file.unknown_format", "报告格式无法识别", "error", _E(), _E(cells={"_nianbao!B1": "2099"})),
+    # -- reading cells ---------------------------------------------------------------------------
+    Code("read.blank", "未填写", "notice", _E(), _E(cells={"t3.new.natural": None})),
+    Code("read.text_number", "文本格式的数字", "notice", _E(), _E(cells={"t3.new.natural": "9"})),
+    Code("read.fullwidth", "全角数字", "notice", _E(), _E(cells={"t3.new.natural": "９"})),
+    Code("read.thousands", "千位分隔符", "notice", _E(),
+         _E(cells={"t2.licensing.decisions": "1,234"})),
+    Code("read.suffix", "数字带单位", "notice", _E(), _E(cells={"t3.new.natural": "9件"})),
+    Code("read.invalid", "不是数字", "error", _E(), _E(cells={"t3.new.natural": "九件左右"})),
+    Code("read.sheet_missing", "缺少工作表", "error", _E(), _E(rename={"四、复议诉讼": "复议诉讼"})),
+    Code("read.label_moved", "表格结构被改动", "error", _E(), _E(cells={"四、复议诉讼!A1": "改动的标题"})),
+    Code("read.meta_mismatch", "与下发时的单位、年度不一致", "warning", _E(),
+         _E(cells={"meta.unit": "另一个单位"})),
+    # -- values and basic information -------------------------------------------------------------
+    Code("value.blank", "未填写", "notice", _E(), _E(values={"t3.new.natural": None})),
+    Code("value.invalid", "不是数字", "error", _E(), _E(values={"t3.new.natural": "INVALID:九"})),
+    Code("value.negative", "负数", "error", _E(), _E(values={"t2.licensing.decisions": -1})),
+    Code("value.not_integer", "小数", "error", _E(), _E(values={"t2.licensing.decisions": 1.5})),
+    Code("meta.unit", "填报单位未填写", "error", _E(), _E(meta={"unit": ""})),
+    Code("meta.year", "报告年度未填写", "error", _E(), _E(meta={"year": None})),
+    Code("format.year", "年度与格式不符", "error/warning", _E(), _E(meta={"year": 2020})),
+    # -- rules skipped -----------------------------------------------------------------------------
+    Code("rule.skipped", "校验未进行", "notice", _E(), _E(values={"t3.new.natural": "INVALID:九"})),
+    Code("rule.missing", "来源中缺失", "warning", _E(), _E(values={"t3.new.natural": "MISSING"})),
+    # -- across years ------------------------------------------------------------------------------
+    Code("prev.year", "上年报告年度不衔接", "error", _E(previous={}),
+         _E(previous={"meta.year": 2019})),
+    Code("prev.unit", "上年报告单位不一致", "error", _E(previous={}),
+         _E(previous={"meta.unit": "另一个单位"})),
+    Code("prev.invalid", "上年数据不是数字", "notice", _E(previous=_CARRY_OK),
+         _E(previous={**_CARRY_OK, "t3.carry_forward.natural": "INVALID:九"})),
+    Code("prev.skipped", "跨年度核对未进行", "notice", _E(previous=_CARRY_OK),
+         _E(previous={**_CARRY_OK, "t3.carry_forward.natural": "MISSING"})),
+    Code("prev.unreadable", "上年报告无法读取", "error", _E(), _E()),  # batch only: see the test
+    # -- narrative ↔ table -------------------------------------------------------------------------
+    Code("text.received", "文字与表三：收到申请数", "warning",
+         _E(texts={"s1.request": "本年度共收到政府信息公开申请9件。"}),
+         _E(texts={"s1.request": "本年度共收到政府信息公开申请12件。"})),
+    Code("text.carried", "文字与表三：上年结转数", "warning",
+         _E(texts={"s1.request": "上年结转政府信息公开申请0件。"}),
+         _E(texts={"s1.request": "上年结转政府信息公开申请3件。"})),
+    Code("text.forward", "文字与表三：结转下年度数", "warning",
+         _E(texts={"s1.request": "结转下年度继续办理0件。"}),
+         _E(texts={"s1.request": "结转下年度继续办理2件。"})),
+    Code("text.done", "文字与表三：办结数", "warning",
+         _E(texts={"s1.request": "全年共办结9件。"}), _E(texts={"s1.request": "全年共办结7件。"})),
+    Code("text.none_received", "文字称未收到申请", "warning",
+         _E(texts={"s1.request": "本年度共收到政府信息公开申请9件。"}),
+         _E(texts={"s1.request": "本年度未收到政府信息公开申请。"})),
+    Code("text.all_done", "文字称全部办结", "warning",
+         _E(values={"t3.carry_forward.natural": 0, "t3.carry_forward.total": 0, "t3.new.natural": "-0"},
+            texts={"s1.request": "申请均已按时办结。"}),
+         _E(texts={"s1.request": "申请均已按时办结。"},
+            values={"t3.carry_forward.natural": 1, "t3.carry_forward.total": 1,
+                    "t3.new.natural": "+1", "t3.new.total": "+1"})),
+    Code("text.parts", "文字中「其中」各项之和", "warning",
+         _E(texts={"s1.active": "主动公开信息100条，其中政策文件60条、工作动态40条。"}),
+         _E(texts={"s1.active": "主动公开信息100条，其中政策文件60条、工作动态60条。"})),
+    Code("text.cases", "文字与表四", "warning",
+         _E(texts={"s6.other": "本年度被申请行政复议1件。"}),
+         _E(texts={"s6.other": "本年度未发生行政复议和行政诉讼。"})),
+    Code("text.fee", "文字与信息处理费", "warning",
+         _E(values=_FEE, texts=_OK_TEXT),
+         _E(values={"s6.fee_notices": 2, "s6.fee_amount": 300}, texts=_OK_TEXT)),
+    Code("text.fee_missing", "未说明信息处理费", "warning", _E(texts=_OK_TEXT), _E()),
+    Code("text.fee_unpaid", "未写明收费通知", "warning",
+         _E(values=_FEE, texts=_OK_TEXT),
+         _E(values={**_FEE, "t3.other_2.natural": 1, "t3.other_2.total": 1,
+                    "t3.granted.natural": "-1", "t3.granted.total": "-1"}, texts=_OK_TEXT)),
+    Code("text.problems_empty", "五未填写", "warning", _E(),
+         _E(texts={"s5.problems": "", "s5.improvements": "", "s5.plans": ""})),
+    Code("text.problems_thin", "五过于简略", "warning", _E(),
+         _E(texts={"s5.problems": "无", "s5.improvements": "", "s5.plans": ""})),
+    Code("text.problems_repeated", "五照搬上年", "warning", _E(previous={"s5.problems": "上年的问题写法完全不同，是另一段文字，讲的是别的事情。", **_CARRY_OK}),
+         _E(previous=_CARRY_OK)),
+)
+
+
+@lru_cache(maxsize=None)
+def registry() -> dict[str, Code]:
+    """Every code: the ones declared here and the declared rules of every format."""
+    out = {c.code: c for c in _CODES}
+    for fmt in FORMATS.values():
+        for rule in fmt.rules:
+            out.setdefault(rule.id, Code(rule.id, rule.title, rule.severity, *RULE_EXAMPLES[rule.id]))
+    return out
+
+
+def title_of(code: str) -> str:
+    c = registry().get(code)
+    return c.title if c else code
+
+
+# declared rules: the bundled sample passes them; each bad example breaks one instance
+RULE_EXAMPLES: dict[str, tuple[Example, Example]] = {
+    "t3.row": (_E(), _E(values={"t3.new.natural": "+1"})),
+    "t3.total": (_E(), _E(values={"t3.granted.natural": "+1", "t3.granted.total": "+1"})),
+    "t3.balance": (_E(), _E(values={"t3.new.business": "+1", "t3.new.total": "+1"})),
+    "t4.sum": (_E(), _E(values={"t4.review.total": "+1"})),
+    "t3.carry": (_E(previous=_CARRY_OK),
+                 _E(previous={**_CARRY_OK, "t3.carry_forward.natural": "+1",
+                              "t3.carry_forward.total": "+1"})),
+    "t2.stock": (_E(previous=_STOCK_OK),
+                 _E(previous={**_STOCK_OK, "t2.rules.in_force": "+1"})),
+}
+
+
+__all__ = ["Code", "Example", "registry", "title_of", "RULE_EXAMPLES"]

@@ -1,0 +1,141 @@
+"""The marking plan: which cells to mark, how, and the rows of 校验结果 — decided once, here.
+
+A plan is pure data built from findings; two painters apply it: openpyxl for ``nianbao check
+--mark`` (:mod:`nianbao.checks.marking`) and xlwings for the Excel add-in's 校验 button
+(:mod:`nianbao.addin`).  So the same findings mark the same cells through either door, and the
+cells marked are exactly the cells the messages name: a finding's own cell (for a range, the
+involved cells inside it) and every cell its message asks to check first (``Finding.hints``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .codes import title_of
+from .findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding, Findings
+from .layout import parse_cell
+from .messages import say
+
+# the look of a marked cell, by its worst finding (ARGB, as openpyxl writes it)
+FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "notice": "FFDDEBF7"}
+LINK_COLOUR = "FF0563C1"
+RESULT_COLUMNS = ("mark.h.no", "mark.h.severity", "mark.h.position", "mark.h.rule",
+                  "mark.h.message", "mark.h.expected", "mark.h.actual", "mark.h.code")
+RESULT_WIDTHS = (6, 8, 24, 20, 80, 10, 10, 16)  # character units; 说明 is the wide one
+RESULT_FIRST_ROW = 5  # rows 1–2 title and summary, 4 the headers
+
+
+@dataclass(frozen=True)
+class CellMark:
+    sheet: str
+    cell: str  # "D8"
+    severity: str  # the worst of its findings
+    fill: str  # ARGB
+    comment: str  # one line per finding: 【错误】…
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    no: int
+    severity: str
+    level: str  # 错误 / 警告 / 提示
+    position: str  # 「三、依申请公开!D8」, the sheet alone, or ""
+    sheet: str | None  # where the position links to, when that sheet exists
+    cell: str | None  # a single cell to link to
+    title: str  # the Chinese name of the rule
+    message: str
+    expected: Any
+    actual: Any
+    code: str
+
+    def values(self) -> tuple[Any, ...]:
+        """The row's cells in RESULT_COLUMNS order (expected/actual as numbers or text)."""
+        return (self.no, self.level, self.position, self.title, self.message,
+                _cell_value(self.expected), _cell_value(self.actual), self.code)
+
+
+@dataclass(frozen=True)
+class MarkPlan:
+    sheet_name: str  # 校验结果
+    title: str
+    summary: str
+    headers: tuple[str, ...]
+    rows: tuple[ResultRow, ...]
+    marks: tuple[CellMark, ...]
+    errors: int
+    warnings: int
+    notices: int
+
+    def marked(self) -> set[tuple[str, str]]:
+        return {(m.sheet, m.cell) for m in self.marks}
+
+
+def cells_named(f: Finding) -> list[tuple[str, str]]:
+    """The cells a finding marks: its cell — for a range, the involved cells inside it — and the
+    cells its message asks to check first."""
+    out: list[tuple[str, str]] = []
+    if f.sheet and f.cell:
+        if ":" not in f.cell:
+            out.append((f.sheet, f.cell))
+        else:
+            a, b = f.cell.split(":", 1)
+            (r1, c1), (r2, c2) = parse_cell(a), parse_cell(b)
+            for ref in f.cells:
+                sheet, addr = ref.rsplit("!", 1)
+                r, c = parse_cell(addr)
+                if sheet == f.sheet and r1 <= r <= r2 and c1 <= c <= c2:
+                    out.append((sheet, addr))
+            if not out:
+                out.append((f.sheet, a))
+    for ref in f.hints:
+        sheet, addr = ref.rsplit("!", 1)
+        out.append((sheet, addr))
+    return list(dict.fromkeys(out))
+
+
+def plan_marks(findings: Findings | Iterable[Finding], sheetnames: Iterable[str] | None = None,
+               file_name: str = "") -> MarkPlan:
+    """The plan for ``findings`` on a workbook with ``sheetnames`` (None: every sheet exists)."""
+    found = list(findings)
+    sheets = set(sheetnames) if sheetnames is not None else None
+    exists = (lambda s: True) if sheets is None else (lambda s: s in sheets)
+
+    per_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in found:
+        for key in cells_named(f):
+            if exists(key[0]):
+                per_cell.setdefault(key, []).append(f)
+    marks = []
+    for (sheet, cell), fs in per_cell.items():
+        worst = min((f.severity for f in fs), key=SEVERITY_ORDER.__getitem__)
+        comment = "\n".join(say("mark.comment_line", severity=SEVERITY_LABELS[f.severity],
+                                message=f.message) for f in fs)
+        marks.append(CellMark(sheet, cell, worst, FILLS[worst], comment))
+
+    ordered = sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])  # stable: position kept
+    rows = []
+    for i, f in enumerate(ordered, start=1):
+        position = (say("mark.position", sheet=f.sheet, cell=f.cell) if f.sheet and f.cell
+                    else f.sheet or "")
+        linked = f.sheet is not None and exists(f.sheet)
+        rows.append(ResultRow(i, f.severity, SEVERITY_LABELS[f.severity], position,
+                              f.sheet if linked else None,
+                              (f.cell or "A1").split(":")[0] if linked else None,
+                              title_of(f.rule), f.message, f.expected, f.actual, f.rule))
+    counts = {s: sum(1 for f in found if f.severity == s) for s in FILLS}
+    summary = (say("mark.summary", errors=counts["error"], warnings=counts["warning"],
+                   notices=counts["notice"]) if found else say("mark.none"))
+    return MarkPlan(say("mark.sheet"), say("mark.title", file=file_name), summary,
+                    tuple(say(k) for k in RESULT_COLUMNS), tuple(rows), tuple(marks),
+                    counts["error"], counts["warning"], counts["notice"])
+
+
+def _cell_value(v: Any) -> Any:
+    """Expected/actual as a result cell shows them: numbers stay numbers, the rest is text."""
+    if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+        return v
+    return str(v)
+
+
+__all__ = ["FILLS", "CellMark", "ResultRow", "MarkPlan", "plan_marks", "cells_named",
+           "RESULT_COLUMNS", "RESULT_WIDTHS", "RESULT_FIRST_ROW", "LINK_COLOUR"]
