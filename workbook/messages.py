@@ -76,8 +76,8 @@ MESSAGES.update({
     "prev.unreadable": "上年报告的「{sheet}」未能读取，「{title}」未核对",
     "prev.invalid": "上年报告{where}不是数字，「{title}」中涉及该单元格的核对未进行",
     # narrative ↔ table (warnings)
-    "text.count": "{where}写的是「{quote}」，但{table_where}为 {expected}",
-    "text.count_both": "{where}写的是「{quote}」，但{new_where}为 {new}，{carried_where}为 {carried}",
+    "text.count": "{where}写的是「{quote}」，但{table_where}{shown}",
+    "text.count_both": "{where}写的是「{quote}」，但{new_where}{new}，{carried_where}{carried}",
     "text.none_received": "{where}写的是「{quote}」，但{table_where}为 {expected}",
     "text.all_done": "{where}写的是「{quote}」，但{table_where}为 {expected}，仍有申请结转下年度办理",
     "text.parts": "{where}「{quote}」：其中各项 {parts} = {sum}，与所述总数 {total}{unit} 不符",
@@ -249,4 +249,20 @@ MESSAGES.update({
     "document.written": "已生成 Word 年报：{file}",
     "document.pdf_written": "已生成 PDF：{file}",
     "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
+})
+
+
+# -- issue 17: checks that hold on real reports ----------------------------------------------------
+MESSAGES.update({
+    "text.value_is": "为 {value}",
+    "table.blank": "{table}（「{sheet}」{n} 个单元格）全部未填写：如本年确无数据，请逐格填 0",
+    "table.blank_stated": "{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格",
+    "fee.no_notice": "{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知",
+    "fee.unpaid": "{unpaid_where}为 {unpaid}（申请人逾期未缴费），说明发出过收费通知，但{where}{state}",
+    "text.parts_short": "{where}「{quote}」：其中各项 {parts} = {sum}，少于所述总数 {total}{unit}（如所列并非全部，可不理会）",
+    "text.cases_outcome": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
+    "text.problems_generic": "{where}只有「还存在一定差距」「有待进一步加强」一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
+    "text.part_empty": "{where}未填写，正文其他部分也未涉及：评议时会作为内容缺失扣分",
+    "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
+    "text.halfwidth": "{where}「{quote}」等 {n} 处在中文之间用了半角标点，年报中已按全角标点印出",
 })

@@ -15,10 +15,11 @@ from ..errors import NianbaoError
 from ..findings import Finding, Findings, sort_findings
 from ..layout import layout_of
 from ..report import Report
-from .cells import check_meta, check_previous_meta, check_values
+from .cells import (BLANK_CELL_CODES, check_blank_tables, check_fees, check_meta,
+                    check_previous_meta, check_values)
 from .context import Context
 from .engine import check_rules
-from .narrative import check_narrative
+from .narrative import check_narrative, stated_tables
 
 Source = Union[Report, str, os.PathLike]
 
@@ -26,9 +27,13 @@ Source = Union[Report, str, os.PathLike]
 def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
     """Every finding for ``report`` (the reader's included), sorted and deduplicated."""
     ctx = Context.of(report)
-    out: list[Finding] = list(report.findings)
+    blank = {f.id for f in layout_of(ctx.fmt.id).statutory_fields() if f.table in ctx.blank_tables}
+    out: list[Finding] = [f for f in report.findings
+                          if not (f.rule in BLANK_CELL_CODES and f.field in blank)]
     out += check_meta(ctx)
     out += check_values(ctx)
+    out += check_blank_tables(ctx, stated_tables(ctx) if ctx.blank_tables else set())
+    out += check_fees(ctx)
     follows = True
     if previous is not None:
         found, follows = check_previous_meta(ctx, previous)

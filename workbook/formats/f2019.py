@@ -42,5 +42,7 @@ FORMAT = Format(
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,)),
     ),
     tables=(T2, T3, c.T4),
+    stated=c.stated_documents((("made", r"新制作|制发|印发"), ("published", r"新公开"),
+                               ("public_total", r"对外公开总|累计公开"))) + c.DECISIONS_STATED,
     rules=c.t3_rules(T3) + c.T4_RULES,
 )

@@ -47,6 +47,9 @@ FORMAT = Format(
         )),
     ),
     tables=(T2, T3, c.T4),
+    stated=c.stated_documents((("issued", r"制发|印发|出台"), ("repealed", r"废止"),
+                               ("in_force", r"现行有效"))) + c.DECISIONS_STATED,
+    overview_chars=1000,
     rules=c.t3_rules(T3) + c.T4_RULES + (
         Rule("t2.stock", "stock", "warning", "现行有效件数衔接",
              "本年现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",

@@ -73,6 +73,20 @@ class TextItem:
     key: str  # id, e.g. "s1.request"
     label: str
     hint: str = ""
+    # evaluators deduct when this part says nothing: its topic words (any one found in the
+    # section's other texts counts as the part being written there); () = may be left empty
+    expected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stated:
+    """How the narrative states a table value: 「现行有效规范性文件215件」 is
+    ``t2.normative.in_force``.  A figure is that value when ``measure`` (a regular expression)
+    stands in the figure's own clause and ``subject`` is the nearest subject before it."""
+
+    field: str
+    subject: str
+    measure: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,10 @@ class Format:
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True
+    # figures the narrative states about table values other than 表三/表四 (see Stated)
+    stated: tuple[Stated, ...] = ()
+    # 总体情况 「原则上1000字左右」: the length above which a notice is given; None = no limit
+    overview_chars: int | None = None
 
     def table(self, key: str) -> Table:
         for t in self.tables:
