@@ -101,13 +101,23 @@ def test_demo_runs_the_whole_job(tmp_path):
 
 
 def test_check_groups_blank_notices_for_people(tmp_path):
-    out = tmp_path / "空白.xlsx"
-    run("new", "--year", "2025", "--unit", "某区", "-o", str(out))
+    from nianbao import Report
+
+    r = Report.empty("2021", unit="某区", year=2025)
+    for fid in ("t2.rules.issued", "t3.new.natural", "t4.review.upheld"):
+        r[fid] = 0  # one cell each: the tables are begun, not left blank
+    out = write_report(r, tmp_path / "空白.xlsx")
     p = run("check", str(out))
     assert p.returncode == 0
-    assert "共 175 处同类提示" in p.stdout and "D6" in p.stdout
+    assert "共 174 处同类提示" in p.stdout and "E6" in p.stdout
     assert p.stdout.count("未填写，按 0 计") == 3  # one line per sheet, not 200
-    assert len(json.loads(run("check", str(out), "--json").stdout)[0]["findings"]) >= 200
+    assert len(json.loads(run("check", str(out), "--json").stdout)[0]["findings"]) >= 190
+    # a template nobody filled: one finding per table, no notice per cell
+    fresh = tmp_path / "新.xlsx"
+    run("new", "--year", "2025", "--unit", "某区", "-o", str(fresh))
+    found = json.loads(run("check", str(fresh), "--json").stdout)[0]["findings"]
+    assert [f["sheet"] for f in found if f["rule"] == "table.blank"] == ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
+    assert not [f for f in found if f["rule"] in ("read.blank", "value.blank")]
 
 
 def test_show_prints_what_clerks_typed_literally(tmp_path):

@@ -67,8 +67,7 @@ MESSAGES.update({
     "prev.missing_value": "上年报告{where}在来源中缺失，「{title}」中涉及该单元格的核对未进行",
     # basic information and format
     "meta.missing": "{where}未填写",
-    "format.year_newer": "报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}",
-    "format.year_older": "报告年度为 {year} 年，当年适用{expected}（{basis}），本工作簿是{actual}，请确认",
+    "format.year": "报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}（{actual_basis}）",
     # across years
     "prev.year": "上年报告的年度为 {prev} 年，本报告为 {year} 年，上年报告应为 {expected} 年；跨年度数据核对未进行",
     "prev.unit": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两者应一致",
@@ -170,7 +169,7 @@ MESSAGES.update({
     "cli.new.phone": "联系电话",
     "cli.new.force": "覆盖已存在的文件",
     "cli.new.exists": "{file} 已存在；如需覆盖请加 --force",
-    "cli.new.other_format": "提示：{year} 年度应使用{expected}，此处按要求生成{actual}。",
+    "cli.new.wrong_format": "{year} 年度的报告应使用{expected}（{basis}），不能用{actual}：生成的工作簿将无法通过校验。请去掉 --format 或改为 --format {expected_id}",
     "cli.new.done": "已生成 {file}（{format}，{year}年度{unit}）",
     "cli.new.done_unit": "，{unit}",
     "cli.fields.help": "列出某一格式的全部法定填报单元格（编号、标签、位置、定义名称、类型）。",

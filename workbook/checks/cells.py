@@ -4,7 +4,7 @@ blank, and the 信息处理费 cells against each other and against 表三."""
 from __future__ import annotations
 
 from ..findings import Finding
-from ..formats import FORMATS, format_for_year
+from ..formats import format_for_year
 from ..formats.model import KIND_LABELS
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
@@ -66,16 +66,11 @@ def check_meta(ctx: Context) -> list[Finding]:
             out.append(finding(fid, "error", say("meta.missing", where=describe(ctx.fmt.id, fid)),
                                ctx.fmt.id, fid))
     year = ctx.report.meta.year
-    if isinstance(year, int) and not ctx.fmt.accepts_year(year):
-        lo, hi = ctx.fmt.years
+    if isinstance(year, int) and format_for_year(year).id != ctx.fmt.id:
         due = format_for_year(year)
-        if not due.accepts_year(year):  # no format covers the year (e.g. before 2019)
-            due = min(FORMATS.values(), key=lambda f: f.years[0])
-        newer = hi is not None and year > hi
-        code = "format.year_newer" if newer else "format.year_older"
-        out.append(finding("format.year", "error" if newer else "warning",
-                           say(code, year=year, expected=due.title, basis=due.basis,
-                               actual=ctx.fmt.title),
+        out.append(finding("format.year", "error",
+                           say("format.year", year=year, expected=due.title, basis=due.basis,
+                               actual=ctx.fmt.title, actual_basis=ctx.fmt.basis),
                            ctx.fmt.id, "meta.year", expected=due.id, actual=ctx.fmt.id))
     return out
 

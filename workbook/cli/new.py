@@ -32,9 +32,10 @@ def new_command(output: Path, format_id: str | None, year: int | None, unit: str
     fmt = get_format(format_id) if format_id else format_for_year(year)
     if output.exists() and not force:
         fail(say("cli.new.exists", file=output))
-    if not fmt.accepts_year(year):
-        click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
-                       actual=fmt.title), err=True)
+    due = format_for_year(year)
+    if fmt.id != due.id:  # the rule check applies: never build a workbook it rejects
+        fail(say("cli.new.wrong_format", year=year, expected=due.title, basis=due.basis,
+                 actual=fmt.title, expected_id=due.id))
     new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
     click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
                    unit=say("cli.new.done_unit", unit=unit) if unit else ""))
