@@ -254,6 +254,9 @@ MESSAGES.update({
 # -- issue 17: checks that hold on real reports ----------------------------------------------------
 MESSAGES.update({
     "text.value_is": "为 {value}",
+    "read.dash": "{where}填的是「{raw}」，按未填写读取（表示无此项）",
+    "read.unit": "{where}填的是「{raw}」，本栏单位为{unit}，已按所写单位换算为 {value}",
+    "read.note": "{where}「{raw}」已按 {value} 读取；括号中的说明「{note}」未计入，可写入本表的备注",
     "table.blank": "{table}（「{sheet}」{n} 个单元格）全部未填写：如本年确无数据，请逐格填 0",
     "table.blank_stated": "{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格",
     "fee.no_notice": "{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知",

@@ -100,7 +100,7 @@ def _unit(s: str | None) -> str:
 
 
 # the reader's and the value check's per-cell notices that a blank table's one finding replaces
-BLANK_CELL_CODES = frozenset({"read.blank", "value.blank"})
+BLANK_CELL_CODES = frozenset({"read.blank", "value.blank", "read.dash"})
 
 
 def check_blank_tables(ctx: Context, stated: set[str]) -> list[Finding]:

@@ -31,6 +31,14 @@ class Column:
     kind: Kind = "count"
     unit: str | None = None  # money only: "万元" / "元"
 
+    @property
+    def printed_labels(self) -> tuple[str, ...]:
+        """The header as printed: a money column names its unit (「采购总金额（单位：元）」)
+        unless the statutory label already does (「本年收费金额（单位：万元）」)."""
+        if self.unit is None or "单位" in self.labels[-1]:
+            return self.labels
+        return self.labels[:-1] + (f"{self.labels[-1]}（单位：{self.unit}）",)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -54,7 +62,7 @@ class Block:
         """Each column's printed header path, the column band first (the workbook and the Word
         document lay headers out from these)."""
         band = (self.column_band,) if self.column_band else ()
-        return [band + c.labels for c in self.columns]
+        return [band + c.printed_labels for c in self.columns]
 
     def row_paths(self) -> list[tuple[str, ...]]:
         """Each row's printed label path, its band first."""
