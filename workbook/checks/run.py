@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, Union
 
+from ..dismissals import split, with_ids
 from ..errors import NianbaoError
 from ..findings import Finding, Findings, sort_findings
 from ..layout import layout_of
@@ -41,7 +42,13 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
     out += check_rules(ctx, previous if follows else None)
     out += check_narrative(ctx, previous if follows else None)
     order = [s.name for s in layout_of(ctx.fmt.id).sheets]
-    return sort_findings(out, order)
+    return with_ids(sort_findings(out, order), report)
+
+
+def _result(report: Report, found: list[Finding], file: str | None) -> Findings:
+    """The result for one report: the findings its office dismissed (in the workbook) apart."""
+    open_, dismissed = split(found, report)
+    return Findings(open_, file=file, report=report, dismissed=dismissed)
 
 
 def load(source: Source) -> Report:
@@ -62,7 +69,7 @@ def check(source: Source, previous: Source | None = None) -> Findings:
     report = load(source)
     prev = load(previous) if previous is not None else None
     file = str(source) if not isinstance(source, Report) else report.source
-    return Findings(check_report(report, prev), file=file, report=report)
+    return _result(report, check_report(report, prev), file)
 
 
 def unreadable(file: str | None, error: NianbaoError) -> Findings:
@@ -96,7 +103,7 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
         found = check_report(report, prev)
         if prev_problem is not None:
             found = [prev_problem, *found]
-        yield Findings(found, file=file, report=report)
+        yield _result(report, found, file)
 
 
 __all__ = ["check", "check_many", "check_report", "load", "unreadable", "Source"]
