@@ -21,15 +21,21 @@ def test_fields_json():
     p = run("fields", "--format", "2021", "--json")
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
-    assert len(rows) == 200
+    assert sum(r["statutory"] for r in rows) == 200
     row = next(r for r in rows if r["id"] == "t3.unavailable_1.natural")
     assert row == {"id": "t3.unavailable_1.natural", "table": "t3",
                    "labels": ["（四）无法提供", "1.本机关不掌握相关政府信息", "自然人"],
                    "sheet": "三、依申请公开", "cell": row["cell"], "name": "NB_t3_unavailable_1_natural",
-                   "kind": "count"}
-    assert {r["table"] for r in rows} == {"t2", "t3", "t4"}
+                   "kind": "count", "unit": None, "statutory": True}
+    # every input, as the README says (issue 17): basic information, texts, the fee cells
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id["meta.unit"]["kind"], by_id["meta.year"]["kind"]) == ("text", "count")
+    assert by_id["s1.request"]["kind"] == "text" and not by_id["s1.request"]["statutory"]
+    assert (by_id["s6.fee_amount"]["kind"], by_id["s6.fee_amount"]["unit"]) == ("money", "元")
+    assert by_id["s6.fee_notices"]["name"] == "NB_s6_fee_notices"
+    assert {r["table"] for r in rows} >= {"meta", "s1", "t2", "t3", "t4", "s5", "s6"}
     rows19 = json.loads(run("fields", "--format", "2019", "--json").stdout)
-    assert len(rows19) == 198
+    assert sum(r["statutory"] for r in rows19) == 198
     assert next(r for r in rows19 if r["id"] == "t2.licensing.change")["kind"] == "signed"
 
 
