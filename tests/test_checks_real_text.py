@@ -254,3 +254,35 @@ def test_15_the_readme_rule_table_states_each_codes_real_severity():
         named = stated.get(code) or stated.get(code.split(".")[0] + ".*")
         assert named is not None, code
         assert set(c.severity.split("/")) <= named, (code, c.severity, named)
+
+
+# -- 14. 「请优先核对」 names a cell only when it alone explains the rules through it ----------------
+def _typos(deltas: dict[str, int]):
+    from helpers import consistent_report
+
+    r = consistent_report("2021", 3)
+    for fid, d in deltas.items():
+        r[fid] = r.number(fid) + d
+    return check(r)
+
+
+def test_14_one_typo_is_named_in_its_row_and_column():
+    res = _typos({"t3.granted.natural": 2})
+    hinted = {h for f in res for h in f.hints}
+    assert hinted == {f"{T3}!D8"}
+
+
+def test_14_two_unrelated_typos_do_not_name_the_cells_where_they_cross():
+    # 予以公开·自然人 (D8) +2 and 不予公开1·商业企业 (E10) +3 break four rules; the rows and
+    # columns cross at D10 and E8, which hold no typo and must not be named
+    res = _typos({"t3.granted.natural": 2, "t3.denied_1.business": 3})
+    assert len([f for f in res if f.severity == "error"]) == 4
+    hinted = {h for f in res for h in f.hints}
+    assert hinted == {f"{T3}!D8", f"{T3}!E10"}
+    assert not [f for f in res if "D10" in f.message or "E8" in f.message]
+
+
+def test_14_equal_typos_are_ambiguous_and_name_no_cell():
+    # with the same error in both cells, D10 and E8 would explain the four rules as well
+    res = _typos({"t3.granted.natural": 2, "t3.denied_1.business": 2})
+    assert not [f for f in res if f.hints or "请优先核对" in f.message]
