@@ -286,3 +286,29 @@ def test_14_equal_typos_are_ambiguous_and_name_no_cell():
     # with the same error in both cells, D10 and E8 would explain the four rules as well
     res = _typos({"t3.granted.natural": 2, "t3.denied_1.business": 2})
     assert not [f for f in res if f.hints or "请优先核对" in f.message]
+
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("nianbao"))
+    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_15_new_refuses_a_format_check_would_reject(tmp_path):
+    out = tmp_path / "2022.xlsx"
+    p = _cli("new", "--format", "2019", "--year", "2022", "-o", str(out))
+    assert p.returncode == 2 and not out.exists()
+    assert "2021年版格式" in p.stderr and "--format 2021" in p.stderr and "Traceback" not in p.stderr
+    p = _cli("new", "--format", "2021", "--year", "2020", "-o", str(out))
+    assert p.returncode == 2 and "2019年版格式（试行）" in p.stderr
+
+
+def test_15_new_and_check_agree_for_2018(tmp_path):
+    out = tmp_path / "2018.xlsx"
+    p = _cli("new", "--year", "2018", "--unit", "某区", "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    res = check(out)
+    assert res.report.format == "2019" and not res.by_rule("format.year")
