@@ -312,3 +312,13 @@ def test_15_new_and_check_agree_for_2018(tmp_path):
     assert p.returncode == 0, p.stderr
     res = check(out)
     assert res.report.format == "2019" and not res.by_rule("format.year")
+
+
+def test_10_the_word_report_prints_full_width_punctuation(tmp_path):
+    from docx import Document
+
+    from nianbao.document import render_report
+
+    r = district()  # its 五 says 「在做好工作的同时,也存在的一些不足和问题,主要表现在…」
+    text = "\n".join(p.text for p in Document(render_report(r, tmp_path / "r.docx")).paragraphs)
+    assert "同时，也存在" in text and "同时,也" not in text

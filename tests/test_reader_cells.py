@@ -98,3 +98,58 @@ def test_17_a_dash_means_none_a_notice_not_an_error(tmp_path, raw):
     assert (f.severity, f.sheet, f.cell) == ("notice", "三、依申请公开", "D10")
     assert res.report["t3.denied_1.natural"] is None
     assert not [g for g in res if g.rule in ("read.blank", "value.blank") and g.cell == "D10"]
+
+
+# -- 12. each table's 备注, printed under the table ----------------------------------------------
+NOTE = "注：含上年度结转数量"
+
+
+def test_12_each_table_has_a_note_input_under_it(tmp_path):
+    from nianbao.report import Report
+    from nianbao.xlsx_writer import write_report
+
+    lay = layout_of("2021")
+    for key, sheet in (("s2.note", "二、主动公开"), ("s3.note", "三、依申请公开"), ("s4.note", "四、复议诉讼")):
+        f = lay.fields[key]
+        table_rows = [g.row for g in lay.sheet(sheet).fields if g.statutory]
+        assert f.sheet == sheet and f.kind == "text" and f.row > max(table_rows)
+    r = Report.empty("2021", unit="某区", year=2021)
+    r.texts["s4.note"] = NOTE
+    path = write_report(r, tmp_path / "备注.xlsx")
+    wb = openpyxl.load_workbook(path)
+    f = lay.fields["s4.note"]
+    assert wb[f.sheet].cell(f.row, 1).value == "备注"
+    assert wb[f.sheet].cell(f.row, f.col).protection.locked is False
+    assert read_report(path).texts["s4.note"] == NOTE
+
+
+def test_12_a_workbook_made_before_the_note_row_still_reads(tmp_path):
+    lay = layout_of("2021")
+    wb = openpyxl.load_workbook(sample_path())
+    for key in ("s2.note", "s3.note", "s4.note"):
+        f = lay.fields[key]
+        wb[f.sheet].unmerge_cells(start_row=f.row, start_column=f.col, end_row=f.row,
+                                  end_column=lay.sheet(f.sheet).last_col)
+        wb[f.sheet].cell(f.row, 1).value = None
+    path = tmp_path / "旧.xlsx"
+    wb.save(path)
+    res = check(path)
+    assert res.errors == 0 and not res.by_rule("read.label_moved")
+
+
+def test_12_the_word_report_prints_the_note_under_its_table(tmp_path):
+    from docx import Document
+
+    from nianbao.document import render_report
+    from nianbao.samples.build import load_sample
+
+    r = load_sample("district-2021")
+    r.texts["s4.note"] = NOTE
+    out = render_report(r, tmp_path / "年报.docx")
+    body = Document(out).element.body
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    kinds = [(el.tag.rsplit("}", 1)[1], "".join(t.text or "" for t in el.iter(f"{w}t")))
+             for el in body]
+    tables = [i for i, (tag, _) in enumerate(kinds) if tag == "tbl"]
+    assert kinds[tables[-1] + 1] == ("p", NOTE)  # right under 表四
+    assert sum(text == NOTE for _, text in kinds) == 1

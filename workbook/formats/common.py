@@ -124,10 +124,14 @@ T4 = Table("t4", "四、政府信息公开行政复议、行政诉讼情况", (
 def table_sections(t2: Table, t3: Table) -> tuple[Section, Section, Section]:
     """Sections 二 三 四: each holds its table, on a sheet named for it."""
     return (
-        Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS),
-        Section("s3", t3.title, "三、依申请公开", table="t3"),
-        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS),
+        Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS, note=_remark("s2")),
+        Section("s3", t3.title, "三、依申请公开", table="t3", note=_remark("s3")),
+        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS, note=_remark("s4")),
     )
+
+
+def _remark(section: str) -> TextItem:
+    return TextItem(f"{section}.note", "备注", "印在表格下方，如「注：含上年度结转数量」（可空）")
 
 
 # ---- rules both formats share ---------------------------------------------------------------

@@ -117,6 +117,9 @@ class Section:
     extras: tuple[Extra, ...] = ()
     # headings that published reports use for the same section (for importers)
     variants: tuple[str, ...] = ()
+    # a 备注 input under the section's table, printed under the table in the report
+    # (表四's 「注：含上年度结转数量」, a note a clerk would otherwise type into a number cell)
+    note: TextItem | None = None
 
 
 @dataclass(frozen=True)
