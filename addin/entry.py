@@ -7,6 +7,8 @@ workbook, not the add-in) and ``xw.Book.caller()`` finds it.
 """
 from __future__ import annotations
 
+import os
+
 from ..messages import say
 from .buttons_spec import button
 
@@ -22,5 +24,7 @@ def run(button_id: str) -> None:
     try:
         spec.resolve()(book)
     except Exception as e:  # a bug of ours: one Chinese alert, not xlwings' traceback box
+        if os.environ.get("NIANBAO_DEBUG"):  # as on the command line: show the traceback
+            raise
         book.app.alert(say("addin.internal", kind=type(e).__name__, detail=e),
                        title=say("addin.title"))
