@@ -39,6 +39,10 @@ BUTTONS: tuple[Button, ...] = (
 # the ribbon tab and group holding the buttons (message codes)
 TAB, GROUP = "addin.tab", "addin.group"
 
+# the worksheet functions (UDFs): every function of this module whose name starts with the
+# prefix gets a VBA wrapper in the add-in, so =NB_STATUS(...) works without importing anything
+UDF_MODULE, UDF_PREFIX = "nianbao.addin.udfs", "NB_"
+
 # where RunPython finds the Python that runs the buttons: the add-in's conf sheet and files are
 # named after this (xlwings' PROJECT_NAME): nianbao.conf
 PROJECT_NAME = "nianbao"

@@ -271,7 +271,7 @@ MESSAGES.update({
     "addin.build.python": "Excel 调用的 Python 程序（python.exe）的完整路径；Windows 上默认为当前的 Python",
     "addin.build.exists": "{file} 已存在；如需覆盖请加 --force",
     "addin.build.done": "已生成 Excel 加载项：{file}",
-    "addin.build.done_bas": "按钮的 VBA 源代码（供核对或手工导入）：{file}",
+    "addin.build.done_bas": "加载项的 VBA 源代码（供核对或手工导入）：{file}",
     "addin.build.python_set": "加载项将调用的 Python：{python}",
     "addin.build.python_default": "加载项将调用 PATH 中的 python；如需指定，请在 Windows 上重新运行 nianbao addin build，或加 --python 指定 python.exe 的完整路径",
     "addin.xlwings_missing": "未安装 xlwings，无法生成加载项。请执行：pip install \"nianbao[addin]\"",

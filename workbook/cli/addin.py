@@ -35,11 +35,12 @@ def build_command(directory: Path, python: str | None, force: bool) -> None:
     try:
         from ..addin.build import build_addin, conf_rows, default_python
 
-        addin, bas = build_addin(directory, force=force, python=python)
+        addin, *sources = build_addin(directory, force=force, python=python)
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)
     click.echo(say("addin.build.done", file=str(addin)))
-    click.echo(say("addin.build.done_bas", file=str(bas)))
+    for source in sources:
+        click.echo(say("addin.build.done_bas", file=str(source)))
     interpreter = dict(conf_rows(python or default_python())).get("Interpreter_Win")
     click.echo(say("addin.build.python_set", python=interpreter) if interpreter
                else say("addin.build.python_default"))
