@@ -8,7 +8,8 @@ procedure per button, the xlwings module named for nianbao (so it reads ``nianba
 the conf sheet.  The VBA project is written as source only (see :mod:`nianbao.addin.ovba`), so
 Excel compiles it when it opens the add-in.
 
-Nothing here imports xlwings: its files are located, not executed, so the build runs anywhere.
+xlwings is not imported here: its files are located and read, so the build runs on any system
+(only :data:`UDF_MODULE` is imported, to read its functions' signatures).
 """
 from __future__ import annotations
 
@@ -264,6 +265,11 @@ def addin_package(xlwings: Xlwings, python: str | None, functions: list) -> dict
     # the stock file remembers the folder it was saved in on its author's machine
     workbook = re.sub(r"<mc:AlternateContent.*?</mc:AlternateContent>", "", workbook, flags=re.S)
     parts["xl/workbook.xml"] = workbook.encode("utf-8")
+
+    # the stock file names its author; the add-in a clerk installs names its maker
+    core = parts["docProps/core.xml"].decode("utf-8")
+    core = re.sub(r"<(dc:creator|cp:lastModifiedBy)>[^<]*</\1>", r"<\1>nianbao</\1>", core)
+    parts["docProps/core.xml"] = core.encode("utf-8")
 
     sheet, sst = _conf_sheet(parts[CONF_SHEET_PART].decode("utf-8"), conf_rows(python))
     parts[CONF_SHEET_PART] = sheet.encode("utf-8")

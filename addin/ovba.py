@@ -51,10 +51,6 @@ class Project:
 
 _CHUNK = 4096
 
-# ``_VBA_PROJECT`` as [MS-OVBA] 2.3.4.1 says to write it: version 0xFFFF and no performance
-# cache, so that Office ignores any compiled state and compiles the modules from their source
-_SOURCE_ONLY = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
-
 
 def _bit_count(position: int) -> int:
     # the split between offset and length bits of a copy token depends on how far into the
@@ -167,6 +163,11 @@ def read_project(vba_project_bin: bytes) -> Project:
         first_module = next(i for i, (rid, _) in enumerate(records) if rid == _MODULES)
         head = records[:first_module]
         codepage = "cp%d" % struct.unpack("<H", dict(head)[_CODEPAGE])[0]
+        sections = _sections(ole.openstream("PROJECT").read().decode(codepage))
+        # the dir stream only says "procedural or not"; the PROJECT stream tells documents
+        # (a workbook's or sheet's module) from classes
+        documents = {line[len("Document="):].split("/")[0] for line in sections[""]
+                     if line.startswith("Document=")}
         modules: list[Module] = []
         current: dict[int, bytes] = {}
         for rid, data in records[first_module:]:
@@ -176,12 +177,11 @@ def read_project(vba_project_bin: bytes) -> Project:
             stream = ole.openstream("VBA/" + current[_MOD_STREAM].decode(codepage)).read()
             offset = struct.unpack("<I", current[_MOD_OFFSET])[0]
             source = decompress(stream[offset:]).decode(codepage)
+            name = current[_MOD_NAME].decode(codepage)
             kind = PROCEDURAL if _MOD_PROCEDURAL in current else (
-                DOCUMENT if "VB_Base = \"0{000208" in source else CLASS)
-            modules.append(Module(current[_MOD_NAME].decode(codepage), kind, source))
+                DOCUMENT if name in documents else CLASS)
+            modules.append(Module(name, kind, source))
             current = {}
-        text = ole.openstream("PROJECT").read().decode(codepage)
-        sections = _sections(text)
         properties = [line for line in sections[""]
                       if not line.startswith(("Document=", "Module=", "Class=", "BaseClass="))]
         return Project(head, codepage, properties, sections.get("[Host Extender Info]", []),
@@ -191,6 +191,11 @@ def read_project(vba_project_bin: bytes) -> Project:
 
 
 # --- writing --------------------------------------------------------------------------------
+
+# ``_VBA_PROJECT`` as [MS-OVBA] 2.3.4.1 says to write it: version 0xFFFF and no performance
+# cache, so that Office ignores any compiled state and compiles the modules from their source
+_SOURCE_ONLY = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
+
 
 def _record(rid: int, data: bytes = b"") -> bytes:
     size = len(data) - 2 if rid == _VERSION else len(data)

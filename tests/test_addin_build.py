@@ -102,6 +102,22 @@ def test_sibling_trees_are_ordered_and_balanced():
     assert len(heights) == 1  # the red-black invariant
 
 
+@needs_xlwings
+def test_the_stock_project_survives_a_round_trip():
+    """Reading xlwings' own add-in project and writing it back loses nothing but compiled code."""
+    from nianbao.addin.build import STOCK_ADDIN, find_xlwings
+
+    with zipfile.ZipFile(find_xlwings().directory / STOCK_ADDIN) as z:
+        stock = ovba.read_project(z.read("xl/vbaProject.bin"))
+    again = ovba.read_project(ovba.write_project(stock, "RoundTrip"))
+    assert [(m.name, m.kind) for m in stock.modules] == [
+        ("ThisWorkbook", ovba.DOCUMENT), ("Dictionary", ovba.CLASS), ("RibbonMyAddin", ovba.PROCEDURAL),
+        ("Sheet2", ovba.DOCUMENT), ("xlwings", ovba.PROCEDURAL)]
+    assert again.modules == stock.modules
+    assert again.head == [(rid, b"RoundTrip" if rid == 0x0004 else data) for rid, data in stock.head]
+    assert 'Name="RoundTrip"' in again.properties and again.host_extenders == stock.host_extenders
+
+
 # --- the built add-in --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,8 @@ def build_command(directory: Path, python: str | None, force: bool) -> None:
 def xlstart() -> Path:
     """The user's Excel startup folder: add-ins there open with Excel, and Excel trusts it by
     default, so no administrator rights and no registry changes are needed."""
-    return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
+    appdata = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
+    return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
 
 
 @addin_command.command("install", help=say("addin.install.help"))
