@@ -284,7 +284,7 @@ MESSAGES.update({
     "addin.install.next": "请关闭并重新打开 Excel，功能区将出现「年报」选项卡。首次点击按钮时如有安全提示，请按 README「在 Excel 中使用」一节设置信任。",
     "addin.install.not_windows": "当前系统不是 Windows，未做任何改动。请在 Windows 电脑上按以下步骤安装：",
     "addin.install.steps": (
-        "  1. 安装 Python 3.10 或更高版本（python.org 安装程序，选「仅为我安装」，勾选 Add python.exe to PATH，无需管理员权限）；\n"
+        "  1. 安装 Python 3.10 或更高版本（python.org 的 Windows 安装程序：取消「Use admin privileges when installing py.exe」，勾选「Add python.exe to PATH」，点「Install Now」，无需管理员权限）；\n"
         "  2. 在命令提示符中执行：pip install \"nianbao[addin]\"；\n"
         "  3. 执行：nianbao addin build -d %USERPROFILE%\\nianbao，生成 nianbao.xlam；\n"
         "  4. 执行：nianbao addin install -f %USERPROFILE%\\nianbao\\nianbao.xlam，把加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART；\n"

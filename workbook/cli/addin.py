@@ -34,7 +34,9 @@ def addin_command() -> None:
 def build_command(directory: Path, python: str | None, force: bool) -> None:
     try:
         from ..addin.build import build_addin, conf_rows, default_python
-
+    except ImportError:  # olefile, like xlwings, comes with the addin extra
+        fail(say("addin.xlwings_missing"))
+    try:
         addin, *sources = build_addin(directory, force=force, python=python)
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)
