@@ -40,7 +40,9 @@ from ..report import Report
 MARK_RECORD_COL = 4
 MARK_RECORD_HEADER = "marked_by_addin"
 NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
-REFUSED_LINES = 10  # errors listed in the 生成报告 refusal; the rest are on 校验结果
+# errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
+# are on 校验结果
+REFUSED_LINES = 5
 
 
 @dataclass
@@ -56,10 +58,13 @@ class BookCheck:
 
 
 # -- the buttons ------------------------------------------------------------------------------------
-def validate(book) -> Findings | None:
+def validate(book=None) -> Findings | None:
     """校验: mark the faulty cells, write 校验结果, show the result on 基本信息, and say how many
-    problems were found.  Returns the findings (None when the workbook could not be read)."""
-    done = _check_book(book)
+    problems were found.  Returns the findings (None when the workbook could not be read).
+
+    ``book`` defaults to the workbook whose button called (``xw.Book.caller()`` under
+    ``RunPython``)."""
+    done = _check_book(_caller(book))
     if done is None:
         return None
     _paint(book, done)
@@ -68,12 +73,13 @@ def validate(book) -> Findings | None:
     return done.findings
 
 
-def generate_report(book, output: str | Path | None = None) -> Path | None:
+def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     """生成报告: check first; with errors, mark them as 校验 does and refuse, listing them;
     otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
     workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
     from ..document import render_report, to_pdf
 
+    book = _caller(book)
     done = _check_book(book)
     if done is None:
         return None
@@ -97,6 +103,14 @@ def generate_report(book, output: str | Path | None = None) -> Path | None:
 
 
 # -- reading ----------------------------------------------------------------------------------------
+def _caller(book):
+    if book is not None:
+        return book
+    import xlwings as xw  # only here: the core and these buttons otherwise never import it
+
+    return xw.Book.caller()
+
+
 def read_grids(book) -> dict[str, list[list[Any]]]:
     """{sheet name: rows of values from A1} for every sheet a format declares, one read a sheet."""
     grids = {}
@@ -139,30 +153,27 @@ def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
 
 # -- painting ---------------------------------------------------------------------------------------
 def _paint(book, done: BookCheck) -> None:
-    plan, fmt = done.plan, done.report.format
-    remote = book.app.engine.name == "remote"
-    names = set(done.sheet_names)
-    touched = {s for s, _ in done.previous_marks} | {m.sheet for m in plan.marks}
-    touched |= {INFO_SHEET} | ({META_SHEET} if META_SHEET in names else set())
-    with _unprotected(book, sorted(touched & names)):
-        # put back the template's fill where the previous run marked, except where this run
-        # marks again (one action less, and no flicker)
-        now = {(m.sheet, m.cell): "#" + m.fill[-6:] for m in plan.marks}
-        restore = {}
-        from ..xlsx_writer import template_fill  # openpyxl, only when painting
+    from ..xlsx_writer import template_fill  # openpyxl: only when painting
 
-        for sheet, cell in done.previous_marks:
-            if sheet in names and (sheet, cell) not in now:
-                fill = template_fill(fmt, sheet, *parse_cell(cell)) \
-                    if sheet in {s.name for s in layout_of(fmt).sheets} else None
-                restore[(sheet, cell)] = ("#" + fill) if fill else (NO_FILL_REMOTE if remote
-                                                                  else None)
+    plan, fmt = done.plan, done.report.format
+    names = set(done.sheet_names)
+    declared = {s.name for s in layout_of(fmt).sheets}
+    no_fill = NO_FILL_REMOTE if book.app.engine.name == "remote" else None
+    now = {(m.sheet, m.cell): "#" + m.fill[-6:] for m in plan.marks}
+    # the template's own fill back where the previous run marked and this one does not
+    restore = {}
+    for sheet, cell in done.previous_marks:
+        if sheet in declared and sheet in names and (sheet, cell) not in now:
+            fill = template_fill(fmt, sheet, *parse_cell(cell))
+            restore[(sheet, cell)] = "#" + fill if fill else no_fill
+    touched = {s for s, _ in {**restore, **now}} | {INFO_SHEET, META_SHEET}
+    with _unprotected(book, sorted(touched & names)):
         for (sheet, r1, c1, r2, c2), colour in _blocks({**restore, **now}).items():
             book.sheets[sheet].range((r1, c1), (r2, c2)).color = colour
         _write_results(book, plan, names)
-        info = layout_of(fmt).status
         if INFO_SHEET in names:
-            book.sheets[INFO_SHEET].range(info.run_cell).value = _literal(_run_status(plan))
+            book.sheets[INFO_SHEET].range(layout_of(fmt).status.run_cell).value = \
+                _literal(_run_status(plan))
         if META_SHEET in names:
             _write_record(book, list(_blocks(now)), done.record_rows)
 

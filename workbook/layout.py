@@ -207,7 +207,7 @@ def _status_area(sheets: list[SheetLayout]) -> StatusArea:
 def _info_sheet(fmt: Format) -> SheetLayout:
     # column 3: the add-in's result of its last 校验 (StatusArea.run_col)
     s = SheetLayout(INFO_SHEET, "政府信息公开工作年度报告 · 基本信息", "info",
-                    widths={1: 16, 2: 60, 3: 30})
+                    widths={1: 16, 2: 60, 3: 40})
     s.labels.append(Label(1, 1, s.title, "title", last_col=2))
     r = 3
     for item in fmt.meta:
