@@ -225,12 +225,22 @@ def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
         ws.range((r1, c1), (r2, c2)).color = colour
     for i, row in enumerate(plan.rows):
         if row.sheet:
-            ws.range((first + i, 3)).add_hyperlink(
-                f"#'{row.sheet.replace(chr(39), chr(39) * 2)}'!{row.cell}",
-                row.position, row.position)
+            _link(ws.range((first + i, 3)), row.sheet, row.cell, row.position)
     ws.range((RESULT_FIRST_ROW - 1, 1), (RESULT_FIRST_ROW - 1 + len(plan.rows), width)) \
         .columns.autofit()
     ws.activate()
+
+
+def _link(rng, sheet: str, cell: str, text: str) -> None:
+    """A hyperlink to a cell of this workbook.  Desktop Excel's object model takes the place as
+    a SubAddress; the remote clients take an address, where a leading 「#」 means "in this
+    workbook" (as in a HYPERLINK formula)."""
+    place = "'" + sheet.replace("'", "''") + "'!" + cell
+    links = getattr(rng.api, "Hyperlinks", None)  # COM only: the remote engine's api is data
+    if links is not None:
+        links.Add(Anchor=rng.api, Address="", SubAddress=place, TextToDisplay=text)
+    else:
+        rng.add_hyperlink("#" + place, text, text)
 
 
 def _write_record(book, blocks: list[tuple], previous: int) -> None:
@@ -256,13 +266,14 @@ def _unprotected(book, sheet_names: list[str]) -> Iterator[None]:
             continue
         p = api.Protection
         allowed = {key: getattr(p, key) for key in _PROTECTION_PERMISSIONS}
+        allowed.update(DrawingObjects=api.ProtectDrawingObjects, Scenarios=api.ProtectScenarios)
         api.Unprotect()
         lifted.append((api, allowed))
     try:
         yield
     finally:
         for api, allowed in lifted:
-            api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **allowed)
+            api.Protect(Contents=True, **allowed)
 
 
 # Excel's Protection object properties, restored as Protect()'s keyword arguments of the same name
