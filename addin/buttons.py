@@ -213,7 +213,9 @@ def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
         ws = book.sheets.add(plan.sheet_name, after=book.sheets[len(book.sheets) - 1])
     width = len(plan.headers)
     block: list[list[Any]] = [[None] * width for _ in range(RESULT_FIRST_ROW - 1 + len(plan.rows))]
-    block[0][0], block[1][0] = plan.title, plan.summary
+    block[0][0] = plan.title
+    block[1][0] = (say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
+                       notices=plan.notices) if plan.rows else plan.summary)
     block[RESULT_FIRST_ROW - 2] = list(plan.headers)
     for i, row in enumerate(plan.rows):
         block[RESULT_FIRST_ROW - 1 + i] = list(row.values())

@@ -13,7 +13,13 @@ import pytest
 pytest.importorskip("xlwings")
 
 from helpers import consistent_report  # noqa: E402
-from xlwings_payload import apply_values, payload, remote_client_actions, remote_xlwings  # noqa: E402
+from xlwings_payload import (  # noqa: E402
+    apply_to_xlsx,
+    apply_values,
+    payload,
+    remote_client_actions,
+    remote_xlwings,
+)
 
 from nianbao.addin import generate_report, validate  # noqa: E402
 from nianbao.addin.buttons import MARK_RECORD_COL
@@ -22,6 +28,7 @@ from nianbao.checks.marking import STORE_SHEET
 from nianbao.document import find_soffice
 from nianbao.layout import INFO_SHEET, META_SHEET, cell_address, layout_of, parse_cell
 from nianbao.marks import FILLS, plan_marks
+from nianbao.reader import read_report
 from nianbao.xlsx_writer import INPUT_FILL, write_report
 
 T3, T4, RESULTS = "三、依申请公开", "四、复议诉讼", "校验结果"
@@ -150,6 +157,7 @@ def test_validate_marks_the_faulty_cells_and_lists_the_findings(tmp_path, format
     # 校验结果: title, summary, headers, one row per finding, errors first, text stays text
     values = written(data, actions)
     assert values[(RESULTS, "A1")] == "'" + plan.title
+    assert values[(RESULTS, "A2")].startswith(f"'共 {plan.errors} 个错误")
     assert [values[(RESULTS, cell_address(4, j + 1))] for j in range(len(plan.headers))] \
         == ["'" + h for h in plan.headers]
     levels = [values[(RESULTS, cell_address(5 + i, 2))] for i in range(len(plan.rows))]
@@ -168,6 +176,26 @@ def test_validate_marks_the_faulty_cells_and_lists_the_findings(tmp_path, format
     assert actions[-1]["func"] == "alert"
     assert actions[-1]["args"][0].startswith(f"发现 {plan.errors} 处错误")
     assert sum(a["func"] == "alert" for a in actions) == 1
+
+
+def test_the_workbook_after_validate_holds_the_same_values(tmp_path):
+    """The actions applied to the file as the VBA client would: every cell of the user's sheets
+    keeps its value except the add-in's result cell, and the report reads the same."""
+    path = bad_workbook(tmp_path, "2021")
+    data = payload(path)
+    _, actions = run(validate, data)
+    after = apply_to_xlsx(path, actions, tmp_path / "after.xlsx")
+    run_cell = (INFO_SHEET, layout_of("2021").status.run_cell)
+    before_wb, after_wb = openpyxl.load_workbook(path), openpyxl.load_workbook(after)
+    for ws in before_wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if (ws.title, c.coordinate) != run_cell and not (
+                        ws.title == META_SHEET and c.column == MARK_RECORD_COL):
+                    assert after_wb[ws.title][c.coordinate].value == c.value, (ws.title, c)
+    assert after_wb[RESULTS]["G7"].value is not None
+    assert read_report(after).to_dict() == read_report(path).to_dict()
+    assert [f.message for f in check(after)] == [f.message for f in check(path)]
 
 
 def test_validate_a_clean_workbook(tmp_path):

@@ -135,3 +135,48 @@ def apply_values(data: dict, actions: list[dict]) -> dict:
             sheet["used_range_address"] = (f"$A$1:${get_column_letter(width)}${len(grid)}"
                                            if grid else None)
     return data
+
+
+def apply_to_xlsx(path: str | Path, actions: list[dict], out: str | Path) -> Path:
+    """Apply a reply's actions to a copy of the workbook with openpyxl, as the VBA client's
+    procedures do (setValues, setRangeColor, addSheet, sheetClear, addHyperlink; autofit,
+    activation and alerts change nothing stored) — to read back or look at what Excel would
+    show.  Sheet protection is ignored, as desktop Excel's unprotect/re-protect would leave it."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    wb = load_workbook(path)
+    for a in actions:
+        func = a["func"]
+        ws = wb.worksheets[a["sheet_position"]] if a["sheet_position"] is not None else None
+
+        def cells():
+            for i in range(a["row_count"]):
+                for j in range(a["column_count"]):
+                    yield ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+
+        if func == "addSheet":
+            wb.create_sheet(a["args"][1], a["args"][0])
+        elif func == "sheetClear":
+            wb.remove(ws)
+            wb.create_sheet(ws.title, a["sheet_position"])
+        elif func == "setValues":
+            for i, row in enumerate(a["values"]):
+                for j, v in enumerate(row):
+                    c = ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                    if isinstance(v, str) and v.startswith("'"):
+                        c.value, c.data_type = v[1:], "s"
+                    else:
+                        c.value = None if v == "" else v
+        elif func == "setRangeColor":
+            colour = a["args"][0].lstrip("#")
+            for c in cells():
+                c.fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        elif func == "addHyperlink":
+            for c in cells():
+                c.hyperlink = Hyperlink(ref=c.coordinate, location=a["args"][0].lstrip("#"),
+                                        display=a["args"][1])
+        elif func not in ("setAutofit", "activateSheet", "alert"):
+            raise ValueError(f"no openpyxl equivalent for {func}")
+    wb.save(out)
+    return Path(out)

@@ -265,6 +265,8 @@ MESSAGES.update({
     "addin.found": "发现 {counts}。",
     "addin.clean": "校验通过，未发现问题。",
     "addin.see_sheet": "问题单元格已标色，明细见「{sheet}」工作表。",
+    # the add-in marks with fills only (xlwings' VBA client has no comment action)
+    "addin.result_summary": "共 {errors} 个错误、{warnings} 个警告、{notices} 个提示。点击「位置」可跳到对应单元格；有问题的单元格已标色。",
     "addin.run.ok": "✔ 通过（{time} 校验）",
     "addin.run.warned": "✔ 通过，{counts}（{time} 校验）",
     "addin.run.failed": "✘ {counts}（{time} 校验）",

@@ -153,6 +153,7 @@ INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
 TEXT_INPUT_LOOK = _look(v="top", fill=INPUT_FILL)
 CHECK_LOOK = _look(bold=True, color="00B050", h="center", fill=CHECK_FILL)
 STATUS_LOOK = _look(bold=True, color="00B050")
+RUN_LOOK = _look(bold=True)  # the add-in's verdict: ✔ or ✘, so no colour until it is known
 CHECK_FAIL_FONT = Font(color="C00000", bold=True)
 CHECK_FAIL_FILL = _fill("FFC7CE")
 
@@ -507,7 +508,11 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     # the add-in's own result of its last 校验 goes beside the verdict, under this header
     _style(ws.cell(area.header_row, area.run_col, say("wb.status.run_header")),
            LABEL_LOOKS["block"])
-    _style(ws.cell(r, area.run_col), STATUS_LOOK)
+    run = ws.cell(r, area.run_col)
+    _style(run, RUN_LOOK)
+    ws.conditional_formatting.add(run.coordinate, FormulaRule(
+        formula=[f'LEFT({run.coordinate},1)="{CHECK_FAIL}"'], font=CHECK_FAIL_FONT,
+        fill=CHECK_FAIL_FILL))
     ws.conditional_formatting.add(f"B{first}:B{last}", CellIsRule(
         operator="greaterThan", formula=["0"], font=CHECK_FAIL_FONT, fill=CHECK_FAIL_FILL))
     ws.conditional_formatting.add(total.coordinate, FormulaRule(
