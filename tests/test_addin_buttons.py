@@ -347,3 +347,28 @@ def test_generate_report_needs_a_folder_for_an_unsaved_book(tmp_path):
     data = payload(good_workbook(tmp_path, "2021"))  # the remote engine knows the name only
     result, actions = run(generate_report, data)
     assert result is None and "还没有保存到文件夹" in actions[-1]["args"][0]
+
+
+# -- painting in few actions ------------------------------------------------------------------------
+def test_blocks_cover_exactly_the_cells_with_their_colours():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from nianbao.addin.buttons import _blocks
+
+    cells = st.dictionaries(
+        st.tuples(st.sampled_from(["甲", "乙"]),
+                  st.builds(lambda r, c: cell_address(r, c), st.integers(1, 6), st.integers(1, 6))),
+        st.sampled_from(["#FFC7CE", "#FFEB9C", None]), max_size=30)
+
+    @given(cells)
+    def check_cover(colours):
+        covered = {}
+        for (sheet, r1, c1, r2, c2), colour in _blocks(colours).items():
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    assert (sheet, cell_address(r, c)) not in covered
+                    covered[(sheet, cell_address(r, c))] = colour
+        assert covered == colours
+
+    check_cover()
