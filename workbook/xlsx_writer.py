@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from .fileio import atomic_path
 from .formats import CURRENT, get_format
-from .formats.model import Format, Rule
+from .formats.model import Format
 from .layout import (
     INFO_SHEET,
     META_SHEET,
