@@ -8,10 +8,10 @@ painted from :func:`nianbao.marks.plan_marks` (the same plan ``nianbao check --m
 openpyxl).  A new button is one more function here and one line in the ribbon declaration.
 
 What the remote engine cannot do shapes the painting: it reads neither formats nor comments, so
-the cells a run marked are recorded in a column of the hidden sheet (:data:`MARK_RECORD_COL`)
-and the next run puts back the template's own fill there (:func:`nianbao.xlsx_writer.
-template_fill`); and it has no font, comment or width actions in xlwings' VBA client, so the
-marks are fills, and the messages live in the 校验结果 sheet.
+the cells a run marked are recorded in a column of the hidden sheet
+(:data:`nianbao.layout.MARK_RECORD_COL`) and the next run puts back the template's own fill there
+(:func:`nianbao.xlsx_writer.template_fill`); and xlwings' VBA client has no font, comment or
+width actions, so the marks are fills and the messages live in the 校验结果 sheet.
 
 No input cell is ever written: only fills, the 校验结果 sheet, the result cell on 基本信息
 (:attr:`nianbao.layout.StatusArea.run_cell`) and the record in the hidden sheet.  Every string
@@ -29,15 +29,13 @@ from typing import Any, Iterator
 from ..checks import check
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..layout import INFO_SHEET, META_SHEET, cell_address, layout_of, parse_cell
+from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
+                      parse_cell)
 from ..marks import FILLS, RESULT_FIRST_ROW, MarkPlan, plan_marks
 from ..messages import say
 from ..reader import KNOWN_SHEETS, report_from_grids
 from ..report import Report
 
-# the hidden sheet's column where a run lists the cells it marked ("sheet!cell", one a row, under
-# a header); columns A–B hold the key/value rows the reader parses
-MARK_RECORD_COL = 4
 MARK_RECORD_HEADER = "marked_by_addin"
 NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
 # errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
@@ -348,4 +346,4 @@ def _report_path(book, output: str | Path | None) -> Path:
     return target
 
 
-__all__ = ["validate", "generate_report", "read_grids", "counts_text", "MARK_RECORD_COL"]
+__all__ = ["validate", "generate_report", "read_grids", "counts_text"]

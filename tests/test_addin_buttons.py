@@ -22,11 +22,11 @@ from xlwings_payload import (  # noqa: E402
 )
 
 from nianbao.addin import generate_report, validate  # noqa: E402
-from nianbao.addin.buttons import MARK_RECORD_COL
 from nianbao.checks import check, mark_workbook
 from nianbao.checks.marking import STORE_SHEET
 from nianbao.document import find_soffice
-from nianbao.layout import INFO_SHEET, META_SHEET, cell_address, layout_of, parse_cell
+from nianbao.layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
+                            parse_cell)
 from nianbao.marks import FILLS, plan_marks
 from nianbao.reader import read_report
 from nianbao.xlsx_writer import INPUT_FILL, write_report

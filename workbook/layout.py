@@ -19,6 +19,9 @@ from .formats.model import Block, Format, Kind, Rule, Table, field_id
 META_SHEET = "_nianbao"
 INFO_SHEET = "基本信息"
 TEMPLATE_VERSION = "1"
+# the hidden sheet's column where the Excel add-in lists the cells its last 校验 coloured (it
+# cannot read formats back); columns A–B hold the key/value rows the reader parses
+MARK_RECORD_COL = 4
 LabelStyle = Literal["title", "block", "header", "label", "band", "corner", "check_header", "note"]
 
 
