@@ -32,6 +32,17 @@ from nianbao.reader import read_report
 from nianbao.xlsx_writer import INPUT_FILL, write_report
 
 T3, T4, RESULTS = "三、依申请公开", "四、复议诉讼", "校验结果"
+# what the VBA remote client of the pinned xlwings (0.37.8, addin/Remote.bas) can apply: one
+# procedure per action; a test below reads the shipped file, so a new pin shows what changed
+REMOTE_BAS_ACTIONS = frozenset({
+    "activateSheet", "addHyperlink", "addPicture", "addSheet", "addTable", "alert", "copyRange",
+    "deletePicture", "nameDelete", "namesAdd", "rangeClear", "rangeClearContents",
+    "rangeClearFormats", "rangeDelete", "rangeInsert", "rangeSelect", "resizeTable", "runMacro",
+    "setAutofit", "setNumberFormat", "setPictureHeight", "setPictureName", "setPictureWidth",
+    "setRangeColor", "setRangeName", "setSheetName", "setTableName", "setTableStyle",
+    "setValues", "sheetClear", "sheetClearContents", "sheetClearFormats", "sheetDelete",
+    "showAutofilterTable", "showHeadersTable", "showTotalsTable", "updatePicture",
+})
 FORMATS = ("2021", "2019")
 
 
@@ -118,7 +129,11 @@ def hex_of(argb: str) -> str:
 
 def assert_client_can_apply(actions: list[dict]) -> None:
     emitted = {a["func"] for a in actions}
-    assert emitted <= remote_client_actions(), emitted - remote_client_actions()
+    assert emitted <= REMOTE_BAS_ACTIONS, emitted - REMOTE_BAS_ACTIONS
+
+
+def test_the_shipped_vba_client_applies_these_actions():
+    assert remote_client_actions() == REMOTE_BAS_ACTIONS
 
 
 def assert_no_input_written(format_id: str, data: dict, actions: list[dict]) -> None:
