@@ -254,11 +254,6 @@ def _label_depth(block: Block) -> int:
     return max(1, max(len(r.labels) + (1 if r.band else 0) for r in block.rows))
 
 
-def _header_paths(block: Block) -> list[tuple[str, ...]]:
-    band = (block.column_band,) if block.column_band else ()
-    return [band + c.labels for c in block.columns]
-
-
 def label_spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
     """Runs of consecutive label paths that print one merged cell at ``level``:
     (first, last, text, is_leaf).  A leaf (the path ends here) is never merged with its
@@ -287,7 +282,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     if block.title:
         s.labels.append(Label(top, 1, block.title, "block", last_col=depth + ncols))
         top += 1
-    hpaths = _header_paths(block)
+    hpaths = block.header_paths()
     hdepth = max(len(p) for p in hpaths)
     s.labels.append(Label(top, 1, block.corner, "corner", top + hdepth - 1, depth))
     for level in range(hdepth):
@@ -296,7 +291,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
             s.labels.append(Label(top + level, depth + 1 + first, text, "header",
                                   last_row, depth + 1 + last))
     first_data = top + hdepth
-    rpaths = [((r.band,) if r.band else ()) + r.labels for r in block.rows]
+    rpaths = block.row_paths()
     for level in range(depth):
         for first, last, text, leaf in label_spans(rpaths, level):
             style = "band" if (level == 0 and block.rows[first].band) else "label"
