@@ -126,3 +126,34 @@ def test_xlwings_server_lists_the_functions_with_their_help():
     sheets = meta["NB_STATUS"]["parameters"][0]
     assert sheets["repeating"] and sheets["description"] == say("udf.help.sheets")
     assert [p["name"] for p in meta["NB_NARRATIVE"]["parameters"]] == ["part", "sheets"]
+
+
+_SERVER_CALL = """
+import asyncio, json, sys
+import nianbao.addin.udfs as module
+from xlwings.server import custom_functions_call
+out = {}
+for name, args in json.load(sys.stdin).items():
+    data = {"func_name": name, "args": args, "client": "Office.js", "version": "",
+            "runtime": "1.4", "caller_address": "Sheet1!Z1", "culture_info_name": "zh-CN",
+            "date_format": "yyyy/m/d"}
+    out[name] = asyncio.run(custom_functions_call(data, module))
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_xlwings_server_calls_them_with_office_js_arguments(tmp_path):
+    """The call path of xlwings Server: Office.js sends each range as a 2-D array with "" for a
+    blank, the sheets of a repeating parameter as one list; the result goes back as a matrix."""
+    bad = workbook(tmp_path, "2021", broken=True)
+    sheets = [[["" if v is None else v for v in row] for row in grid]
+              for grid in excel_args(bad, "2021")]
+    calls = {"NB_STATUS": [sheets], "NB_FINDINGS": [sheets], "NB_NARRATIVE": [[["s4"]], sheets]}
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    out = subprocess.run([sys.executable, "-c", _SERVER_CALL], input=json.dumps(calls),
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["NB_STATUS"] == [[f"✘ {check(bad).errors} 处错误"]]
+    assert result["NB_FINDINGS"] == NB_FINDINGS(*excel_args(bad, "2021"))
+    assert result["NB_NARRATIVE"] == [[NB_NARRATIVE("s4", *excel_args(bad, "2021"))]]
