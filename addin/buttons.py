@@ -41,6 +41,7 @@ NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is 
 # errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
 # are on 校验结果
 REFUSED_LINES = 5
+RECORD_AREA_LIMIT = 10_000  # cells in one recorded block: a template sheet has a few hundred
 
 
 @dataclass
@@ -62,12 +63,12 @@ def validate(book=None) -> Findings | None:
 
     ``book`` defaults to the workbook whose button called (``xw.Book.caller()`` under
     ``RunPython``)."""
-    done = _check_book(_caller(book))
+    book = _caller(book)
+    done = _check_book(book)
     if done is None:
         return None
     _paint(book, done)
-    book.app.alert(_summary(done.plan), title=say("addin.title"), buttons="ok",
-                   mode="critical" if done.plan.errors else "info")
+    _alert(book, _summary(done.plan), "addin.title", critical=bool(done.plan.errors))
     return done.findings
 
 
@@ -144,8 +145,9 @@ def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
             continue
         sheet, area = ref.rsplit("!", 1)
         (r1, c1), (r2, c2) = parse_cell(area), parse_cell(area.split(":")[-1])
-        out += [(sheet, cell_address(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
-                if r and c]
+        if not (r1 and c1) or (r2 - r1 + 1) * (c2 - c1 + 1) > RECORD_AREA_LIMIT:
+            continue  # not a record this add-in wrote
+        out += [(sheet, cell_address(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     return out
 
 
