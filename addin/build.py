@@ -121,7 +121,8 @@ def udf_module(functions: list) -> str:
     server its DLL starts), as xlwings' own "Import Functions" would write them.
 
     A parameter named ``caller`` is xlwings' reserved one: it gets the calling range, not an
-    argument.  Parameters are passed by position; only plain and defaulted ones are supported.
+    argument.  Parameters are passed by position: plain, defaulted, and one ``*args`` (a VBA
+    ``ParamArray``, appended to the others as xlwings' own wrappers do).
     """
     lines = [
         f'Attribute VB_Name = "{UDF_VBA_MODULE}"',
@@ -131,8 +132,12 @@ def udf_module(functions: list) -> str:
         "",
     ]
     for f in functions:
-        params, passed = [], []
+        params, passed, rest = [], [], None
         for p in inspect.signature(f).parameters.values():
+            if p.kind == p.VAR_POSITIONAL:  # *sheets: Excel's ParamArray, appended to the rest
+                rest = p.name + "_" if p.name.lower() in _VBA_RESERVED else p.name
+                params.append(f"ParamArray {rest}()")
+                continue
             if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
                 raise ValueError(f"{UDF_MODULE}.{f.__name__}: only positional parameters "
                                  f"can become Excel arguments, not {p}")
@@ -143,10 +148,22 @@ def udf_module(functions: list) -> str:
             params.append(("Optional " if p.default is not p.empty else "") + name)
             passed.append(name)
         name = f.__name__
+        lines += [f"Function {name}({', '.join(params)})",
+                  "    If TypeOf Application.Caller Is Range Then On Error GoTo failed"]
+        args = f"Array({', '.join(passed)})"
+        if rest is not None:
+            n = len(passed)
+            lines += [
+                "    Dim args() As Variant, k As Long",
+                f"    args = {args}",
+                f"    ReDim Preserve args(0 To {n} + UBound({rest}) - LBound({rest}))",
+                f"    For k = LBound({rest}) To UBound({rest})",
+                f"        args({n} + k - LBound({rest})) = {rest}(k)",
+                "    Next k",
+            ]
+            args = "args"
         lines += [
-            f"Function {name}({', '.join(params)})",
-            "    If TypeOf Application.Caller Is Range Then On Error GoTo failed",
-            f'    {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", Array({", ".join(passed)}), '
+            f'    {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", {args}, '
             "ActiveWorkbook, Application.Caller)",
             "    Exit Function",
             "failed:",

@@ -346,7 +346,13 @@ def test_the_built_add_in_wraps_the_functions_of_nianbao_addin_udfs(modules):
     assert {"NB_STATUS", "NB_FINDINGS", "NB_NARRATIVE"} <= set(expected)
     for name, params in wrapped:
         python = [p for p in inspect.signature(getattr(udfs, name)).parameters if p != "caller"]
-        assert [p.removeprefix("Optional ").rstrip("_") for p in params.split(", ") if p] == python
+        vba = [p.removeprefix("Optional ").removeprefix("ParamArray ").removesuffix("()").rstrip("_")
+               for p in params.split(", ") if p]
+        assert vba == python
+        # a Python *args is a ParamArray whose items follow the other arguments
+        for p in inspect.signature(getattr(udfs, name)).parameters.values():
+            if p.kind == p.VAR_POSITIONAL:
+                assert f"ParamArray {p.name}()" in params
 
 
 # --- declaring a button is one line --------------------------------------------------------------

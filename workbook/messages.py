@@ -152,6 +152,7 @@ MESSAGES.update({
     "wb.status.note_label": "说明",
     "wb.status.note": "表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。{cross}需要上年数据，请用 nianbao 检查。",
     "wb.status.cross_default": "跨年度校验",
+    "wb.status.run_header": "插件「校验」结果",
 })
 
 # -- command line ---------------------------------------------------------------------------------
@@ -291,4 +292,44 @@ MESSAGES.update({
         "  5. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
         "  6. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
     ),
+})
+
+
+# -- Excel add-in (issue 13) ------------------------------------------------------------------------
+# nianbao.addin: the 校验 and 生成报告 buttons and the NB_ worksheet functions.
+MESSAGES.update({
+    "addin.validate_title": "年报校验",
+    "addin.report_title": "生成年报",
+    "addin.count.error": "{n} 处错误",
+    "addin.count.warning": "{n} 处警告",
+    "addin.count.notice": "{n} 处提示",
+    "addin.count.join": "、",
+    "addin.found": "发现 {counts}。",
+    "addin.clean": "校验通过，未发现问题。",
+    "addin.see_sheet": "问题单元格已标色，明细见「{sheet}」工作表。",
+    # the add-in marks with fills only (xlwings' VBA client has no comment action)
+    "addin.result_summary": "共 {errors} 个错误、{warnings} 个警告、{notices} 个提示。点击「位置」可跳到对应单元格；有问题的单元格已标色。",
+    "addin.run.ok": "✔ 通过（{time} 校验）",
+    "addin.run.warned": "✔ 通过，{counts}（{time} 校验）",
+    "addin.run.failed": "✘ {counts}（{time} 校验）",
+    "addin.unreadable": "无法校验这个工作簿：{message}",
+    "addin.refused": "有 {count} 处错误，未生成年报。请先改正：\n{lines}",
+    "addin.refused_more": "……另有 {count} 处，见「{sheet}」工作表",
+    "addin.written": "已生成年报：\n{files}",
+    "addin.no_pdf": "（未生成 PDF：{reason}）",
+    "addin.same_file": "年报不能写在工作簿本身上：{file}（请另给一个文件名）",
+    "addin.no_folder": "工作簿「{file}」还没有保存到文件夹，请先保存，或指定年报的保存位置",
+    # the NB_ worksheet functions: results and their Excel help
+    "udf.status.ok": "✔ 通过",
+    "udf.status.errors": "✘ {n} 处错误",
+    "udf.status.blank": "未填写",
+    "udf.status.unreadable": "✘ 无法识别：{message}",
+    "udf.no_sheet": "参数中没有年报工作表的区域：每个参数应是一张工作表从 A1 开始的整片区域",
+    "udf.none": "未发现问题",
+    "udf.unknown_part": "没有「{part}」这一部分（可用：{known}）",
+    "udf.help.status": "年报的校验状态：「✔ 通过」「✘ 3 处错误」或「未填写」。参数为一张或几张年报工作表从 A1 开始的区域；只给一张表时只看这张表。",
+    "udf.help.findings": "年报的校验问题清单（动态数组）：每行为位置、级别、说明，错误在前。参数同 NB_STATUS。",
+    "udf.help.narrative": "按表格数据生成的某一部分叙述文字，供填写时预览。第一个参数为部分代号（如 s1、s4、preamble），其后为年报工作表的区域。",
+    "udf.help.part": "叙述部分的代号，如 s1、s1.active、s4、s6、preamble",
+    "udf.help.sheets": "年报工作表从 A1 开始的区域，如 基本信息!A1:C30；可给多个",
 })
