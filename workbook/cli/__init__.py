@@ -54,6 +54,7 @@ COMMANDS = (
     ("dismiss", "dismiss_command"),
     ("report", "report_command"),
     ("demo", "demo_command"),
+    ("addin", "addin_command"),
 )
 
 for _module, _name in COMMANDS:
