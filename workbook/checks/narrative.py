@@ -109,10 +109,16 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# 「5个工作日」「3个月」 are durations, not counts
+_DURATION_AFTER = ("工作日", "月", "小时", "星期", "季度", "百分点", "自然日")
+
+
 def counted(text: str, units: tuple[str, ...] | None = None) -> list[Quantity]:
-    """The quantities of ``text`` (normalized) that are counts, not names in quotation marks."""
+    """The quantities of ``text`` (normalized) that are counts: not names in quotation marks,
+    not durations."""
     spans = _quoted_spans(text)
-    return [q for q in quantities(text, units) if not any(a < q.start < b for a, b in spans)]
+    return [q for q in quantities(text, units) if not any(a < q.start < b for a, b in spans)
+            and not text.startswith(_DURATION_AFTER, q.end)]
 
 
 def _about_requests(sentence: str, q: Quantity, whole_text: bool) -> bool:
@@ -230,8 +236,7 @@ def stated_sums(text: str) -> list[PartsSum]:
     (``over`` False, a notice), except a single part, which only has to stay below the total.
     """
     text = normalize(text)
-    spans = _quoted_spans(text)
-    found = [q for q in quantities(text) if not any(a < q.start < b for a, b in spans)]
+    found = counted(text)
     out: list[PartsSum] = []
     for m in re.finditer("其中", text):
         before = [q for q in found if q.end <= m.start() and _GAP.fullmatch(text[q.end:m.start()])]
@@ -244,7 +249,10 @@ def stated_sums(text: str) -> list[PartsSum]:
         if "（" in gap or "(" in gap:  # 「（其中…）」: the list ends with the bracket
             close = min((k for k in (text.find(c, m.end()) for c in "）)") if k != -1), default=end)
             end = min(end, close)
-        parts = tuple(q for q in found if m.end() <= q.start and q.end <= end and q.unit == total.unit)
+        listed = [q for q in found if m.end() <= q.start and q.end <= end]
+        parts = tuple(q for q in listed if q.unit == total.unit)
+        # 「其中政策文件86条，政策解读35篇…」: a part in another unit leaves the sum unknown
+        mixed = len(parts) < len(listed)
         if not parts or total.approx or any(p.approx for p in parts):
             continue
         running, fine, over = 0, False, False
@@ -256,7 +264,7 @@ def stated_sums(text: str) -> list[PartsSum]:
             if running > total.value:
                 over = True
                 break
-        if fine or (len(parts) == 1 and not over):
+        if fine or (not over and (len(parts) == 1 or mixed)):
             continue
         start = _clause_start(text, total.start)
         out.append(PartsSum(total, parts, text[start:end].strip(), over))
