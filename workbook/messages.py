@@ -362,5 +362,5 @@ MESSAGES.update({
     "text.problems_generic": "{where}只有「还存在一定差距」「有待进一步加强」一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
     "text.part_empty": "{where}未填写，正文其他部分也未涉及：评议时会作为内容缺失扣分",
     "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
-    "text.halfwidth": "{where}「{quote}」等 {n} 处在中文之间用了半角标点，年报中已按全角标点印出",
+    "text.halfwidth": "{where}「{quote}」在中文之间用了半角标点（全文共 {n} 处），年报中已按全角标点印出",
 })

@@ -89,6 +89,11 @@ def _clause_start(text: str, at: int) -> int:
     return max((text.rfind(c, 0, at) for c in _CLAUSE_END), default=-1) + 1
 
 
+def _clause_end(text: str, at: int) -> int:
+    ends = [k for k in (text.find(c, at) for c in _CLAUSE_END) if k != -1]
+    return min(ends, default=len(text))
+
+
 def _quote(sentence: str, q: Quantity) -> str:
     """The clause a figure stands in, up to the figure: whole words, never cut mid-word."""
     return sentence[_clause_start(sentence, q.start):q.end].strip()
@@ -610,7 +615,7 @@ def _halfwidth(scan: _Scan) -> list[Finding]:
         if not hits:
             continue
         m = hits[0]
-        quote = text[_clause_start(text, max(0, m.start() - 1)):m.end() + 4].strip()
+        quote = text[_clause_start(text, m.start()):_clause_end(text, m.end())].strip()
         out.append(scan.finding("text.halfwidth", fid,
                                 say("text.halfwidth", where=describe(scan.fmt_id, fid), quote=quote,
                                     n=len(hits)),
