@@ -56,6 +56,9 @@ def test_3_no_correction_is_not_no_cases():
     assert not check(r).by_rule("text.cases", "text.none_received")
     r.texts["s6.other"] = "本年度未收取信息处理费。我办没有被复议机关纠错的情况。"
     assert not check(r).by_rule("text.cases")
+    # with 申请 in it, it is still no 「未收到申请」
+    r.texts["s6.other"] = "本年度未收取信息处理费。未发生因政府信息公开申请被行政复议纠错的情形。"
+    assert not check(r).by_rule("text.cases", "text.none_received")
 
 
 def test_3_a_denied_correction_is_checked_against_the_corrected_cells():
