@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..formats import format_for_year
+from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..formats.model import KIND_LABELS
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
@@ -119,9 +120,6 @@ def check_blank_tables(ctx: Context, stated: set[str]) -> list[Finding]:
                            say(code, table=table, sheet=fields[0].sheet, n=len(fields)),
                            ctx.fmt.id, fields[0].id, cell=span))
     return out
-
-
-FEE_AMOUNT, FEE_NOTICES, UNPAID = "s6.fee_amount", "s6.fee_notices", "t3.other_2.total"
 
 
 def check_fees(ctx: Context) -> list[Finding]:

@@ -34,6 +34,7 @@ from difflib import SequenceMatcher
 from typing import Callable, Iterator
 
 from ..findings import Finding
+from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..layout import layout_of
 from ..messages import say
 from ..places import describe, place
@@ -43,14 +44,12 @@ from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
 
 # fields the statements are compared with (stable across formats)
 NEW, CARRIED, DONE, FORWARD = "t3.new.total", "t3.carried.total", "t3.total.total", "t3.carry_forward.total"
-UNPAID = "t3.other_2.total"
 REVIEW = ("t4.review.total",)
 SUITS = ("t4.suit_direct.total", "t4.suit_after_review.total")
 REVIEW_CORRECTED = ("t4.review.corrected",)
 SUITS_CORRECTED = ("t4.suit_direct.corrected", "t4.suit_after_review.corrected")
 REQUESTS_TEXT = "s1.request"  # the 依申请公开 part: every count in it is about applications
 OVERVIEW_SECTION = "s1"
-FEE_AMOUNT, FEE_NOTICES = "s6.fee_amount", "s6.fee_notices"
 PROBLEMS_SECTION = "s5"
 
 _SENTENCE_END = "。！？!?；;"

@@ -15,6 +15,10 @@ META = (
     MetaItem("date", "填报日期"),
 )
 
+# ---- fields the checks name across formats (the 2021 format declares them) --------------------
+FEE_NOTICES, FEE_AMOUNT = "s6.fee_notices", "s6.fee_amount"
+UNPAID = "t3.other_2.total"  # 表三（六）2: dropped because the fee was not paid
+
 # ---- section texts -------------------------------------------------------------------------
 S1 = Section(
     "s1", "一、总体情况", "一、总体情况",

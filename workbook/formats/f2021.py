@@ -42,8 +42,8 @@ FORMAT = Format(
         *c.table_sections(T2, T3),
         c.S5,
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,), extras=(
-            Extra("s6.fee_notices", "本年发出信息处理费收费通知件数", "count"),
-            Extra("s6.fee_amount", "本年实际收取信息处理费金额", "money", unit="元"),
+            Extra(c.FEE_NOTICES, "本年发出信息处理费收费通知件数", "count"),
+            Extra(c.FEE_AMOUNT, "本年实际收取信息处理费金额", "money", unit="元"),
         )),
     ),
     tables=(T2, T3, c.T4),
