@@ -144,7 +144,8 @@ def _print_dismissed(console, findings: Findings) -> None:
     if not findings.dismissed:
         return
     console.print(Text(say("cli.dismissed", n=len(findings.dismissed)), style="dim"))
+    # one line per finding, wrapped by the terminal rather than broken at a space
     for f, reason in findings.dismissed:
         where = " ".join(p for p in (f.sheet, f.cell) if p)
         console.print(Text(say("cli.dismissed_line", id=f.id, where=f"{where} " if where else "",
-                               message=f.message, reason=reason), style="dim"))
+                               message=f.message, reason=reason), style="dim"), soft_wrap=True)
