@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -27,6 +28,7 @@ PREFIX = "dismissed:"
 DISMISSABLE = ("warning", "notice")
 
 
+@lru_cache(maxsize=None)
 def _refs(format_id: str) -> dict[str, str]:
     return {f"{f.sheet}!{f.cell}": fid for fid, f in layout_of(format_id).fields.items()}
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..findings import Finding
@@ -98,7 +99,8 @@ def _quote(sentence: str, q: Quantity) -> str:
     return sentence[_clause_start(sentence, q.start):q.end].strip()
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where quotation marks and book-title marks enclose text (「“两个全覆盖”」 is a name)."""
     spans, i = [], 0
     while i < len(text):
@@ -110,7 +112,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
                 i = j + 1
                 continue
         i += 1
-    return spans
+    return tuple(spans)
 
 
 # 「5个工作日」「3个月」 are durations, not counts
@@ -155,6 +157,11 @@ _REQUEST_KINDS = ("carried", "forward", "done", "received", "accepted")
 def statements(text: str, about_requests: bool = False) -> list[Statement]:
     """The counts a text states about applications and table 4, in order.  ``about_requests``:
     the text is the 依申请公开 part, so a count with no subject (「办结9件」) is about them."""
+    return list(_statements(text, about_requests))
+
+
+@lru_cache(maxsize=1024)  # several rules read the same texts' statements
+def _statements(text: str, about_requests: bool) -> tuple[Statement, ...]:
     text = normalize(text)
     out: list[Statement] = []
     for _, sentence in _sentences(text):
@@ -185,7 +192,7 @@ def statements(text: str, about_requests: bool = False) -> list[Statement]:
                 continue
             if kind:
                 out.append(Statement(kind, q.value, _quote(sentence, q), includes and kind == "received"))
-    return out
+    return tuple(out)
 
 
 _NONE_RECEIVED = re.compile(

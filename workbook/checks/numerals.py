@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9,
@@ -29,6 +30,7 @@ _CHINESE = f"[{_CN_CHARS}]+"
 _PREFIX_APPROX = ("大约", "将近", "接近", "超过", "多达", "不少于", "约", "近", "逾", "上")
 
 
+@lru_cache(maxsize=4096)  # every narrative rule scans the same few texts
 def normalize(text: str) -> str:
     """Text as the narrative rules scan it.
 
