@@ -210,11 +210,12 @@ def note_rows(m: Migrated):
                              m.reasons[fid]), link=p.ref))
     if m.plan.notes:
         rows.append(NoteRow((say("migrate.h.moved"),), heading=True))
-        rows += [NoteRow((n,)) for n in m.notices()]
+        rows += [NoteRow((n,), span=True) for n in m.notices()]
     if m.plan.dropped:
         rows.append(NoteRow((say("migrate.h.dropped", format=get_format(old).title),), heading=True))
-        rows.append(NoteRow((say("migrate.h.item"), say("migrate.h.value"))))
-        rows += [NoteRow((describe(old, fid, with_cell=False),
+        rows.append(NoteRow((say("migrate.h.old_where"), say("migrate.h.item"),
+                             say("migrate.h.value"))))
+        rows += [NoteRow((place(old, fid).ref, describe(old, fid, with_cell=False),
                           _shown(m.source.values.get(fid))))
                  for fid in m.plan.dropped]
     return rows

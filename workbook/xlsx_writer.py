@@ -621,12 +621,13 @@ def _save(wb: Workbook, path: str | os.PathLike) -> Path:
 # ---- what a workbook carries besides the report (nianbao.yearly, nianbao.migrate) -----------
 @dataclass(frozen=True)
 class NoteRow:
-    """One row of a note sheet: its cells, a heading spanning the sheet, or a row whose first
-    cell jumps to ``link`` (``sheet!A1``)."""
+    """One row of a note sheet: its cells; or one text spanning the sheet (``span``), set as
+    a heading (``heading``); the first cell may jump to ``link`` (``sheet!A1``)."""
 
     cells: tuple[object, ...]
     heading: bool = False
     link: str | None = None
+    span: bool = False
 
 
 def add_record(wb: Workbook, rows: Iterable[tuple[str, object]]) -> None:
@@ -654,8 +655,10 @@ def add_note_sheet(wb: Workbook, name: str, title: str, widths: tuple[float, ...
     r = 2
     for row in rows:
         r += 1
-        if row.heading:
-            _write_label(ws, Label(r, 1, str(row.cells[0]), "block", last_col=ncols))
+        if row.heading or row.span:
+            _write_label(ws, Label(r, 1, str(row.cells[0]), "block" if row.heading else "label",
+                                   last_col=ncols))
+            heights.need(r, r, text_height(str(row.cells[0]), sum(widths), BASE_SIZE))
             continue
         for c, value in enumerate(row.cells, start=1):
             cell = ws.cell(r, c)

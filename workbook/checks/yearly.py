@@ -19,7 +19,7 @@ from ..findings import Finding
 from ..layout import layout_of
 from ..messages import say
 from ..places import describe, place
-from ..report import Report, format_number
+from ..report import Report, format_number, is_number
 from .context import Context, finding
 from .narrative import repeated_share
 from .numerals import normalize
@@ -90,9 +90,9 @@ def _jumps(ctx: Context, previous: Report) -> list[Finding]:
     for fid in ctx.fmt.key_figures:
         if not ctx.readable(fid) or not same_question(previous.format, ctx.fmt.id, fid):
             continue
-        now, before = ctx.report.number(fid), previous.number(fid)
-        if now is None or before is None:
-            continue
+        now, before = ctx.report.values.get(fid), previous.values.get(fid)
+        if not (is_number(now) and is_number(before)):
+            continue  # a figure not yet entered (a workbook just started) is not a jump
         big, small = max(now, before), min(now, before)
         if big < JUMP_FLOOR or big <= JUMP_RATIO * small:
             continue
