@@ -172,11 +172,10 @@ def migrate_workbook(source: str | os.PathLike, output: str | os.PathLike,
     sheet (atomically).  Never writes over OLD; raises :class:`NianbaoError` when OLD cannot be
     read or is already in the target format."""
     from .checks.run import load
-    from .fileio import atomic_path
+    from .fileio import atomic_path, same_file
     from .xlsx_writer import add_note_sheet, add_record, build_template, fill_workbook
-    from .yearly import _same_file
 
-    if _same_file(source, output):
+    if same_file(source, output):
         raise NianbaoError("migrate.same_file", file=str(output))
     old = load(source)
     new = get_format(target)

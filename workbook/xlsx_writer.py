@@ -9,7 +9,9 @@ Public API:
 * :func:`build_template` — an in-memory :class:`openpyxl.Workbook` for a format;
 * :func:`new_workbook` — the same, saved atomically to a path;
 * :func:`fill_workbook` — write a :class:`~nianbao.report.Report` into such a workbook;
-* :func:`write_report` — a fresh template filled with a report, saved atomically.
+* :func:`write_report` — a fresh template filled with a report, saved atomically;
+* :func:`add_record`, :func:`add_note_sheet` — rows on the hidden sheet and a sheet for people
+  to read (last year's record and texts, a migration's notes).
 """
 from __future__ import annotations
 

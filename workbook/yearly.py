@@ -65,7 +65,8 @@ def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> Ne
 
 def _fill_from_rules(report: Report, previous: Report) -> tuple[str, ...]:
     """Fill each target that a declared rule fixes from last year's figures alone."""
-    from .checks.engine import instances  # the compiled rules, shared with the engine
+    # late: nianbao.checks.run imports this module for recorded_previous
+    from .checks.engine import instances
 
     prev_fields = layout_of(previous.format).fields
     filled = []
@@ -147,7 +148,7 @@ def reference_rows(previous: Report):
     from .xlsx_writer import NoteRow
 
     fmt = get_format(previous.format)
-    rows = [NoteRow((say("yearly.h.item"), say("yearly.h.text")), heading=False)]
+    rows = [NoteRow((say("yearly.h.item"), say("yearly.h.text")))]
     for section in fmt.sections:
         texts = [(t.label, previous.texts.get(t.key, "")) for t in section.texts]
         if not any(text for _, text in texts):
@@ -185,21 +186,14 @@ def start_from_last_year(last: str | os.PathLike | Report, output: str | os.Path
     output is the input).
     """
     from .checks.run import load
+    from .fileio import same_file
 
-    if not isinstance(last, Report) and _same_file(last, output):
+    if not isinstance(last, Report) and same_file(last, output):
         raise NianbaoError("yearly.same_file", file=str(output))
     previous = load(last)
     ny = next_year(previous, format_id, **meta)
     write_next_year(ny, output)
     return ny
-
-
-def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    try:
-        return Path(a).resolve() == Path(b).resolve() or (
-            Path(b).exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 __all__ = ["NextYear", "next_year", "record_rows", "recorded_previous", "reference_rows",

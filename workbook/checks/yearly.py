@@ -18,6 +18,7 @@ import re
 from ..findings import Finding
 from ..layout import layout_of
 from ..messages import say
+from ..migrate import same_question  # one definition of "both formats ask the same thing"
 from ..places import describe, place
 from ..report import Report, format_number, is_number
 from .context import Context, finding
@@ -83,8 +84,6 @@ def _repetition(ctx: Context, previous: Report) -> list[Finding]:
 
 
 def _jumps(ctx: Context, previous: Report) -> list[Finding]:
-    from ..migrate import same_question  # one definition of "both formats ask this"
-
     out: list[Finding] = []
     prev_name = _prev_name(previous)
     for fid in ctx.fmt.key_figures:
