@@ -279,7 +279,7 @@ def test_three_year_series_names_the_broken_carry_with_its_year_and_column(tmp_p
     carry = [f for f in results[2025]["findings"] if f["rule"] == "t3.carry"]
     assert [f["field"] for f in carry] == ["t3.carried.business", "t3.carried.total"]
     business = carry[0]
-    assert "2024 年报告" in business["message"] and "「法人或其他组织·商业企业」列" in business["message"]
+    assert "2024年报告" in business["message"] and "「法人或其他组织·商业企业」列" in business["message"]
     assert business["cell"] == layout_of("2021").fields["t3.carried.business"].cell
     assert results[2025]["file"].endswith("2025.xlsx")
     # the record inside the 2025 workbook gives the same findings without last year's file
@@ -305,7 +305,7 @@ def test_repetition_share_per_section_and_overall():
     assert set(by_section) == {"一、总体情况", "五、问题及改进"}
     assert by_section["五、问题及改进"].actual == 1.0
     assert 0.8 < by_section["一、总体情况"].actual < 1.0
-    assert "2024 年报告" in by_section["一、总体情况"].message
+    assert "2024年报告" in by_section["一、总体情况"].message
     (overall,) = res.by_rule("year.repeated_all")
     assert 0.5 < overall.actual < 1.0 and "一、总体情况" in overall.message
     # section 五's warning is kept
@@ -335,7 +335,7 @@ def test_jump_notice_either_way(before, now, jumps):
     assert bool(found) == jumps
     if jumps:
         assert (found[0].expected, found[0].actual, found[0].severity) == (before, now, "notice")
-        assert "行政复议" in found[0].message and "2024 年报告" in found[0].message
+        assert "行政复议" in found[0].message and "2024年报告" in found[0].message
 
 
 def test_jumps_need_both_figures_entered():

@@ -51,7 +51,7 @@ MESSAGES.update({
     "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
     "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
     "rule.carry": "{where}应为 {expected}（{prev}{prev_where}为 {expected}），实为 {actual}（{basis}）",
-    "rule.prev_year": "{year} 年报告",
+    "rule.prev_year": "{year}年报告",
     "rule.prev_report": "上年报告",
     "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
     "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
