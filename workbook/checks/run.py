@@ -1,5 +1,6 @@
-"""A whole check: reading, cell and meta checks, the declared rules, the narrative — for one
-input (:func:`check`) or many (:func:`check_many`).
+"""A whole check: reading, cell and meta checks, the declared rules, the narrative, and last
+year's report (given, or recorded in the workbook) — for one input (:func:`check`) or many
+(:func:`check_many`).
 
 This is the one place where a check run is put together; the CLI, the Excel add-in,
 consolidation and audit all call it.  :func:`check_many` never raises for a bad input: a file
