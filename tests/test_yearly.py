@@ -114,6 +114,9 @@ def test_new_from_refuses_to_write_over_last_year_or_take_a_year(tmp_path):
     assert p.returncode == 2 and "--year" in p.stderr
     p = run("new", "--from", tmp_path / "没有.xlsx", "-o", tmp_path / "x.xlsx")
     assert p.returncode == 2 and "找不到文件" in p.stderr
+    enter(last_path, "2021", {"meta.year": None})
+    p = run("new", "--from", last_path, "-o", tmp_path / "x.xlsx")
+    assert p.returncode == 2 and "未填写报告年度" in p.stderr and not (tmp_path / "x.xlsx").exists()
 
 
 def test_stock_rule_fires_on_the_new_workbook_alone(tmp_path):
