@@ -300,3 +300,45 @@ MESSAGES.update({
     "migrate.reason_new": "{format}没有此项，请填写",
     "migrate.reason_split": "原（六）其他处理已整体移入「{target}」；如能区分，请拆分到此项",
 })
+
+
+# -- the Excel add-in: building and installing it (issue 13) -----------------------------------
+# nianbao.addin.build, nianbao.addin.entry and the ``addin`` command.
+MESSAGES.update({
+    "addin.tab": "年报",
+    "addin.group": "政府信息公开年报",
+    "addin.button.validate": "校验",
+    "addin.button.validate_tip": "按勾稽关系校验当前工作簿：标出有问题的单元格，并在「校验结果」表中列出",
+    "addin.button.report": "生成报告",
+    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（有 LibreOffice 或 Word 时另存 PDF）",
+    "addin.title": "年报",
+    "addin.unknown_button": "加载项中的按钮「{button}」没有对应的功能，请重新生成加载项（nianbao addin build）",
+    "addin.internal": "内部错误（{kind}: {detail}）。请将此信息与工作簿一并反馈给维护人员。",
+    "addin.help": "Excel 加载项：生成（build）与安装（install）。",
+    "addin.build.help": "生成 Excel 加载项 nianbao.xlam（「年报」选项卡：校验、生成报告），基于已安装的 xlwings。",
+    "addin.build.dir": "输出目录（默认当前目录）",
+    "addin.build.force": "覆盖已存在的文件",
+    "addin.build.python": "Excel 调用的 Python 程序（python.exe）的完整路径；Windows 上默认为当前的 Python",
+    "addin.build.exists": "{file} 已存在；如需覆盖请加 --force",
+    "addin.build.done": "已生成 Excel 加载项：{file}",
+    "addin.build.done_bas": "加载项的 VBA 源代码（供核对或手工导入）：{file}",
+    "addin.build.python_set": "加载项将调用的 Python：{python}",
+    "addin.build.python_default": "加载项将调用 PATH 中的 python；如需指定，请在 Windows 上重新运行 nianbao addin build，或加 --python 指定 python.exe 的完整路径",
+    "addin.xlwings_missing": "未安装 xlwings，无法生成加载项。请执行：pip install \"nianbao[addin]\"",
+    "addin.xlwings_version": "已安装的 xlwings 版本为 {found}，与 nianbao 要求的 {pinned} 不符（加载项中的 VBA 须与 xlwings{bits}-{pinned}.dll 一致）。请执行：pip install \"nianbao[addin]\"",
+    "addin.xlwings_files": "xlwings {version} 中缺少生成加载项所需的文件 {file}：{detail}",
+    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART），在其他系统上列出安装步骤。",
+    "addin.install.file": "要安装的加载项文件（默认：当前目录下的 nianbao.xlam）",
+    "addin.install.missing": "找不到加载项 {file}，请先执行：nianbao addin build",
+    "addin.install.copied": "已把加载项复制到 Excel 启动文件夹：{file}",
+    "addin.install.next": "请关闭并重新打开 Excel，功能区将出现「年报」选项卡。首次点击按钮时如有安全提示，请按 README「在 Excel 中使用」一节设置信任。",
+    "addin.install.not_windows": "当前系统不是 Windows，未做任何改动。请在 Windows 电脑上按以下步骤安装：",
+    "addin.install.steps": (
+        "  1. 安装 Python 3.10 或更高版本（python.org 的 Windows 安装程序：取消「Use admin privileges when installing py.exe」，勾选「Add python.exe to PATH」，点「Install Now」，无需管理员权限）；\n"
+        "  2. 在命令提示符中执行：pip install \"nianbao[addin]\"；\n"
+        "  3. 执行：nianbao addin build -d %USERPROFILE%\\nianbao，生成 nianbao.xlam；\n"
+        "  4. 执行：nianbao addin install -f %USERPROFILE%\\nianbao\\nianbao.xlam，把加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART；\n"
+        "  5. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
+        "  6. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
+    ),
+})
