@@ -9,6 +9,9 @@ The public API, one call per CLI command::
     check_many(inputs, previous=None) -> Iterator[Findings]  # nianbao check FILE...; never raises
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
+    start_from_last_year(last, path) -> NextYear   # nianbao new --from (the add-in's 导入上年)
+    next_year(last_report) -> NextYear     # the same in memory: this year's Report and the record
+    migrate_workbook(old, path) -> Migrated        # nianbao migrate
 """
 from __future__ import annotations
 
@@ -35,6 +38,9 @@ _LAZY = {
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
+    "start_from_last_year": "yearly",
+    "next_year": "yearly",
+    "migrate_workbook": "migrate",
 }
 
 

@@ -190,3 +190,12 @@ def stated_documents(measures: tuple[tuple[str, str], ...]) -> tuple[Stated, ...
     return tuple(Stated(f"t2.{row}.{col}", subject, measure)
                  for row, subject in (("rules", _RULES), ("normative", _NORMATIVE))
                  for col, measure in measures)
+
+
+# ---- year on year ----------------------------------------------------------------------------
+def key_figures(t2: Table) -> tuple[str, ...]:
+    """The figures whose jump from last year an office should explain: applications received,
+    review and litigation cases, and every 处理决定数量 the format's table 2 asks for."""
+    decisions = tuple(f"t2.{r.key}.{col.key}" for b in t2.blocks for col in b.columns
+                      if col.key == "decisions" for r in b.rows)
+    return ("t3.new.total",) + tuple(f"t4.{g}.total" for g, _ in T4_GROUPS) + decisions
