@@ -250,3 +250,24 @@ MESSAGES.update({
     "document.pdf_written": "已生成 PDF：{file}",
     "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
 })
+
+
+# -- importing and auditing published reports (issue 15) --------------------------------------
+# nianbao.importing, nianbao.audit and the import / audit commands.
+MESSAGES.update({
+    "import.unknown_kind": "{file} 不是可导入的年报文件（支持：{known}）",
+    "import.unreadable": "{file} 无法打开：{detail}",
+    "import.pdf_library": "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）",
+    "import.subject_disclosure": "政府信息公开",
+    "import.subject_openness": "政务公开",
+    "import.unit_yuan": "元",
+    "import.unit_wan": "万元",
+    "import.year_inferred": "标题中没有年度，按正文中最常出现的年份 {year} 年读取，请核对",
+    "import.unit": "金额按「元」印出，{value} 元已换算为 {converted} 万元",
+    "import.table_missing": "原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）",
+    "import.cells_missing": "{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}",
+    "import.format_mixed": "报告应使用{format}，但部分内容按{others}印制：{parts}。这些部分中新格式没有的数值未导入",
+    "import.mix_part": "{where}（{labels}）",
+    "import.ambiguous": "{where}印作「{printed}」，数字之间缺少分隔，有 {n} 种拆分都符合勾稽关系（如 {candidates}），未擅自选取，记为缺失，请核对原文",
+    "import.inconsistent": "{where}印作「{printed}」，数字之间缺少分隔，且没有一种拆分符合勾稽关系，记为缺失，请核对原文",
+})

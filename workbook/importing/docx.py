@@ -1,0 +1,72 @@
+"""A Word report: its paragraphs and real tables, in document order.
+
+A table row becomes one line, its cells separated by :data:`~.text.CELL`; a cell continued from
+the row above (a vertical merge) is left out, as the reader of the printed page sees it once;
+an empty value cell becomes :data:`~.text.BLANK`, so a blank keeps its place.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from .text import BLANK, CELL
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+_VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
+
+
+def _paragraph_text(p) -> str:
+    out = []
+    for el in p.iter(_T, _BR, _CR, _TAB):
+        if el.tag == _T:
+            out.append(el.text or "")
+        elif el.tag == _TAB:
+            out.append("\t")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _cell_text(tc) -> str:
+    return " ".join(_paragraph_text(p) for p in tc.iter(_P)).strip()
+
+
+def table_row_line(cells: list[str]) -> str:
+    """One table row as a line: empty cells after the row's first filled one are blanks
+    (cells before it are empty label columns, not values)."""
+    out: list[str] = []
+    for text in cells:
+        if text:
+            out.append(text)
+        elif out:
+            out.append(BLANK)
+    return CELL.join(out)
+
+
+def _row_cells(tr) -> list[str]:
+    cells = []
+    for tc in tr.iterchildren(_TC):
+        vmerge = tc.find(f"{qn('w:tcPr')}/{_VMERGE}")
+        if vmerge is not None and vmerge.get(_VAL) in (None, "continue"):
+            continue
+        cells.append(_cell_text(tc))
+    return cells
+
+
+def _lines(body) -> list[str]:
+    out: list[str] = []
+    for child in body.iterchildren():
+        if child.tag == _P:
+            out += _paragraph_text(child).split("\n")
+        elif child.tag == _TBL:
+            for tr in child.iterchildren(_TR):
+                out.append(table_row_line(_row_cells(tr)))
+    return out
+
+
+def read_lines(path: Path) -> list[str]:
+    from docx import Document  # python-docx parses the package with a hardened lxml parser
+
+    return _lines(Document(str(path)).element.body)

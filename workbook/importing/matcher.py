@@ -1,0 +1,508 @@
+"""Finding a published report's parts by the *declared* labels, with tolerance for noise.
+
+Everything looked for comes from :mod:`nianbao.formats`: section titles (and the variants
+offices print), block titles, column and row labels.  Each format's declaration is tried where
+formats differ — a 2021 report that still prints a 2019 block is read by that block's 2019
+columns, its values kept where the 2021 format has the same field, and the mix reported.
+
+The table of a section lies between its heading and the next one; in it, block titles and
+row labels are found in declared order; a row's values are the numbers between its label and
+the next label found.  A label is found folded (see :mod:`.text`), whole, or else by a long
+prefix (an extraction that moved a label's last character past the numbers).  Numbers are read
+by :mod:`.digits`, which settles run-together digits by the declared rules.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..formats import CURRENT, FORMATS, format_for_year, get_format
+from ..formats.model import Block, Format, Row, field_id
+from ..messages import say
+from ..report import MISSING, Report, Value, format_number
+from .digits import Ambiguity, Group, candidates, resolve, value_tokens
+from .text import BLANK, Stream, fold
+
+PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
+PREFIX_SHARE = 0.6  # … and this share of the label
+# a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
+TITLE_ENDS = ("报告", "总结")
+TITLE_LINES = 4  # a title broken over lines: at most this many
+
+
+@dataclass
+class Imported:
+    """A report read from a published document, and how sure the reading is."""
+
+    report: Report
+    format_detected: str | None  # "2021", "2019", "mixed", or None (no table found)
+    ambiguous: list[Ambiguity] = field(default_factory=list)
+
+    @property
+    def notices(self) -> list[str]:
+        return [f.message for f in self.report.findings if f.severity == "notice"]
+
+    def to_dict(self) -> dict:
+        d = self.report.to_dict()
+        d["format_detected"] = self.format_detected
+        d["ambiguous"] = [a.to_dict() for a in self.ambiguous]
+        d["notices"] = self.notices
+        return d
+
+
+# -- finding labels ---------------------------------------------------------------------------------
+def find(stream: Stream, label: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where folded ``label`` is in ``stream`` between ``start`` and ``end``: whole, or by its
+    longest prefix that is long enough."""
+    key = fold(label)
+    if not key:
+        return None
+    at = stream.text.find(key, start, end)
+    if at >= 0:
+        return at, at + len(key)
+    shortest = max(PREFIX_MIN, math.ceil(len(key) * PREFIX_SHARE))
+    for n in range(len(key) - 1, shortest - 1, -1):
+        at = stream.text.find(key[:n], start, end)
+        if at >= 0:
+            return at, at + n
+    return None
+
+
+def find_first(stream: Stream, labels, start: int, end: int) -> tuple[int, int, str] | None:
+    """The earliest of several labels (the longest where two begin at the same place)."""
+    best = None
+    for label in labels:
+        hit = find(stream, label, start, end)
+        if hit and (best is None or (hit[0], -(hit[1] - hit[0])) < (best[0], -(best[1] - best[0]))):
+            best = (hit[0], hit[1], label)
+    return best
+
+
+# -- sections ------------------------------------------------------------------------------------------
+def _section_titles() -> dict[str, list[str]]:
+    """Every printed title of every section key, over all declared formats."""
+    out: dict[str, list[str]] = {}
+    for fmt in FORMATS.values():
+        for s in fmt.sections:
+            titles = out.setdefault(s.key, [])
+            for t in (s.title, *s.variants):
+                if t not in titles:
+                    titles.append(t)
+    return out
+
+
+def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
+    """Section key → (start, end) of its heading, found in declared order."""
+    found: dict[str, tuple[int, int]] = {}
+    cursor = 0
+    for key, titles in _section_titles().items():
+        hit = find_first(stream, titles, cursor, len(stream.text))
+        if hit:
+            found[key] = hit[:2]
+            cursor = hit[1]
+    return found
+
+
+def _region(found: dict[str, tuple[int, int]], key: str, order: list[str], size: int) -> tuple[int, int]:
+    """The part of the stream that belongs to section ``key``: after its heading (or the
+    previous heading found) up to the next heading found."""
+    i = order.index(key)
+    start = found[key][1] if key in found else max(
+        (found[k][1] for k in order[:i] if k in found), default=0)
+    end = min((found[k][0] for k in order[i + 1:] if k in found), default=size)
+    return start, max(start, end)
+
+
+# -- blocks ---------------------------------------------------------------------------------------------
+@dataclass
+class RowHit:
+    row: Row
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class BlockReading:
+    """What one block of one table gave."""
+
+    table: str
+    block: Block  # the variant whose columns the source prints
+    fmt: Format
+    rows: list[tuple[Row, list[str]]]  # rows found, with their value tokens
+    header: str  # folded header text
+    labels: list[str]  # the labels found (for telling formats apart)
+
+
+def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
+    """Row key → its leaf labels in every format, in printed order (a row only one format
+    declares is placed after the row it follows there)."""
+    order: list[str] = []
+    labels: dict[str, list[str]] = {}
+    for _, block in variants:
+        prev = None
+        for row in block.rows:
+            if row.key not in labels:
+                labels[row.key] = []
+                order.insert(order.index(prev) + 1 if prev in order else len(order), row.key)
+            leaf = row.labels[-1] if row.labels else ""
+            if leaf not in labels[row.key]:
+                labels[row.key].append(leaf)
+            prev = row.key
+    return [(k, labels[k]) for k in order]
+
+
+def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
+    """The numbers printed between two labels; text after them (an unrecognised label, a
+    header) ends the row, a stray character (a label's tail moved by the extraction) does not."""
+    out: list[str] = []
+    for _, tok in stream.tokens(start, end):
+        nums = value_tokens([tok])
+        if nums and (tok == BLANK or fold(tok) == "".join(nums) or _numeric(tok)):
+            out += nums
+        elif out and len(tok) >= 2:
+            break
+    return out
+
+
+_NUMERIC = re.compile(r"[-\d.,]+")
+
+
+def _numeric(tok: str) -> bool:
+    return bool(_NUMERIC.fullmatch(tok))
+
+
+def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Block]],
+               main: Format, start: int, end: int) -> BlockReading:
+    merged = _merged_rows(variants)
+    rows_by_key = {r.key: r for _, b in reversed(variants) for r in b.rows}
+    hits: list[RowHit] = []
+    cursor = start
+    for key, labels in merged:
+        if labels == [""]:
+            continue
+        hit = find_first(stream, labels, cursor, end)
+        if hit:
+            hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
+            cursor = hit[1]
+    header_end = hits[0].start if hits else end
+    header = stream.text[start:header_end]
+
+    # the columns: the variant whose column labels the header prints (most text matched)
+    def score(block: Block) -> int:
+        return sum(len(fold(c.labels[-1])) for c in block.columns if fold(c.labels[-1]) in header)
+
+    fmt, block = max(variants, key=lambda v: (score(v[1]), v[0].id == main.id))
+    labels = [c.labels[-1] for c in block.columns if fold(c.labels[-1]) in header]
+    rows: list[tuple[Row, list[str]]] = []
+    if not any(r.labels for r in block.rows):
+        # a table without row labels (表四): the numbers follow the last column label
+        cursor = start
+        for c in block.columns:
+            hit = find(stream, c.labels[-1], cursor, end)
+            if hit:
+                cursor = hit[1]
+        tokens = _value_tokens(stream, cursor, end)
+        if tokens and labels:
+            rows.append((block.rows[0], tokens))
+    for i, hit in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else end
+        tokens = _value_tokens(stream, hit.end, stop)
+        if tokens:  # a label with no numbers is a parent label (「（六）其他处理」 over 1–3)
+            rows.append((hit.row, tokens))
+            labels.append(hit.label)
+    return BlockReading(table_key, block, fmt, rows, header, labels)
+
+
+def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> list[BlockReading]:
+    """Every block of table ``key``, as any declared format prints it."""
+    by_key: dict[str, list[tuple[Format, Block]]] = {}
+    order: list[str] = []
+    for fmt in sorted(FORMATS.values(), key=lambda f: f.id != main.id):
+        prev = None
+        for block in fmt.table(key).blocks:
+            if block.key not in by_key:
+                by_key[block.key] = []
+                order.insert(order.index(prev) + 1 if prev in order else len(order), block.key)
+            by_key[block.key].append((fmt, block))
+            prev = block.key
+    # block titles bound the blocks
+    spans: list[tuple[str, int, int]] = []
+    cursor = start
+    for bkey in order:
+        title = by_key[bkey][0][1].title
+        hit = find(stream, title, cursor, end) if title else None
+        if hit:
+            spans.append((bkey, hit[0], hit[1]))
+            cursor = hit[1]
+        elif not title:
+            spans.append((bkey, start, start))
+    out = []
+    for i, (bkey, _, bstart) in enumerate(spans):
+        bend = spans[i + 1][1] if i + 1 < len(spans) else end
+        out.append(read_block(stream, key, by_key[bkey], main, bstart, bend))
+    return out
+
+
+# -- meta -----------------------------------------------------------------------------------------------
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
+    """The report's title and its line numbers: the first lines that end in 报告 or 总结,
+    before the first section heading or just after it."""
+    filled = [i for i, l in enumerate(lines) if l.strip()]
+    before = [i for i in filled if i < first_heading_line][:TITLE_LINES]
+    after = [i for i in filled if i > first_heading_line][:2]
+    for group in (before, after):
+        for j in range(len(group)):
+            text = "".join(lines[i].strip() for i in group[:j + 1])
+            if fold(text).endswith(TITLE_ENDS) and len(text) < 80:
+                return text, group[:j + 1]
+    return "", []
+
+
+def read_meta(report: Report, lines: list[str], title: str, body: str, fmt: Format) -> list[Finding]:
+    out: list[Finding] = []
+    item = next(m for m in fmt.meta if m.key == "year")
+    lo, hi = item.bounds or (0, 9999)
+    flat = "".join(title.split())
+    years = [int(y) for y in _YEAR.findall(flat) if lo <= int(y) <= hi]
+    if years:
+        report.meta.year = years[0]
+    else:
+        counted = Counter(int(y) for y in _YEAR.findall("".join(body.split())) if lo <= int(y) <= hi)
+        if counted:
+            report.meta.year = counted.most_common(1)[0][0]
+            out.append(Finding("import.year_inferred", "notice",
+                               say("import.year_inferred", year=report.meta.year)))
+    if flat:
+        # the unit is what precedes the year, or the subject (政府信息公开 …) of the title
+        subject = say("document.title_rest", year="")
+        cut = len(flat)
+        m = _YEAR.search(flat)
+        if m:
+            cut = m.start()
+        for word in (subject, *_subjects()):
+            at = flat.find(word)
+            if 0 <= at < cut:
+                cut = at
+        report.meta.unit = flat[:cut].strip()
+    return out
+
+
+def _subjects() -> tuple[str, ...]:
+    """The subject words a title may use instead of the full statutory one."""
+    return tuple(say(k) for k in ("import.subject_disclosure", "import.subject_openness"))
+
+
+# -- texts ----------------------------------------------------------------------------------------------
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|\(?[一二三四五六七八九十]+\)?[.、]?)")
+
+
+def _heading_key(text: str) -> str:
+    return _NUMBERING.sub("", fold(text)).rstrip(".:")
+
+
+def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
+    """The declared part a line starts, and whether the line is only its heading: 「（一）主动
+    公开情况」 alone, or run into its text as offices print it: 「一是主动公开情况。通过…」."""
+    if not _NUMBERING.match(fold(text)):
+        return None, False
+    head = _heading_key(text)
+    if head in keys:
+        return keys[head], True
+    for label, key in keys.items():
+        if head.startswith(label) and head[len(label):len(label) + 1] in (".", ":"):
+            return key, False
+    return None, False
+
+
+def split_texts(section, lines: list[str]) -> dict[str, str]:
+    """A section's text: sub-headings that are its declared parts' labels start that part;
+    everything else (the office's own sub-headings included) stays where it is printed."""
+    keys = {_heading_key(t.label): t.key for t in section.texts}
+    current = section.texts[0].key
+    parts: dict[str, list[str]] = {t.key: [] for t in section.texts}
+    for line in lines:
+        text = line.strip(" \t\u3000\xa0")
+        if not text:
+            continue
+        key, alone = _part_of(text, keys) if len(section.texts) > 1 else (None, False)
+        if key:
+            current = key
+            if alone:
+                continue
+        parts[current].append(text)
+    return {k: "\n".join(v) for k, v in parts.items()}
+
+
+# -- the whole report ------------------------------------------------------------------------------------
+def match(lines: list[str], source: str | None = None) -> Imported:
+    stream = Stream.of(lines)
+    size = len(stream.text)
+    heads = find_sections(stream)
+    order = list(_section_titles())
+    first = stream.line_of(min((s for s, _ in heads.values()), default=size))
+    title, title_lines = _title(lines, first if heads else len(lines))
+    s1 = _region(heads, "s1", order, size) if "s1" in heads else (0, 0)
+    body = "".join(lines[stream.line_of(s1[0]):stream.line_of(s1[1]) + 1])
+
+    probe = Report.empty(CURRENT, missing=True)
+    findings = read_meta(probe, lines, title, body, get_format(CURRENT))
+    year = probe.meta.year
+
+    # read every table once per candidate main format when the year does not decide it
+    mains = [format_for_year(year)] if year else list(FORMATS.values())
+    best = None
+    for main in mains:
+        readings = {t.key: read_table(stream, t.key, main, *_region(heads, main.section_of_table(t.key).key, order, size))
+                    for t in main.tables}
+        seen = _formats_seen(readings)
+        if best is None or (len(seen) == 1 and main.id in seen):
+            best = (main, readings, seen)
+    main, readings, seen = best
+    report = Report.empty(main, missing=True)
+    report.meta = probe.meta
+    report.source = source
+    report.findings = findings
+
+    # texts
+    for section in main.sections:
+        if not section.texts or section.key not in heads:
+            continue
+        _, b = _region(heads, section.key, order, size)
+        lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
+        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        report.texts.update(split_texts(section, own))
+
+    ambiguous = _fill_values(report, main, readings)
+    detected = None if not seen else seen[0] if len(seen) == 1 else "mixed"
+    report.findings += _missing_findings(report, main, readings, heads)
+    report.findings += _mix_findings(main, readings, seen)
+    report.findings += [_ambiguous_finding(main, a) for a in ambiguous]
+    return Imported(report, detected, ambiguous)
+
+
+def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
+    groups: list[Group] = []
+    scale: dict[str, float] = {}
+    for blocks in readings.values():
+        for br in blocks:
+            kinds = [c.kind for c in br.block.columns]
+            for row, tokens in br.rows:
+                fields = tuple(field_id(br.table, row, c) for c in br.block.columns)
+                groups.append(Group(fields, candidates(tokens, kinds), " ".join(tokens)))
+            for c in br.block.columns:
+                if c.kind == "money" and c.unit and _printed_unit(br.header, c.unit) != c.unit:
+                    for row, _ in br.rows:
+                        scale[field_id(br.table, row, c)] = _ratio(c.unit)
+    values, ambiguous = resolve(groups, {}, main.id)
+    for fid, v in values.items():
+        if fid not in report.values:
+            continue
+        if fid in scale and isinstance(v, (int, float)):
+            report.findings.append(Finding("import.unit", "notice", say(
+                "import.unit", value=format_number(v), converted=format_number(v * scale[fid]))))
+            v = round(v * scale[fid], 6)
+        report.values[fid] = v
+    return ambiguous
+
+
+def _printed_unit(header: str, declared: str) -> str:
+    """元 when the header prints 元 and not the declared 万元; else the declared unit."""
+    small = say("import.unit_yuan")
+    return small if declared not in header and small in header else declared
+
+
+def _ratio(declared: str) -> float:
+    return 1 / 10000 if declared == say("import.unit_wan") else 1.0
+
+
+def _labels_by_format(table: str) -> dict[str, set[str]]:
+    out = {}
+    for fmt in FORMATS.values():
+        labels = set()
+        for b in fmt.table(table).blocks:
+            labels |= {c.labels[-1] for c in b.columns} | {r.labels[-1] for r in b.rows if r.labels}
+        out[fmt.id] = labels
+    return out
+
+
+def _formats_seen(readings) -> list[str]:
+    """The formats whose own labels (printed by no other format) the source prints."""
+    seen: Counter = Counter()
+    for key, blocks in readings.items():
+        by_fmt = _labels_by_format(key)
+        for br in blocks:
+            for label in br.labels:
+                owners = [f for f, ls in by_fmt.items() if label in ls]
+                if len(owners) == 1:
+                    seen[owners[0]] += 1
+    return [f for f, _ in seen.most_common()]
+
+
+def _table_name(fmt: Format, key: str) -> str:
+    return fmt.table(key).title
+
+
+def _missing_findings(report: Report, main: Format, readings, heads) -> list[Finding]:
+    from ..places import describe
+
+    out = []
+    for table in main.tables:
+        fids = [f for f in report.missing() if f.startswith(table.key + ".")]
+        if not fids:
+            continue
+        found_any = any(br.rows for br in readings[table.key])
+        if not found_any:
+            out.append(Finding("import.missing", "warning", say(
+                "import.table_missing", table=table.title, n=len(fids))))
+            continue
+        names = [describe(main.id, f, with_cell=False) for f in fids[:8]]
+        more = say("rule.missing_more", n=len(fids)) if len(fids) > 8 else ""
+        out.append(Finding("import.missing", "warning", say(
+            "import.cells_missing", table=table.title, n=len(fids),
+            cells=say("text.and").join(names) + more)))
+    return out
+
+
+def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
+    others = [f for f in seen if f != main.id]
+    if not others:
+        return []
+    parts = []
+    for key, blocks in readings.items():
+        by_fmt = _labels_by_format(key)
+        for br in blocks:
+            own = [l for l in br.labels if l not in by_fmt[main.id]
+                   and any(l in by_fmt[o] for o in others)]
+            if own:
+                where = br.block.title or main.table(key).title
+                parts.append(say("import.mix_part", where=where, labels="、".join(dict.fromkeys(own))))
+    return [Finding("import.format_mixed", "error", say(
+        "import.format_mixed", format=main.title, others="、".join(get_format(o).title for o in others),
+        parts="；".join(parts)))]
+
+
+def _ambiguous_finding(main: Format, a: Ambiguity) -> Finding:
+    from ..places import describe
+
+    shown = ["、".join("" if v is None else format_number(v) for v in c) for c in a.candidates[:3]]
+    where = describe(main.id, a.fields[0], with_cell=False) if a.fields[0] in \
+        {f for f in _all_fields(main)} else a.fields[0]
+    if a.candidates:
+        msg = say("import.ambiguous", where=where, printed=a.printed, n=len(a.candidates),
+                  candidates=" / ".join(shown))
+    else:
+        msg = say("import.inconsistent", where=where, printed=a.printed)
+    return Finding("import.ambiguous", "warning", msg, field=a.fields[0])
+
+
+def _all_fields(fmt: Format) -> list[str]:
+    from ..layout import layout_of
+
+    return list(layout_of(fmt.id).fields)

@@ -1,0 +1,86 @@
+"""The one shape every source becomes: lines of text, searched as a *compact stream*.
+
+Extractions break labels across lines mid-word, pad cells with full-width spaces, print Kangxi
+radicals for 一 and 二 and put tabs or nothing between cells.  The stream removes what is noise
+for matching — every whitespace character, the differences NFKC folds (full-width digits and
+brackets, compatibility ideographs), quotes — and remembers where whitespace was, so a run of
+numbers still splits at the gaps the source printed.  A declared label is folded the same way
+and found with ``str.find``.
+
+Sources that know their cells (Word, HTML) mark an empty cell with :data:`BLANK`, so a blank
+printed in a table keeps its place among the numbers.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+BLANK = "\ue000"  # an empty table cell, from sources that know their cells
+CELL = "\t"  # between the cells of one table row
+
+# quotes are printed in every style (“”, "", 「」) or lost; they never tell two labels apart
+_DROP = dict.fromkeys(map(ord, "“”‘’\"'「」『』"), None)
+# the enumeration comma and the full stop after 「1」 are interchangeable in print
+_SAME = str.maketrans({"、": ".", "。": "."})
+_WORD = re.compile(r"\S+")
+
+
+def fold(text: str) -> str:
+    """``text`` as the stream compares it: NFKC, no quotes, no whitespace."""
+    return "".join(_WORD.findall(unicodedata.normalize("NFKC", text).translate(_DROP).translate(_SAME)))
+
+
+@dataclass
+class Stream:
+    """Compact text of a document: ``text`` has no whitespace; ``gaps`` are the positions where
+    the source had some (a token boundary); ``line_of(pos)`` maps back to the source line."""
+
+    lines: list[str]
+    text: str
+    gaps: list[int]  # sorted
+    line_starts: list[int]  # compact offset where each line begins
+
+    @classmethod
+    def of(cls, lines: list[str]) -> "Stream":
+        parts: list[str] = []
+        gaps: set[int] = set()
+        starts: list[int] = []
+        pos = 0
+        for line in lines:
+            starts.append(pos)
+            norm = unicodedata.normalize("NFKC", line).translate(_DROP).translate(_SAME)
+            for word in _WORD.findall(norm.replace(BLANK, f" {BLANK} ")):
+                gaps.add(pos)
+                parts.append(word)
+                pos += len(word)
+        gaps.add(pos)
+        return cls(lines, "".join(parts), sorted(gaps), starts)
+
+    def line_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.line_starts, pos) - 1)
+
+    def tokens(self, start: int, end: int) -> list[tuple[int, str]]:
+        """The whitespace-separated tokens between two offsets, with their offsets."""
+        out: list[tuple[int, str]] = []
+        begin = start
+        k = bisect.bisect_right(self.gaps, start)
+        while begin < end:
+            stop = min(self.gaps[k], end) if k < len(self.gaps) else end
+            if stop > begin:
+                out.append((begin, self.text[begin:stop]))
+            begin = stop
+            k += 1
+        return out
+
+
+def decode(data: bytes) -> str:
+    """Text saved by Chinese offices: UTF-8 (with or without BOM), else GB18030 (a superset of
+    GBK and GB2312), else UTF-16 with a BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
