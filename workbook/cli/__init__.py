@@ -53,6 +53,8 @@ COMMANDS = (
     ("check", "check_command"),
     ("report", "report_command"),
     ("demo", "demo_command"),
+    ("import_", "import_command"),
+    ("audit", "audit_command"),
 )
 
 for _module, _name in COMMANDS:

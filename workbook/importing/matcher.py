@@ -31,6 +31,7 @@ PREFIX_SHARE = 0.6  # … and this share of the label
 # a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
 TITLE_ENDS = ("报告", "总结")
 TITLE_LINES = 4  # a title broken over lines: at most this many
+MISSING_NAMED = 8  # rows or cells named in a message
 
 
 @dataclass
@@ -42,6 +43,10 @@ class Imported:
     ambiguous: list[Ambiguity] = field(default_factory=list)
 
     @property
+    def detected_title(self) -> str:
+        return detected_title(self.format_detected)
+
+    @property
     def notices(self) -> list[str]:
         return [f.message for f in self.report.findings if f.severity == "notice"]
 
@@ -51,6 +56,13 @@ class Imported:
         d["ambiguous"] = [a.to_dict() for a in self.ambiguous]
         d["notices"] = self.notices
         return d
+
+
+def detected_title(detected: str | None) -> str:
+    """A detected format as people read it: its title, 「新旧格式混用」, or 「未识别」."""
+    if detected in FORMATS:
+        return FORMATS[detected].title
+    return say("import.detected_mixed") if detected == "mixed" else say("cli.import.none")
 
 
 # -- finding labels ---------------------------------------------------------------------------------
@@ -450,23 +462,34 @@ def _table_name(fmt: Format, key: str) -> str:
 
 
 def _missing_findings(report: Report, main: Format, readings, heads) -> list[Finding]:
+    """One finding per table: the table as a whole, or its rows (a row's cells only when part
+    of the row was read)."""
     from ..places import describe
 
     out = []
+    missing = set(report.missing())
     for table in main.tables:
         fids = [f for f in report.missing() if f.startswith(table.key + ".")]
         if not fids:
             continue
-        found_any = any(br.rows for br in readings[table.key])
-        if not found_any:
+        if not any(br.rows for br in readings[table.key]):
             out.append(Finding("import.missing", "warning", say(
                 "import.table_missing", table=table.title, n=len(fids))))
             continue
-        names = [describe(main.id, f, with_cell=False) for f in fids[:8]]
-        more = say("rule.missing_more", n=len(fids)) if len(fids) > 8 else ""
+        names = []
+        for block in table.blocks:
+            for row in block.rows:
+                cells = [field_id(table.key, row, c) for c in block.columns]
+                gone = [f for f in cells if f in missing]
+                if gone and len(gone) == len(cells) and row.labels:
+                    names.append(say("import.row", row="·".join(row.labels)))
+                else:
+                    names += [describe(main.id, f, with_cell=False) for f in gone]
+        shown = names[:MISSING_NAMED]
+        more = say("rule.missing_more", n=len(names)) if len(names) > MISSING_NAMED else ""
         out.append(Finding("import.missing", "warning", say(
             "import.cells_missing", table=table.title, n=len(fids),
-            cells=say("text.and").join(names) + more)))
+            cells=say("text.and").join(shown) + more), field=fids[0]))
     return out
 
 
