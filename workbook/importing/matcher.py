@@ -27,7 +27,8 @@ from .digits import Ambiguity, Group, candidates, resolve, value_tokens
 from .text import BLANK, Stream, fold
 
 PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
-PREFIX_SHARE = 0.6  # … and this share of the label
+PREFIX_SHARE = 0.4  # … and this share of the label
+NOISE_GAP = 3  # characters of noise skipped inside a label
 # a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
 TITLE_ENDS = ("报告", "总结")
 TITLE_LINES = 4  # a title broken over lines: at most this many
@@ -67,20 +68,36 @@ def detected_title(detected: str | None) -> str:
 
 # -- finding labels ---------------------------------------------------------------------------------
 def find(stream: Stream, label: str, start: int, end: int) -> tuple[int, int] | None:
-    """Where folded ``label`` is in ``stream`` between ``start`` and ``end``: whole, or by its
-    longest prefix that is long enough."""
+    """Where folded ``label`` is in ``stream`` between ``start`` and ``end``: whole, or by a
+    long enough prefix extended over short noise (a PDF puts a band's 「理」 or a row's numbers
+    into the middle of a wrapped label)."""
     key = fold(label)
     if not key:
         return None
-    at = stream.text.find(key, start, end)
+    text = stream.text
+    at = text.find(key, start, end)
     if at >= 0:
         return at, at + len(key)
-    shortest = max(PREFIX_MIN, math.ceil(len(key) * PREFIX_SHARE))
-    for n in range(len(key) - 1, shortest - 1, -1):
-        at = stream.text.find(key[:n], start, end)
-        if at >= 0:
-            return at, at + n
-    return None
+    if len(key) < PREFIX_MIN:
+        return None
+    at = text.find(key[:PREFIX_MIN], start, end)
+    if at < 0:
+        return None
+    # the longest prefix that is printed in one piece, then the rest over small gaps
+    n = PREFIX_MIN
+    while n < len(key) and at + n < end and text[at + n] == key[n]:
+        n += 1
+    pos, matched = at + n, n
+    for ch in key[n:]:
+        window = text[pos:min(end, pos + NOISE_GAP + 1)]
+        i = window.find(ch)
+        if i < 0 or any(c.isdigit() for c in window[:i]):
+            break
+        pos += i + 1
+        matched += 1
+    if matched < len(key) * PREFIX_SHARE:
+        return None
+    return at, pos
 
 
 def find_first(stream: Stream, labels, start: int, end: int) -> tuple[int, int, str] | None:
@@ -191,15 +208,17 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
                main: Format, start: int, end: int) -> BlockReading:
     merged = _merged_rows(variants)
     rows_by_key = {r.key: r for _, b in reversed(variants) for r in b.rows}
+    # each row's label anywhere in the block: a PDF prints a merged label beside the middle
+    # of its rows, so the printed order of labels is not the declared order
     hits: list[RowHit] = []
-    cursor = start
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, cursor, end)
+        hit = find_first(stream, labels, start, end)
         if hit:
             hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
-            cursor = hit[1]
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    hits = [h for i, h in enumerate(hits) if i == 0 or h.start >= hits[i - 1].end]
     header_end = hits[0].start if hits else end
     header = stream.text[start:header_end]
 
