@@ -24,7 +24,7 @@ from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
 from ..report import MISSING, Report, Value, format_number
 from .digits import Ambiguity, Group, candidates, resolve, value_tokens
-from .text import BLANK, Stream, fold
+from .text import BLANK, Stream, fold, plain
 
 PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
 PREFIX_SHARE = 0.4  # … and this share of the label
@@ -367,7 +367,7 @@ def split_texts(section, lines: list[str]) -> dict[str, str]:
             current = key
             if alone:
                 continue
-        parts[current].append(text)
+        parts[current].append(plain(text))
     return {k: "\n".join(v) for k, v in parts.items()}
 
 

@@ -25,6 +25,15 @@ _DROP = dict.fromkeys(map(ord, "“”‘’\"'「」『』"), None)
 # the enumeration comma and the full stop after 「1」 are interchangeable in print
 _SAME = str.maketrans({"、": ".", "。": "."})
 _WORD = re.compile(r"\S+")
+# PDF extractions print Kangxi radicals (⼀ ⼯ ⽆) for the ideographs 一 工 无; in an office's text
+# only these are folded — NFKC would also turn its full-width punctuation into ASCII
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)
+             if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+
+
+def plain(text: str) -> str:
+    """An office's text as it reads: radicals printed for ideographs made ideographs again."""
+    return text.translate(_RADICALS)
 
 
 def fold(text: str) -> str:
