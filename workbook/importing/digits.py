@@ -27,7 +27,7 @@ MAX_COMBINATIONS = 50_000
 MAX_CANDIDATES = 20_000
 
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
-_RUN = re.compile(r"\d+")
+_RUN = re.compile(r"(?:-?\d+(?:\.\d+)?)+")  # numbers that lost the spaces between them
 
 
 def value_tokens(tokens: Iterable[str]) -> list[str]:
@@ -45,6 +45,8 @@ def parse(token: str, kind: str) -> Value:
     if token == BLANK:
         return None
     text = token.replace(",", "")
+    if not _NUMBER.fullmatch(token):
+        return Invalid(token)
     if kind == "money":
         return float(text) if "." in text else int(text)
     if "." in text or (text.startswith("-") and kind != "signed"):
@@ -52,20 +54,34 @@ def parse(token: str, kind: str) -> Value:
     return int(text)
 
 
+_HEAD = re.compile(r"-?(?:0|[1-9]\d*)")
+
+
 def _cuts(run: str, k: int) -> list[tuple[str, ...]]:
-    """Every way to cut a digit run into ``k`` numbers without leading zeros, each of at most
-    MAX_DIGITS digits."""
-    if k == 1:
-        ok = len(run) <= MAX_DIGITS and (len(run) == 1 or run[0] != "0")
-        return [(run,)] if run and ok else []
-    out = []
-    for i in range(1, min(MAX_DIGITS, len(run) - k + 1) + 1):
-        head = run[:i]
-        if len(head) > 1 and head[0] == "0":
-            break
-        out += [(head,) + rest for rest in _cuts(run[i:], k - 1)]
-        if len(out) > MAX_CANDIDATES:
-            break
+    """Every way to cut a run of digits (signs and decimal points kept) into ``k`` numbers:
+    no leading zeros, at most MAX_DIGITS digits before the point, a sign only in front."""
+    if k == 0:
+        return [()] if not run else []
+    out: list[tuple[str, ...]] = []
+    m = _HEAD.match(run)
+    if not m:
+        return out
+    sign = run.startswith("-")
+    digits = m.group().lstrip("-")
+    longest = 1 if digits == "0" else min(MAX_DIGITS, len(digits))
+    for i in range(1, longest + 1):
+        end = i + sign
+        head = run[:end]
+        if head in ("-0",) or (len(head.lstrip("-")) > 1 and head.lstrip("-")[0] == "0"):
+            continue
+        tails = [end]
+        if run[end:end + 1] == "." and i == len(digits):
+            frac = len(run) - end - 1 - len(run[end + 1:].lstrip("0123456789"))
+            tails = [end + 1 + j for j in range(1, frac + 1)]
+        for t in tails:
+            out += [(run[:t],) + rest for rest in _cuts(run[t:], k - 1)]
+            if len(out) > MAX_CANDIDATES:
+                return out
     return out
 
 
@@ -85,7 +101,9 @@ def candidates(tokens: Sequence[str], kinds: Sequence[str]) -> list[tuple[Value,
     out: list[tuple[Value, ...]] = []
     if len(tokens) == 1 and _RUN.fullmatch(tokens[0]):
         for parts in _cuts(tokens[0], n):
-            out.append(tuple(parse(t, k) for t, k in zip(parts, kinds)))
+            reading = tuple(parse(t, k) for t, k in zip(parts, kinds))
+            if not any(isinstance(v, Invalid) for v in reading):
+                out.append(reading)
         if out:
             return out[:MAX_CANDIDATES]
     if len(tokens) < n:

@@ -186,18 +186,22 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
 
 def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
     """The numbers printed between two labels; text after them (an unrecognised label, a
-    header) ends the row, a stray character (a label's tail moved by the extraction) does not."""
+    header) ends the row, a stray character (a label's tail moved by the extraction) does not.
+    Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut."""
     out: list[str] = []
     for _, tok in stream.tokens(start, end):
+        if tok == BLANK or _numeric(tok):
+            out.append(tok)
+            continue
         nums = value_tokens([tok])
-        if nums and (tok == BLANK or fold(tok) == "".join(nums) or _numeric(tok)):
+        if nums and fold(tok) == "".join(nums):
             out += nums
         elif out and len(tok) >= 2:
             break
     return out
 
 
-_NUMERIC = re.compile(r"[-\d.,]+")
+_NUMERIC = re.compile(r"[-\d.,]*\d[-\d.,]*")
 
 
 def _numeric(tok: str) -> bool:
@@ -341,11 +345,11 @@ def _heading_key(text: str) -> str:
 def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
     """The declared part a line starts, and whether the line is only its heading: 「（一）主动
     公开情况」 alone, or run into its text as offices print it: 「一是主动公开情况。通过…」."""
-    if not _NUMBERING.match(fold(text)):
-        return None, False
     head = _heading_key(text)
     if head in keys:
         return keys[head], True
+    if not _NUMBERING.match(fold(text)):
+        return None, False
     for label, key in keys.items():
         if head.startswith(label) and head[len(label):len(label) + 1] in (".", ":"):
             return key, False
