@@ -14,6 +14,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from ..report import MISSING, Invalid, Value
@@ -57,15 +58,18 @@ def parse(token: str, kind: str) -> Value:
 _HEAD = re.compile(r"-?(?:0|[1-9]\d*)")
 
 
-def _cuts(run: str, k: int) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def _cuts(run: str, k: int) -> tuple[tuple[str, ...], ...]:
     """Every way to cut a run of digits (signs and decimal points kept) into ``k`` numbers:
     no leading zeros, at most MAX_DIGITS digits before the point, a sign only in front."""
     if k == 0:
-        return [()] if not run else []
+        return ((),) if not run else ()
+    if len(run) < k:
+        return ()
     out: list[tuple[str, ...]] = []
     m = _HEAD.match(run)
     if not m:
-        return out
+        return ()
     sign = run.startswith("-")
     digits = m.group().lstrip("-")
     longest = 1 if digits == "0" else min(MAX_DIGITS, len(digits))
@@ -81,8 +85,8 @@ def _cuts(run: str, k: int) -> list[tuple[str, ...]]:
         for t in tails:
             out += [(run[:t],) + rest for rest in _cuts(run[t:], k - 1)]
             if len(out) > MAX_CANDIDATES:
-                return out
-    return out
+                return tuple(out)
+    return tuple(out)
 
 
 def candidates(tokens: Sequence[str], kinds: Sequence[str]) -> list[tuple[Value, ...]]:
@@ -143,14 +147,20 @@ class Ambiguity:
                 "candidates": [[None if v is None else v for v in c] for c in self.candidates]}
 
 
-def _holds(inst, values: dict[str, Value], blank_is_zero: bool) -> bool | None:
-    """Whether one rule instance holds; None when a term is unknown."""
+def _holds(inst, values: dict[str, Value], blank_is_zero: bool,
+           first: dict[str, Value] | None = None) -> bool | None:
+    """Whether one rule instance holds (terms looked up in ``first``, then ``values``); None
+    when a term is unknown."""
     total = 0.0
+    first = first or {}
     for side, sign0 in ((inst.left, 1), (inst.right, -1)):
         for t in side:
-            if t.prev or t.field not in values:
+            if t.field in first:
+                v = first[t.field]
+            elif t.prev or t.field not in values:
                 return None
-            v = values[t.field]
+            else:
+                v = values[t.field]
             if v is None and blank_is_zero:
                 v = 0
             if not isinstance(v, (int, float)) or isinstance(v, bool):
@@ -192,8 +202,8 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
                 continue
             kept = []
             for opt in g.options:
-                trial = {**values, **dict(zip(g.fields, opt))}
-                if all(_holds(i, trial, blank_zero) is not False for i in rel):
+                mine = dict(zip(g.fields, opt))
+                if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
                     kept.append(opt)
             if len(kept) != len(g.options):
                 g.options = kept
@@ -207,10 +217,10 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
         rel = [i for i in insts if any(t.field in by_field for t in i.terms)]
         seen: list[set] = [set() for _ in rest]
         for combo in itertools.product(*(g.options for g in rest)):
-            trial = dict(values)
+            mine: dict[str, Value] = {}
             for g, opt in zip(rest, combo):
-                trial.update(zip(g.fields, opt))
-            if all(_holds(i, trial, blank_zero) is not False for i in rel):
+                mine.update(zip(g.fields, opt))
+            if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
                 for s, opt in zip(seen, combo):
                     s.add(opt)
         for g, s in zip(rest, seen):
