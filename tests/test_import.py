@@ -214,3 +214,19 @@ def test_check_previous_accepts_last_years_published_report(tmp_path):
                                     str(tmp_path / "2021.txt"), "--json"])
     rules = [f["rule"] for f in json.loads(res.output)[0]["findings"]]
     assert "t3.carry" in rules
+
+
+def test_unknown_kind_and_missing_pdf_library_are_one_chinese_line(tmp_path, monkeypatch):
+    from nianbao.errors import UnreadableWorkbook
+
+    odt = tmp_path / "年报.odt"
+    odt.write_bytes(b"x")
+    with pytest.raises(UnreadableWorkbook) as e:
+        import_report(odt)
+    assert e.value.code == "import.unknown_kind" and ".docx" in str(e.value)
+    pdf = tmp_path / "年报.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    monkeypatch.setitem(__import__("sys").modules, "pdfplumber", None)
+    with pytest.raises(UnreadableWorkbook) as e:
+        import_report(pdf)
+    assert e.value.code == "import.pdf_library" and "nianbao[pdf]" in str(e.value)
