@@ -25,6 +25,7 @@ from .messages import say
 from .report import Report
 
 FIRST_MESSAGES = 3  # messages shown in the summary row
+MESSAGE_COLUMN = 6  # of the summary: the first messages
 OUTLIER_Z = 3.5  # modified z-score (Iglewicz & Hoaglin) beyond which a value is an outlier
 OUTLIER_MIN_REPORTS = 5  # fewer values than this say nothing about what is usual
 
@@ -238,6 +239,20 @@ def finding_rows(audit: Audit) -> Iterable[list]:
                    title_of(f.rule), f.message]
 
 
+MAX_WIDTH = 50  # characters; longer messages wrap
+LINE_HEIGHT = 15  # points, for the default 11-point font
+
+
+def _lines(text: str, width: float) -> int:
+    return sum(max(1, math.ceil(_width(line) / max(1, width - 2))) for line in text.split("\n"))
+
+
+def _width(text: str) -> float:
+    """Column width a text needs: a Chinese character is two Latin ones wide (longest line)."""
+    return max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n")),
+               default=0)
+
+
 def _text(cell, value) -> None:
     """A value into a cell; text is always text, never a formula (a unit named 「=…」)."""
     cell.value = value
@@ -263,15 +278,27 @@ def write_xlsx(audit: Audit, path: str | os.PathLike) -> Path:
         for j, h in enumerate(headers, 1):
             _text(sheet.cell(1, j), h)
             sheet.cell(1, j).font = Font(bold=True)
+        widths = [min(MAX_WIDTH, max(6, _width(str(h)) + 2)) for h in headers]
+        for values in rows[:200]:
+            widths = [min(MAX_WIDTH, max(w, _width(str(v)) + 2)) for w, v in zip(widths, values)]
         for i, values in enumerate(rows, 2):
+            lines = 1
             for j, v in enumerate(values, 1):
                 _text(sheet.cell(i, j), v)
                 sheet.cell(i, j).alignment = Alignment(wrap_text=True, vertical="top")
+                lines = max(lines, _lines(str(v), widths[j - 1]))
+            # Excel and LibreOffice do not grow a row for wrapped text written by a program
+            sheet.row_dimensions[i].height = LINE_HEIGHT * lines
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
-        for j, h in enumerate(headers, 1):
-            longest = max([len(str(h))] + [len(str(r[j - 1])) for r in rows[:200]])
-            sheet.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest * 1.6))
+        for j, w in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(j)].width = w
+        # printed: landscape, one page wide, the header row on every page
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "1:1"
     for i, row in enumerate(audit.rows, 2):
         if row.findings.errors:
             ws.cell(i, 5).fill = error_fill
@@ -289,8 +316,10 @@ body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;m
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border:1px solid #999;padding:.3em .5em;vertical-align:top;text-align:left}
+td{word-break:break-all}td.m{min-width:24em;word-break:normal}
 th{background:#eee}td.n{text-align:right;white-space:nowrap}
 .error{background:#f8cbad}.outlier{background:#ffe699}
+@page{size:A4 landscape;margin:1.5cm}
 @media print{body{margin:0}tr{page-break-inside:avoid}thead{display:table-header-group}}
 """
 
@@ -316,6 +345,8 @@ def write_html(audit: Audit, path: str | os.PathLike) -> Path:
                 cls.append("outlier")
             if isinstance(v, (int, float)) or j >= first_ind:
                 cls.append("n")
+            if j == MESSAGE_COLUMN:
+                cls.append("m")
             attr = f' class="{" ".join(cls)}"' if cls else ""
             out.append(f"<td{attr}>{e(str(v)).replace(chr(10), '<br>')}</td>")
         out.append("</tr>")
@@ -323,7 +354,8 @@ def write_html(audit: Audit, path: str | os.PathLike) -> Path:
     out += [f"<th>{e(h)}</th>" for h in finding_headers()]
     out.append("</tr></thead><tbody>")
     for values in finding_rows(audit):
-        out.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in values) + "</tr>")
+        out.append("<tr>" + "".join(f'<td class="m">{e(str(v))}</td>' if j == len(values) - 1
+                                    else f"<td>{e(str(v))}</td>" for j, v in enumerate(values)) + "</tr>")
     out.append("</tbody></table></body></html>")
     target = Path(path)
     with atomic_path(target) as tmp:
