@@ -82,20 +82,18 @@ INDICATORS = (
 # -- the audit ---------------------------------------------------------------------------------------
 @dataclass
 class AuditRow:
+    """One input's result.  ``report`` is dropped when the row comes back from a worker process
+    (sending it costs more than reading it); ``unit``, ``year`` and ``format`` stay."""
+
     file: str
     findings: Findings
     report: Report | None
     format_detected: str | None = None
     indicators: dict[str, float | None] = field(default_factory=dict)
     outliers: list[str] = field(default_factory=list)  # indicator keys
-
-    @property
-    def unit(self) -> str:
-        return self.report.meta.unit if self.report else ""
-
-    @property
-    def year(self) -> int | None:
-        return self.report.meta.year if self.report else None
+    unit: str = ""
+    year: int | None = None
+    format: str | None = None
 
     def first_messages(self) -> list[str]:
         ranked = sorted(self.findings, key=lambda f: ("error", "warning", "notice").index(f.severity))
@@ -104,7 +102,7 @@ class AuditRow:
     def to_dict(self) -> dict:
         return {
             "file": self.file, "unit": self.unit, "year": self.year,
-            "format": self.report.format if self.report else None,
+            "format": self.format,
             "format_detected": self.format_detected,
             "errors": self.findings.errors, "warnings": self.findings.warnings,
             "notices": self.findings.notices, "unreadable": self.findings.unreadable,
@@ -139,29 +137,56 @@ def _load(source) -> tuple[Report, str | None]:
     return report, report.format
 
 
-def audit(sources: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None) -> Audit:
-    """Check every input (never raising for a bad one), then the series and the indicators."""
+PARALLEL_FROM = 40  # inputs from which worker processes pay for their start-up
+
+
+def audit(sources: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None,
+          jobs: int | None = None) -> Audit:
+    """Check every input (never raising for a bad one), then the series and the indicators.
+
+    ``jobs``: worker processes for reading and checking (default: one per core for a batch of
+    PARALLEL_FROM inputs or more); results keep the order of ``sources``.
+    """
+    files = [str(s) for s in sources]
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    rows: list[AuditRow] = []
+    if jobs > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            for row in pool.map(_check_light, files, chunksize=max(1, len(files) // (jobs * 8))):
+                rows.append(row)
+                if progress:
+                    progress(row.file)
+    else:
+        for file in files:
+            rows.append(_check_one(file))
+            if progress:
+                progress(file)
+    _series(rows)
+    _flag_outliers(rows)
+    return Audit(rows)
+
+
+def _check_one(file: str) -> AuditRow:
+    """One input read (imported or a workbook) and checked; a bad one is a result too."""
     from .checks.run import check_report, unreadable
     from .errors import NianbaoError
 
-    rows: list[AuditRow] = []
-    for source in sources:
-        file = str(source)
-        try:
-            report, detected = _load(source)
-        except NianbaoError as e:
-            rows.append(AuditRow(file, unreadable(file, e), None))
-        else:
-            rows.append(AuditRow(file, Findings(check_report(report), file=file, report=report),
-                                 report, detected))
-        if progress:
-            progress(file)
-    _series(rows)
-    for row in rows:
-        if row.report is not None:
-            row.indicators = {i.key: i.value(row.report) for i in INDICATORS}
-    _flag_outliers(rows)
-    return Audit(rows)
+    try:
+        report, detected = _load(file)
+    except NianbaoError as e:
+        return AuditRow(file, unreadable(file, e), None)
+    return AuditRow(file, Findings(check_report(report), file=file), report, detected,
+                    {i.key: i.value(report) for i in INDICATORS},
+                    unit=report.meta.unit, year=report.meta.year, format=report.format)
+
+
+def _check_light(file: str) -> AuditRow:
+    row = _check_one(file)
+    row.report = None
+    return row
 
 
 def _unit_key(unit: str) -> str:
@@ -175,14 +200,17 @@ def _series(rows: list[AuditRow]) -> None:
 
     by_unit: dict[str, dict[int, AuditRow]] = {}
     for row in rows:
-        if row.report is not None and row.unit and row.year:
+        if row.format and row.unit and row.year:
             by_unit.setdefault(_unit_key(row.unit), {})[row.year] = row
     for years in by_unit.values():
         for year, row in years.items():
             prev = years.get(year - 1)
             if prev is None:
                 continue
-            cross = {i.rule.id for i in instances(row.report.format) if i.cross_year}
+            for r in (row, prev):  # a worker process did not send its report back
+                if r.report is None:
+                    r.report = _load(r.file)[0]
+            cross = {i.rule.id for i in instances(row.format) if i.cross_year}
             found = [f for f in check_rules(Context.of(row.report), prev.report) if f.rule in cross]
             row.findings.findings += [
                 Finding(f.rule, f.severity, say("audit.series", prev=year - 1, year=year,
@@ -220,7 +248,7 @@ def summary_headers() -> list[str]:
 def summary_values(row: AuditRow) -> list:
     from .importing.matcher import detected_title
 
-    fmt = detected_title(row.format_detected) if row.report is not None else ""
+    fmt = detected_title(row.format_detected) if row.format is not None else ""
     return [row.file, row.unit, row.year or "", fmt, row.findings.errors, row.findings.warnings,
             "\n".join(row.first_messages())] + [_percent(row.indicators.get(i.key)) for i in INDICATORS]
 

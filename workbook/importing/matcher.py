@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..findings import Finding
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
@@ -111,6 +112,7 @@ def find_first(stream: Stream, labels, start: int, end: int) -> tuple[int, int, 
 
 
 # -- sections ------------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
 def _section_titles() -> dict[str, list[str]]:
     """Every printed title of every section key, over all declared formats."""
     out: dict[str, list[str]] = {}
@@ -338,8 +340,11 @@ def _subjects() -> tuple[str, ...]:
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|\(?[一二三四五六七八九十]+\)?[.、]?)")
 
 
+HEADING_MAX = 40  # a sub-heading is looked for in a line's first characters
+
+
 def _heading_key(text: str) -> str:
-    return _NUMBERING.sub("", fold(text)).rstrip(".:")
+    return _NUMBERING.sub("", fold(text[:HEADING_MAX])).rstrip(".:")
 
 
 def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
@@ -348,7 +353,7 @@ def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
     head = _heading_key(text)
     if head in keys:
         return keys[head], True
-    if not _NUMBERING.match(fold(text)):
+    if not _NUMBERING.match(fold(text[:HEADING_MAX])):
         return None, False
     for label, key in keys.items():
         if head.startswith(label) and head[len(label):len(label) + 1] in (".", ":"):
@@ -457,6 +462,7 @@ def _ratio(declared: str) -> float:
     return 1 / 10000 if declared == say("import.unit_wan") else 1.0
 
 
+@lru_cache(maxsize=None)
 def _labels_by_format(table: str) -> dict[str, set[str]]:
     out = {}
     for fmt in FORMATS.values():
