@@ -141,3 +141,16 @@ def test_audit_command_json_outputs_and_exit_code(tmp_path):
     assert (tmp_path / "a.xlsx").is_file() and (tmp_path / "a.html").is_file()
     res = CliRunner().invoke(main, ["audit", files[0]])
     assert res.exit_code == 0 and "公开率" in res.output
+
+
+def test_worker_processes_give_the_same_result_in_the_same_order(tmp_path):
+    last = consistent_report("2021", 1)
+    last.meta.unit, last.meta.year = "某区政务办", 2021
+    this = consistent_report("2021", 2)
+    this.meta.unit, this.meta.year = "某区政务办", 2022
+    (tmp_path / "2021.txt").write_text(plain_text(last), encoding="utf-8")
+    (tmp_path / "2022.txt").write_text(plain_text(this), encoding="utf-8")
+    files = _samples(tmp_path) + [tmp_path / "2021.txt", tmp_path / "2022.txt"]
+    one, two = audit(files, jobs=1), audit(files, jobs=2)
+    assert [r.to_dict() for r in one.rows] == [r.to_dict() for r in two.rows]
+    assert two.rows[-1].findings.by_rule("t3.carry")

@@ -137,19 +137,15 @@ def _load(source) -> tuple[Report, str | None]:
     return report, report.format
 
 
-PARALLEL_FROM = 40  # inputs from which worker processes pay for their start-up
-
-
 def audit(sources: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None,
           jobs: int | None = None) -> Audit:
     """Check every input (never raising for a bad one), then the series and the indicators.
 
-    ``jobs``: worker processes for reading and checking (default: one per core for a batch of
-    PARALLEL_FROM inputs or more); results keep the order of ``sources``.
+    ``jobs``: worker processes for reading and checking (default 1: on a machine whose cores
+    are busy, workers cost more than they save); results keep the order of ``sources``.
     """
     files = [str(s) for s in sources]
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    jobs = jobs or 1
     rows: list[AuditRow] = []
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor

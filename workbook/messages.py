@@ -299,6 +299,7 @@ MESSAGES.update({
     "cli.audit.help": "审查多份年报（已发布的 Word、PDF、网页、文本或工作簿）：逐份校验、计算公开率等指标并标出异常值",
     "cli.audit.output": "把审查结果写成工作簿（汇总表 + 全部问题表，可排序筛选）",
     "cli.audit.html": "把审查结果写成一个网页文件，可直接打开、打印",
+    "cli.audit.jobs": "同时使用的进程数（多核机器上审查大量报告时可加快）",
     "cli.audit.summary": "共 {n} 份：{errors} 份有错误，{unreadable} 份无法读取",
     "cli.audit.written": "已写出：{file}",
 })

@@ -18,9 +18,11 @@ from .terminal import emit_json, make_console
               metavar="OUT.xlsx", help=say("cli.audit.output"))
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
               metavar="OUT.html", help=say("cli.audit.html"))
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="N",
+              help=say("cli.audit.jobs"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path | None,
-                  as_json: bool) -> None:
+                  jobs: int, as_json: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress
 
@@ -29,7 +31,7 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
         task = bar.add_task("", total=len(files))
-        result = audit(files, progress=lambda _: bar.advance(task))
+        result = audit(files, progress=lambda _: bar.advance(task), jobs=jobs)
     if output is not None:
         write_xlsx(result, output)
     if html_out is not None:
