@@ -230,3 +230,31 @@ def test_unknown_kind_and_missing_pdf_library_are_one_chinese_line(tmp_path, mon
     with pytest.raises(UnreadableWorkbook) as e:
         import_report(pdf)
     assert e.value.code == "import.pdf_library" and "nianbao[pdf]" in str(e.value)
+
+
+def test_a_word_zip_bomb_is_refused_before_unpacking(tmp_path):
+    import zipfile
+
+    from nianbao.errors import UnreadableWorkbook
+
+    bomb = tmp_path / "年报.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"0" * (3 << 20))
+    with pytest.raises(UnreadableWorkbook) as e:
+        import_report(bomb)
+    assert e.value.code == "file.too_large"
+
+
+def test_word_parts_inside_content_controls_are_read(tmp_path):
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    body = doc.element.body
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>某局2023年政府信息公开工作年度报告'
+                    '</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    body.insert(0, sdt)
+    doc.save(tmp_path / "x.docx")
+    r = import_report(tmp_path / "x.docx").report
+    assert (r.meta.unit, r.meta.year) == ("某局", 2023)

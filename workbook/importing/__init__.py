@@ -33,6 +33,10 @@ def import_report(path: str | os.PathLike) -> Imported:
         raise UnreadableWorkbook("import.unknown_kind", file=str(p), known="、".join(READERS))
     if not p.is_file():
         raise UnreadableWorkbook("file.missing", file=str(p))
+    from ..safety import MAX_UNCOMPRESSED, _human
+
+    if p.stat().st_size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
+        raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(p.stat().st_size))
     reader = import_module(f".{kind}", __name__)
     try:
         lines = reader.read_lines(p)

@@ -6,15 +6,19 @@ an empty value cell becomes :data:`~.text.BLANK`, so a blank keeps its place.
 """
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
+
+from ..errors import UnreadableWorkbook
 
 from .text import BLANK, CELL
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
 _VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
+_SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 
 
 def _paragraph_text(p) -> str:
@@ -61,12 +65,30 @@ def _lines(body) -> list[str]:
         if child.tag == _P:
             out += _paragraph_text(child).split("\n")
         elif child.tag == _TBL:
-            for tr in child.iterchildren(_TR):
+            for tr in child.iter(_TR):  # rows inside content controls too
                 out.append(table_row_line(_row_cells(tr)))
+        elif child.tag == _SDT:  # a content control (WPS and Word templates wrap parts in one)
+            for content in child.iterchildren(_SDT_CONTENT):
+                out += _lines(content)
     return out
+
+
+def _refuse_bombs(path: Path) -> None:
+    """A .docx is a zip: refuse one that would unpack to far more than a report can be, before
+    python-docx unpacks it (its XML parser does not resolve entities)."""
+    from ..safety import MAX_RATIO, MAX_UNCOMPRESSED, _human
+
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        big = [i for i in infos if i.file_size > 1024 * 1024
+               and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+        if total > MAX_UNCOMPRESSED or big:
+            raise UnreadableWorkbook("file.too_large", file=str(path), size=_human(total))
 
 
 def read_lines(path: Path) -> list[str]:
     from docx import Document  # python-docx parses the package with a hardened lxml parser
 
+    _refuse_bombs(path)
     return _lines(Document(str(path)).element.body)
