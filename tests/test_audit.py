@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from helpers import consistent_report

@@ -4,7 +4,6 @@ reading the texts), damaged texts, blanks, units, the mix of formats, and the do
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,11 @@ from click.testing import CliRunner
 
 from helpers import consistent_report
 from nianbao.cli import main
-from nianbao.formats import get_format
 from nianbao.importing import import_report
 from nianbao.importing.matcher import match
 from nianbao.importing.plain import plain_text
 from nianbao.layout import layout_of
-from nianbao.report import MISSING, Report
+from nianbao.report import MISSING
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 

@@ -13,7 +13,6 @@ by :mod:`.digits`, which settles run-together digits by the declared rules.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from ..findings import Finding
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
-from ..report import MISSING, Report, Value, format_number
+from ..report import Report, format_number
 from .digits import Ambiguity, Group, candidates, resolve, value_tokens
 from .text import BLANK, Stream, fold, plain
 
@@ -302,7 +301,7 @@ def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
     return "", []
 
 
-def read_meta(report: Report, lines: list[str], title: str, body: str, fmt: Format) -> list[Finding]:
+def read_meta(report: Report, title: str, body: str, fmt: Format) -> list[Finding]:
     out: list[Finding] = []
     item = next(m for m in fmt.meta if m.key == "year")
     lo, hi = item.bounds or (0, 9999)
@@ -382,24 +381,29 @@ def split_texts(section, lines: list[str]) -> dict[str, str]:
 
 # -- the whole report ------------------------------------------------------------------------------------
 def match(lines: list[str], source: str | None = None) -> Imported:
+    """Everything a published report's lines say, as an :class:`Imported`."""
     stream = Stream.of(lines)
     size = len(stream.text)
     heads = find_sections(stream)
     order = list(_section_titles())
     first = stream.line_of(min((s for s, _ in heads.values()), default=size))
     title, title_lines = _title(lines, first if heads else len(lines))
-    s1 = _region(heads, "s1", order, size) if "s1" in heads else (0, 0)
-    body = "".join(lines[stream.line_of(s1[0]):stream.line_of(s1[1]) + 1])
+    if "s1" in heads:  # the year, when the title has none, is the one 总体情况 speaks of
+        a, b = _region(heads, "s1", order, size)
+        body = "".join(lines[stream.line_of(a):stream.line_of(b) + 1])
+    else:
+        body = "".join(lines)
 
     probe = Report.empty(CURRENT, missing=True)
-    findings = read_meta(probe, lines, title, body, get_format(CURRENT))
+    findings = read_meta(probe, title, body, get_format(CURRENT))
     year = probe.meta.year
 
     # read every table once per candidate main format when the year does not decide it
     mains = [format_for_year(year)] if year else list(FORMATS.values())
     best = None
     for main in mains:
-        readings = {t.key: read_table(stream, t.key, main, *_region(heads, main.section_of_table(t.key).key, order, size))
+        readings = {t.key: read_table(stream, t.key, main, *_region(
+                        heads, main.section_of_table(t.key).key, order, size))
                     for t in main.tables}
         seen = _formats_seen(readings)
         if best is None or (len(seen) == 1 and main.id in seen):
@@ -421,7 +425,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
 
     ambiguous = _fill_values(report, main, readings)
     detected = None if not seen else seen[0] if len(seen) == 1 else "mixed"
-    report.findings += _missing_findings(report, main, readings, heads)
+    report.findings += _missing_findings(report, main, readings)
     report.findings += _mix_findings(main, readings, seen)
     report.findings += [_ambiguous_finding(main, a) for a in ambiguous]
     return Imported(report, detected, ambiguous)
@@ -486,11 +490,7 @@ def _formats_seen(readings) -> list[str]:
     return [f for f, _ in seen.most_common()]
 
 
-def _table_name(fmt: Format, key: str) -> str:
-    return fmt.table(key).title
-
-
-def _missing_findings(report: Report, main: Format, readings, heads) -> list[Finding]:
+def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
     """One finding per table: the table as a whole, or its rows (a row's cells only when part
     of the row was read)."""
     from ..places import describe
