@@ -256,3 +256,24 @@ def test_word_parts_inside_content_controls_are_read(tmp_path):
     doc.save(tmp_path / "x.docx")
     r = import_report(tmp_path / "x.docx").report
     assert (r.meta.unit, r.meta.year) == ("某局", 2023)
+
+
+def test_import_never_writes_over_its_input(tmp_path):
+    src = tmp_path / "年报.txt"
+    original = (SAMPLES / "district-office-2021.txt").read_bytes()
+    src.write_bytes(original)
+    res = CliRunner().invoke(main, ["import", str(src), "-o", str(src)])
+    assert res.exit_code == 2 and src.read_bytes() == original
+
+
+def test_import_command_reads_a_word_report(tmp_path):
+    from nianbao.document import render_report
+
+    want = consistent_report("2019", 3)
+    render_report(want, tmp_path / "2019.docx")
+    res = CliRunner().invoke(main, ["import", str(tmp_path / "2019.docx"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    # the 2019 format has no extras; every statutory value was printed
+    assert data["format_detected"] == "2019" and data["missing"] == []
+    assert data["values"] == want.to_dict()["values"]

@@ -276,6 +276,7 @@ MESSAGES.update({
     "cli.import.output": "把导入结果写成年报工作簿（缺失的数值留空，待补填）",
     "cli.import.detected": "识别的格式：{format}；缺失 {missing} 个数值；无法确定拆分的数字 {ambiguous} 处",
     "cli.import.none": "未识别",
+    "cli.import.same_file": "导入结果不能写在原文件上：{file}（请另给一个 .xlsx 文件名）",
     "cli.import.written": "已写出工作簿：{file}",
     "audit.ind.disclosed": "公开率",
     "audit.ind.corrected": "纠错率",

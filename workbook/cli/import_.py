@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..messages import say
-from .terminal import emit_json, print_report
+from .terminal import emit_json, fail, print_report
 
 
 @click.command("import", help=say("cli.import.help"))
@@ -22,6 +22,8 @@ from .terminal import emit_json, print_report
 def import_command(file: Path, output: Path | None, as_json: bool) -> None:
     from ..importing import import_report
 
+    if output is not None and output.exists() and file.exists() and output.samefile(file):
+        fail(say("cli.import.same_file", file=output))
     imported = import_report(file)
     report = imported.report
     if output is not None:
