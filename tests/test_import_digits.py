@@ -75,3 +75,13 @@ def test_the_issue_examples():
     assert a.fields[0] == "t2.normative.issued" and (58, 45, 546) in a.candidates
     assert all(r[f] is MISSING for f in a.fields)
     assert any(f.rule == "import.ambiguous" and "5845546" in f.message for f in r.findings)
+
+
+def test_a_2019_block_run_together_in_a_2021_report_is_reported_by_its_2021_cell():
+    lines = ["某区政务办2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（五）项",
+             "信息内容上一年项目数量本年增/减处理决定数量行政许可5845546"]
+    im = match(lines)
+    (a,) = im.ambiguous
+    assert "t2.licensing.decisions" in a.fields
+    f = next(f for f in im.report.findings if f.rule == "import.ambiguous")
+    assert f.field == "t2.licensing.decisions" and "行政许可" in f.message

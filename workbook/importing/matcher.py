@@ -427,7 +427,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
     detected = None if not seen else seen[0] if len(seen) == 1 else "mixed"
     report.findings += _missing_findings(report, main, readings)
     report.findings += _mix_findings(main, readings, seen)
-    report.findings += [_ambiguous_finding(main, a) for a in ambiguous]
+    report.findings += [_ambiguous_finding(main, a, report) for a in ambiguous]
     return Imported(report, detected, ambiguous)
 
 
@@ -445,6 +445,8 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
                     for row, _ in br.rows:
                         scale[field_id(br.table, row, c)] = _ratio(c.unit)
     values, ambiguous = resolve(groups, {}, main.id)
+    # a row another format prints, with no cell in this one, is reported as a mix, not here
+    ambiguous = [a for a in ambiguous if any(f in report.values for f in a.fields)]
     for fid, v in values.items():
         if fid not in report.values:
             continue
@@ -540,21 +542,15 @@ def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
         parts="；".join(parts)))]
 
 
-def _ambiguous_finding(main: Format, a: Ambiguity) -> Finding:
+def _ambiguous_finding(main: Format, a: Ambiguity, report: Report) -> Finding:
     from ..places import describe
 
     shown = ["、".join("" if v is None else format_number(v) for v in c) for c in a.candidates[:3]]
-    where = describe(main.id, a.fields[0], with_cell=False) if a.fields[0] in \
-        {f for f in _all_fields(main)} else a.fields[0]
+    first = next(f for f in a.fields if f in report.values)
+    where = describe(main.id, first, with_cell=False)
     if a.candidates:
         msg = say("import.ambiguous", where=where, printed=a.printed, n=len(a.candidates),
                   candidates=" / ".join(shown))
     else:
         msg = say("import.inconsistent", where=where, printed=a.printed)
-    return Finding("import.ambiguous", "warning", msg, field=a.fields[0])
-
-
-def _all_fields(fmt: Format) -> list[str]:
-    from ..layout import layout_of
-
-    return list(layout_of(fmt.id).fields)
+    return Finding("import.ambiguous", "warning", msg, field=first)
