@@ -67,10 +67,12 @@ def detected_title(detected: str | None) -> str:
 
 
 # -- finding labels ---------------------------------------------------------------------------------
-def find(stream: Stream, label: str, start: int, end: int) -> tuple[int, int] | None:
+def find(stream: Stream, label: str, start: int, end: int,
+         rivals: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """Where folded ``label`` is in ``stream`` between ``start`` and ``end``: whole, or by a
     long enough prefix extended over short noise (a PDF puts a band's 「理」 or a row's numbers
-    into the middle of a wrapped label)."""
+    into the middle of a wrapped label).  A prefix that ``rivals`` (the labels it must be told
+    from: 第二十条第（一）项 from 第二十条第（五）项) also begin with does not count."""
     key = fold(label)
     if not key:
         return None
@@ -87,6 +89,8 @@ def find(stream: Stream, label: str, start: int, end: int) -> tuple[int, int] | 
     n = PREFIX_MIN
     while n < len(key) and at + n < end and text[at + n] == key[n]:
         n += 1
+    if any(fold(r).startswith(key[:n]) for r in rivals if fold(r) != key):
+        return None
     pos, matched = at + n, n
     for ch in key[n:]:
         window = text[pos:min(end, pos + NOISE_GAP + 1)]
@@ -100,11 +104,12 @@ def find(stream: Stream, label: str, start: int, end: int) -> tuple[int, int] | 
     return at, pos
 
 
-def find_first(stream: Stream, labels, start: int, end: int) -> tuple[int, int, str] | None:
+def find_first(stream: Stream, labels, start: int, end: int,
+               rivals: tuple[str, ...] = ()) -> tuple[int, int, str] | None:
     """The earliest of several labels (the longest where two begin at the same place)."""
     best = None
     for label in labels:
-        hit = find(stream, label, start, end)
+        hit = find(stream, label, start, end, rivals)
         if hit and (best is None or (hit[0], -(hit[1] - hit[0])) < (best[0], -(best[1] - best[0]))):
             best = (hit[0], hit[1], label)
     return best
@@ -128,8 +133,9 @@ def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
     """Section key → (start, end) of its heading, found in declared order."""
     found: dict[str, tuple[int, int]] = {}
     cursor = 0
+    every = tuple(t for ts in _section_titles().values() for t in ts)
     for key, titles in _section_titles().items():
-        hit = find_first(stream, titles, cursor, len(stream.text))
+        hit = find_first(stream, titles, cursor, len(stream.text), every)
         if hit:
             found[key] = hit[:2]
             cursor = hit[1]
@@ -216,10 +222,11 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     # each row's label anywhere in the block: a PDF prints a merged label beside the middle
     # of its rows, so the printed order of labels is not the declared order
     hits: list[RowHit] = []
+    every = tuple(label for _, labels in merged for label in labels)
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, start, end)
+        hit = find_first(stream, labels, start, end, every)
         if hit:
             hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
@@ -268,9 +275,10 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
     # block titles bound the blocks
     spans: list[tuple[str, int, int]] = []
     cursor = start
+    titles = tuple(by_key[k][0][1].title or "" for k in order)
     for bkey in order:
         title = by_key[bkey][0][1].title
-        hit = find(stream, title, cursor, end) if title else None
+        hit = find(stream, title, cursor, end, titles) if title else None
         if hit:
             spans.append((bkey, hit[0], hit[1]))
             cursor = hit[1]
