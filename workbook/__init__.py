@@ -9,6 +9,7 @@ The public API, one call per CLI command::
     check_many(inputs, previous=None) -> Iterator[Findings]  # nianbao check FILE...; never raises
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
+    import_report(path) -> Imported       # nianbao import (a published .docx/.pdf/.html/.txt)
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ _LAZY = {
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
+    "import_report": "importing",
 }
 
 
