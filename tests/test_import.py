@@ -277,3 +277,11 @@ def test_import_command_reads_a_word_report(tmp_path):
     # the 2019 format has no extras; every statutory value was printed
     assert data["format_detected"] == "2019" and data["missing"] == []
     assert data["values"] == want.to_dict()["values"]
+
+
+def test_a_block_whose_title_was_lost_is_still_read_by_its_rows():
+    assert "第⼆⼗条第（六）项" in _district()
+    text = _district().replace("第⼆⼗条第（六）项", "")
+    r = match(text.splitlines()).report
+    assert r["t2.punishment.decisions"] == 0 and r["t2.enforcement.decisions"] == 0
+    assert r["t2.licensing.decisions"] == 0 and r.statutory() == {**_zeros("2021"), **DISTRICT}

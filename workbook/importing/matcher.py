@@ -272,21 +272,25 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
                 order.insert(order.index(prev) + 1 if prev in order else len(order), block.key)
             by_key[block.key].append((fmt, block))
             prev = block.key
-    # block titles bound the blocks
-    spans: list[tuple[str, int, int]] = []
+    # block titles bound the blocks; a block whose title was lost is looked for between the
+    # titles found around it (its rows' labels are still its own)
+    found: dict[str, tuple[int, int]] = {}
     cursor = start
     titles = tuple(by_key[k][0][1].title or "" for k in order)
     for bkey in order:
         title = by_key[bkey][0][1].title
-        hit = find(stream, title, cursor, end, titles) if title else None
+        hit = find(stream, title, cursor, end, titles) if title else (start, start)
         if hit:
-            spans.append((bkey, hit[0], hit[1]))
+            found[bkey] = hit
             cursor = hit[1]
-        elif not title:
-            spans.append((bkey, start, start))
     out = []
-    for i, (bkey, _, bstart) in enumerate(spans):
-        bend = spans[i + 1][1] if i + 1 < len(spans) else end
+    for i, bkey in enumerate(order):
+        later = [found[k][0] for k in order[i + 1:] if k in found]
+        bend = later[0] if later else end
+        if bkey in found:
+            bstart = found[bkey][1]
+        else:
+            bstart = max((found[k][1] for k in order[:i] if k in found), default=start)
         out.append(read_block(stream, key, by_key[bkey], main, bstart, bend))
     return out
 
