@@ -26,7 +26,7 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
     from rich.console import Console
     from rich.progress import Progress
 
-    from ..audit import audit, summary_headers, summary_values, write_html, write_xlsx
+    from ..audit import INDICATORS, audit, summary_headers, summary_values, write_html, write_xlsx
 
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
@@ -45,8 +45,13 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
         table = Table(show_lines=False)
         for h in summary_headers():
             table.add_column(h, overflow="fold")
+        first = len(summary_headers()) - len(INDICATORS)
         for row in result.rows:
-            table.add_row(*(Text(str(v)) for v in summary_values(row)))
+            cells = [Text(str(v)) for v in summary_values(row)]
+            for k, ind in enumerate(INDICATORS):  # an outlier stands out as in the workbook
+                if ind.key in row.outliers:
+                    cells[first + k].stylize("bold black on yellow")
+            table.add_row(*cells)
         console = make_console()
         console.print(table)
         console.print(say("cli.audit.summary", n=len(result.rows),
