@@ -285,3 +285,14 @@ def test_a_block_whose_title_was_lost_is_still_read_by_its_rows():
     r = match(text.splitlines()).report
     assert r["t2.punishment.decisions"] == 0 and r["t2.enforcement.decisions"] == 0
     assert r["t2.licensing.decisions"] == 0 and r.statutory() == {**_zeros("2021"), **DISTRICT}
+
+
+def test_a_damaged_word_or_pdf_file_says_so_in_chinese(tmp_path):
+    from nianbao.errors import UnreadableWorkbook
+
+    for name in ("坏.docx", "坏.pdf"):
+        (tmp_path / name).write_bytes(b"garbage")
+        with pytest.raises(UnreadableWorkbook) as e:
+            import_report(tmp_path / name)
+        assert e.value.code == "import.unreadable" and name in str(e.value)
+        assert ("Word" if name.endswith("docx") else "PDF") in str(e.value)

@@ -257,6 +257,8 @@ MESSAGES.update({
 MESSAGES.update({
     "import.unknown_kind": "{file} 不是可导入的年报文件（支持：{known}）",
     "import.unreadable": "{file} 无法打开：{detail}",
+    "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
+    "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
     "import.pdf_library": "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）",
     "import.subject_disclosure": "政府信息公开",
     "import.subject_openness": "政务公开",

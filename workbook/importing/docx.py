@@ -12,6 +12,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from ..errors import UnreadableWorkbook
+from ..messages import say
 
 from .text import BLANK, CELL
 
@@ -90,5 +91,10 @@ def _refuse_bombs(path: Path) -> None:
 def read_lines(path: Path) -> list[str]:
     from docx import Document  # python-docx parses the package with a hardened lxml parser
 
-    _refuse_bombs(path)
-    return _lines(Document(str(path)).element.body)
+    try:
+        _refuse_bombs(path)
+        document = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:  # not a zip, no document part
+        raise UnreadableWorkbook("import.unreadable", file=str(path),
+                                 detail=say("import.not_docx")) from e
+    return _lines(document.element.body)

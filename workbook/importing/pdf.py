@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import UnreadableWorkbook
+from ..messages import say
 
 
 def read_lines(path: Path) -> list[str]:
@@ -18,9 +19,9 @@ def read_lines(path: Path) -> list[str]:
         with pdfplumber.open(str(path)) as pdf:
             for page in pdf.pages:
                 lines += _without_folio((page.extract_text() or "").splitlines())
-    except Exception as e:  # pdfminer raises many kinds for a damaged file
+    except Exception as e:  # pdfminer raises many kinds for a damaged or encrypted file
         raise UnreadableWorkbook("import.unreadable", file=str(path),
-                                 detail=f"{type(e).__name__}: {e}") from e
+                                 detail=say("import.not_pdf", kind=type(e).__name__)) from e
     return lines
 
 
