@@ -130,3 +130,13 @@ def test_every_unreadable_file_code_is_registered():
         raised |= set(re.findall(r'UnreadableWorkbook\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")))
     assert raised and raised <= set(CODES)
     assert {c for c in raised if c in MESSAGES} == raised
+
+
+def test_the_readme_rule_table_names_every_code():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## 校验规则"):]
+    table = table[:table.index("\n## ", 3)]
+    named = set(re.findall(r"`([a-z0-9_]+(?:\.[a-z0-9_*]+)+)`", table))
+    for code in CODES:
+        family = code.split(".")[0] + ".*"
+        assert code in named or family in named, code

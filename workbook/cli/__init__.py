@@ -53,6 +53,7 @@ COMMANDS = (
     ("check", "check_command"),
     ("report", "report_command"),
     ("demo", "demo_command"),
+    ("addin", "addin_command"),
     ("import_", "import_command"),
     ("audit", "audit_command"),
 )
