@@ -85,3 +85,23 @@ def test_a_2019_block_run_together_in_a_2021_report_is_reported_by_its_2021_cell
     assert "t2.licensing.decisions" in a.fields
     f = next(f for f in im.report.findings if f.rule == "import.ambiguous")
     assert f.field == "t2.licensing.decisions" and "行政许可" in f.message
+
+
+@settings(max_examples=30, deadline=None)
+@given(fmt=st.sampled_from(["2021", "2019"]), seed=st.integers(0, 10_000), data=st.data())
+def test_a_row_whose_numbers_were_lost_is_missing_and_nothing_else_changes(fmt, seed, data):
+    want = consistent_report(fmt, seed)
+    lines = plain_text(want).splitlines()
+    rows = [i for i, line in enumerate(lines)
+            if line.split(" ")[0] and line.split(" ")[-1].replace(".", "").isdigit()
+            and not line.split(" ")[0].replace(".", "").isdigit()]
+    i = data.draw(st.sampled_from(rows))
+    label = lines[i].split(" ")[0]
+    lines[i] = label
+    got = match(lines).report
+    lost = {f for f, v in got.statutory().items() if v is MISSING}
+    assert lost, lines[i]
+    for fid, v in want.statutory().items():
+        assert got[fid] is MISSING if fid in lost else got[fid] == v, fid
+    # exactly one printed row's cells, all of them
+    assert len({f.rsplit(".", 1)[0] for f in lost}) == 1
