@@ -109,6 +109,9 @@ def test_xlsx_has_a_summary_and_every_finding_filterable(tmp_path):
     nanxun = next(row for row in summary.iter_rows(min_row=2, values_only=True)
                   if row[0].endswith("nanxun-zwb-2021.txt"))
     assert nanxun[3] == "新旧格式混用" and "2019年版格式" in nanxun[6]
+    district = next(row for row in summary.iter_rows(min_row=2)
+                    if row[0].value.endswith("district-office-2021.txt"))
+    assert district[7].value == 1.0 and district[7].number_format == "0.0%"  # sorts as a number
 
 
 def test_text_from_a_report_never_becomes_a_formula(tmp_path):

@@ -327,8 +327,12 @@ def write_xlsx(audit: Audit, path: str | os.PathLike) -> Path:
         if row.findings.errors:
             ws.cell(i, 5).fill = error_fill
         for k, ind in enumerate(INDICATORS):
+            cell = ws.cell(i, first_ind + k)
+            # a number, so that sorting by it sorts by value (the text 「100.0%」 sorts first)
+            cell.value = row.indicators.get(ind.key)
+            cell.number_format = "0.0%"
             if ind.key in row.outliers:
-                ws.cell(i, first_ind + k).fill = outlier_fill
+                cell.fill = outlier_fill
     target = Path(path)
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -5,9 +5,11 @@ offices print), block titles, column and row labels.  Each format's declaration 
 formats differ — a 2021 report that still prints a 2019 block is read by that block's 2019
 columns, its values kept where the 2021 format has the same field, and the mix reported.
 
-The table of a section lies between its heading and the next one; in it, block titles and
-row labels are found in declared order; a row's values are the numbers between its label and
-the next label found.  A label is found folded (see :mod:`.text`), whole, or else by a long
+The table of a section lies between its heading and the next one; in it, block titles are
+found in declared order, and each row's label anywhere in its block (a PDF prints a merged
+label beside the middle of its rows); a row's values are the numbers between its label and the
+next label found.  Columns are taken in declared order: an extraction keeps a row's numbers in
+the printed order of the columns, and offices print the columns as the format does.  A label is found folded (see :mod:`.text`), whole, or else by a long
 prefix (an extraction that moved a label's last character past the numbers).  Numbers are read
 by :mod:`.digits`, which settles run-together digits by the declared rules.
 """
