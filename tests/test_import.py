@@ -296,3 +296,19 @@ def test_a_damaged_word_or_pdf_file_says_so_in_chinese(tmp_path):
             import_report(tmp_path / name)
         assert e.value.code == "import.unreadable" and name in str(e.value)
         assert ("Word" if name.endswith("docx") else "PDF") in str(e.value)
+
+
+def test_a_year_in_chinese_digits_and_dashes_in_table_cells(tmp_path):
+    from test_import_roundtrip import html_page
+
+    want = consistent_report("2021", 7)
+    want["t3.new.legal"] = None
+    page = html_page(want).decode("utf-8").replace("测试单位", "某县司法局")
+    page = page.replace("2021年政府信息公开", "二〇二一年政府信息公开")
+    page = page.replace('colspan="1"></td>', 'colspan="1">—</td>', 1)  # the blank printed as —
+    (tmp_path / "x.html").write_text(page, encoding="utf-8")
+    im = import_report(tmp_path / "x.html")
+    assert (im.report.meta.unit, im.report.meta.year) == ("某县司法局", 2021)
+    assert not [f for f in im.report.findings if f.rule == "import.year_inferred"]
+    assert im.report["t3.new.legal"] is None
+    assert im.report.statutory() == want.statutory()

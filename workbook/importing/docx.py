@@ -38,12 +38,16 @@ def _cell_text(tc) -> str:
     return " ".join(_paragraph_text(p) for p in tc.iter(_P)).strip()
 
 
+# a cell holding only a dash or a slash is printed empty on purpose: a blank, not a number
+_DASHES = {"-", "—", "–", "－", "——", "/", "／", "\\"}
+
+
 def table_row_line(cells: list[str]) -> str:
     """One table row as a line: empty cells after the row's first filled one are blanks
     (cells before it are empty label columns, not values)."""
     out: list[str] = []
     for text in cells:
-        if text:
+        if text and text not in _DASHES:
             out.append(text)
         elif out:
             out.append(BLANK)

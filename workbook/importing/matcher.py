@@ -299,6 +299,9 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
 
 # -- meta -----------------------------------------------------------------------------------------------
 _YEAR = re.compile(r"(\d{4})\s*年")
+# a title may write its year in Chinese digits: 二〇二一年度
+_CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
 
 def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
@@ -319,7 +322,7 @@ def read_meta(report: Report, title: str, body: str, fmt: Format) -> list[Findin
     out: list[Finding] = []
     item = next(m for m in fmt.meta if m.key == "year")
     lo, hi = item.bounds or (0, 9999)
-    flat = "".join(title.split())
+    flat = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), "".join(title.split()))
     years = [int(y) for y in _YEAR.findall(flat) if lo <= int(y) <= hi]
     if years:
         report.meta.year = years[0]
