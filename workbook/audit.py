@@ -1,8 +1,9 @@
 """Auditing many reports at once: what an evaluator of a province's reports computes.
 
-:func:`audit` imports or reads each input (published reports and workbooks alike, through
-:func:`nianbao.checks.check_many`, so one bad file never stops the others), checks it, runs the
-cross-year rules along each unit's series of years, and computes the indicators evaluators use,
+:func:`audit` imports or reads each input (published reports and workbooks alike) and checks
+it as :func:`nianbao.checks.check_many` does — with its parts, ``check_report`` and
+``unreadable``, so one bad file never stops the others — then runs the cross-year rules along
+each unit's series of years, and computes the indicators evaluators use,
 flagging outliers against the whole batch.  :func:`write_xlsx` and :func:`write_html` write the
 same result as a workbook (a summary sheet and a sheet of every finding, filterable) and as one
 self-contained page to open and print.
@@ -127,6 +128,7 @@ class Audit:
 
 
 def _load(source) -> tuple[Report, str | None]:
+    """As :func:`nianbao.checks.run.load`, keeping what the importer detected."""
     from .importing import import_report, is_published
     from .reader import read_report
 
