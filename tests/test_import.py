@@ -312,3 +312,16 @@ def test_a_year_in_chinese_digits_and_dashes_in_table_cells(tmp_path):
     assert not [f for f in im.report.findings if f.rule == "import.year_inferred"]
     assert im.report["t3.new.legal"] is None
     assert im.report.statutory() == want.statutory()
+
+
+def test_a_change_printed_with_its_sign():
+    want = consistent_report("2019", 8)
+    want["t2.licensing.change"], want["t2.punishment.change"] = 3, -2
+    text = plain_text(want)
+    row = next(line for line in text.splitlines() if line.startswith("行政许可 "))
+    parts = row.split(" ")
+    parts[2] = "+3"
+    text = text.replace(row, " ".join(parts))
+    r = match(text.splitlines()).report
+    assert r["t2.licensing.change"] == 3 and r["t2.punishment.change"] == -2
+    assert r.statutory() == want.statutory()

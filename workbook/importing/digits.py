@@ -27,7 +27,7 @@ MAX_COMBINATIONS = 50_000
 # candidates per row considered at all (a 40-digit run has millions of cuts)
 MAX_CANDIDATES = 20_000
 
-_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")  # 本年增/减 may print 「+3」
 _RUN = re.compile(r"(?:-?\d+(?:\.\d+)?)+")  # numbers that lost the spaces between them
 
 
@@ -50,7 +50,7 @@ def parse(token: str, kind: str) -> Value:
         return Invalid(token)
     if kind == "money":
         return float(text) if "." in text else int(text)
-    if "." in text or (text.startswith("-") and kind != "signed"):
+    if "." in text or (text.startswith(("-", "+")) and kind != "signed"):
         return Invalid(token)
     return int(text)
 

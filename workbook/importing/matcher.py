@@ -210,7 +210,7 @@ def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
     return out
 
 
-_NUMERIC = re.compile(r"[-\d.,]*\d[-\d.,]*")
+_NUMERIC = re.compile(r"[-+\d.,]*\d[-+\d.,]*")
 
 
 def _numeric(tok: str) -> bool:
