@@ -42,6 +42,7 @@ def value_tokens(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a report's tables are mostly the same few numbers
 def parse(token: str, kind: str) -> Value:
     if token == BLANK:
         return None

@@ -455,8 +455,8 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
         for br in blocks:
             kinds = [c.kind for c in br.block.columns]
             for row, tokens in br.rows:
-                fields = tuple(field_id(br.table, row, c) for c in br.block.columns)
-                groups.append(Group(fields, candidates(tokens, kinds), " ".join(tokens)))
+                groups.append(Group(_row_fields(br.table, row, br.block), candidates(tokens, kinds),
+                                    " ".join(tokens)))
             for c in br.block.columns:
                 if c.kind == "money" and c.unit and _printed_unit(br.header, c.unit) != c.unit:
                     for row, _ in br.rows:
@@ -473,6 +473,11 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
             v = round(v * scale[fid], 6)
         report.values[fid] = v
     return ambiguous
+
+
+@lru_cache(maxsize=None)
+def _row_fields(table: str, row: Row, block: Block) -> tuple[str, ...]:
+    return tuple(field_id(table, row, c) for c in block.columns)
 
 
 def _printed_unit(header: str, declared: str) -> str:
