@@ -12,6 +12,7 @@ The public API, one call per CLI command::
     start_from_last_year(last, path) -> NextYear   # nianbao new --from (the add-in's 导入上年)
     next_year(last_report) -> NextYear     # the same in memory: this year's Report and the record
     migrate_workbook(old, path) -> Migrated        # nianbao migrate
+    import_report(path) -> Imported       # nianbao import (a published .docx/.pdf/.html/.txt)
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ _LAZY = {
     "start_from_last_year": "yearly",
     "next_year": "yearly",
     "migrate_workbook": "migrate",
+    "import_report": "importing",
 }
 
 

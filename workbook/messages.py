@@ -302,6 +302,62 @@ MESSAGES.update({
 })
 
 
+# -- importing and auditing published reports (issue 15) --------------------------------------
+# nianbao.importing, nianbao.audit and the import / audit commands.
+MESSAGES.update({
+    "import.unknown_kind": "{file} 不是可导入的年报文件（支持：{known}）",
+    "import.unreadable": "{file} 无法打开：{detail}",
+    "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
+    "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
+    "import.pdf_library": "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）",
+    "import.subject_disclosure": "政府信息公开",
+    "import.subject_openness": "政务公开",
+    "import.unit_yuan": "元",
+    "import.unit_wan": "万元",
+    "import.year_inferred": "标题中没有年度，按正文中最常出现的年份 {year} 年读取，请核对",
+    "import.unit": "金额按「元」印出，{value} 元已换算为 {converted} 万元",
+    "import.table_missing": "原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）",
+    "import.cells_missing": "{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}",
+    "import.format_mixed": "报告应使用{format}，但部分内容按{others}印制：{parts}。这些部分中新格式没有的数值未导入",
+    "import.detected_mixed": "新旧格式混用",
+    "import.row": "「{row}」行",
+    "import.mix_part": "{where}（{labels}）",
+    "import.ambiguous": "{where}印作「{printed}」，数字之间缺少分隔，有 {n} 种拆分都符合勾稽关系（如 {candidates}），未擅自选取，记为缺失，请核对原文",
+    "import.inconsistent": "{where}印作「{printed}」，数字之间缺少分隔，且没有一种拆分符合勾稽关系，记为缺失，请核对原文",
+    "cli.import.help": "导入已发布的年报（Word、PDF、网页 .html、文本 .txt），读出单位、年度、格式、各部分文字和全部法定数值",
+    "cli.import.output": "把导入结果写成年报工作簿（缺失的数值留空，待补填）",
+    "cli.import.detected": "识别的格式：{format}；缺失 {missing} 个数值；无法确定拆分的数字 {ambiguous} 处",
+    "cli.import.none": "未识别",
+    "cli.import.same_file": "导入结果不能写在原文件上：{file}（请另给一个 .xlsx 文件名）",
+    "cli.import.written": "已写出工作簿：{file}",
+    "audit.ind.disclosed": "公开率",
+    "audit.ind.corrected": "纠错率",
+    "audit.ind.other": "其他处理占比",
+    "audit.series": "{prev} 年 → {year} 年：{message}",
+    "audit.h.file": "文件",
+    "audit.h.unit": "单位",
+    "audit.h.year": "年度",
+    "audit.h.format": "识别的格式",
+    "audit.h.errors": "错误",
+    "audit.h.warnings": "警告",
+    "audit.h.messages": "主要问题",
+    "audit.h.severity": "级别",
+    "audit.h.code": "代码",
+    "audit.h.title": "问题",
+    "audit.h.message": "说明",
+    "audit.sheet.summary": "审查汇总",
+    "audit.sheet.findings": "全部问题",
+    "audit.title": "政府信息公开工作年度报告审查结果",
+    "audit.overview": "共审查 {n} 份报告，其中 {errors} 份有错误。公开率 =（予以公开 + 部分公开）÷ 办结总数；纠错率 = 复议结果纠正 ÷ 复议总计；其他处理占比 = （六）其他处理 ÷ 办结总数；黄色为明显偏离其他报告的数值。",
+    "cli.audit.help": "审查多份年报（已发布的 Word、PDF、网页、文本或工作簿）：逐份校验、计算公开率等指标并标出异常值",
+    "cli.audit.output": "把审查结果写成工作簿（汇总表 + 全部问题表，可排序筛选）",
+    "cli.audit.html": "把审查结果写成一个网页文件，可直接打开、打印",
+    "cli.audit.jobs": "同时使用的进程数（多核机器上审查大量报告时可加快）",
+    "cli.audit.summary": "共 {n} 份：{errors} 份有错误，{unreadable} 份无法读取",
+    "cli.audit.written": "已写出：{file}",
+})
+
+
 # -- the Excel add-in: building and installing it (issue 13) -----------------------------------
 # nianbao.addin.build, nianbao.addin.entry and the ``addin`` command.
 MESSAGES.update({

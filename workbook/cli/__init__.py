@@ -56,6 +56,8 @@ COMMANDS = (
     ("migrate", "migrate_command"),
     ("demo", "demo_command"),
     ("addin", "addin_command"),
+    ("import_", "import_command"),
+    ("audit", "audit_command"),
 )
 
 for _module, _name in COMMANDS:
