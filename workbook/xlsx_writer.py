@@ -50,8 +50,9 @@ from .layout import (
 from .messages import say
 from .report import Invalid, Meta, Missing, Report, Value
 
-__all__ = ["build_template", "new_workbook", "fill_workbook", "write_report",
-           "CHECK_PASS", "CHECK_FAIL", "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
+__all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "put_value",
+           "save_workbook", "style_cell", "LABEL_LOOKS", "CHECK_PASS", "CHECK_FAIL",
+           "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
 # The template's wording lives in messages.py ("wb.*"); the symbols and Excel number formats
@@ -616,3 +617,9 @@ def _save(wb: Workbook, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+# for the other writers of workbooks built here (hand-out, consolidation): the same guarantees
+put_value = _put
+save_workbook = _save
+style_cell = _style

@@ -1,0 +1,190 @@
+"""Writing the consolidated workbook: the core template filled with the sums, a 汇总情况 sheet,
+each merged unit's texts on a reference sheet, and the hidden sheet's record of the sources.
+
+Everything a unit typed goes through :func:`nianbao.xlsx_writer.put_value`, so no string from a
+received workbook becomes a formula here.  Only :mod:`nianbao.consolidate` calls this (it needs
+openpyxl, which reading and checking never import).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .checks import check_many
+from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERGED_INVALID,
+                          MISSING, ORIGIN_KIND, REJECTED, SUMMED, SUPERSEDED, UnitRow,
+                          sum_reports)
+from .findings import Findings
+from .formats import get_format
+from .history import History, now
+from .layout import META_SHEET, layout_of
+from .messages import say
+from .report import Report, format_number
+from .xlsx_writer import (LABEL_LOOKS, build_template, fill_workbook, put_value, save_workbook,
+                          style_cell)
+
+STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
+                MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
+# (catalogue code of the title, width) of the columns of the unit table, in order
+COLUMNS = (("merge.col.no", 6), ("merge.col.unit", 24), ("merge.col.code", 14),
+           ("merge.col.parent", 14), ("merge.col.status", 14), ("merge.col.reason", 44),
+           ("merge.col.errors", 7), ("merge.col.warnings", 7), ("merge.col.file", 30),
+           ("merge.col.sha256", 20), ("merge.col.received", 19), ("merge.col.saved", 19))
+KEY_WIDTH = 11
+UNWRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=False)  # a line over the table
+TEXT_WIDTH = 50
+
+
+def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, format_id: str,
+                       year: int | None, unit: str, include_invalid: bool
+                       ) -> tuple[Report, Findings]:
+    """Write the consolidated workbook to ``out`` (atomically) and return its Report and the
+    Report's own check."""
+    lay = layout_of(format_id)
+    wb = build_template(format_id, year=year, unit=unit)
+    merged = [r for r in rows if r.status in SUMMED]
+
+    texts_ws = wb.create_sheet(say("merge.sheet.texts"), wb.sheetnames.index(META_SHEET))
+    text_fields = [f for f in lay.fields.values() if f.kind == "text" and f.table != "meta"]
+    _header(texts_ws, 1, [say("merge.col.unit"), say("merge.col.file")]
+            + [f.labels[-1] for f in text_fields],
+            [COLUMNS[1][1], COLUMNS[8][1]] + [TEXT_WIDTH] * len(text_fields))
+
+    def reports() -> Iterator[Report]:
+        # one merged unit at a time from the history: memory does not grow with their number
+        for i, r in enumerate(merged, start=2):
+            report = Report.from_dict(history.report(r.sha256) or {})
+            for col, value in enumerate([r.unit, Path(r.file).name]
+                                        + [report.texts.get(f.id, "") for f in text_fields], 1):
+                put_value(texts_ws.cell(i, col), value)
+            yield report
+
+    sums = sum_reports(reports(), format_id)
+    totals = Report.empty(format_id, unit=unit, year=year)
+    if merged:
+        for fid, v in sums.items():
+            totals[fid] = v
+    totals.source = str(out)
+    fill_workbook(wb, totals)
+    checked = next(check_many([totals]))
+
+    summary = wb.create_sheet(say("merge.sheet.summary"), 0)
+    _summary_sheet(summary, rows, format_id, year, include_invalid, checked)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = False  # else Excel opens with two sheets grouped
+    wb.active = 0
+    summary.sheet_view.tabSelected = True
+
+    meta = wb[META_SHEET]
+    stamp = [(ORIGIN_KIND, KIND_CONSOLIDATION), ("consolidated_at", now()),
+             ("merged", str(len(merged))), ("include_invalid", "1" if include_invalid else "0")]
+    stamp += [(f"source.{i:05d}", f"{r.sha256} {r.unit} {Path(r.file).name}")
+              for i, r in enumerate(merged, 1)]
+    for key, value in stamp:
+        row = meta.max_row + 1
+        meta.cell(row, 1, key)
+        put_value(meta.cell(row, 2), value)
+    save_workbook(wb, out)
+    return totals, checked
+
+
+def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
+    look = LABEL_LOOKS["header"]
+    for col, (title, width) in enumerate(zip(titles, widths), 1):
+        cell = ws.cell(row, col)
+        put_value(cell, title)
+        style_cell(cell, look)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row + 1, 1).coordinate
+
+
+def _figure(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year: int | None,
+                   include_invalid: bool, checked: Findings) -> None:
+    fmt = get_format(format_id)
+    counts = defaultdict(int)
+    for r in rows:
+        counts[r.status] += 1
+    title = ws.cell(1, 1)
+    put_value(title, say("merge.summary.title", year=year, format=fmt.title))
+    style_cell(title, LABEL_LOOKS["title"])
+    title.alignment = UNWRAPPED
+    line = say("merge.summary.line", merged=counts[MERGED] + counts[MERGED_INVALID],
+               invalid=counts[INVALID], rejected=counts[REJECTED], missing=counts[MISSING],
+               superseded=counts[SUPERSEDED],
+               included=say("merge.summary.included") if include_invalid else "",
+               check=say("merge.summary.check", errors=checked.errors, warnings=checked.warnings))
+    note = ws.cell(2, 1)
+    put_value(note, line)
+    style_cell(note, LABEL_LOOKS["note"])
+    note.alignment = UNWRAPPED
+
+    keys = [say(code) for code, _ in KEY_FIGURES]
+    head = 4
+    _header(ws, head, [say(c) for c, _ in COLUMNS] + keys,
+            [w for _, w in COLUMNS] + [KEY_WIDTH] * len(keys))
+    body = LABEL_LOOKS["label"]
+    for i, r in enumerate(rows, 1):
+        values = [i, r.unit, r.code, r.parent, say(f"merge.status.{r.status}"), r.reason,
+                  r.errors if r.file else "", r.warnings if r.file else "",
+                  Path(r.file).name if r.file else "", r.sha256, r.received, r.saved,
+                  *[_figure(v) for v in (r.key or (None,) * len(KEY_FIGURES))]]
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(head + i, col)
+            put_value(cell, value)
+            style_cell(cell, body)
+        status = ws.cell(head + i, 5)
+        status.fill = PatternFill(fill_type="solid", start_color=STATUS_FILLS[r.status],
+                                  end_color=STATUS_FILLS[r.status])
+    last = head + len(rows)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(COLUMNS) + len(keys))}{last}"
+    if any(r.parent for r in rows):
+        _rollup(ws, last + 2, rows, keys)
+
+
+def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -> None:
+    """Per parent: units expected (on the list), submitted, clean, and the merged key figures."""
+    expected: dict[str, set] = defaultdict(set)
+    submitted: dict[str, set] = defaultdict(set)
+    clean: dict[str, set] = defaultdict(set)
+    figures: dict[str, list] = defaultdict(lambda: [0] * len(KEY_FIGURES))
+    for r in rows:
+        if r.status != SUPERSEDED and r.unit:
+            expected[r.parent].add(r.unit)
+        if r.status in (MERGED, MERGED_INVALID, INVALID):
+            submitted[r.parent].add(r.unit)
+        if r.status == MERGED:
+            clean[r.parent].add(r.unit)
+        if r.status in SUMMED:
+            for j, v in enumerate(r.key):
+                figures[r.parent][j] += v or 0
+    first = 2  # under the unit column, wide enough for a parent's name
+    put_value(ws.cell(top, first), say("merge.rollup.title"))
+    style_cell(ws.cell(top, first), LABEL_LOOKS["block"])
+    titles = [say("merge.rollup.parent"), say("merge.rollup.expected"),
+              say("merge.rollup.submitted"), say("merge.rollup.clean"), *keys]
+    look = LABEL_LOOKS["header"]
+    for col, t in enumerate(titles, first):
+        cell = ws.cell(top + 1, col)
+        put_value(cell, t)
+        style_cell(cell, look)
+    body = LABEL_LOOKS["label"]
+    for i, parent in enumerate(sorted(expected), top + 2):
+        values = [parent or say("merge.rollup.none"), len(expected[parent]),
+                  len(submitted[parent]), len(clean[parent]),
+                  *[format_number(v) if isinstance(v, float) else v for v in figures[parent]]]
+        for col, value in enumerate(values, first):
+            cell = ws.cell(i, col)
+            put_value(cell, value)
+            style_cell(cell, body)
+
+
+__all__ = ["write_consolidated"]
