@@ -8,6 +8,10 @@ The public API, one call per CLI command::
     check(report_or_path, previous=None) -> Findings   # nianbao check
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
+    consolidate(inputs, out, units=) -> Consolidation  # nianbao merge
+    merge_history(db) -> list[dict]        # nianbao merge --history
+    hand_out(units, directory, year=)      # nianbao new --units -d
+    read_units(path) -> list[Unit]         # the unit list, checked
 """
 from __future__ import annotations
 
@@ -32,6 +36,10 @@ _LAZY = {
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
+    "consolidate": "consolidate",
+    "merge_history": "history",
+    "hand_out": "units",
+    "read_units": "units",
 }
 
 

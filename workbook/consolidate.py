@@ -245,7 +245,7 @@ class Consolidation:
                 "units": [r.to_dict() for r in self.rows]}
 
 
-def _local(timestamp: float | str) -> str:
+def local_time(timestamp: float | str) -> str:
     """A time as a clerk reads it: local time, to the second."""
     if isinstance(timestamp, str):
         if not timestamp:
@@ -319,8 +319,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
                        code=unit.code if unit else ex.unit_code,
                        parent=unit.parent if unit else ex.parent, file=ex.path,
                        sha256=ex.sha256, errors=ex.errors, warnings=ex.warnings,
-                       received=_local(ex.file_time) if ex.size else "",
-                       saved=_local(ex.saved_at), key=ex.key)
+                       received=local_time(ex.file_time) if ex.size else "",
+                       saved=local_time(ex.saved_at), key=ex.key)
 
     rows: list[UnitRow] = []
     versions: dict[str, list[tuple[Examined, Unit]]] = defaultdict(list)
@@ -433,7 +433,7 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
         rows = decide(seen, listed, year, format_id, include_invalid)
         totals = checked = None
         written = None
-        if format_id is not None:
+        if format_id is not None and any(r.status in SUMMED for r in rows):
             from .consolidated import write_consolidated
 
             totals, checked = write_consolidated(
@@ -469,5 +469,5 @@ def sum_reports(reports: Iterable[Report], format_id: str) -> dict[str, int | fl
 
 
 __all__ = ["consolidate", "decide", "collect", "examine", "sum_reports", "key_figures",
-           "Consolidation", "UnitRow", "Examined", "KEY_FIGURES", "STATUSES", "MERGED",
+           "Consolidation", "UnitRow", "Examined", "local_time", "KEY_FIGURES", "STATUSES", "MERGED",
            "MERGED_INVALID", "INVALID", "REJECTED", "SUPERSEDED", "MISSING"]

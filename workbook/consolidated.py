@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,8 +25,8 @@ from .history import History, now
 from .layout import META_SHEET, layout_of
 from .messages import say
 from .report import Report, format_number
-from .xlsx_writer import (LABEL_LOOKS, build_template, fill_workbook, put_value, save_workbook,
-                          style_cell)
+from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, build_template, fill_workbook,
+                          put_value, save_workbook, style_cell, text_height)
 
 STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
                 MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
@@ -34,8 +34,9 @@ STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
 COLUMNS = (("merge.col.no", 6), ("merge.col.unit", 24), ("merge.col.code", 14),
            ("merge.col.parent", 14), ("merge.col.status", 14), ("merge.col.reason", 44),
            ("merge.col.errors", 7), ("merge.col.warnings", 7), ("merge.col.file", 30),
-           ("merge.col.sha256", 20), ("merge.col.received", 19), ("merge.col.saved", 19))
-KEY_WIDTH = 11
+           ("merge.col.sha256", 18), ("merge.col.received", 19), ("merge.col.saved", 19))
+REASON_COLUMN = 5  # index in COLUMNS: the only column that wraps
+KEY_WIDTH = 12
 UNWRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=False)  # a line over the table
 TEXT_WIDTH = 50
 
@@ -94,6 +95,8 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
 
 
 def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
+    """A list's header row: frozen on screen, repeated on every printed page (landscape, one
+    page wide)."""
     look = LABEL_LOOKS["header"]
     for col, (title, width) in enumerate(zip(titles, widths), 1):
         cell = ws.cell(row, col)
@@ -101,6 +104,11 @@ def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> 
         style_cell(cell, look)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row + 1, 1).coordinate
+    ws.print_title_rows = f"{row}:{row}"
+    ps = ws.page_setup
+    ps.paperSize, ps.orientation = ws.PAPERSIZE_A4, "landscape"
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _figure(value: Any) -> Any:
@@ -125,13 +133,14 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
     note = ws.cell(2, 1)
     put_value(note, line)
     style_cell(note, LABEL_LOOKS["note"])
-    note.alignment = UNWRAPPED
+    note.alignment, note.border = UNWRAPPED, Border()
 
     keys = [say(code) for code, _ in KEY_FIGURES]
     head = 4
     _header(ws, head, [say(c) for c, _ in COLUMNS] + keys,
             [w for _, w in COLUMNS] + [KEY_WIDTH] * len(keys))
     body = LABEL_LOOKS["label"]
+    reason_col, reason_width = REASON_COLUMN + 1, COLUMNS[REASON_COLUMN][1]
     for i, r in enumerate(rows, 1):
         values = [i, r.unit, r.code, r.parent, say(f"merge.status.{r.status}"), r.reason,
                   r.errors if r.file else "", r.warnings if r.file else "",
@@ -141,6 +150,11 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
             cell = ws.cell(head + i, col)
             put_value(cell, value)
             style_cell(cell, body)
+            if col != reason_col:  # one line per unit; the hash and file name run on in full
+                cell.alignment = UNWRAPPED
+        if r.reason:
+            ws.row_dimensions[head + i].height = max(
+                DEFAULT_HEIGHT, text_height(r.reason, reason_width, BASE_SIZE))
         status = ws.cell(head + i, 5)
         status.fill = PatternFill(fill_type="solid", start_color=STATUS_FILLS[r.status],
                                   end_color=STATUS_FILLS[r.status])
@@ -167,15 +181,19 @@ def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -
             for j, v in enumerate(r.key):
                 figures[r.parent][j] += v or 0
     first = 2  # under the unit column, wide enough for a parent's name
-    put_value(ws.cell(top, first), say("merge.rollup.title"))
-    style_cell(ws.cell(top, first), LABEL_LOOKS["block"])
     titles = [say("merge.rollup.parent"), say("merge.rollup.expected"),
               say("merge.rollup.submitted"), say("merge.rollup.clean"), *keys]
+    ws.merge_cells(start_row=top, start_column=first, end_row=top,
+                   end_column=first + len(titles) - 1)
+    put_value(ws.cell(top, first), say("merge.rollup.title"))
+    for col in range(first, first + len(titles)):
+        style_cell(ws.cell(top, col), LABEL_LOOKS["block"])
     look = LABEL_LOOKS["header"]
     for col, t in enumerate(titles, first):
         cell = ws.cell(top + 1, col)
         put_value(cell, t)
         style_cell(cell, look)
+    ws.row_dimensions[top + 1].height = 2 * DEFAULT_HEIGHT  # key titles wrap in narrow columns
     body = LABEL_LOOKS["label"]
     for i, parent in enumerate(sorted(expected), top + 2):
         values = [parent or say("merge.rollup.none"), len(expected[parent]),

@@ -189,7 +189,7 @@ def recording(db_path: str | os.PathLike) -> Iterator[History]:
         con.close()
 
 
-def listing(db_path: str | os.PathLike) -> list[dict[str, Any]]:
+def merge_history(db_path: str | os.PathLike) -> list[dict[str, Any]]:
     """What each unit sent and when: one entry per unit and distinct file, oldest first, with
     the status it had in the last consolidation that saw it."""
     db = Path(db_path)
@@ -228,5 +228,5 @@ def listing(db_path: str | os.PathLike) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["recording", "listing", "History", "Received", "archive_dir", "archive_name",
+__all__ = ["recording", "merge_history", "History", "Received", "archive_dir", "archive_name",
            "SCHEMA_VERSION", "MIGRATIONS"]
