@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import re
 import zipfile
@@ -85,8 +86,9 @@ class Examined:
     errors: int = 0
     warnings: int = 0
     key: KeyFigures = ()
-    report: dict[str, Any] | None = field(default=None, repr=False)
-    findings: dict[str, Any] | None = field(default=None, repr=False)
+    # as JSON text: serialised in the worker, so the main process only passes it to the history
+    report: str | None = field(default=None, repr=False)
+    findings: str = field(default="", repr=False)
 
     @property
     def name(self) -> str:
@@ -139,7 +141,8 @@ def examine(path: str, archive: str) -> Examined:
     except OSError as e:
         ex.problem = say("file.missing", file=path) if not p.exists() else \
             say("merge.os_error", file=path, detail=e.strerror or e)
-        ex.findings = {"file": path, "errors": 1, "warnings": 0, "notices": 0, "findings": []}
+        ex.findings = _json({"file": path, "errors": 1, "warnings": 0, "notices": 0,
+                             "findings": [], "problem": ex.problem})
         return ex
     ex.size, ex.file_time = stat.st_size, stat.st_mtime
     ex.sha256 = hashlib.sha256(data).hexdigest()
@@ -154,8 +157,12 @@ def examine(path: str, archive: str) -> Examined:
         ex.saved_at = _saved_at(data)
         _identify(ex, report, found)
     ex.errors, ex.warnings = found.errors, found.warnings
-    ex.findings = found.to_dict()
+    ex.findings = _json(found.to_dict())
     return ex
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
 
 
 def _identify(ex: Examined, report: Report, found: Findings) -> None:
@@ -171,7 +178,7 @@ def _identify(ex: Examined, report: Report, found: Findings) -> None:
     altered = found.by_rule(*ALTERED)
     ex.altered = altered[0].message if altered else ""
     ex.key = key_figures(report)
-    ex.report = report.to_dict()
+    ex.report = _json(report.to_dict())
 
 
 # ---- the decision per file and unit ---------------------------------------------------------
@@ -425,8 +432,8 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
             if ex.sha256:
                 history.add_file(Received(
                     ex.sha256, ex.size, ex.name, ex.saved_at, ex.format, ex.year, ex.unit,
-                    ex.unit_code, ex.errors, ex.warnings, ex.report, ex.findings or {}))
-            seen.append(replace(ex, report=None, findings=None))  # keep the record, not the report
+                    ex.unit_code, ex.errors, ex.warnings, ex.report, ex.findings))
+            seen.append(replace(ex, report=None, findings=""))  # keep the record, not the report
             if progress:
                 progress(done, len(files))
         year, format_id = _target(seen, year, format_id)
@@ -453,21 +460,23 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
     return Consolidation(written, db, format_id, year, rows, totals, checked, listed is not None)
 
 
-def sum_reports(reports: Iterable[Report], format_id: str) -> dict[str, int | float]:
-    """Every number cell (statutory and extras) summed exactly; a blank counts as the format
-    declares (0), invalid text and missing cells add nothing (the unit's check reports them)."""
+def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, int | float]:
+    """Every number cell (statutory and extras) of reports given as ``Report.to_dict()``,
+    summed exactly.  There a blank, invalid text and a missing cell are all null: each adds
+    nothing, which is how the official tables count a blank (0) and why a unit with invalid or
+    missing cells has errors of its own."""
     lay = layout_of(format_id)
     kinds = {f.id: f.kind for f in lay.fields.values() if f.table != "meta" and f.kind != "text"}
     acc: dict[str, Any] = {fid: 0 for fid in kinds}
     for report in reports:
-        for fid in kinds:
-            v = report.number(fid)
-            if is_number(v):
-                # decimals, so that money adds up the same in any order and without binary noise
-                acc[fid] += Decimal(repr(v)) if isinstance(v, float) else v
+        for part in ("values", "extras"):
+            for fid, v in report.get(part, {}).items():
+                if fid in acc and is_number(v):
+                    # decimals, so that money adds up the same in any order, without binary noise
+                    acc[fid] += Decimal(repr(v)) if isinstance(v, float) else v
     return {fid: (float(v) if kinds[fid] == "money" else int(v)) for fid, v in acc.items()}
 
 
-__all__ = ["consolidate", "decide", "collect", "examine", "sum_reports", "key_figures",
+__all__ = ["consolidate", "decide", "collect", "examine", "sum_values", "key_figures",
            "Consolidation", "UnitRow", "Examined", "local_time", "KEY_FIGURES", "STATUSES", "MERGED",
            "MERGED_INVALID", "INVALID", "REJECTED", "SUPERSEDED", "MISSING"]

@@ -11,22 +11,22 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from openpyxl.styles import Alignment, Border, PatternFill
+from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .checks import check_many
 from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERGED_INVALID,
                           MISSING, ORIGIN_KIND, REJECTED, SUMMED, SUPERSEDED, UnitRow,
-                          sum_reports)
+                          sum_values)
 from .findings import Findings
 from .formats import get_format
 from .history import History, now
 from .layout import META_SHEET, layout_of
 from .messages import say
 from .report import Report, format_number
-from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, build_template, fill_workbook,
-                          put_value, save_workbook, style_cell, text_height)
+from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, build_template,
+                          fill_workbook, put_value, save_workbook, style_cell, text_height)
 
 STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
                 MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
@@ -35,7 +35,7 @@ COLUMNS = (("merge.col.no", 6), ("merge.col.unit", 24), ("merge.col.code", 14),
            ("merge.col.parent", 14), ("merge.col.status", 14), ("merge.col.reason", 44),
            ("merge.col.errors", 7), ("merge.col.warnings", 7), ("merge.col.file", 30),
            ("merge.col.sha256", 18), ("merge.col.received", 19), ("merge.col.saved", 19))
-REASON_COLUMN = 5  # index in COLUMNS: the only column that wraps
+STATUS_COLUMN, REASON_COLUMN = 4, 5  # indexes in COLUMNS; the reason is the column that wraps
 KEY_WIDTH = 12
 UNWRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=False)  # a line over the table
 TEXT_WIDTH = 50
@@ -48,6 +48,7 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
     Report's own check."""
     lay = layout_of(format_id)
     wb = build_template(format_id, year=year, unit=unit)
+    _add_styles(wb)
     merged = [r for r in rows if r.status in SUMMED]
 
     texts_ws = wb.create_sheet(say("merge.sheet.texts"), wb.sheetnames.index(META_SHEET))
@@ -56,20 +57,22 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
             + [f.labels[-1] for f in text_fields],
             [COLUMNS[1][1], COLUMNS[8][1]] + [TEXT_WIDTH] * len(text_fields))
 
-    def reports() -> Iterator[Report]:
+    def reports() -> Iterator[dict[str, Any]]:
         # one merged unit at a time from the history: memory does not grow with their number
         for i, r in enumerate(merged, start=2):
-            report = Report.from_dict(history.report(r.sha256) or {})
-            for col, value in enumerate([r.unit, Path(r.file).name]
-                                        + [report.texts.get(f.id, "") for f in text_fields], 1):
-                put_value(texts_ws.cell(i, col), value)
+            report = history.report(r.sha256) or {}
+            texts = [report.get("texts", {}).get(f.id, "") for f in text_fields]
+            for col, value in enumerate([r.unit, Path(r.file).name, *texts], 1):
+                cell = texts_ws.cell(i, col)
+                put_value(cell, value)
+                cell.style = WRAP_STYLE
+            need = max((text_height(t, TEXT_WIDTH, BASE_SIZE) for t in texts if t), default=0)
+            texts_ws.row_dimensions[i].height = min(max(DEFAULT_HEIGHT, need), MAX_ROW_HEIGHT)
             yield report
 
-    sums = sum_reports(reports(), format_id)
     totals = Report.empty(format_id, unit=unit, year=year)
-    if merged:
-        for fid, v in sums.items():
-            totals[fid] = v
+    for fid, v in sum_values(reports(), format_id).items():
+        totals[fid] = v
     totals.source = str(out)
     fill_workbook(wb, totals)
     checked = next(check_many([totals]))
@@ -92,6 +95,20 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
         put_value(meta.cell(row, 2), value)
     save_workbook(wb, out)
     return totals, checked
+
+
+# the body of the lists: named styles, because styling thousands of cells one attribute at a
+# time makes openpyxl hash every style object again (10× slower)
+BODY_STYLE, WRAP_STYLE = "nianbao-body", "nianbao-wrap"
+
+
+def _add_styles(wb) -> None:
+    look = LABEL_LOOKS["label"]
+    for name, alignment in ((BODY_STYLE, UNWRAPPED),
+                            (WRAP_STYLE, Alignment(vertical="top", wrap_text=True))):
+        style = NamedStyle(name=name, font=look.font, fill=look.fill, border=look.border,
+                           alignment=alignment)
+        wb.add_named_style(style)
 
 
 def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
@@ -136,10 +153,11 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
     note.alignment, note.border = UNWRAPPED, Border()
 
     keys = [say(code) for code, _ in KEY_FIGURES]
+    fills = {status: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+             for status, rgb in STATUS_FILLS.items()}
     head = 4
     _header(ws, head, [say(c) for c, _ in COLUMNS] + keys,
             [w for _, w in COLUMNS] + [KEY_WIDTH] * len(keys))
-    body = LABEL_LOOKS["label"]
     reason_col, reason_width = REASON_COLUMN + 1, COLUMNS[REASON_COLUMN][1]
     for i, r in enumerate(rows, 1):
         values = [i, r.unit, r.code, r.parent, say(f"merge.status.{r.status}"), r.reason,
@@ -149,15 +167,12 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
         for col, value in enumerate(values, 1):
             cell = ws.cell(head + i, col)
             put_value(cell, value)
-            style_cell(cell, body)
-            if col != reason_col:  # one line per unit; the hash and file name run on in full
-                cell.alignment = UNWRAPPED
+            # one line per unit (the hash and file name run on in full); the reason wraps
+            cell.style = WRAP_STYLE if col == reason_col else BODY_STYLE
         if r.reason:
             ws.row_dimensions[head + i].height = max(
                 DEFAULT_HEIGHT, text_height(r.reason, reason_width, BASE_SIZE))
-        status = ws.cell(head + i, 5)
-        status.fill = PatternFill(fill_type="solid", start_color=STATUS_FILLS[r.status],
-                                  end_color=STATUS_FILLS[r.status])
+        ws.cell(head + i, STATUS_COLUMN + 1).fill = fills[r.status]
     last = head + len(rows)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(COLUMNS) + len(keys))}{last}"
     if any(r.parent for r in rows):
@@ -194,7 +209,6 @@ def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -
         put_value(cell, t)
         style_cell(cell, look)
     ws.row_dimensions[top + 1].height = 2 * DEFAULT_HEIGHT  # key titles wrap in narrow columns
-    body = LABEL_LOOKS["label"]
     for i, parent in enumerate(sorted(expected), top + 2):
         values = [parent or say("merge.rollup.none"), len(expected[parent]),
                   len(submitted[parent]), len(clean[parent]),
@@ -202,7 +216,7 @@ def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -
         for col, value in enumerate(values, first):
             cell = ws.cell(i, col)
             put_value(cell, value)
-            style_cell(cell, body)
+            cell.style = BODY_STYLE
 
 
 __all__ = ["write_consolidated"]

@@ -106,8 +106,8 @@ class Received:
     unit_code: str
     errors: int
     warnings: int
-    report: dict[str, Any] | None
-    findings: dict[str, Any]
+    report: str | None  # Report.to_dict() as JSON (made in the worker that read the file)
+    findings: str  # Findings.to_dict() as JSON
 
 
 class History:
@@ -124,8 +124,7 @@ class History:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.sha256, r.size, r.name, archive_name(r.sha256, r.name), now(), r.saved_at or None,
              r.format, r.year, r.unit, r.unit_code, r.errors, r.warnings,
-             None if r.report is None else json.dumps(r.report, ensure_ascii=False),
-             json.dumps(r.findings, ensure_ascii=False, default=str)))
+             r.report, r.findings))
 
     def report(self, sha256: str) -> dict[str, Any] | None:
         row = self.con.execute("SELECT report FROM files WHERE sha256 = ?", (sha256,)).fetchone()

@@ -263,7 +263,7 @@ MESSAGES.update({
     "units.encoding": "单位名单 {file} 无法识别编码，请用 UTF-8 或 GBK 编码保存",
     "units.blank_name": "第 {row} 行：单位名称为空",
     "units.duplicate": "第 {row} 行：单位「{name}」与第 {first} 行重复",
-    "units.duplicate_code": "第 {row} 行：单位代码「{code}」与第 {first} 行重复",
+    "units.duplicate_code": "第 {row} 行：单位代码「{unit_code}」与第 {first} 行重复",
     "units.bad_chars": "第 {row} 行：单位名称「{name}」含有文件名中不允许的字符 {chars}",
     "units.trailing": "（末尾的句点或空格）",
     "units.exists": "{file} 已存在；如需覆盖请加 --force",

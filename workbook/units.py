@@ -151,7 +151,7 @@ def _problems(units: Iterable[Unit]) -> list[str]:
             names[key] = u
         if u.code:
             if u.code in codes:
-                out.append(say("units.duplicate_code", row=u.row, code=u.code,
+                out.append(say("units.duplicate_code", row=u.row, unit_code=u.code,
                                first=codes[u.code].row))
             else:
                 codes[u.code] = u
