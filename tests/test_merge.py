@@ -454,3 +454,31 @@ def test_a_consolidation_can_itself_be_merged_upwards(merged_once, tmp_path):
     city = consolidate([out], tmp_path / "市.xlsx")
     assert city.accepted == 1 and city.exit_code == 0
     assert read_report(tmp_path / "市.xlsx").statutory() == read_report(out).statutory()
+
+
+def test_a_file_that_crashes_the_parser_does_not_stop_the_others(inbox, tmp_path, monkeypatch):
+    d, units, _ = inbox
+    import nianbao.bulk as bulk
+
+    real = bulk.read_bytes
+
+    def crashing(data, path):
+        if Path(path).name == units[1].file_name:
+            raise RuntimeError("simulated parser crash")
+        return real(data, path)
+
+    monkeypatch.setattr(bulk, "read_bytes", crashing)
+    files = [d / units[0].file_name, d / units[1].file_name]
+    result = consolidate(files, tmp_path / "汇总.xlsx", workers=1)
+    assert by_file(result, units[0].file_name).status == MERGED
+    crashed = by_file(result, units[1].file_name)
+    assert crashed.status == REJECTED and "simulated parser crash" in crashed.reason
+
+
+def test_an_archive_that_cannot_be_written_stops_the_merge_cleanly(inbox, tmp_path):
+    d, units, _ = inbox
+    out = tmp_path / "汇总.xlsx"
+    history_module.archive_dir(out.with_suffix(".db")).write_text("a file where the folder goes")
+    with pytest.raises(NianbaoError) as e:
+        consolidate([d / units[0].file_name], out)
+    assert e.value.code == "file.write_failed" and not out.exists()

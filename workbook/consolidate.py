@@ -75,6 +75,7 @@ class Examined:
     file_time: float = 0.0
     saved_at: str = ""  # the workbook's own "last saved" stamp (docProps/core.xml), UTC
     problem: str = ""  # why it could not be read at all
+    fatal: str = ""  # why the whole merge must stop (the archive copy could not be written)
     handed_out: bool = False  # carries nianbao's hidden sheet
     altered: str = ""  # the reader's message when the structure was altered
     format: str | None = None
@@ -146,12 +147,22 @@ def examine(path: str, archive: str) -> Examined:
         return ex
     ex.size, ex.file_time = stat.st_size, stat.st_mtime
     ex.sha256 = hashlib.sha256(data).hexdigest()
-    _archive(data, Path(archive) / archive_name(ex.sha256, p.name))
+    try:
+        _archive(data, Path(archive) / archive_name(ex.sha256, p.name))
+    except NianbaoError as e:  # a full disk: the merge must stop (the caller raises it)
+        ex.fatal = str(e)
+        return ex
     try:
         report = read_bytes(data, p)
     except NianbaoError as e:
         found = unreadable(path, e)
         ex.problem = str(e)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # a parser that panics (pyo3 panics are BaseExceptions)
+        found = unreadable(path, NianbaoError("merge.crashed", file=path,
+                                              kind=type(e).__name__, detail=e))
+        ex.problem = found.findings[0].message
     else:
         found = next(check_many([report]))
         ex.saved_at = _saved_at(data)
@@ -219,7 +230,6 @@ class Consolidation:
     rows: list[UnitRow]
     totals: Report | None
     checked: Findings | None  # the consolidated report's own check
-    listed: bool  # whether a unit list was given
 
     @property
     def accepted(self) -> int:
@@ -424,11 +434,16 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
         raise NianbaoError("merge.no_inputs")
     seen: list[Examined] = []
     with recording(db) as history:
-        archive.mkdir(parents=True, exist_ok=True)
+        try:
+            archive.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise NianbaoError("file.write_failed", file=str(archive), detail=e.strerror or e) from None
         work = partial(examine, archive=str(archive))
         from .bulk import parallel_map
 
         for done, ex in enumerate(parallel_map(work, [str(f) for f in files], n=workers), 1):
+            if ex.fatal:
+                raise NianbaoError("merge.fatal", message=ex.fatal)
             if ex.sha256:
                 history.add_file(Received(
                     ex.sha256, ex.size, ex.name, ex.saved_at, ex.format, ex.year, ex.unit,
@@ -449,7 +464,7 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
             written = out
         history.add_consolidation(
             output=str(out), format=format_id, year=year,
-            units_list=None if units is None or listed is units else str(units),
+            units_list=str(units) if isinstance(units, (str, os.PathLike)) else None,
             include_invalid=include_invalid,
             merged=sum(1 for r in rows if r.status in SUMMED),
             rejected=sum(1 for r in rows if r.status == REJECTED),
@@ -457,7 +472,7 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
             totals=totals.to_dict() if totals else {},
             receipts=[(r.sha256, r.file, r.received, r.unit, r.status, r.reason)
                       for r in rows if r.sha256])
-    return Consolidation(written, db, format_id, year, rows, totals, checked, listed is not None)
+    return Consolidation(written, db, format_id, year, rows, totals, checked)
 
 
 def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, int | float]:

@@ -274,6 +274,8 @@ MESSAGES.update({
     # reading many files
     "bulk.unparsable": "无法解析（{detail}）",
     "merge.os_error": "{file} 无法读取：{detail}",
+    "merge.crashed": "{file} 读取时出错（{kind}：{detail}），已跳过",
+    "merge.fatal": "{message}；汇总已停止，汇总记录未作改动",
     # why a file is not merged
     "merge.no_origin": "不是由 nianbao 下发的工作簿（缺少隐藏的「_nianbao」工作表），无法确认来源，请使用下发的模板填报",
     "merge.altered": "表格结构被改动，数据无法可靠读取：{detail}",
