@@ -482,3 +482,14 @@ def test_an_archive_that_cannot_be_written_stops_the_merge_cleanly(inbox, tmp_pa
     with pytest.raises(NianbaoError) as e:
         consolidate([d / units[0].file_name], out)
     assert e.value.code == "file.write_failed" and not out.exists()
+
+
+def test_each_merged_units_texts_are_on_the_reference_sheet(inbox, merged_once):
+    _, _, merged = inbox
+    _, out, _ = merged_once
+    ws = openpyxl.load_workbook(out)[say("merge.sheet.texts")]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    part = say("merge.texts.part", section="一、总体情况", item="（二）依申请公开情况")
+    found = {unit: text for unit, p, text in rows if p == part}
+    assert found == {unit: r.texts["s1.request"] for unit, r in merged.items()}
+    assert len(rows) == 2 * len(merged)  # the two texts each unit wrote; empty ones are left out

@@ -38,7 +38,7 @@ COLUMNS = (("merge.col.no", 6), ("merge.col.unit", 24), ("merge.col.code", 14),
 STATUS_COLUMN, REASON_COLUMN = 4, 5  # indexes in COLUMNS; the reason is the column that wraps
 KEY_WIDTH = 12
 UNWRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=False)  # a line over the table
-TEXT_WIDTH = 50
+PART_WIDTH, TEXT_WIDTH = 30, 90
 
 
 def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, format_id: str,
@@ -53,21 +53,31 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
 
     texts_ws = wb.create_sheet(say("merge.sheet.texts"), wb.sheetnames.index(META_SHEET))
     text_fields = [f for f in lay.fields.values() if f.kind == "text" and f.table != "meta"]
-    _header(texts_ws, 1, [say("merge.col.unit"), say("merge.col.file")]
-            + [f.labels[-1] for f in text_fields],
-            [COLUMNS[1][1], COLUMNS[8][1]] + [TEXT_WIDTH] * len(text_fields))
+    sections = {s.sheet: s.title for s in lay.format.sections}
+    parts = {f.id: say("merge.texts.part", section=sections.get(f.sheet, f.sheet),
+                       item=f.labels[-1]) for f in text_fields}
+    _header(texts_ws, 1, [say("merge.col.unit"), say("merge.col.part"), say("merge.col.text")],
+            [COLUMNS[1][1], PART_WIDTH, TEXT_WIDTH])
+    texts_row = 1
 
     def reports() -> Iterator[dict[str, Any]]:
-        # one merged unit at a time from the history: memory does not grow with their number
-        for i, r in enumerate(merged, start=2):
+        # one merged unit at a time from the history: memory does not grow with their number.
+        # One row per unit and text, so that filtering 部分 shows every unit's text of one item
+        nonlocal texts_row
+        for r in merged:
             report = history.report(r.sha256) or {}
-            texts = [report.get("texts", {}).get(f.id, "") for f in text_fields]
-            for col, value in enumerate([r.unit, Path(r.file).name, *texts], 1):
-                cell = texts_ws.cell(i, col)
-                put_value(cell, value)
-                cell.style = WRAP_STYLE
-            need = max((text_height(t, TEXT_WIDTH, BASE_SIZE) for t in texts if t), default=0)
-            texts_ws.row_dimensions[i].height = min(max(DEFAULT_HEIGHT, need), MAX_ROW_HEIGHT)
+            for f in text_fields:
+                text = report.get("texts", {}).get(f.id, "")
+                if not text:
+                    continue
+                texts_row += 1
+                for col, value in enumerate((r.unit, parts[f.id], text), 1):
+                    cell = texts_ws.cell(texts_row, col)
+                    put_value(cell, value)
+                    cell.style = WRAP_STYLE
+                need = max(text_height(text, TEXT_WIDTH, BASE_SIZE),
+                           text_height(parts[f.id], PART_WIDTH, BASE_SIZE))
+                texts_ws.row_dimensions[texts_row].height = min(need, MAX_ROW_HEIGHT)
             yield report
 
     totals = Report.empty(format_id, unit=unit, year=year)
@@ -76,6 +86,7 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
     totals.source = str(out)
     fill_workbook(wb, totals)
     checked = next(check_many([totals]))
+    texts_ws.auto_filter.ref = f"A1:C{texts_row}"
 
     summary = wb.create_sheet(say("merge.sheet.summary"), 0)
     _summary_sheet(summary, rows, format_id, year, include_invalid, checked)
