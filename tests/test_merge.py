@@ -493,3 +493,25 @@ def test_each_merged_units_texts_are_on_the_reference_sheet(inbox, merged_once):
     found = {unit: text for unit, p, text in rows if p == part}
     assert found == {unit: r.texts["s1.request"] for unit, r in merged.items()}
     assert len(rows) == 2 * len(merged)  # the two texts each unit wrote; empty ones are left out
+
+
+def test_a_database_from_a_newer_nianbao_is_refused(inbox, tmp_path):
+    d, units, _ = inbox
+    out = tmp_path / "汇总.xlsx"
+    con = sqlite3.connect(out.with_suffix(".db"))
+    con.execute(f"PRAGMA user_version = {history_module.SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(NianbaoError) as e:
+        consolidate([d / units[0].file_name], out)
+    assert e.value.code == "history.newer" and not out.exists()
+    res = CliRunner().invoke(main, ["merge", str(d / units[0].file_name), "-o", str(out)])
+    assert res.exit_code == 2 and "更新版本" in res.output
+
+
+def test_cli_merge_refuses_a_bad_unit_list_naming_the_row(inbox, tmp_path):
+    d, units, _ = inbox
+    bad = tmp_path / "名单.csv"
+    bad.write_text("单位名称\n甲局\n\n甲局\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["merge", str(d / units[0].file_name), "-o",
+                                    str(tmp_path / "汇总.xlsx"), "--units", str(bad)])
+    assert res.exit_code == 2 and "第 4 行" in res.output and "Traceback" not in res.output

@@ -37,6 +37,9 @@ def new_command(output: Path | None, units: Path | None, directory: Path | None,
     fmt = get_format(format_id) if format_id else format_for_year(year)
     if (output is None) == (units is None) or (units is None) != (directory is None):
         fail(say("cli.new.units_or_output"))
+    if not fmt.accepts_year(year):
+        click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
+                       actual=fmt.title), err=True)
     if units is not None:
         from ..units import hand_out
 
@@ -46,9 +49,6 @@ def new_command(output: Path | None, units: Path | None, directory: Path | None,
         return
     if output.exists() and not force:
         fail(say("cli.new.exists", file=output))
-    if not fmt.accepts_year(year):
-        click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
-                       actual=fmt.title), err=True)
     new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
     click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
                    unit=say("cli.new.done_unit", unit=unit) if unit else ""))
