@@ -515,3 +515,14 @@ def test_cli_merge_refuses_a_bad_unit_list_naming_the_row(inbox, tmp_path):
     res = CliRunner().invoke(main, ["merge", str(d / units[0].file_name), "-o",
                                     str(tmp_path / "汇总.xlsx"), "--units", str(bad)])
     assert res.exit_code == 2 and "第 4 行" in res.output and "Traceback" not in res.output
+
+
+def test_an_earlier_consolidation_among_its_own_sources_is_not_counted_twice(inbox, tmp_path):
+    d, units, _ = inbox
+    files = [d / u.file_name for u in units[:2]]
+    earlier = consolidate(files, tmp_path / "上次汇总.xlsx")
+    assert earlier.exit_code == 0
+    again = consolidate([*files, tmp_path / "上次汇总.xlsx"], tmp_path / "本次" / "汇总.xlsx")
+    row = by_file(again, "上次汇总.xlsx")
+    assert row.status == REJECTED and "重复" in row.reason
+    assert again.totals.statutory() == earlier.totals.statutory()

@@ -59,6 +59,7 @@ KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 ALTERED = ("read.sheet_missing", "read.label_moved")
 # rows of the hidden sheet a consolidation adds (beside format, template version, year, unit)
 ORIGIN_KIND, KIND_CONSOLIDATION = "kind", "consolidation"
+SOURCE_PREFIX = "source."  # one row per file summed: "<sha256> <unit> <file name>"
 
 KeyFigures = tuple[Any, ...]
 
@@ -84,6 +85,7 @@ class Examined:
     unit_code: str = ""
     parent: str = ""
     kind: str = ""
+    sources: frozenset[str] = frozenset()  # a consolidation: the hashes of the files it summed
     errors: int = 0
     warnings: int = 0
     key: KeyFigures = ()
@@ -186,6 +188,9 @@ def _identify(ex: Examined, report: Report, found: Findings) -> None:
     ex.unit_code = origin.get(ORIGIN_CODE, "")
     ex.parent = origin.get(ORIGIN_PARENT, "")
     ex.kind = origin.get(ORIGIN_KIND, "")
+    if ex.kind == KIND_CONSOLIDATION:
+        ex.sources = frozenset(v.split(" ", 1)[0] for k, v in origin.items()
+                               if k.startswith(SOURCE_PREFIX))
     altered = found.by_rule(*ALTERED)
     ex.altered = altered[0].message if altered else ""
     ex.key = key_figures(report)
@@ -342,9 +347,13 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
     rows: list[UnitRow] = []
     versions: dict[str, list[tuple[Examined, Unit]]] = defaultdict(list)
     heard_from: set[str] = set()
+    received = {ex.sha256 for ex in seen if ex.sha256}
     for ex in seen:
         unit = unit_of(ex) if ex.handed_out else None
         reason = _rejection(ex, year, format_id)
+        if not reason and ex.sources & received:
+            # an earlier consolidation lying among the files it summed: never count them twice
+            reason = say("merge.overlap", n=len(ex.sources & received))
         if not reason and unit is None:
             reason = say("merge.unlisted", unit=ex.unit)
         if unit is not None:

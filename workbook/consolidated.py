@@ -17,7 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .checks import check_many
 from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERGED_INVALID,
-                          MISSING, ORIGIN_KIND, REJECTED, SUMMED, SUPERSEDED, UnitRow,
+                          MISSING, ORIGIN_KIND, REJECTED, SOURCE_PREFIX, SUMMED, SUPERSEDED,
+                          UnitRow,
                           sum_values)
 from .findings import Findings
 from .formats import get_format
@@ -98,7 +99,7 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
     meta = wb[META_SHEET]
     stamp = [(ORIGIN_KIND, KIND_CONSOLIDATION), ("consolidated_at", now()),
              ("merged", str(len(merged))), ("include_invalid", "1" if include_invalid else "0")]
-    stamp += [(f"source.{i:05d}", f"{r.sha256} {r.unit} {Path(r.file).name}")
+    stamp += [(f"{SOURCE_PREFIX}{i:05d}", f"{r.sha256} {r.unit} {Path(r.file).name}")
               for i, r in enumerate(merged, 1)]
     for key, value in stamp:
         row = meta.max_row + 1

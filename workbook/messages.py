@@ -288,6 +288,7 @@ MESSAGES.update({
     "merge.has_errors_included": "有 {errors} 处错误，按 --include-invalid 仍计入汇总",
     "merge.superseded": "同一单位后来又报送了 {file}，本文件不再计入",
     "merge.missing": "未报送",
+    "merge.overlap": "这是一份汇总表，其中 {n} 个文件也在本次汇总的文件中，为免重复计算不再计入",
     "merge.no_inputs": "没有找到要汇总的文件",
     # statuses, as 汇总情况 shows them
     "merge.status.rejected": "退回",
