@@ -5,7 +5,8 @@ The public API, one call per CLI command::
     read_report(path) -> Report            # nianbao show
     new_workbook(path, "2021", year=, unit=)  # nianbao new
     write_report(report, path)             # a filled workbook from a Report
-    check(report_or_path, previous=None) -> Findings   # nianbao check
+    check(report_or_path, previous=None) -> Findings   # nianbao check FILE
+    check_many(inputs, previous=None) -> Iterator[Findings]  # nianbao check FILE...; never raises
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
     consolidate(inputs, out, units=) -> Consolidation  # nianbao merge
@@ -24,7 +25,7 @@ from .errors import NianbaoError, UnreadableWorkbook
 from .findings import Finding, Findings
 from .formats import FORMATS, get_format
 from .layout import layout_of
-from .report import Invalid, Meta, Report
+from .report import MISSING, Invalid, Meta, Missing, Report
 
 # imported on first use: writing pulls in openpyxl and the document python-docx, which reading
 # and checking a province's workbooks never need
@@ -33,6 +34,8 @@ _LAZY = {
     "new_workbook": "xlsx_writer",
     "write_report": "xlsx_writer",
     "check": "checks",
+    "check_many": "checks",
+    "plan_marks": "marks",
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
@@ -50,4 +53,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["__version__", "FORMATS", "get_format", "layout_of", "Report", "Meta", "Invalid",
+           "MISSING", "Missing",
            "Finding", "Findings", "NianbaoError", "UnreadableWorkbook", *_LAZY]

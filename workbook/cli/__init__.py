@@ -54,6 +54,7 @@ COMMANDS = (
     ("report", "report_command"),
     ("merge", "merge_command"),
     ("demo", "demo_command"),
+    ("addin", "addin_command"),
 )
 
 for _module, _name in COMMANDS:

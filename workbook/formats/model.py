@@ -50,6 +50,16 @@ class Block:
     corner: str = ""  # text of the top-left header cell (「信息内容」, the 勾稽 note)
     column_band: str | None = None  # umbrella header over every column (「申请人情况」)
 
+    def header_paths(self) -> list[tuple[str, ...]]:
+        """Each column's printed header path, the column band first (the workbook and the Word
+        document lay headers out from these)."""
+        band = (self.column_band,) if self.column_band else ()
+        return [band + c.labels for c in self.columns]
+
+    def row_paths(self) -> list[tuple[str, ...]]:
+        """Each row's printed label path, its band first."""
+        return [((r.band,) if r.band else ()) + r.labels for r in self.rows]
+
 
 @dataclass(frozen=True)
 class Table:
