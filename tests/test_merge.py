@@ -24,12 +24,12 @@ from nianbao.cli import main
 from nianbao.consolidate import (INVALID, MERGED, MERGED_INVALID, MISSING, REJECTED, SUPERSEDED,
                                  consolidate)
 from nianbao.errors import NianbaoError, UnreadableWorkbook
-from nianbao.layout import META_SHEET, layout_of
+from nianbao.layout import layout_of
 from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import Report
 from nianbao.units import Unit, template_for
-from nianbao.xlsx_writer import fill_workbook, save_workbook, write_report
+from nianbao.xlsx_writer import fill_workbook, save_workbook
 
 YEAR = 2025
 N = 50

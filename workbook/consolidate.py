@@ -35,10 +35,10 @@ from .errors import NianbaoError
 from .findings import Findings
 from .formats import format_for_year, get_format
 from .history import Received, archive_dir, archive_name, recording
-from .layout import META_SHEET, layout_of
+from .layout import layout_of
 from .messages import say
 from .report import Report, is_number
-from .units import ORIGIN_CODE, ORIGIN_PARENT, Unit, read_units, unit_key
+from .units import ORIGIN_CODE, ORIGIN_PARENT, Unit, unit_key, units_from
 
 # what happened to one file (or unit), in the order a coordinator must act on them
 REJECTED, INVALID, MISSING, MERGED_INVALID, MERGED, SUPERSEDED = (
@@ -435,9 +435,7 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
     out = Path(output)
     db = out.with_suffix(".db")
     archive = archive_dir(db)
-    listed = None if units is None else (
-        list(units) if isinstance(units, Sequence) and not isinstance(units, str)
-        else read_units(units))
+    listed = None if units is None else units_from(units)
     files = collect(inputs, skip=(out, db, archive, db.with_name(db.name + "-journal")))
     if not files:
         raise NianbaoError("merge.no_inputs")

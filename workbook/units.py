@@ -158,6 +158,13 @@ def _problems(units: Iterable[Unit]) -> list[str]:
     return out
 
 
+def units_from(units: str | os.PathLike | Sequence[Unit]) -> list[Unit]:
+    """The units of a list file (read and checked), or the given :class:`Unit` s."""
+    if isinstance(units, Sequence) and not isinstance(units, str):
+        return list(units)
+    return read_units(units)
+
+
 def hand_out(units: str | os.PathLike | Sequence[Unit], directory: str | os.PathLike, *,
              year: int, format_id: str | None = None, force: bool = False) -> list[Path]:
     """Write one blank workbook per unit into ``directory``, named after the unit, its hidden
@@ -167,8 +174,7 @@ def hand_out(units: str | os.PathLike | Sequence[Unit], directory: str | os.Path
     """
     from .xlsx_writer import save_workbook
 
-    listed = list(units) if isinstance(units, Sequence) and not isinstance(units, str) \
-        else read_units(units)
+    listed = units_from(units)
     fmt = get_format(format_id) if format_id else format_for_year(year)
     out_dir = Path(directory)
     targets = [out_dir / u.file_name for u in listed]
@@ -194,4 +200,4 @@ def template_for(unit: Unit, format_id: str, year: int):
     return wb
 
 
-__all__ = ["Unit", "read_units", "hand_out", "template_for", "unit_key", "HEADERS", "ORIGIN_CODE", "ORIGIN_PARENT"]
+__all__ = ["Unit", "read_units", "units_from", "hand_out", "template_for", "unit_key", "HEADERS", "ORIGIN_CODE", "ORIGIN_PARENT"]
