@@ -443,6 +443,8 @@ def test_cli_merge_json_and_history(inbox, tmp_path):
     res = CliRunner().invoke(main, ["merge", "--history", str(out.with_suffix(".db")), "--json"])
     assert res.exit_code == 0, res.output
     assert {e["unit"] for e in json.loads(res.output)} >= {u.name for u in units[:3]}
+    res = CliRunner().invoke(main, ["merge", "--history", str(out.with_suffix(".db"))])
+    assert res.exit_code == 0 and units[0].name in res.output and "已汇总" in res.output
     res = CliRunner().invoke(main, ["merge", "--history", str(tmp_path / "无.db")])
     assert res.exit_code == 2 and "Traceback" not in res.output
     res = CliRunner().invoke(main, ["merge", str(d / "说明.txt")])
