@@ -7,7 +7,9 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import sqlite3
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +31,8 @@ from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import Report
 from nianbao.units import Unit, template_for
-from nianbao.xlsx_writer import fill_workbook, save_workbook
+from nianbao.xlsx_writer import (CHECK_NAME_PREFIX, STATUS_ALL_PASSED, fill_workbook,
+                                 save_workbook)
 
 YEAR = 2025
 N = 50
@@ -528,3 +531,18 @@ def test_an_earlier_consolidation_among_its_own_sources_is_not_counted_twice(inb
     row = by_file(again, "上次汇总.xlsx")
     assert row.status == REJECTED and "重复" in row.reason
     assert again.totals.statutory() == earlier.totals.statutory()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_the_consolidated_workbook_passes_its_native_checks_in_libreoffice(merged_once,
+                                                                          tmp_path):
+    _, out, _ = merged_once
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=300)
+    wb = openpyxl.load_workbook(tmp_path / out.name, data_only=True)
+    sheet, cell = wb.defined_names[CHECK_NAME_PREFIX + "all"].attr_text.split("!")
+    assert wb[sheet.strip("'")][cell.replace("$", "")].value == STATUS_ALL_PASSED
+    assert wb.sheetnames[0] == say("merge.sheet.summary")
