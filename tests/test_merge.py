@@ -227,7 +227,7 @@ def test_no_string_from_a_unit_becomes_a_formula(merged_once):
     found = [c for ws in (texts, summary) for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=")]
     assert {c.value for c in found} >= {FORMULA_TEXT, "=1+1局"}
-    assert all(c.data_type == "s" for c in found)
+    assert all(c.data_type == "s" and c.quotePrefix for c in found)
     assert all(c.data_type != "f" for ws in (texts, summary) for row in ws.iter_rows() for c in row)
 
 

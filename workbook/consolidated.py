@@ -18,8 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .checks import check_many
 from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERGED_INVALID,
                           MISSING, ORIGIN_KIND, REJECTED, SOURCE_PREFIX, SUMMED, SUPERSEDED,
-                          UnitRow,
-                          sum_values)
+                          UnitRow, sum_values)
 from .findings import Findings
 from .formats import get_format
 from .history import History, now
@@ -74,8 +73,8 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
                 texts_row += 1
                 for col, value in enumerate((r.unit, parts[f.id], text), 1):
                     cell = texts_ws.cell(texts_row, col)
+                    cell.style = WRAP_STYLE  # first: a style replaces the text's quote prefix
                     put_value(cell, value)
-                    cell.style = WRAP_STYLE
                 need = max(text_height(text, TEXT_WIDTH, BASE_SIZE),
                            text_height(parts[f.id], PART_WIDTH, BASE_SIZE))
                 texts_ws.row_dimensions[texts_row].height = min(need, MAX_ROW_HEIGHT)
@@ -178,9 +177,9 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
                   *[_figure(v) for v in (r.key or (None,) * len(KEY_FIGURES))]]
         for col, value in enumerate(values, 1):
             cell = ws.cell(head + i, col)
-            put_value(cell, value)
             # one line per unit (the hash and file name run on in full); the reason wraps
             cell.style = WRAP_STYLE if col == reason_col else BODY_STYLE
+            put_value(cell, value)
         if r.reason:
             ws.row_dimensions[head + i].height = max(
                 DEFAULT_HEIGHT, text_height(r.reason, reason_width, BASE_SIZE))
@@ -227,8 +226,8 @@ def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -
                   *[format_number(v) if isinstance(v, float) else v for v in figures[parent]]]
         for col, value in enumerate(values, first):
             cell = ws.cell(i, col)
-            put_value(cell, value)
             cell.style = BODY_STYLE
+            put_value(cell, value)
 
 
 __all__ = ["write_consolidated"]
