@@ -15,6 +15,7 @@ from nianbao.checks import check, check_many
 from nianbao.codes import Code, Example, registry
 from nianbao.layout import layout_of
 from nianbao.messages import MESSAGES
+from nianbao.migrate import migrate
 from nianbao.report import MISSING, Invalid, Report
 from nianbao.samples.build import load_sample
 from nianbao.xlsx_writer import write_report
@@ -52,6 +53,8 @@ def _apply(report: Report, values, texts, meta, base: Report | None = None) -> N
 def _run(ex: Example, tmp_path: Path, tag: str):
     """The findings of the sample changed by ``ex`` (a list of codes)."""
     report = load_sample("district-2021")
+    if ex.format is not None:
+        report = migrate(report, ex.format).report
     _apply(report, ex.values, ex.texts, ex.meta)
     previous = None
     if ex.previous is not None:

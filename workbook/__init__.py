@@ -13,6 +13,9 @@ The public API, one call per CLI command::
     merge_history(db) -> list[dict]        # nianbao merge --history
     hand_out(units, directory, year=)      # nianbao new --units -d
     read_units(path) -> list[Unit]         # the unit list, checked
+    start_from_last_year(last, path) -> NextYear   # nianbao new --from (the add-in's 导入上年)
+    next_year(last_report) -> NextYear     # the same in memory: this year's Report and the record
+    migrate_workbook(old, path) -> Migrated        # nianbao migrate
 """
 from __future__ import annotations
 
@@ -43,6 +46,9 @@ _LAZY = {
     "merge_history": "history",
     "hand_out": "units",
     "read_units": "units",
+    "start_from_last_year": "yearly",
+    "next_year": "yearly",
+    "migrate_workbook": "migrate",
 }
 
 

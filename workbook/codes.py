@@ -27,7 +27,8 @@ class Example:
     id or ``sheet!A1`` (for the reader's codes).  ``rename``: sheets renamed in the workbook.
     ``previous``: last year's report is the changed report one year earlier with these values;
     ``"=fid"`` takes this year's value of ``fid``.  ``file``: the whole input is these bytes.
-    ``absent``: the input path does not exist.
+    ``absent``: the input path does not exist.  ``format``: the sample is first carried into
+    that format (:func:`nianbao.migrate.migrate`; what the format asks differently is blank).
     """
 
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -38,6 +39,7 @@ class Example:
     previous: Mapping[str, Any] | None = None
     file: Callable[[], bytes] | None = None
     absent: bool = False
+    format: str | None = None
 
     @property
     def needs_workbook(self) -> bool:
@@ -79,6 +81,9 @@ _STOCK_OK = {"t2.rules.in_force": "=t2.rules.in_force", "t2.normative.in_force":
 _NOTHING_ISSUED = {f"t2.{r}.{c}": 0 for r in ("rules", "normative") for c in ("issued", "repealed")}
 _FEE = {"s6.fee_notices": 0, "s6.fee_amount": 0}
 _OK_TEXT = {"s6.other": "本年度未收取信息处理费。"}
+# last year's texts, none of them this year's (issue 16)
+_OTHER_TEXTS = {t.key: "上年度的这一部分写的是另外一些工作，与本年文字没有相同的句子。"
+                for s in FORMATS["2021"].sections for t in s.texts}
 _E = Example
 
 _CODES: tuple[Code, ...] = (
@@ -170,6 +175,12 @@ _CODES: tuple[Code, ...] = (
          _E(previous={**_CARRY_OK, "s5.problems": "上年的问题写法完全不同，讲的是另外一些事情。",
                       "s5.improvements": "", "s5.plans": ""}),
          _E(previous=_CARRY_OK)),
+    # -- against last year, beyond the declared rules (issue 16) --------------------------------
+    Code("year.repeated", "与上年文字相同", "notice", _E(previous=_OTHER_TEXTS), _E(previous={})),
+    Code("year.repeated_all", "全文与上年相同的比例", "notice",
+         _E(previous=_OTHER_TEXTS), _E(previous={})),
+    Code("year.jump", "与上年相比变化超过五倍", "notice", _E(previous={}),
+         _E(previous={"t3.new.total": 100})),
 )
 
 
@@ -199,6 +210,12 @@ RULE_EXAMPLES: dict[str, tuple[Example, Example]] = {
                               "t3.carry_forward.total": "+1"})),
     "t2.stock": (_E(values=_NOTHING_ISSUED, previous=_STOCK_OK),
                  _E(values=_NOTHING_ISSUED, previous={**_STOCK_OK, "t2.rules.in_force": "+1"})),
+    # the 2019 format's cross-year rules (issue 16): the sample carried into the 2019 format,
+    # where table 2 is blank, so last year's blank figures roll forward to this year's
+    "t2.public_total": (_E(format="2019", previous={}),
+                        _E(format="2019", previous={"t2.normative.public_total": 5})),
+    "t2.items": (_E(format="2019", previous={}),
+                 _E(format="2019", previous={"t2.licensing.change": 2})),
 }
 
 

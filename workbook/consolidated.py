@@ -25,8 +25,9 @@ from .history import History, now
 from .layout import META_SHEET, layout_of
 from .messages import say
 from .report import Report, format_number
-from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, build_template,
-                          fill_workbook, put_value, save_workbook, style_cell, text_height)
+from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
+                          build_template, fill_workbook, put_value, save_workbook, style_cell,
+                          text_height)
 
 STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
                 MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
@@ -95,15 +96,11 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
     wb.active = 0
     summary.sheet_view.tabSelected = True
 
-    meta = wb[META_SHEET]
-    stamp = [(ORIGIN_KIND, KIND_CONSOLIDATION), ("consolidated_at", now()),
-             ("merged", str(len(merged))), ("include_invalid", "1" if include_invalid else "0")]
-    stamp += [(f"{SOURCE_PREFIX}{i:05d}", f"{r.sha256} {r.unit} {Path(r.file).name}")
-              for i, r in enumerate(merged, 1)]
-    for key, value in stamp:
-        row = meta.max_row + 1
-        meta.cell(row, 1, key)
-        put_value(meta.cell(row, 2), value)
+    add_record(wb, [(ORIGIN_KIND, KIND_CONSOLIDATION), ("consolidated_at", now()),
+                    ("merged", str(len(merged))),
+                    ("include_invalid", "1" if include_invalid else "0"),
+                    *((f"{SOURCE_PREFIX}{i:05d}", f"{r.sha256} {r.unit} {Path(r.file).name}")
+                      for i, r in enumerate(merged, 1))])
     save_workbook(wb, out)
     return totals, checked
 

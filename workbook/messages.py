@@ -50,7 +50,9 @@ MESSAGES.update({
     # reconciliation rules, one template per rule kind
     "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
     "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
-    "rule.carry": "{where}应为 {expected}（上年报告{prev_where}为 {expected}），实为 {actual}（{basis}）",
+    "rule.carry": "{where}应为 {expected}（{prev}{prev_where}为 {expected}），实为 {actual}（{basis}）",
+    "rule.prev_year": "{year}年报告",
+    "rule.prev_report": "上年报告",
     "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
     "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
     "rule.skipped_table": "「{sheet}」未能读取，{table}的勾稽校验未进行",
@@ -359,6 +361,54 @@ MESSAGES.update({
     "cli.merge.h.saved": "保存时间",
     "cli.merge.h.sha256": "SHA-256",
     "cli.merge.history_empty": "{db} 中还没有记录",
+})
+
+
+# -- year over year (issue 16) -----------------------------------------------------------------
+# nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
+# format's cross-year rules
+MESSAGES.update({
+    "rule.roll": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}）",
+    # the checks against last year (notices)
+    "year.repeated": "「{where}」约 {share}% 的文字与{prev}相同，请确认是否照搬",
+    "year.repeated_all": "全部文字约 {share}% 与{prev}相同（{sections}）",
+    "year.jump": "{where}为 {now}，{prev}为 {before}，变化超过 {ratio} 倍，请在报告文字中说明原因",
+    # starting from last year
+    "yearly.no_year": "{file} 未填写报告年度，无法据此生成下一年度的工作簿",
+    "yearly.same_file": "新工作簿不能覆盖上年的工作簿本身：{file}（请另给一个文件名）",
+    "yearly.sheet": "上年文字",
+    "yearly.title": "{year}年度报告的文字（供参考，不计入本年报告）",
+    "yearly.h.item": "项目",
+    "yearly.h.text": "上年文字",
+    "cli.new.from": "上年度的年报工作簿：据此生成本年度工作簿（年度加一，沿用单位和联系人，上年结转按上年填写）",
+    "cli.new.from_year": "--from 时年度由上年工作簿确定（上年加一），不能再用 --year 指定（此次给了 {year}）",
+    "cli.new.from_done": "已据 {file}（{year}年度）填入 {n} 个单元格（上年结转等）；上年数据已记录在工作簿中，跨年度校验无需再给上年文件",
+    # migrating a workbook to the current format
+    "migrate.help": "把 2019 年版格式（试行）的工作簿迁移为 2021 年版格式：能直接对应的数据照搬，含义不同的列出需重新填写的单元格。",
+    "migrate.output": "迁移后的工作簿路径（.xlsx）",
+    "migrate.force": "覆盖已存在的文件",
+    "migrate.exists": "{file} 已存在；如需覆盖请加 --force",
+    "migrate.same_file": "迁移结果不能覆盖原工作簿本身：{file}（请另给一个文件名）",
+    "migrate.already": "{file} 已是{format}，无需迁移",
+    "migrate.done": "已迁移为{format}：{file}（报告年度仍为 {year} 年）",
+    "migrate.reenter": "需重新填写：{n} 个单元格（详见工作簿中的「{sheet}」工作表）",
+    "migrate.reenter_row": "  {where}：{columns}（{cells}）",
+    "migrate.dropped": "{format}中没有对应项目、未迁移的数据 {n} 项，已列在「{sheet}」工作表中",
+    "migrate.other_moved": "原「{old}」已整体移入{format}的「{new}」；如能区分，请按新格式拆分到 1、2、3 项",
+    "migrate.sheet": "迁移说明",
+    "migrate.title": "由{old}迁移为{new}：迁移说明",
+    "migrate.h.reenter": "需重新填写（{n} 个单元格，点击位置可跳转）",
+    "migrate.h.where": "位置",
+    "migrate.h.item": "项目",
+    "migrate.h.why": "原因",
+    "migrate.h.value": "原值",
+    "migrate.h.old_where": "原工作簿中的位置",
+    "migrate.h.moved": "已移动的数据",
+    "migrate.h.dropped": "{format}中有、新格式中没有的数据（未迁移，供参考）",
+    "migrate.old_value": "「{column}」{value}",
+    "migrate.reason_row": "{format}此行（「{row}」）填的是{values}；新格式问的是「{column}」，含义不同，请重新填写",
+    "migrate.reason_new": "{format}没有此项，请填写",
+    "migrate.reason_split": "原（六）其他处理已整体移入「{target}」；如能区分，请拆分到此项",
 })
 
 

@@ -21,7 +21,6 @@ from typing import Any, Iterable, Sequence
 
 from .errors import NianbaoError
 from .formats import format_for_year, get_format
-from .layout import META_SHEET
 from .messages import say
 
 # column titles people give these columns (compared after NFKC and without spaces)
@@ -189,14 +188,10 @@ def hand_out(units: str | os.PathLike | Sequence[Unit], directory: str | os.Path
 
 def template_for(unit: Unit, format_id: str, year: int):
     """The blank workbook (an openpyxl Workbook) handed out to ``unit``."""
-    from .xlsx_writer import build_template, put_value
+    from .xlsx_writer import add_record, build_template
 
     wb = build_template(format_id, year=year, unit=unit.name, contact=unit.contact)
-    meta = wb[META_SHEET]
-    for key, value in ((ORIGIN_CODE, unit.code), (ORIGIN_PARENT, unit.parent)):
-        row = meta.max_row + 1
-        meta.cell(row, 1, key)
-        put_value(meta.cell(row, 2), value)
+    add_record(wb, ((ORIGIN_CODE, unit.code), (ORIGIN_PARENT, unit.parent)))
     return wb
 
 

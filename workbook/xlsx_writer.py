@@ -9,7 +9,9 @@ Public API:
 * :func:`build_template` — an in-memory :class:`openpyxl.Workbook` for a format;
 * :func:`new_workbook` — the same, saved atomically to a path;
 * :func:`fill_workbook` — write a :class:`~nianbao.report.Report` into such a workbook;
-* :func:`write_report` — a fresh template filled with a report, saved atomically.
+* :func:`write_report` — a fresh template filled with a report, saved atomically;
+* :func:`add_record`, :func:`add_note_sheet` — rows on the hidden sheet and a sheet for people
+  to read (last year's record and texts, a migration's notes).
 """
 from __future__ import annotations
 
@@ -51,7 +53,8 @@ from .messages import say
 from .report import Invalid, Meta, Missing, Report, Value
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
-           "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "CHECK_PASS", "CHECK_FAIL",
+           "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "add_record", "add_note_sheet",
+           "NoteRow", "CHECK_PASS", "CHECK_FAIL",
            "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
@@ -640,6 +643,71 @@ def _save(wb: Workbook, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+# ---- what a workbook carries besides the report (nianbao.yearly, nianbao.migrate) -----------
+@dataclass(frozen=True)
+class NoteRow:
+    """One row of a note sheet: its cells; or one text spanning the sheet (``span``), set as
+    a heading (``heading``); the first cell may jump to ``link`` (``sheet!A1``)."""
+
+    cells: tuple[object, ...]
+    heading: bool = False
+    link: str | None = None
+    span: bool = False
+
+
+def add_record(wb: Workbook, rows: Iterable[tuple[str, object]]) -> None:
+    """Append key/value rows to the hidden sheet, under how the workbook was handed out (the
+    reader gives every row of that sheet back in :attr:`Report.origin`)."""
+    ws = wb[META_SHEET]
+    r = ws.max_row
+    for key, value in rows:
+        r += 1
+        ws.cell(r, 1, key)
+        _put(ws.cell(r, 2), value)
+
+
+def add_note_sheet(wb: Workbook, name: str, title: str, widths: tuple[float, ...],
+                   rows: Iterable[NoteRow]) -> Worksheet:
+    """A protected sheet for people to read (last year's texts, what a migration left to do),
+    placed before the hidden sheet.  The reader never parses it."""
+    ws = wb.create_sheet(name, index=wb.sheetnames.index(META_SHEET))
+    ncols = len(widths)
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    heights = _Heights(ws)
+    _write_label(ws, Label(1, 1, title, "title", last_col=ncols))
+    heights.need(1, 1, TITLE_HEIGHT)
+    r = 2
+    for row in rows:
+        r += 1
+        if row.heading or row.span:
+            _write_label(ws, Label(r, 1, str(row.cells[0]), "block" if row.heading else "label",
+                                   last_col=ncols))
+            heights.need(r, r, text_height(str(row.cells[0]), sum(widths), BASE_SIZE))
+            continue
+        for c, value in enumerate(row.cells, start=1):
+            cell = ws.cell(r, c)
+            _put(cell, value)
+            _style(cell, LABEL_LOOKS["label"])
+            if value not in (None, ""):
+                heights.need(r, r, text_height(str(value), widths[c - 1], BASE_SIZE))
+        if row.link:
+            sheet, addr = row.link.rsplit("!", 1)
+            first = ws.cell(r, 1)
+            first.hyperlink = Hyperlink(ref=first.coordinate,
+                                        location=f"{quote_sheetname(sheet)}!{addr}")
+            first.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+    heights.apply()
+    _protect(ws)
+    ps = ws.page_setup
+    ps.paperSize = ws.PAPERSIZE_A4
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = say("wb.footer")
+    ws.print_area = f"A1:{get_column_letter(ncols)}{r}"
+    return ws
 
 
 # for the other writers of workbooks built here (hand-out, consolidation): the same guarantees

@@ -104,10 +104,12 @@ class Rule:
     Terms are field-id templates: ``"t3.{row}.total"``; a leading ``-`` subtracts the term and
     ``prev:`` takes it from last year's report.  For ``kind="sum"`` the first left term is the
     total that the right-hand side must add up to (so a finding can say 应为 X，实为 Y).
+    ``stock`` and ``roll`` are both "this year's figure = last year's rolled forward", worded with
+    every term; ``stock`` adds that documents may also lapse (现行有效件数).
     """
 
     id: str
-    kind: Literal["sum", "balance", "carry", "stock"]
+    kind: Literal["sum", "balance", "carry", "stock", "roll"]
     severity: Severity
     title: str  # short Chinese name, shown beside the native check cells
     basis: str  # the statutory text it rests on
@@ -153,6 +155,9 @@ class Format:
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True
+    # fields compared year on year: a jump of more than fivefold is noted for the office to
+    # explain in its text (nianbao.checks.yearly)
+    key_figures: tuple[str, ...] = ()
 
     def table(self, key: str) -> Table:
         for t in self.tables:
