@@ -102,6 +102,9 @@ def test_cli_new_units(tmp_path):
     assert res.exit_code == 2
     res = CliRunner().invoke(main, ["new"])
     assert res.exit_code == 2 and "-o" in res.output
+    res = CliRunner().invoke(main, ["new", "--units", str(lst), "-d", str(tmp_path / "y"),
+                                    "--from", str(out / "甲局.xlsx")])
+    assert res.exit_code == 2 and not (tmp_path / "y").exists()
     bad = xlsx_list(tmp_path / "坏名单.xlsx", [["单位"], ["甲局"], ["甲局"]])
     res = CliRunner().invoke(main, ["new", "--units", str(bad), "-d", str(tmp_path / "x")])
     assert res.exit_code == 2 and "第 3 行" in res.output and "Traceback" not in res.output
