@@ -6,8 +6,8 @@ Generates N unit workbooks (the hand-out template filled with random consistent 
 times, on the same files:
 
 (a) ``nianbao.consolidate`` — read in parallel processes, check, record history and archive,
-    write the consolidated workbook; timed in a fresh process, starting Python and importing
-    nianbao included, as the command pays them;
+    write the consolidated workbook; run in a fresh process (so that its peak memory is its
+    own) and timed there from the call, imports excluded, like (b) and (c);
 (b) the loop a user would write: openpyxl ``load_workbook`` on each file, read every number
     cell, add them up;
 (c) the floor: python-calamine reading every sheet of each file into Python lists, no model,
