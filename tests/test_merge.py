@@ -546,3 +546,20 @@ def test_the_consolidated_workbook_passes_its_native_checks_in_libreoffice(merge
     sheet, cell = wb.defined_names[CHECK_NAME_PREFIX + "all"].attr_text.split("!")
     assert wb[sheet.strip("'")][cell.replace("$", "")].value == STATUS_ALL_PASSED
     assert wb.sheetnames[0] == say("merge.sheet.summary")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-01-20T09:30:00Z", "2026-01-20T09:30:00+00:00"),
+    ("2026-01-20T09:30:00.379046123Z", "2026-01-20T09:30:00.379046+00:00"),  # LibreOffice
+    ("2026-01-20T17:30:00+08:00", "2026-01-20T09:30:00+00:00"),
+    ("2026-01-20T09:30:00", "2026-01-20T09:30:00+00:00"),
+    ("yesterday", None),
+    ("2026-02-30T09:30:00Z", None),
+])
+def test_save_stamps_as_office_programs_write_them(text, expected):
+    from datetime import timezone
+
+    from nianbao.consolidate import parse_stamp
+
+    when = parse_stamp(text)
+    assert (when.astimezone(timezone.utc).isoformat() if when else None) == expected

@@ -267,29 +267,42 @@ class Consolidation:
                 "units": [r.to_dict() for r in self.rows]}
 
 
+_STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?"
+                    r"\s*(Z|[+-]\d\d:?\d\d)?$")
+
+
+def parse_stamp(text: str) -> dt.datetime | None:
+    """A W3C date-time as office programs stamp them (``2025-01-10T08:00:00Z``, LibreOffice's
+    nanoseconds, an offset), as an aware datetime; None when it is not one.  UTC when no zone is
+    given, as the core properties are defined."""
+    m = _STAMP.match(text.strip())
+    if not m:
+        return None
+    y, mo, d, h, mi, sec, frac, zone = m.groups()
+    try:
+        when = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec),
+                           int((frac or "0")[:6].ljust(6, "0")))
+    except ValueError:
+        return None
+    if zone in (None, "Z"):
+        return when.replace(tzinfo=dt.timezone.utc)
+    sign = -1 if zone[0] == "-" else 1
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    return when.replace(tzinfo=dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes)))
+
+
 def local_time(timestamp: float | str) -> str:
     """A time as a clerk reads it: local time, to the second."""
     if isinstance(timestamp, str):
-        if not timestamp:
-            return ""
-        try:
-            when = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-        except ValueError:
-            return timestamp
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
-        return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        when = parse_stamp(timestamp) if timestamp else None
+        return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when else timestamp
     return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _saved_key(ex: Examined) -> tuple:
     """The order of versions: the stamp of the last save, then the file time, then the path."""
-    try:
-        saved = dt.datetime.fromisoformat(ex.saved_at.replace("Z", "+00:00")).timestamp() \
-            if ex.saved_at else float("-inf")
-    except ValueError:
-        saved = float("-inf")
-    return (saved, ex.file_time, ex.path)
+    when = parse_stamp(ex.saved_at) if ex.saved_at else None
+    return (when.timestamp() if when else float("-inf"), ex.file_time, ex.path)
 
 
 def _target(seen: list[Examined], year: int | None, format_id: str | None
@@ -500,5 +513,5 @@ def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, i
 
 
 __all__ = ["consolidate", "decide", "collect", "examine", "sum_values", "key_figures",
-           "Consolidation", "UnitRow", "Examined", "local_time", "KEY_FIGURES", "STATUSES", "MERGED",
+           "Consolidation", "UnitRow", "Examined", "local_time", "parse_stamp", "KEY_FIGURES", "STATUSES", "MERGED",
            "MERGED_INVALID", "INVALID", "REJECTED", "SUPERSEDED", "MISSING"]
