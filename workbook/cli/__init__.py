@@ -52,6 +52,7 @@ COMMANDS = (
     ("show", "show_command"),
     ("check", "check_command"),
     ("report", "report_command"),
+    ("merge", "merge_command"),
     ("migrate", "migrate_command"),
     ("demo", "demo_command"),
     ("addin", "addin_command"),
