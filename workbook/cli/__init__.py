@@ -53,6 +53,7 @@ COMMANDS = (
     ("check", "check_command"),
     ("dismiss", "dismiss_command"),
     ("report", "report_command"),
+    ("merge", "merge_command"),
     ("migrate", "migrate_command"),
     ("demo", "demo_command"),
     ("addin", "addin_command"),
