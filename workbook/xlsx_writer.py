@@ -232,6 +232,10 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
             _put(cell, report.texts.get(f.id) or None)
             if lay.sheet(f.sheet).kind == "texts":
                 _fit_text_row(ws, f, cell.value)
+            elif cell.value:  # a table's 备注, merged across the table's width
+                need = text_height(str(cell.value), _span_width(ws, f.col, lay.sheet(f.sheet).last_col),
+                                   BASE_SIZE)
+                ws.row_dimensions[f.row].height = round(min(need, MAX_ROW_HEIGHT), 1)
         else:
             _put(cell, report.values.get(f.id))
 
@@ -289,6 +293,8 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
             cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
         if f.kind == "text" and sheet.kind == "texts":
             heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
+        if f.kind == "text" and sheet.kind == "table":  # a table's 备注: as wide as the table
+            ws.merge_cells(start_row=f.row, start_column=f.col, end_row=f.row, end_column=sheet.last_col)
     for check in sheet.checks:
         cell = ws.cell(check.row, check.col)
         cell.value = _check_formula(check, sheet.name, lay)
@@ -421,8 +427,9 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
         # (表二 has a header per block, so no single header can stay in view.)
         header_last = corners[0].last_row or corners[0].row
         ws.print_title_rows = f"1:{header_last}"
-        first_row = min(f.row for f in sheet.fields)
-        first_col = min(f.col for f in sheet.fields)
+        values = [f for f in sheet.fields if f.kind != "text"]  # not the 备注 under the table
+        first_row = min(f.row for f in values)
+        first_col = min(f.col for f in values)
         ws.freeze_panes = ws.cell(first_row, first_col).coordinate
 
 
