@@ -24,6 +24,9 @@ def check_values(ctx: Context) -> list[Finding]:
         if ctx.reported_by_reader(fid, errors_only=True):
             continue
         v = ctx.report.values.get(fid)
+        if is_number(v) and (v >= 0 or f.kind == "signed") and (
+                f.kind == "money" or not isinstance(v, float) or v.is_integer()):
+            continue  # the common case, a well-formed number: nothing to say, nothing to name
         where = describe(ctx.fmt.id, fid)
         kind = KIND_LABELS[f.kind]
         if isinstance(v, Missing):

@@ -60,21 +60,26 @@ class Instance:
     bindings: tuple[tuple[str, str], ...]
     left: tuple[Term, ...]
     right: tuple[Term, ...]
+    # derived once per format (instances() is cached): a check of a province's thousands of
+    # workbooks runs every instance thousands of times
+    terms: tuple[Term, ...] = ()
+    cross_year: bool = False
+    sheets: frozenset[str] = frozenset()  # the sheets of this year's terms
 
-    @property
-    def terms(self) -> tuple[Term, ...]:
-        return self.left + self.right
-
-    @property
-    def cross_year(self) -> bool:
-        return any(t.prev for t in self.terms)
+    @classmethod
+    def of(cls, format_id: str, rule: Rule, bindings: dict[str, str], left: tuple[str, ...],
+           right: tuple[str, ...]) -> "Instance":
+        lt, rt = tuple(map(Term.parse, left)), tuple(map(Term.parse, right))
+        terms = lt + rt
+        sheets = frozenset(place(format_id, t.field).sheet for t in terms if not t.prev)
+        return cls(rule, tuple(bindings.items()), lt, rt, terms, any(t.prev for t in terms), sheets)
 
 
 @lru_cache(maxsize=None)
 def instances(format_id: str) -> tuple[Instance, ...]:
     fmt = get_format(format_id)
     return tuple(
-        Instance(rule, tuple(b.items()), tuple(map(Term.parse, left)), tuple(map(Term.parse, right)))
+        Instance.of(fmt.id, rule, b, left, right)
         for rule in fmt.rules
         for b, left, right in rule.instances()
     )
@@ -96,9 +101,9 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         rule = inst.rule
         if inst.cross_year and prev is None:
             continue
-        here = [t for t in inst.terms if not t.prev]
-        bad_sheets = {place(format_id, t.field).sheet for t in here} & ctx.unreadable
+        bad_sheets = inst.sheets & ctx.unreadable if ctx.unreadable else None
         if bad_sheets:
+            here = [t for t in inst.terms if not t.prev]
             for sheet in bad_sheets:
                 if sheet not in skipped_tables:
                     skipped_tables.add(sheet)
@@ -211,13 +216,12 @@ def _shown(value: int | float, is_blank: bool) -> str:
 def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term], format_id: str,
               prev: Report | None) -> Finding | None:
     rule = inst.rule
-    here = [t.field for t in inst.terms if not t.prev]
-    cells = tuple(place(format_id, f).ref for f in here)
     if rule.kind == "balance":
         left = sum(t.sign * values[t] for t in inst.left)
         right = sum(t.sign * values[t] for t in inst.right)
         if _close(left, right):
             return None
+        here, cells = _cells(inst, format_id)
         common, names = common_and_names(format_id, [t.field for t in inst.terms])
         n = len(inst.left)
         msg = say("rule.balance", where=common or describe(format_id, inst.left[0].field),
@@ -233,6 +237,7 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
     actual = target.sign * values[target]
     if _close(expected, actual):
         return None
+    _, cells = _cells(inst, format_id)
     args = dict(where=describe(format_id, target.field), expected=format_number(expected),
                 actual=_shown(actual, target in blank), basis=rule.basis)
     if rule.kind == "carry":
@@ -251,6 +256,13 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
         )
     return finding(rule.id, rule.severity, say(f"rule.{rule.kind}", **args), format_id,
                    target.field, expected=expected, actual=actual, cells=cells)
+
+
+def _cells(inst: Instance, format_id: str) -> tuple[list[str], tuple[str, ...]]:
+    """This year's fields of a failing instance and their ``sheet!A1`` refs (named only when
+    an instance fails: most pass)."""
+    here = [t.field for t in inst.terms if not t.prev]
+    return here, tuple(place(format_id, f).ref for f in here)
 
 
 def _signed_names(terms: tuple[Term, ...], names: list[str]) -> str:
