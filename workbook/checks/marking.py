@@ -23,7 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..errors import NianbaoError
-from ..fileio import atomic_path
+from ..fileio import atomic_path, refuse_overwrite
 from ..findings import Findings
 from ..marks import (FILLS, LINK_COLOUR, RESULT_COLUMNS, RESULT_FIRST_ROW, RESULT_WIDTHS,
                      plan_marks)
@@ -43,8 +43,9 @@ def mark_workbook(source: str | os.PathLike, out: str | os.PathLike,
     ``findings`` defaults to :func:`nianbao.checks.check` of ``source`` (against ``previous``).
     """
     src, dst = Path(source), Path(out)
-    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
+    if dst.exists() and src.exists() and os.path.samefile(dst, src):
         raise NianbaoError("mark.same_file", file=str(src))
+    refuse_overwrite(dst, [previous] if isinstance(previous, (str, os.PathLike)) else [])
     if findings is None:
         from .run import check
 
