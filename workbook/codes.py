@@ -167,6 +167,12 @@ _CODES: tuple[Code, ...] = (
          _E(texts={"s5.problems": "无", "s5.improvements": "", "s5.plans": ""})),
     Code("text.problems_repeated", "五照搬上年", "warning", _E(previous={"s5.problems": "上年的问题写法完全不同，是另一段文字，讲的是别的事情。", **_CARRY_OK}),
          _E(previous=_CARRY_OK)),
+    # -- hostile and broken inputs (issue 19) ------------------------------------------------------
+    Code("file.unreadable", "文件无法读取", "error", _E(), _E()),  # permissions: see the tests
+    Code("read.sheet_too_large", "工作表数据区域异常大", "error", _E(),
+         _E(cells={"四、复议诉讼!XFD1048576": 1})),
+    Code("read.formula", "公式没有计算结果", "error", _E(), _E(cells={"t3.new.natural": "=1+1"})),
+    Code("read.out_of_range", "数值超出范围", "error", _E(), _E(cells={"t3.new.natural": "9" * 4400})),
 )
 
 

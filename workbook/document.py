@@ -59,6 +59,7 @@ class StyleNames:
 STYLE = StyleNames()
 DOCX_TEMPLATE = "report.docx"
 KEEP_TOGETHER_MAX = 10  # rows of a merged label group kept on one page
+PROPERTY_MAX = 255  # characters in a core property (python-docx refuses more)
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _INDENT = " \t\u3000\xa0"
@@ -423,8 +424,9 @@ def render_report(report: Report, path: str | os.PathLike, *,
             b.table(fmt.table(section.table), report)
 
     props = b.doc.core_properties
-    props.title = clean_text(title)
-    props.author = clean_text(report.meta.unit or "")
+    # a document property holds at most 255 characters; the title page has the whole name
+    props.title = clean_text(title)[:PROPERTY_MAX]
+    props.author = clean_text(report.meta.unit or "")[:PROPERTY_MAX]
     props.last_modified_by = "nianbao"
     props.subject = say("document.subject", format=fmt.title, basis=fmt.basis)
     props.comments = ""

@@ -56,8 +56,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def make_console() -> Console:
     """A console for people: piped output is not squeezed into 80 columns (Chinese labels are long)."""
-    # emoji=False: a unit named 「:smile:」 prints as typed
-    return Console(emoji=False) if sys.stdout.isatty() else Console(width=200, emoji=False)
+    # emoji=False: a unit named 「:smile:」 prints as typed; highlight=False: rich's highlighter
+    # takes minutes over a 32,767-digit cell, and colours nothing we need
+    options = {"emoji": False, "highlight": False}
+    return Console(**options) if sys.stdout.isatty() else Console(width=200, **options)
 
 
 def fmt_value(v: Value) -> str:
