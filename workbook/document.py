@@ -11,6 +11,7 @@ bands — so this module knows no label, row or column of any format.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -491,14 +492,19 @@ def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = No
             raise NianbaoError("document.pdf_failed", file=str(src), detail=str(e)) from e
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # soffice starts soffice.bin as a child: end the whole group this call started
-            if posix:
-                os.killpg(proc.pid, signal.SIGKILL)
-            else:
-                proc.kill()
+        except BaseException as e:
+            # soffice starts soffice.bin as a child: end the whole group this call started — on
+            # a timeout and on an interruption alike, or it keeps writing into the folder
+            # being removed and leaves a /tmp/nianbao-pdf-* behind
+            with contextlib.suppress(ProcessLookupError):
+                if posix:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    proc.kill()
             proc.communicate()
-            raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
+            if isinstance(e, subprocess.TimeoutExpired):
+                raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
+            raise
         produced = Path(tmp) / "report.pdf"
         if proc.returncode != 0 or not produced.is_file():
             text = (err or out or b"").decode(sys.getfilesystemencoding(), "replace").strip()
