@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from contextlib import contextmanager
@@ -76,6 +77,16 @@ def os_reason(e: OSError) -> str:
 
     name = errno.errorcode.get(e.errno or 0, "")
     return say(f"os.{name}") if name in OS_REASONS else say("os.other", errno=e.errno)
+
+
+def write_reason(e: BaseException) -> str:
+    """Why a library failed to write: lxml says 「IO_EFBIG」 where Python raises an OSError."""
+    from .messages import say
+
+    if isinstance(e, OSError):
+        return os_reason(e)
+    name = re.search(r"\bIO_(E[A-Z]+)\b", str(e))
+    return say(f"os.{name.group(1)}") if name and name.group(1) in OS_REASONS else say("os.unknown")
 
 
 OS_REASONS = ("EACCES", "EPERM", "ENOTDIR", "EISDIR", "ENOSPC", "EROFS", "EFBIG",

@@ -273,6 +273,7 @@ MESSAGES.update({
     "os.ENOENT": "路径不存在",
     "os.EEXIST": "文件已存在",
     "os.other": "系统错误（错误号 {errno}）",
+    "os.unknown": "写入失败（磁盘或临时目录空间不足？）",
     "mark.rebuilt": "注意：原工作簿的样式或结构已损坏，无法在原文件上标注；本副本按读取到的数据重新生成，原有格式未保留。",
     "cli.usage": "命令用法有误：{detail}（{command} --help 查看用法）",
     "cli.usage.no_command": "没有这个命令（可用的命令：{names}）",

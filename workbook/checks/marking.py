@@ -17,6 +17,7 @@ read — the same layout and values, the original's formatting lost — and 校�
 """
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from pathlib import Path
@@ -32,7 +33,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..errors import NianbaoError
-from ..fileio import atomic_path, refuse_overwrite
+from ..fileio import atomic_path, refuse_overwrite, write_reason
 from ..findings import Findings
 from ..marks import (FILLS, LINK_COLOUR, RESULT_COLUMNS, RESULT_FIRST_ROW, RESULT_WIDTHS,
                      plan_marks)
@@ -59,11 +60,14 @@ def mark_workbook(source: str | os.PathLike, out: str | os.PathLike,
         from .run import check
 
         findings = check(src, previous)
-    with atomic_path(dst) as tmp, warnings.catch_warnings():
+    # made in memory first, so that openpyxl refusing the workbook and the disk refusing the
+    # file are told apart
+    data = io.BytesIO()
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's English warnings are not for our users
         try:
-            _painted(load_workbook(src), findings, src.name).save(tmp)
-        except (OSError, NianbaoError):
+            _painted(load_workbook(src), findings, src.name).save(data)
+        except NianbaoError:
             raise
         except Exception:  # openpyxl refuses what calamine read: see the module docstring
             report = findings.report
@@ -71,7 +75,13 @@ def mark_workbook(source: str | os.PathLike, out: str | os.PathLike,
                 from .run import load
 
                 report = load(src)
-            _painted(_rebuilt(report), findings, src.name, say("mark.rebuilt")).save(tmp)
+            data = io.BytesIO()
+            try:
+                _painted(_rebuilt(report), findings, src.name, say("mark.rebuilt")).save(data)
+            except Exception as e:  # our own workbook: only the machine (temporary space) refuses it
+                raise NianbaoError("file.write_failed", file=str(dst), detail=write_reason(e)) from e
+    with atomic_path(dst) as tmp:
+        tmp.write_bytes(data.getvalue())
     return findings
 
 

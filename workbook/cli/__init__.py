@@ -81,6 +81,11 @@ class Group(click.Group):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         prepare_streams()
+        unraisable = sys.unraisablehook
+        if not os.environ.get("NIANBAO_DEBUG"):
+            # errors in libraries' finalizers after a failure we already reported (an open zip
+            # closed on a full disk) are not for users: Python would print their tracebacks
+            sys.unraisablehook = lambda _: None
         handlers = {}
         if threading.current_thread() is threading.main_thread():
             for name in ("SIGTERM", "SIGHUP"):
@@ -97,6 +102,7 @@ class Group(click.Group):
         finally:
             for name, old in handlers.items():
                 signal.signal(getattr(signal, name), old)
+            sys.unraisablehook = unraisable
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
