@@ -412,3 +412,11 @@ def test_12_check_without_mark_imports_no_heavy_library():
     p = subprocess.run([sys.executable, "-c", code, "check", str(SAMPLE)], capture_output=True,
                        text=True, timeout=60)
     assert p.stderr.strip().splitlines()[-1] == "[]", p.stderr
+
+
+def test_new_codes_are_registered_with_messages():
+    from nianbao.codes import registry
+    from nianbao.messages import MESSAGES
+
+    for code in ("file.unreadable", "read.sheet_too_large", "read.formula", "read.out_of_range"):
+        assert code in registry() and code in MESSAGES
