@@ -12,7 +12,6 @@ province's thousands of files stays interactive.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from pathlib import Path
@@ -79,11 +78,10 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
     unread = {x.sheet for x in report.findings if x.rule in _UNREAD_SHEET}
     for f in lay.fields.values():
         scan = scans.get(f.sheet)
-        if scan is None or f.cell not in scan.uncomputed or f.sheet in unread:
+        # a text is read as what the cell shows; an empty text is reported as such
+        if scan is None or f.cell not in scan.uncomputed or f.sheet in unread or f.kind == "text":
             continue
         formula = "=" + scan.uncomputed[f.cell]
-        if f.kind == "text":
-            continue  # a text is read as what the cell shows; an empty text is reported as such
         if f.table != "meta":
             report.values[f.id] = Invalid(formula)
         report.findings = [x for x in report.findings if x.field != f.id]
