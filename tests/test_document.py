@@ -81,7 +81,9 @@ def body_text(document) -> str:
 
 
 def values_of(report: Report, table_key: str, block, row) -> list[str]:
-    return [format_number(report.values[field_id(table_key, row, c)]) for c in block.columns]
+    """The row's values as printed: what was entered, a blank cell blank."""
+    return ["" if (v := report.values[field_id(table_key, row, c)]) is None else format_number(v)
+            for c in block.columns]
 
 
 # -- structure ------------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def test_long_title_breaks_after_the_unit(tmp_path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     r = consistent_report(fmt, seed=5)
-    r["t3.granted.natural"] = None  # blank prints as 0
+    r["t3.granted.natural"] = None  # blank prints blank: the report shows what was entered
     d = render(r, tmp_path)
     spec = get_format(fmt).table("t3")
     block = spec.blocks[0]
@@ -138,7 +140,7 @@ def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
         path = [row.band] if row.band else []
         path += list(row.labels)
         assert line == path + values_of(r, "t3", block, row), row.key
-    assert data[2][2] == "0"  # （一）予以公开 · 自然人 was blank
+    assert data[2][2] == ""  # （一）予以公开 · 自然人 was blank
     # three-level row header: the band spans every row from （一） to （七）, 「（三）不予公开」 its 8
     band_cells = {rows[i][0][0] for i in range(3, len(rows)) if rows[i][0][1] == "三、本年度办理结果"}
     assert len(band_cells) == 1
@@ -225,9 +227,9 @@ def test_zero_cases_say_none(tmp_path):
     assert "本年度未收到政府信息公开申请" in text
     assert "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。" in text
     assert "本年度未收取信息处理费。" in text
-    # blanks print as 0 in the tables
+    # the tables print what was entered: blanks stay blank (the sentences read them as 0)
     d = docx.Document(str(tmp_path / "年报.docx"))
-    assert distinct(grid(d.tables[2])[3]) == ["0"] * 15
+    assert distinct(grid(d.tables[2])[3]) == [""] * 15
 
 
 def test_fee_notices_and_amount(tmp_path):

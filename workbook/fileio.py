@@ -14,20 +14,12 @@ from typing import Iterable, Iterator
 from .errors import NianbaoError
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)  # through symbolic and hard links alike
-    except OSError:
-        return False
-
-
 def refuse_overwrite(output: str | os.PathLike, inputs: Iterable[str | os.PathLike]) -> None:
     """Raise :class:`NianbaoError` when ``output`` is one of ``inputs`` (or the same file under
     another name) or exists and is not a regular file (a directory, ``/dev/…``)."""
     out = Path(output)
     for src in inputs:
-        src = Path(src)
-        if _same(out, src) or out.absolute() == src.absolute():
+        if same_file(src, out):  # through symbolic and hard links alike
             raise NianbaoError("file.output_is_input", file=str(out))
     _refuse_special(out)
 
@@ -69,6 +61,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Writing ``b`` would replace ``a`` (the same path, a link to it): an output never may."""
+    pa, pb = Path(a), Path(b)
+    if pa.resolve() == pb.resolve():
+        return True
+    try:
+        return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
+    except OSError:
+        return False
 
 
 def os_reason(e: OSError) -> str:
