@@ -414,6 +414,15 @@ def test_12_check_without_mark_imports_no_heavy_library():
     assert p.stderr.strip().splitlines()[-1] == "[]", p.stderr
 
 
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
+def test_a_file_the_system_cannot_read_is_unreadable(tmp_path):
+    # /proc/self/mem is a regular file whose first bytes cannot be read (EIO), even by root
+    r = cli("check", "--json", "/proc/self/mem")
+    assert r.exit_code == 2
+    (f,) = json.loads(r.stdout)[0]["findings"]
+    assert f["rule"] == "file.unreadable" and "读写设备出错" in f["message"]
+
+
 def test_new_codes_are_registered_with_messages():
     from nianbao.codes import registry
     from nianbao.messages import MESSAGES

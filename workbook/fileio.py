@@ -93,4 +93,4 @@ def write_reason(e: BaseException) -> str:
 
 
 OS_REASONS = ("EACCES", "EPERM", "ENOTDIR", "EISDIR", "ENOSPC", "EROFS", "EFBIG",
-              "ENAMETOOLONG", "EDQUOT", "ENOENT", "EEXIST")
+              "ENAMETOOLONG", "EDQUOT", "ENOENT", "EEXIST", "EIO")

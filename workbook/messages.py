@@ -275,6 +275,7 @@ MESSAGES.update({
     "os.EDQUOT": "超出磁盘配额",
     "os.ENOENT": "路径不存在",
     "os.EEXIST": "文件已存在",
+    "os.EIO": "读写设备出错",
     "os.other": "系统错误（错误号 {errno}）",
     "os.unknown": "写入失败（磁盘或临时目录空间不足？）",
     "mark.rebuilt": "注意：原工作簿的样式或结构已损坏，无法在原文件上标注；本副本按读取到的数据重新生成，原有格式未保留。",
