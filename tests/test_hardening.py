@@ -63,6 +63,7 @@ def a(tmp_path) -> Path:
 
 
 # 1 -------------------------------------------------------------------------------------------------
+@posix_only
 def test_1_never_writes_over_an_input(a, tmp_path):
     prev = tmp_path / "p.xlsx"
     shutil.copyfile(SAMPLE, prev)
@@ -335,6 +336,28 @@ def test_8_the_entity_screen_reads_every_part_to_its_end(tmp_path):
             assert r.exit_code == 2 and "不安全" in r.stderr and p.name in r.stderr, (name, r.stderr)
 
 
+def test_2_9_the_fast_sheet_scan_agrees_with_expat(tmp_path, monkeypatch):
+    from nianbao import safety
+
+    sheet, ref = cell_of("t3.new.natural")
+    cases = [SAMPLE,
+             with_cell(tmp_path / "f.xlsx", "t3.new.natural", lambda r: formula(r, "A1&\"<\"", None)),
+             with_cell(tmp_path / "v.xlsx", "t3.new.natural", lambda r: formula(r, "1+1", "2")),
+             variant(tmp_path / "far.xlsx", lambda p: set_cell(p, T3, "T5000", num("T5000", "1"))),
+             variant(tmp_path / "norefs.xlsx", lambda p: {**p, "xl/worksheets/sheet4.xml": re.sub(
+                 rb'<c r="[A-Z]+\d+"', b"<c", p["xl/worksheets/sheet4.xml"])})]
+
+    def scans(path):
+        found = safety.inspect_xlsx(path, {s.name for s in layout_of("2021").sheets}).sheets
+        return {k: (v.rows, v.cols, v.absurd, v.uncomputed) for k, v in found.items()}
+
+    fast = [scans(p) for p in cases]
+    monkeypatch.setattr(safety, "_FAST_LIMIT", -1)  # expat only
+    assert fast == [scans(p) for p in cases]
+    assert fast[1][sheet][3][ref] == 'A1&"<"' and ref not in fast[2][sheet][3]
+    assert fast[3][T3][:2] == (5000, 20)
+
+
 # 9 -------------------------------------------------------------------------------------------------
 def test_9_a_formula_without_a_computed_value_is_an_error(tmp_path):
     p = with_cell(tmp_path / "f.xlsx", "t3.new.natural", lambda r: formula(r, "1+1"))
@@ -358,6 +381,7 @@ def test_9_a_formula_without_a_computed_value_is_an_error(tmp_path):
 
 
 # 10 ------------------------------------------------------------------------------------------------
+@posix_only
 def test_10_paths_and_consoles(tmp_path):
     odd = tmp_path / "[v2]" / "a[" / "x].xlsx"
     odd.parent.mkdir(parents=True)
