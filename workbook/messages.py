@@ -294,6 +294,11 @@ MESSAGES.update({
     "cli.usage.other": "参数有误",
     "document.template_too_long": "叙述模板 {template} 生成的文字超过 {limit} 个字符，已中止（请检查模板中的循环或重复）",
     "document.template_too_big": "叙述模板 {template} 第 {line} 行试图生成过大的数据，已拒绝：{detail}",
+    "sandbox.len": "长度超过 {limit}",
+    "sandbox.number": "数值 {n} 超过 {limit}",
+    "sandbox.width": "格式宽度过大",
+    "sandbox.range": "range 循环的总次数超过 {limit}",
+    "sandbox.power": "乘方的结果超过 {bits} 位",
 })
 
 

@@ -20,6 +20,8 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from .messages import say
+
 MAX_OUTPUT = 100_000  # characters one part may render to
 MAX_VALUE = 100_000  # characters or items one operation may build
 MAX_STEPS = 1_000_000  # items ``range`` may hand out in one rendering
@@ -45,16 +47,16 @@ def _size(value: Any) -> int:
 
 def _refuse_large(value: Any) -> Any:
     if _size(value) > MAX_VALUE:
-        raise TemplateLimit(f"len > {MAX_VALUE}")
+        raise TemplateLimit(say("sandbox.len", limit=MAX_VALUE))
     return value
 
 
 def _refuse_args(args: tuple, kwargs: Mapping[str, Any]) -> None:
     for a in (*args, *kwargs.values()):
         if isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_VALUE:
-            raise TemplateLimit(f"{a} > {MAX_VALUE}")
+            raise TemplateLimit(say("sandbox.number", n=a, limit=MAX_VALUE))
         if isinstance(a, str) and _WIDTH.search(a) and "%" in a:
-            raise TemplateLimit("width")
+            raise TemplateLimit(say("sandbox.width"))
 
 
 class _Counted:
@@ -72,7 +74,7 @@ class _Counted:
             if steps is not None:
                 steps[0] += 1
                 if steps[0] > MAX_STEPS:
-                    raise TemplateLimit(f"range > {MAX_STEPS}")
+                    raise TemplateLimit(say("sandbox.range", limit=MAX_STEPS))
             yield item
 
 
@@ -91,7 +93,7 @@ def _limited_filter(name: str, f):
             value, old, new = given[0], str(given[1]), str(given[2])
             grown = (value.count(old) if old else len(value) + 1) * max(len(new) - len(old), 0)
             if len(value) + grown > MAX_VALUE:
-                raise TemplateLimit(f"len > {MAX_VALUE}")
+                raise TemplateLimit(say("sandbox.len", limit=MAX_VALUE))
         return _refuse_large(f(*args, **kwargs))
 
     return run
@@ -110,12 +112,12 @@ class LimitedSandbox(SandboxedEnvironment):
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if _size(seq) and isinstance(n, int) and _size(seq) * n > MAX_VALUE:
-                    raise TemplateLimit(f"len > {MAX_VALUE}")
+                    raise TemplateLimit(say("sandbox.len", limit=MAX_VALUE))
         elif operator == "**" and isinstance(left, int) and isinstance(right, int):
             if right > 0 and abs(left) > 1 and right * math.log2(abs(left)) > MAX_BITS:
-                raise TemplateLimit(f"2**{MAX_BITS}")
+                raise TemplateLimit(say("sandbox.power", bits=MAX_BITS))
         elif operator == "%" and isinstance(left, str) and _WIDTH.search(left):
-            raise TemplateLimit("width")
+            raise TemplateLimit(say("sandbox.width"))
         return _refuse_large(super().call_binop(context, operator, left, right))
 
     def wrap_str_format(self, value: Any) -> Any:
@@ -123,7 +125,7 @@ class LimitedSandbox(SandboxedEnvironment):
         if wrapped is not None and re.search(r"\d{6,}", value.__self__):
 
             def refuse(*args: Any, **kwargs: Any) -> str:  # '{:>1000000000}'.format(1)
-                raise TemplateLimit("width")
+                raise TemplateLimit(say("sandbox.width"))
 
             return refuse
         return wrapped
@@ -146,7 +148,7 @@ def render_limited(template, context: Mapping[str, Any]) -> str:
         for piece in template.generate(context):
             length += len(piece)
             if length > MAX_OUTPUT:
-                raise TemplateLimit(f"output > {MAX_OUTPUT}", output=True)
+                raise TemplateLimit(say("sandbox.len", limit=MAX_OUTPUT), output=True)
             out.append(piece)
         return "".join(out)
     finally:
