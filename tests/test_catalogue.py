@@ -48,3 +48,18 @@ def test_every_package_folder_is_declared_for_the_wheel():
             package = ".".join((name, *rel.parts)) if rel.parts else name
             if not re.search(r"(^|\.)(__pycache__|tests?)($|\.)", package):
                 assert package in declared, package
+
+
+def test_no_message_code_is_defined_twice():
+    """Each block of the catalogue is a dict literal merged into MESSAGES: a code written in two
+    blocks would silently keep only the last wording."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    import nianbao.messages as m
+
+    tree = ast.parse(Path(m.__file__).read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+            for k in node.keys if isinstance(k, ast.Constant)]
+    assert [k for k, n in Counter(keys).items() if n > 1] == []

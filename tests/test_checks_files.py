@@ -336,7 +336,7 @@ def test_mark_needs_exactly_one_file(good, bad, tmp_path):
 def test_mark_refuses_to_overwrite_the_input(bad):
     before = sha(bad)
     result = run(bad, "--mark", bad)
-    assert result.exit_code == 2 and "不能覆盖被检查的文件" in result.stderr
+    assert result.exit_code == 2 and "不能把结果写到输入文件" in result.stderr
     assert sha(bad) == before
 
 

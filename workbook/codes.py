@@ -74,6 +74,24 @@ def _entity() -> bytes:
     return _zip({"xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'})
 
 
+def _formula() -> bytes:
+    """The sample workbook with a count cell holding a formula no program computed (as scripts
+    write them): the cell is replaced in the sheet's XML, where openpyxl would write a value."""
+    import re
+
+    from .layout import layout_of
+    from .samples import sample_path
+
+    f = layout_of("2021").fields["t3.new.natural"]
+    number = [s.name for s in layout_of("2021").sheets].index(f.sheet) + 1
+    with zipfile.ZipFile(sample_path()) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    part = f"xl/worksheets/sheet{number}.xml"
+    parts[part] = re.sub(rf'<c r="{f.cell}"[^>]*?(/>|>.*?</c>)'.encode(),
+                         f'<c r="{f.cell}"><f>1+1</f></c>'.encode(), parts[part], count=1)
+    return _zip(parts)
+
+
 def _same(to: str, frm: str, cols: tuple[str, ...]) -> dict[str, str]:
     return {to.format(c): "=" + frm.format(c) for c in cols}
 
@@ -253,6 +271,12 @@ _CODES: tuple[Code, ...] = (
     # workbook); tested in tests/test_import.py
     Code("import.unknown_kind", "不支持的文件类型", "error", _E(), _E()),
     Code("import.pdf_library", "缺少 PDF 组件", "error", _E(), _E()),
+    # -- hostile and broken inputs (issue 19) ------------------------------------------------------
+    Code("file.unreadable", "文件无法读取", "error", _E(), _E()),  # permissions: see the tests
+    Code("read.sheet_too_large", "工作表数据区域异常大", "error", _E(),
+         _E(cells={"四、复议诉讼!XFD1048576": 1})),
+    Code("read.formula", "公式没有计算结果", "error", _E(), _E(file=_formula)),
+    Code("read.out_of_range", "数值超出范围", "error", _E(), _E(cells={"t3.new.natural": "9" * 4400})),
 )
 
 

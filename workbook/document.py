@@ -11,6 +11,7 @@ bands — so this module knows no label, row or column of any format.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -59,6 +60,7 @@ class StyleNames:
 STYLE = StyleNames()
 DOCX_TEMPLATE = "report.docx"
 KEEP_TOGETHER_MAX = 10  # rows of a merged label group kept on one page
+PROPERTY_MAX = 255  # characters in a core property (python-docx refuses more)
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _INDENT = " \t\u3000\xa0"
@@ -420,8 +422,9 @@ def render_report(report: Report, path: str | os.PathLike, *,
             b.table(fmt.table(section.table), report, note)
 
     props = b.doc.core_properties
-    props.title = clean_text(title)
-    props.author = clean_text(report.meta.unit or "")
+    # a document property holds at most 255 characters; the title page has the whole name
+    props.title = clean_text(title)[:PROPERTY_MAX]
+    props.author = clean_text(report.meta.unit or "")[:PROPERTY_MAX]
     props.last_modified_by = "nianbao"
     props.subject = say("document.subject", format=fmt.title, basis=fmt.basis)
     props.comments = ""
@@ -486,14 +489,19 @@ def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = No
             raise NianbaoError("document.pdf_failed", file=str(src), detail=str(e)) from e
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # soffice starts soffice.bin as a child: end the whole group this call started
-            if posix:
-                os.killpg(proc.pid, signal.SIGKILL)
-            else:
-                proc.kill()
+        except BaseException as e:
+            # soffice starts soffice.bin as a child: end the whole group this call started — on
+            # a timeout and on an interruption alike, or it keeps writing into the folder
+            # being removed and leaves a /tmp/nianbao-pdf-* behind
+            with contextlib.suppress(ProcessLookupError):
+                if posix:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    proc.kill()
             proc.communicate()
-            raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
+            if isinstance(e, subprocess.TimeoutExpired):
+                raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
+            raise
         produced = Path(tmp) / "report.pdf"
         if proc.returncode != 0 or not produced.is_file():
             text = (err or out or b"").decode(sys.getfilesystemencoding(), "replace").strip()

@@ -363,6 +363,53 @@ MESSAGES.update({
 })
 
 
+# -- hostile and broken inputs (issue 19) -------------------------------------------------------
+MESSAGES.update({
+    "file.unreadable": "无法读取 {file}：{detail}",
+    "file.output_is_input": "不能把结果写到输入文件 {file} 上（请另给一个文件名）",
+    "file.output_not_file": "无法写入 {file}：它不是普通文件（是目录或设备）",
+    "read.sheet_too_large": "工作表「{sheet}」的数据区域异常大（延伸到 {cell}），该表数据未读取：请删除表格以外远处单元格的内容后再试",
+    "read.formula": "{where}是公式「{formula}」，但文件中没有它的计算结果（文件可能由程序生成），无法读取其数值：请用 Excel、WPS 或 LibreOffice 打开并保存后再检查",
+    "read.out_of_range": "{where}的数值「{raw}」超出可处理的范围（最多 15 位数字），无法读取",
+    "read.long_value": "{start}……（共 {n} 个字符）",
+    "os.EACCES": "没有访问权限",
+    "os.EPERM": "操作不被允许",
+    "os.ENOTDIR": "路径中有一部分不是目录",
+    "os.EISDIR": "这是一个目录",
+    "os.ENOSPC": "磁盘空间不足",
+    "os.EROFS": "磁盘为只读",
+    "os.EFBIG": "文件超出允许的大小",
+    "os.ENAMETOOLONG": "文件名过长",
+    "os.EDQUOT": "超出磁盘配额",
+    "os.ENOENT": "路径不存在",
+    "os.EEXIST": "文件已存在",
+    "os.EIO": "读写设备出错",
+    "os.other": "系统错误（错误号 {errno}）",
+    "os.unknown": "写入失败（磁盘或临时目录空间不足？）",
+    "mark.rebuilt": "注意：原工作簿的样式或结构已损坏，无法在原文件上标注；本副本按读取到的数据重新生成，原有格式未保留。",
+    "cli.usage": "命令用法有误：{detail}（{command} --help 查看用法）",
+    "cli.usage.no_command": "没有这个命令（可用的命令：{names}）",
+    "cli.usage.no_option": "没有 {name} 这个选项",
+    "cli.usage.missing": "缺少 {name}",
+    "cli.usage.needs_value": "{name} 后面缺少取值",
+    "cli.usage.bad_value": "{name} 的取值无效：{expected}",
+    "cli.usage.expect_range": "应为 {lo} 至 {hi} 之间的整数",
+    "cli.usage.expect_int": "应为整数",
+    "cli.usage.expect_choice": "应为以下之一：{choices}",
+    "cli.usage.expect_file": "应为文件路径，不能是目录",
+    "cli.usage.expect_dir": "应为目录",
+    "cli.usage.expect_exists": "路径不存在",
+    "cli.usage.other": "参数有误",
+    "document.template_too_long": "叙述模板 {template} 生成的文字超过 {limit} 个字符，已中止（请检查模板中的循环或重复）",
+    "document.template_too_big": "叙述模板 {template} 第 {line} 行试图生成过大的数据，已拒绝：{detail}",
+    "sandbox.len": "长度超过 {limit}",
+    "sandbox.number": "数值 {n} 超过 {limit}",
+    "sandbox.width": "格式宽度过大",
+    "sandbox.range": "range 循环的总次数超过 {limit}",
+    "sandbox.power": "乘方的结果超过 {bits} 位",
+})
+
+
 # -- year over year (issue 16) -----------------------------------------------------------------
 # nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
 # format's cross-year rules

@@ -37,12 +37,11 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNot
                     TemplateSyntaxError, TemplatesNotFound, UndefinedError)
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
-
 from .errors import NianbaoError
 from .formats.common import t3_result_rows
 from .formats.model import Format
 from .report import Invalid, Report, format_number
+from .sandbox import MAX_OUTPUT, LimitedSandbox, TemplateLimit, render_limited
 
 PREAMBLE = "preamble"
 
@@ -254,12 +253,12 @@ class _TemplateLoader(FileSystemLoader):
 
 
 @lru_cache(maxsize=8)
-def _environment(templates_dir: str | None) -> SandboxedEnvironment:
+def _environment(templates_dir: str | None) -> LimitedSandbox:
     loaders = []
     if templates_dir is not None:
         loaders.append(_TemplateLoader(templates_dir))
     loaders.append(_TemplateLoader(str(builtin_templates_dir())))
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,  # plain text; python-docx escapes for XML (see module docstring)
@@ -312,7 +311,13 @@ class Narrator:
             return None
         name = template.filename or template.name
         try:
-            text = template.render(context)
+            text = render_limited(template, context)
+        except TemplateLimit as e:
+            if e.output:
+                raise NianbaoError("document.template_too_long", template=name,
+                                   limit=MAX_OUTPUT) from None
+            raise NianbaoError("document.template_too_big", template=name,
+                               line=_line_of(e, template.filename), detail=e.detail) from None
         except _MissingUsed:
             return []  # the data this part needs is missing: the office writes it
         except UndefinedError as e:

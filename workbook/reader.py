@@ -28,7 +28,7 @@ from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_o
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
-from .safety import inspect_xlsx
+from .safety import SheetScan, inspect_xlsx
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
@@ -41,30 +41,74 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _META_FIRST_KEY = "format"  # the hidden sheet's first row: format, <id>
 KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
+# Excel keeps 15 significant digits: a longer number is no count or amount anyone typed, and
+# Python would refuse it (int() beyond 4,300 digits) or read it as inf
+MAX_DIGITS = 15
+_LIMIT = 10.0 ** MAX_DIGITS
+_UNREAD_SHEET = ("read.sheet_missing", "read.label_moved", "read.sheet_too_large")
 
 
 def read_report(path: str | Path) -> Report:
     """Read one nianbao workbook.  Raises :class:`UnreadableWorkbook` when it is not one."""
     p = Path(path)
-    inspect_xlsx(p)
+    scans = inspect_xlsx(p, KNOWN_SHEETS).sheets
+    refused = {name: scan for name, scan in scans.items() if scan.absurd}
     try:
-        wb = CalamineWorkbook.from_path(str(p))
+        # a file object, not the path: a file name that is not valid UTF-8 cannot cross into Rust
+        with p.open("rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
         # only the sheets a format declares: a marked copy's 校验结果 or a clerk's scratch
-        # sheet is never parsed
-        grids = {name: _grid(wb, name) for name in wb.sheet_names if name in KNOWN_SHEETS}
+        # sheet is never parsed, nor a declared one whose extent calamine cannot hold
+        grids = {name: _grid(wb, name) for name in wb.sheet_names
+                 if name in KNOWN_SHEETS and name not in refused}
     except UnreadableWorkbook:
         raise
-    except Exception as e:  # calamine raises several error types for damaged parts
-        raise UnreadableWorkbook("file.not_xlsx", file=str(p), detail=f"无法解析（{e}）") from None
-    return report_from_grids(grids, source=str(p))
+    except Exception:  # calamine raises several error types for damaged parts
+        raise UnreadableWorkbook("file.not_xlsx", file=str(p),
+                                 detail="工作簿内容已损坏，无法解析") from None
+    report = report_from_grids(grids, source=str(p), refused=_refusals(refused))
+    _uncomputed(report, scans)
+    return report
+
+
+def _refusals(refused: dict[str, SheetScan]) -> dict[str, Finding]:
+    return {name: Finding("read.sheet_too_large", "error",
+                          say("read.sheet_too_large", sheet=name, cell=scan.absurd),
+                          sheet=name, cell=None, actual=scan.absurd)
+            for name, scan in refused.items()}
+
+
+def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
+    """A formula without a computed value (a script wrote it; no spreadsheet program saved the
+    file since) reads as blank: say so, instead of counting it as 0."""
+    lay = layout_of(report.format)
+    unread = {x.sheet for x in report.findings if x.rule in _UNREAD_SHEET}
+    for f in lay.fields.values():
+        scan = scans.get(f.sheet)
+        # a text is read as what the cell shows; an empty text is reported as such
+        if scan is None or f.cell not in scan.uncomputed or f.sheet in unread or f.kind == "text":
+            continue
+        formula = "=" + scan.uncomputed[f.cell]
+        if f.table != "meta":
+            report.values[f.id] = Invalid(formula)
+        report.findings = [x for x in report.findings if x.field != f.id]
+        report.findings.append(Finding(
+            "read.formula", "error",
+            say("read.formula", where=describe(report.format, f.id), formula=formula),
+            sheet=f.sheet, cell=f.cell, field=f.id, actual=formula))
 
 
 def _grid(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Report:
-    """Build a Report from sheet name → rows of cell values (as calamine or xlwings give them)."""
+def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
+                      refused: dict[str, Finding] | None = None) -> Report:
+    """Build a Report from sheet name → rows of cell values (as calamine or xlwings give them).
+
+    ``refused``: sheets that exist but were not read, with the finding that says why (instead
+    of ``read.sheet_missing``)."""
+    refused = refused or {}
     origin = _origin(grids.get(META_SHEET))
     fmt_id = origin.get("format") or _guess_format(grids)
     if fmt_id is None:
@@ -78,6 +122,9 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Re
     meta: dict[str, Any] = {}
     for sheet in lay.sheets:
         grid = grids.get(sheet.name)
+        if grid is None and sheet.name in refused:
+            report.findings.append(refused[sheet.name])
+            continue
         if grid is None:
             report.findings.append(Finding("read.sheet_missing", "error",
                                            say("read.sheet_missing", sheet=sheet.name),
@@ -224,6 +271,16 @@ def _as_text(raw: Any) -> str:
     return str(raw).strip()
 
 
+def _too_long(number: str) -> bool:
+    return len(number.lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS
+
+
+def _short(raw: Any) -> str:
+    """A value for a message: what it starts with and how long it is, never thousands of digits."""
+    text = _as_text(raw)
+    return text if len(text) <= 24 else say("read.long_value", start=text[:20], n=len(text))
+
+
 def _number(text: str, kind: str) -> int | float:
     if kind != "money" and "." not in text:
         return int(text)
@@ -244,6 +301,8 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
         text = _as_text(raw)
         return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+    if isinstance(raw, (int, float)) and not (abs(raw) < _LIMIT):  # NaN and inf included
+        return Invalid(_as_text(raw)), note("read.out_of_range", "error", raw=_short(raw))
     if isinstance(raw, int):
         return (float(raw) if f.kind == "money" else raw), None
     if isinstance(raw, float):
@@ -271,6 +330,8 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     if not _NUMBER.match(normal) or money_written != (f.kind == "money" and written_unit is not None):
         # a money unit in a count cell, a count unit in a money cell: not a guess to make
         return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+    if _too_long(normal):
+        return Invalid(text), note("read.out_of_range", "error", raw=_short(text))
     if money_written and f.unit in _MONEY_FACTORS and written_unit != f.unit:
         # 「5000元」 in a 万元 cell: converted by the unit written, and said so
         amount = Decimal(normal) * _MONEY_FACTORS[written_unit] / _MONEY_FACTORS[f.unit]

@@ -1,66 +1,321 @@
 """Refuse files that are not what they claim before any parser sees them.
 
-Workbooks arrive by e-mail from other offices.  Before a parser opens one we look at the zip
-directory only (cheap: no decompression of sheet data): a zip bomb, a DTD/entity declaration in
-any XML part we will read, or an encrypted/legacy file each get a precise Chinese message.
+Workbooks arrive by e-mail from other offices and from strangers.  Before a parser opens one we
+look at it with bounded time and memory: the file's size, the zip directory (a zip bomb, too
+many parts), then every part's whole content, streamed (a DTD or entity declaration anywhere — the
+XML parsers behind calamine and openpyxl must never see one — and a damaged compressed stream,
+which decompressing finds).  Encrypted and legacy files each get a precise Chinese message.
 Macros are never executed: nothing in nianbao runs VBA, and readers ignore vbaProject.bin.
+
+The sheets the reader will parse are also scanned here, streaming, for two things calamine
+cannot tell us safely: the extent of the cells present (calamine builds a dense grid from A1 to
+the last cell, so one value at XFD1048576 costs terabytes) and formulas without a computed value
+(calamine reads them as blank, which would count as 0).
 """
 from __future__ import annotations
 
+import html
+import re
+import struct
 import zipfile
-from pathlib import Path
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Collection, Iterator
+from xml.parsers import expat
 
 from .errors import UnreadableWorkbook
+from .fileio import os_reason
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a statutory workbook is ~100 KB; 200 MB is generous
+MAX_FILE = 20 * 1024 * 1024  # a statutory workbook is ~30 KB; with pictures a few MB
+MAX_UNCOMPRESSED = 64 * 1024 * 1024  # its parts unpack to ~100 KB; 32,767-character texts to ~1 MB
 MAX_RATIO = 200  # deflate rarely exceeds ~100:1 on real sheets; bombs reach 1000:1
 MAX_MEMBERS = 5000
+# calamine allocates rows × columns cells from A1 to the last cell present; a statutory sheet is
+# about 40 × 12 cells, notes typed beside it a few thousand more
+MAX_SHEET_CELLS = 1_000_000
+MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's own limits: a reference beyond them is damage
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_PROLOG_BYTES = 2048  # a DOCTYPE can only stand in the prolog, before the root element
+_OLE_HEAD = 64 * 1024  # an encrypted package's directory sits at the start of the file
+_CHUNK = 1024 * 1024
+_MARKERS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
+                 for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_OVERLAP = max(len(m) for m in _MARKERS) - 1
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class SheetScan:
+    """What a sheet holds, as far as reading it safely is concerned."""
+
+    rows: int = 0  # the last row and column holding a cell (1-based)
+    cols: int = 0
+    absurd: str | None = None  # the reference that makes the sheet too large to read
+    # cell → formula text, for formulas without a computed value
+    uncomputed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Inspection:
+    """The result of :func:`inspect_xlsx`: the scan of each sheet asked for, by sheet name."""
+
+    sheets: dict[str, SheetScan] = field(default_factory=dict)
 
 
 def _human(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def inspect_xlsx(path: Path) -> None:
-    """Raise :class:`UnreadableWorkbook` unless ``path`` is a plausible, harmless .xlsx/.xlsm."""
+def inspect_xlsx(path: Path, sheets: Collection[str] = ()) -> Inspection:
+    """Raise :class:`UnreadableWorkbook` unless ``path`` is a plausible, harmless .xlsx/.xlsm;
+    scan the worksheets named in ``sheets`` (see :class:`SheetScan`)."""
     name = str(path)
-    if not path.is_file():
-        raise UnreadableWorkbook("file.missing", file=name)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head == _OLE_MAGIC:
-        data = path.read_bytes()
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UnreadableWorkbook("file.encrypted", file=name)
-        raise UnreadableWorkbook("file.not_xlsx", file=name,
-                                 detail="这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx")
-    if not head.startswith(b"PK"):
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="文件内容不是 Excel 格式")
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise UnreadableWorkbook("file.hostile", file=name, detail=f"含 {len(infos)} 个部件")
-            names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names:
-                raise UnreadableWorkbook("file.not_xlsx", file=name,
-                                         detail="压缩包中没有 xl/workbook.xml")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED:
-                raise UnreadableWorkbook("file.too_large", file=name, size=_human(total))
-            for i in infos:
-                if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                    raise UnreadableWorkbook("file.too_large", file=name, size=_human(i.file_size))
-            for i in infos:
-                if i.filename.endswith((".xml", ".rels")):
-                    with zf.open(i) as part:
-                        prolog = part.read(_PROLOG_BYTES)
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise UnreadableWorkbook("file.hostile", file=name,
-                                                 detail=f"{i.filename} 含 DTD/实体声明")
-    except zipfile.BadZipFile as e:
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail=f"压缩包已损坏（{e}）") from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as e:
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail=str(e)) from None
+        if not path.is_file():
+            raise UnreadableWorkbook("file.missing", file=name)
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(_OLE_HEAD)
+            if head[:8] == _OLE_MAGIC:
+                _refuse_ole(name, head)
+            if not head.startswith(b"PK"):
+                raise UnreadableWorkbook("file.not_xlsx", file=name, detail="文件内容不是 Excel 格式")
+            if size > MAX_FILE:
+                raise UnreadableWorkbook("file.too_large", file=name, size=_human(size))
+            _count_members(fh, size, name)
+            with zipfile.ZipFile(fh) as zf:
+                read = _screen(zf, name)
+                return Inspection({sheet: _scan_sheet(zf, part, name, read.get(part))
+                                   for sheet, part in _sheet_parts(zf, name).items()
+                                   if sheet in sheets})
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包已损坏") from None
+    except (zipfile.LargeZipFile, NotImplementedError):
+        raise UnreadableWorkbook("file.not_xlsx", file=name,
+                                 detail="压缩方式或加密方式不受支持") from None
+    except OSError as e:
+        raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
+
+
+def _refuse_ole(name: str, head: bytes) -> None:
+    # an OLE file is either an encrypted .xlsx (its streams named in the directory near the
+    # start) or a legacy .xls; neither is read further, so the file is never loaded whole
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        raise UnreadableWorkbook("file.encrypted", file=name)
+    raise UnreadableWorkbook("file.not_xlsx", file=name,
+                             detail="这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx")
+
+
+def _count_members(fh, size: int, name: str) -> None:
+    """Refuse a directory of too many parts before :mod:`zipfile` builds an object for each."""
+    tail_len = min(size, 65_557)  # end-of-directory record plus the longest zip comment
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        raise zipfile.BadZipFile
+    (count,) = struct.unpack("<H", tail[at + 10:at + 12])
+    if count > MAX_MEMBERS:  # 0xFFFF (zip64) included: far beyond any workbook
+        raise UnreadableWorkbook("file.hostile", file=name, detail=f"含 {count} 个部件")
+    fh.seek(0)
+
+
+def _screen(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
+    """Refuse a bomb or a DTD; return the parts small enough to have been read in one piece
+    (the sheets are scanned from these, not decompressed twice)."""
+    infos = zf.infolist()
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包中没有 xl/workbook.xml")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise UnreadableWorkbook("file.too_large", file=name, size=_human(total))
+    for i in infos:
+        if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise UnreadableWorkbook("file.too_large", file=name, size=_human(i.file_size))
+    # every part, whatever its name, to its end: a DTD may follow any amount of whitespace, and
+    # a part named .bin may still be handed to an XML parser through [Content_Types].xml
+    whole: dict[str, bytes] = {}
+    for i in infos:
+        tail = b""
+        for chunk in _chunks(zf, i, name):
+            window = tail + chunk
+            if any(m in window for m in _MARKERS):
+                raise UnreadableWorkbook("file.hostile", file=name,
+                                         detail=f"{i.filename} 含 DTD/实体声明")
+            tail = window[-_OVERLAP:]
+            if len(chunk) == i.file_size:
+                whole[i.filename] = chunk
+    return whole
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """The decompressed content of one part; damage (a bad stream, a wrong checksum, a size that
+    is not the one declared) is an unreadable file naming the part."""
+    read = 0
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                read += len(chunk)
+                if read > info.file_size:
+                    break
+                yield chunk
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError):
+        pass
+    else:
+        if read == info.file_size:
+            return
+    raise UnreadableWorkbook("file.not_xlsx", file=name,
+                             detail=f"压缩包中的 {info.filename} 已损坏")
+
+
+# -- the sheets ----------------------------------------------------------------------------------
+def _parse(zf: zipfile.ZipFile, part: str, name: str, handler, end=None, text=None) -> None:
+    """Stream one part through expat (no DTD reaches it: :func:`_screen` ran first)."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = handler
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    try:
+        for chunk in _chunks(zf, zf.getinfo(part), name):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise UnreadableWorkbook("file.not_xlsx", file=name,
+                                 detail=f"{part} 不是有效的 XML") from None
+
+
+def _sheet_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
+    """Sheet name → the zip part holding it, from xl/workbook.xml and its relationships."""
+    ids: dict[str, str] = {}
+    targets: dict[str, str] = {}
+
+    def on_sheet(tag: str, attrs: dict[str, str]) -> None:
+        if tag == f"{_MAIN}}}sheet" and f"{_DOC_REL}}}id" in attrs:
+            ids[attrs.get("name", "")] = attrs[f"{_DOC_REL}}}id"]
+
+    def on_rel(tag: str, attrs: dict[str, str]) -> None:
+        if tag.endswith("}Relationship") and "Id" in attrs and "Target" in attrs:
+            targets[attrs["Id"]] = attrs["Target"]
+
+    _parse(zf, "xl/workbook.xml", name, on_sheet)
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in zf.NameToInfo:
+        _parse(zf, rels, name, on_rel)
+    parts = {}
+    for sheet, rid in ids.items():
+        target = targets.get(rid, "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
+        if path in zf.NameToInfo:
+            parts[sheet] = path
+    return parts
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+# The common case, found by C-speed regular expressions (expat's callback per element costs more
+# than all of calamine's reading): every cell carries a valid reference, and a formula is the
+# cell's first child, as the schema orders them.  Anything else goes through expat.
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_CELL_REF = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA_CELL = re.compile(
+    rb'<(?P<p>(?:[\w.-]+:)?)c\s(?P<a>[^>]*)><(?P=p)f\b[^>]*?(?:/>|>(?P<f>[^<]*)</(?P=p)f>)'
+    rb'(?:<(?P=p)v\s*/>|<(?P=p)v>(?P<v>[^<]*)</(?P=p)v>)?')
+_ATTR_R = re.compile(rb'\br="([^"]*)"')
+_FORMULA_SHOWN = 200  # characters of a formula quoted in a message
+_FAST_LIMIT = 8 * 1024 * 1024  # bytes of a sheet held in memory for the fast scan
+
+
+def _scan_fast(data: bytes) -> SheetScan | None:
+    refs = _CELL_REF.findall(data)
+    if len(refs) != len(_CELL_TAG.findall(data)):
+        return None
+    scan = SheetScan()
+    if refs:
+        scan.rows = max(map(int, {r for _, r in refs}))
+        scan.cols = max(_col_number(c.decode()) for c in {c for c, _ in refs})
+        if scan.rows > MAX_ROW or scan.cols > MAX_COL or scan.rows * scan.cols > MAX_SHEET_CELLS:
+            return None  # expat names the first cell beyond the bounds
+    for m in _FORMULA_CELL.finditer(data):
+        ref = _ATTR_R.search(m.group("a"))
+        text_type = b't="str"' in m.group("a")
+        computed = bool((m.group("v") or b"").strip()) or (text_type and m.group("v") is not None)
+        if ref and not computed:
+            formula = html.unescape((m.group("f") or b"").decode("utf-8", "replace"))
+            scan.uncomputed[ref.group(1).decode()] = formula[:_FORMULA_SHOWN]
+    return scan
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, data: bytes | None = None) -> SheetScan:
+    info = zf.getinfo(part)
+    if info.file_size <= _FAST_LIMIT:
+        scan = _scan_fast(data if data is not None else b"".join(_chunks(zf, info, name)))
+        if scan is not None:
+            return scan
+    scan = SheetScan()
+    at = {"row": 0, "col": 0, "cell": "", "formula": None, "value": False, "in": "",
+          "text_type": False}
+
+    def close_cell() -> None:
+        if at["formula"] is not None and not at["value"] and at["cell"]:
+            scan.uncomputed[at["cell"]] = at["formula"][:_FORMULA_SHOWN]
+        at["formula"] = None
+        at["value"] = at["text_type"] = False
+        at["cell"] = ""
+
+    def place(ref: str | None) -> None:
+        if ref is None:
+            at["col"] += 1  # calamine places a cell without a reference after the previous one
+        else:
+            m = _REF.match(ref)
+            if m is None:
+                scan.absurd = scan.absurd or ref
+                return
+            at["row"], at["col"] = int(m.group(2)), _col_number(m.group(1))
+        row, col = at["row"], at["col"]
+        at["cell"] = ref or ""
+        scan.rows, scan.cols = max(scan.rows, row), max(scan.cols, col)
+        if (row > MAX_ROW or col > MAX_COL or scan.rows * scan.cols > MAX_SHEET_CELLS) \
+                and scan.absurd is None:
+            scan.absurd = ref or f"R{row}C{col}"
+
+    def on_start(tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "c":
+            close_cell()
+            place(attrs.get("r"))
+            # a formula whose text result is "" is stored as t="str" with an empty <v>
+            at["text_type"] = attrs.get("t") == "str"
+        elif local == "row":
+            close_cell()
+            r = attrs.get("r")
+            at["row"] = int(r) if r is not None and r.isdigit() and len(r) < 9 else at["row"] + 1
+            at["col"] = 0
+        elif local == "f":
+            at["formula"], at["in"] = "", "f"
+        elif local == "v":
+            at["in"] = "v"
+            at["value"] = at["value"] or at["text_type"]
+        elif local == "is":
+            at["value"] = True
+
+    def on_end(tag: str) -> None:
+        at["in"] = ""
+
+    def on_text(data: str) -> None:
+        if at["in"] == "v" and data.strip():
+            at["value"] = True  # openpyxl writes a formula's <v> empty: not computed
+        elif at["in"] == "f" and len(at["formula"]) < _FORMULA_SHOWN:
+            at["formula"] += data
+
+    _parse(zf, part, name, on_start, on_end, on_text)
+    close_cell()
+    return scan

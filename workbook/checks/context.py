@@ -16,7 +16,7 @@ from ..places import place
 from ..report import MISSING, Report
 
 # reader findings that mean "this sheet's data was not read": its table is not checked
-UNREADABLE_SHEET_CODES = frozenset({"read.sheet_missing", "read.label_moved"})
+UNREADABLE_SHEET_CODES = frozenset({"read.sheet_missing", "read.label_moved", "read.sheet_too_large"})
 NUMERIC_KINDS = ("count", "signed", "money")
 
 

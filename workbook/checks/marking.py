@@ -7,23 +7,33 @@ marked before first puts back what the earlier marking covered: the fill and com
 cell had are kept in a very hidden sheet, and the old 校验结果 sheet is replaced.
 
 Everything written into 校验结果 is a literal string: a finding can quote user text that starts
-with 「=」, and it must never become a formula.
+with 「=」, and it must never become a formula.  Characters a worksheet cannot hold (control
+characters pasted into a cell and quoted by a message) are dropped from what we write.
+
+Marking handles every workbook that reading accepts.  openpyxl is stricter than calamine (a
+missing [Content_Types].xml or stylesheet, a style index out of range, a damaged cell reference);
+when it cannot open or save the original, the marked copy is a workbook rebuilt from what was
+read — the same layout and values, the original's formatting lost — and 校验结果 says so.
 """
 from __future__ import annotations
 
+import io
 import os
+import warnings
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..errors import NianbaoError
-from ..fileio import atomic_path
+from ..fileio import atomic_path, refuse_overwrite, write_reason
 from ..findings import Findings
 from ..marks import (FILLS, LINK_COLOUR, RESULT_COLUMNS, RESULT_FIRST_ROW, RESULT_WIDTHS,
                      plan_marks)
@@ -43,18 +53,65 @@ def mark_workbook(source: str | os.PathLike, out: str | os.PathLike,
     ``findings`` defaults to :func:`nianbao.checks.check` of ``source`` (against ``previous``).
     """
     src, dst = Path(source), Path(out)
-    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
+    if dst.exists() and src.exists() and os.path.samefile(dst, src):
         raise NianbaoError("mark.same_file", file=str(src))
+    refuse_overwrite(dst, [previous] if isinstance(previous, (str, os.PathLike)) else [])
     if findings is None:
         from .run import check
 
         findings = check(src, previous)
-    wb = load_workbook(src)
-    result_name = _unmark(wb)
-    _mark(wb, findings, result_name, src.name)
+    # made in memory first, so that openpyxl refusing the workbook and the disk refusing the
+    # file are told apart
+    data = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's English warnings are not for our users
+        try:
+            _painted(load_workbook(src), findings, src.name).save(data)
+        except NianbaoError:
+            raise
+        except Exception:  # openpyxl refuses what calamine read: see the module docstring
+            report = findings.report
+            if report is None:
+                from .run import load
+
+                report = load(src)
+            data = io.BytesIO()
+            try:
+                _painted(_rebuilt(report), findings, src.name, say("mark.rebuilt")).save(data)
+            except Exception as e:  # our own workbook: only the machine (temporary space) refuses it
+                raise NianbaoError("file.write_failed", file=str(dst), detail=write_reason(e)) from e
     with atomic_path(dst) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(data.getvalue())
     return findings
+
+
+def _painted(wb, findings: Findings, file_name: str, note: str | None = None):
+    _mark(wb, findings, _unmark(wb), file_name, note)
+    return wb
+
+
+def _rebuilt(report):
+    """A fresh workbook of the report's format holding what was read."""
+    from dataclasses import replace
+
+    from ..report import Invalid
+    from ..xlsx_writer import build_template, fill_workbook
+
+    clean = replace(
+        report, texts={k: _clean(v) for k, v in report.texts.items()},
+        values={k: Invalid(_clean(v.raw)) if isinstance(v, Invalid) else v
+                for k, v in report.values.items()},
+        meta=replace(report.meta, **{k: _clean(getattr(report.meta, k))
+                                     for k in ("unit", "contact", "phone", "date")}))
+    m = clean.meta
+    wb = build_template(clean.format, year=m.year, unit=m.unit, contact=m.contact,
+                        phone=m.phone, date=m.date)
+    fill_workbook(wb, clean)
+    return wb
+
+
+def _clean(text):
+    return ILLEGAL_CHARACTERS_RE.sub("", text) if isinstance(text, str) else text
 
 
 # -- undoing an earlier marking --------------------------------------------------------------------
@@ -67,13 +124,17 @@ def _unmark(wb) -> str:
         for row in store.iter_rows(min_row=2, values_only=True):
             sheet, cell, fill, had_comment, text, author, result = (list(row) + [None] * 7)[:7]
             if result:
-                old_result = result
-            if not sheet or sheet not in wb.sheetnames or not cell:
-                continue
-            c = wb[sheet][cell]
-            if fill:
-                c.fill = Fill.from_tree(fromstring(fill))
-            c.comment = Comment(str(text or ""), str(author or "")) if had_comment else None
+                old_result = str(result)
+            try:
+                c = _cell(wb, str(sheet), str(cell)) if sheet and cell else None
+                if c is None:
+                    continue
+                if fill:
+                    c.fill = Fill.from_tree(fromstring(str(fill)))
+                c.comment = (Comment(_clean(str(text or "")), _clean(str(author or "")))
+                             if had_comment else None)
+            except Exception:  # noqa: BLE001 - the store is a sheet anyone may have edited:
+                continue  # what cannot be put back stays as the earlier marking left it
         wb.remove(store)
         if old_result and old_result in wb.sheetnames:
             wb.remove(wb[old_result])
@@ -86,21 +147,39 @@ def _unmark(wb) -> str:
 
 
 # -- painting the plan ----------------------------------------------------------------------------
+def _cell(wb, sheet: str, ref: str):
+    """The cell to paint for ``sheet!ref``: the top-left cell of a merged range covering it;
+    ``None`` where there is no worksheet cell (a chart sheet, a damaged reference)."""
+    if sheet not in wb.sheetnames or not isinstance(wb[sheet], Worksheet):
+        return None
+    ws = wb[sheet]
+    c = ws[ref]
+    if not isinstance(c, MergedCell):
+        return c
+    for merged in ws.merged_cells.ranges:
+        if c.coordinate in merged:
+            return ws.cell(merged.min_row, merged.min_col)
+    return None
+
+
 def _literal(cell, value) -> None:
     """Write ``value``; text stays text even when it starts with 「=」."""
-    cell.value = value
+    cell.value = _clean(value)
     if isinstance(value, str):
         cell.data_type = "s"
 
 
-def _mark(wb, findings: Findings, result_name: str, file_name: str) -> None:
+def _mark(wb, findings: Findings, result_name: str, file_name: str,
+          note: str | None = None) -> None:
     plan = plan_marks(findings, wb.sheetnames, file_name)
 
     store = wb.create_sheet(STORE_SHEET)
     store.sheet_state = "veryHidden"
     store.append(_STORE_HEADER)
     for m in plan.marks:
-        c = wb[m.sheet][m.cell]
+        c = _cell(wb, m.sheet, m.cell)
+        if c is None:
+            continue
         had = c.comment is not None
         row = (m.sheet, m.cell, tostring(c.fill.to_tree()).decode("utf-8"), 1 if had else 0,
                c.comment.text if had else "", c.comment.author if had else "", "")
@@ -108,7 +187,7 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str) -> None:
         for j, v in enumerate(row, start=1):
             _literal(store.cell(store.max_row, j), v)
         c.fill = PatternFill("solid", fgColor=m.fill, bgColor=m.fill)
-        comment = Comment(m.comment, say("mark.author"))
+        comment = Comment(_clean(m.comment), say("mark.author"))
         lines = m.comment.count("\n") + 1
         comment.width, comment.height = 360, min(60 + 40 * lines, 400)
         c.comment = comment
@@ -119,6 +198,8 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str) -> None:
     _literal(ws["A1"], plan.title)
     ws["A1"].font = Font(bold=True, size=14)
     _literal(ws["A2"], plan.summary)
+    if note:
+        _literal(ws["A3"], note)
     header_row = RESULT_FIRST_ROW - 1
     for j, h in enumerate(plan.headers, start=1):
         _literal(ws.cell(header_row, j), h)

@@ -111,8 +111,12 @@ class Quantity:
 
 
 _UNITS_RE = "|".join(sorted(COUNT_UNITS + MONEY_UNITS, key=len, reverse=True))
+# linear in the text: a number starts where no digit stands before it and has at most 20
+# digits, so a 32,767-digit cell is not tried from each of its positions to its end
+_BOUNDED = (rf"(?<![\d.])(?:\d{{1,3}}(?:,\d{{3}}){{1,6}}(?:\.\d{{1,6}})?|\d{{1,20}}(?:\.\d{{1,6}})?)"
+            rf"|(?<![{_CN_CHARS}])[{_CN_CHARS}]{{1,20}}")
 _QUANTITY = re.compile(
-    rf"(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<mult>[万亿千](?!元))?\s*(?P<suf>[余多来])?\s*"
+    rf"(?P<num>{_BOUNDED})\s*(?P<mult>[万亿千](?!元))?\s*(?P<suf>[余多来])?\s*"
     rf"(?P<unit>{_UNITS_RE})(?P<after>左右|以上|上下|有余)?"
 )
 

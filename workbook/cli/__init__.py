@@ -10,6 +10,9 @@ A new command is a module here and one line in ``COMMANDS``.
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 from importlib import import_module
 from typing import Any
 
@@ -18,11 +21,91 @@ import click
 from .. import __version__
 from ..errors import NianbaoError
 from ..messages import say
-from .terminal import fail
+from .terminal import fail, prepare_streams
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM/SIGHUP as an exception, so that ``finally`` blocks remove temporary files."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    if param is None:
+        return say("cli.usage.other")
+    if isinstance(param, click.Option):
+        return "/".join(param.opts)
+    return param.human_readable_name
+
+
+def _expected(param: click.Parameter | None) -> str:
+    kind = param.type if param is not None else None
+    if isinstance(kind, click.IntRange):
+        return say("cli.usage.expect_range", lo=kind.min, hi=kind.max)
+    if isinstance(kind, click.types.IntParamType):
+        return say("cli.usage.expect_int")
+    if isinstance(kind, click.Choice):
+        return say("cli.usage.expect_choice", choices="、".join(map(str, kind.choices)))
+    if isinstance(kind, click.Path):
+        if not kind.dir_okay:
+            return say("cli.usage.expect_file")
+        if not kind.file_okay:
+            return say("cli.usage.expect_dir")
+        return say("cli.usage.expect_exists")
+    return say("cli.usage.other")
+
+
+def usage_message(e: click.UsageError) -> str:
+    """click's English usage errors, said in Chinese from what the exception knows."""
+    if isinstance(e, click.NoSuchOption):
+        detail = say("cli.usage.no_option", name=e.option_name)
+    elif isinstance(e, click.BadOptionUsage):
+        detail = say("cli.usage.needs_value", name=e.option_name)
+    elif isinstance(e, click.MissingParameter):
+        detail = say("cli.usage.missing", name=_param_name(e.param))
+    elif isinstance(e, click.BadParameter):
+        detail = say("cli.usage.bad_value", name=_param_name(e.param), expected=_expected(e.param))
+    elif e.ctx is not None and isinstance(e.ctx.command, click.Group):
+        detail = say("cli.usage.no_command", names="、".join(name for name, _ in COMMANDS))
+    else:
+        detail = say("cli.usage.other")
+    command = e.ctx.command_path if e.ctx is not None else "nianbao"
+    return say("cli.usage", detail=detail, command=command)
 
 
 class Group(click.Group):
     """Turns any NianbaoError into one Chinese line and exit 2; hides tracebacks from users."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        prepare_streams()
+        unraisable = sys.unraisablehook
+        if not os.environ.get("NIANBAO_DEBUG"):
+            # errors in libraries' finalizers after a failure we already reported (an open zip
+            # closed on a full disk) are not for users: Python would print their tracebacks
+            sys.unraisablehook = lambda _: None
+        handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGTERM", "SIGHUP"):
+                if hasattr(signal, name):
+                    handlers[name] = signal.signal(getattr(signal, name), _terminate)
+        try:
+            rv = super().main(args, prog_name or "nianbao", complete_var, False, **extra)
+        except click.UsageError as e:
+            fail(usage_message(e), 2)
+        except click.Abort:
+            fail(say("cli.cancelled"), 130)
+        except click.ClickException:
+            fail(say("cli.usage", detail=say("cli.usage.other"), command="nianbao"), 2)
+        finally:
+            for name, old in handlers.items():
+                signal.signal(getattr(signal, name), old)
+            sys.unraisablehook = unraisable
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -36,7 +119,7 @@ class Group(click.Group):
         except Exception as e:  # a bug of ours: say so plainly; NIANBAO_DEBUG=1 shows the trace
             if os.environ.get("NIANBAO_DEBUG"):
                 raise
-            fail(say("cli.internal", kind=type(e).__name__, detail=e), 3)
+            fail(say("cli.internal", kind=type(e).__name__, detail=str(e)[:300]), 3)
 
 
 @click.group(cls=Group, help=say("cli.help"), context_settings={"help_option_names": ["-h", "--help"]})

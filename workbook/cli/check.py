@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..errors import NianbaoError
+from ..fileio import refuse_overwrite
 from ..messages import say
 from .terminal import emit_json, fail, print_findings
 
@@ -28,6 +29,11 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
 
     if mark and len(files) != 1:
         fail(say("cli.mark_one_file", n=len(files)))
+    if mark:
+        try:
+            refuse_overwrite(mark, [*files, *([previous] if previous else [])])
+        except NianbaoError as e:  # also when called on its own, not through the nianbao group
+            fail(str(e))
     prev = None
     if previous:
         try:

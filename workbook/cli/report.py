@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError
+from ..fileio import refuse_overwrite
 from ..messages import say
 from .terminal import fail
 
@@ -45,6 +46,12 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
     from ..reader import read_report
 
     try:
+        inputs = [file] + ([previous] if previous is not None else [])
+        target = output if output is not None else file.with_suffix(".docx")
+        pdf_path = target.with_suffix(".pdf")
+        refuse_overwrite(target, inputs)
+        if pdf:
+            refuse_overwrite(pdf_path, [*inputs, target])
         report = read_report(file)
         prev = read_report(previous) if previous is not None else None
         findings = check(report, previous=prev)
@@ -59,12 +66,11 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                 sys.exit(1)
         if findings.warnings:
             click.echo(say("document.warnings", count=findings.warnings, file=str(file)), err=True)
-        target = output if output is not None else file.with_suffix(".docx")
         render_report(report, target, templates_dir=templates_dir,
                       offer_generated=offer_generated)
         click.echo(say("document.written", file=str(target)))
         if pdf:
-            pdf_path = to_pdf(target, target.with_suffix(".pdf"))
+            pdf_path = to_pdf(target, pdf_path)
             click.echo(say("document.pdf_written", file=str(pdf_path)))
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)

@@ -2,6 +2,7 @@
 the one-line errors of every command.  The core never prints; only the commands call these."""
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from typing import Any, NoReturn
@@ -17,6 +18,31 @@ from ..messages import say
 from ..report import Invalid, Report, Value, format_number
 
 
+def _literal(err: UnicodeError) -> tuple[str | bytes, int]:
+    """Encode what a console cannot: a file name's undecodable bytes go out as they came in
+    (Python keeps them as lone surrogates), any other character as a visible escape."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    if all("\udc80" <= ch <= "\udcff" for ch in bad):
+        return bytes(ord(ch) - 0xDC00 for ch in bad), err.end
+    return codecs.backslashreplace_errors(err)
+
+
+codecs.register_error("nianbao.literal", _literal)
+
+
+def prepare_streams() -> None:
+    """Any path and any text a user typed prints on any console (GBK, ASCII, UTF-8)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="nianbao.literal")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to
+                pass
+
+
 def emit_json(data: Any) -> None:
     """Stable JSON for scripts: Chinese as UTF-8 text, not as escapes."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -30,7 +56,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def make_console() -> Console:
     """A console for people: piped output is not squeezed into 80 columns (Chinese labels are long)."""
-    return Console() if sys.stdout.isatty() else Console(width=200)
+    # emoji=False: a unit named 「:smile:」 prints as typed; highlight=False: rich's highlighter
+    # takes minutes over a 32,767-digit cell, and colours nothing we need
+    options = {"emoji": False, "highlight": False}
+    return Console(**options) if sys.stdout.isatty() else Console(width=200, **options)
 
 
 def fmt_value(v: Value) -> str:
@@ -114,6 +143,7 @@ def print_findings(findings: Findings) -> None:
 
     console = make_console()
     file = findings.file or ""
+    # everything below is printed as given: a path like 「[v2]/年报.xlsx」 is not rich markup
     if not len(findings):
         console.print(Text(say("cli.clean", file=file), style="green"))
         _print_dismissed(console, findings)
@@ -129,11 +159,12 @@ def print_findings(findings: Findings) -> None:
         if n > 1:
             where += f"…{last.cell}"
             message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
-        table.add_row(where, f.rule, Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]),
-                      Text(message), "" if n > 1 else (f.id or ""))
+        table.add_row(Text(where), Text(f.rule),
+                      Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]), Text(message),
+                      "" if n > 1 else (f.id or ""))
     console.print(table)
     console.print(say("cli.summary", file=file, errors=findings.errors,
-                      warnings=findings.warnings, notices=findings.notices))
+                      warnings=findings.warnings, notices=findings.notices), markup=False)
     _print_dismissed(console, findings)
 
 

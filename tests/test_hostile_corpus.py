@@ -1,0 +1,124 @@
+"""Every command over a corpus of hostile and broken inputs (issue 19): each run ends with exit
+0, 1 or 2 and a Chinese message naming the file, within 10 s and 500 MB, and no input changes.
+
+The corpus (tests/corpus.py) is generated into a temporary directory; the runs are forked
+children of this process, two at a time, each measured with ``os.wait4``.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from corpus import MEMORY_LIMIT, TIME_LIMIT, Base, build_corpus, digest, run_all
+from helpers import consistent_report
+from nianbao.checks import mark_workbook
+from nianbao.checks.marking import STORE_SHEET
+from nianbao.samples import sample_path
+from nianbao.xlsx_writer import new_workbook, write_report
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="forks its runs")
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# raw library English: a run of three or more English words (file names are removed first)
+ENGLISH = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")
+
+
+def _marked_bases(tmp: Path) -> list[Base]:
+    """A marked copy, and marked copies whose hidden marks sheet someone edited."""
+    bad = tmp / "bad.xlsx"
+    wb = openpyxl.load_workbook(sample_path())
+    wb["三、依申请公开"]["D8"] = 99
+    wb["三、依申请公开"]["E9"] = "十二件左右"
+    wb.save(bad)
+    marked = tmp / "marked.xlsx"
+    mark_workbook(bad, marked)
+    out = [Base("marked", marked.read_bytes())]
+    edits = {
+        "store-garbage": lambda s: [s.cell(r, c, "<<not xml") for r in range(2, 6) for c in (2, 3)],
+        "store-bad-sheet": lambda s: [s.cell(r, 1, "没有这个表") for r in range(2, 6)],
+        "store-bad-cells": lambda s: [s.cell(r, 2, v) for r, v in
+                                      zip(range(2, 6), ("ZZZZ99999999", "A0", "", "=1+1"))],
+        "store-visible-shuffled": lambda s: (setattr(s, "sheet_state", "visible"),
+                                             s.move_range("A2:G4", rows=20)),
+    }
+    for name, edit in edits.items():
+        wb = openpyxl.load_workbook(marked)
+        edit(wb[STORE_SHEET])
+        p = tmp / f"{name}.xlsx"
+        wb.save(p)
+        out.append(Base(name, p.read_bytes()))
+    wb = openpyxl.load_workbook(marked)
+    wb.remove(wb[STORE_SHEET])
+    p = tmp / "store-deleted.xlsx"
+    wb.save(p)
+    out.append(Base("store-deleted", p.read_bytes()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[Path]:
+    tmp = tmp_path_factory.mktemp("bases")
+    c2019 = write_report(consistent_report("2019", seed=2), tmp / "c2019.xlsx")
+    blank = new_workbook(tmp / "blank.xlsx", "2021", year=2024, unit="某县政务办")
+    bases = [Base("sample", Path(sample_path()).read_bytes()), Base("c2019", c2019.read_bytes()),
+             Base("blank", blank.read_bytes()), *_marked_bases(tmp)]
+    return build_corpus(tmp_path_factory.mktemp("corpus") / "in", bases)
+
+
+def _jobs(files: list[Path], out: Path) -> list[tuple[str, ...]]:
+    jobs = []
+    for f in files:
+        jobs += [("show", str(f)), ("check", str(f)),
+                 ("check", str(f), "--mark", str(out / f"{f.stem}.marked.xlsx")),
+                 ("report", str(f), "-o", str(out / f"{f.stem}.docx"), "--force"),
+                 ("new", "-o", str(f))]  # an existing input is never replaced without --force
+    return jobs
+
+
+def test_every_command_over_the_corpus(corpus, tmp_path):
+    assert len(corpus) >= 300
+    before = digest(corpus)
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = run_all(_jobs(corpus, out), tmp_path / "runs")
+
+    problems = []
+    for r in runs:
+        file = Path(r.args[1] if r.args[0] != "new" else r.args[2])
+        text = r.stdout + r.stderr
+        said = text.replace(str(file), "").replace(str(out), "")
+        why = []
+        if r.code not in (0, 1, 2):
+            why.append(f"exit {r.code}")
+        if r.seconds > TIME_LIMIT:
+            why.append(f"{r.seconds:.1f} s")
+        if r.peak > MEMORY_LIMIT:
+            why.append(f"{r.peak >> 20} MB")
+        if "Traceback" in text or "内部错误" in text:
+            why.append("traceback / internal error")
+        if not CJK.search(text):
+            why.append("no Chinese message")
+        if r.code == 2 and (file.name not in r.stderr or len(r.stderr.strip().splitlines()) != 1):
+            why.append("exit 2 without one line naming the file")
+        named = file.name in text or (r.args[0] == "report" and r.args[3] in text)
+        if r.args[0] in ("check", "report") and r.code != 2 and not named:
+            why.append("neither the file nor the output is named")
+        if ENGLISH.search(said):
+            why.append(f"English: {ENGLISH.search(said).group(0)!r}")
+        if why:
+            problems.append(f"{' '.join(r.args[:1])} {file.name}: {', '.join(why)}: "
+                            f"{r.stderr.strip()[-200:]}")
+    assert not problems, "\n".join(problems[:30]) + f"\n({len(problems)} problems)"
+    assert digest(corpus) == before  # no input changed
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    # the marked copies that were written are workbooks that read again
+    marked = sorted(out.glob("*.marked.xlsx"))
+    assert len(marked) > 100
+    from nianbao.reader import read_report
+
+    for p in marked[::10]:
+        read_report(p)
