@@ -29,6 +29,7 @@ Which checks apply is decided by the fields a format declares (``needs``), never
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -85,8 +86,17 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
+@lru_cache(maxsize=256)
+def _clause_marks(text: str) -> tuple[int, ...]:
+    """Where the clause-ending punctuation of ``text`` stands (searched once per text, so that
+    finding the clause of each figure stays linear in a 32,767-character cell)."""
+    return tuple(i for i, ch in enumerate(text) if ch in _CLAUSE_END)
+
+
 def _clause_start(text: str, at: int) -> int:
-    return max((text.rfind(c, 0, at) for c in _CLAUSE_END), default=-1) + 1
+    marks = _clause_marks(text)
+    k = bisect_left(marks, at)
+    return marks[k - 1] + 1 if k else 0
 
 
 def _clause_end(text: str, at: int) -> int:
@@ -119,12 +129,19 @@ def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
 _DURATION_AFTER = ("工作日", "月", "小时", "星期", "季度", "百分点", "自然日")
 
 
-def counted(text: str, units: tuple[str, ...] | None = None) -> list[Quantity]:
+@lru_cache(maxsize=256)
+def counted(text: str, units: tuple[str, ...] | None = None) -> tuple[Quantity, ...]:
     """The quantities of ``text`` (normalized) that are counts: not names in quotation marks,
-    not durations."""
+    not durations.  Cached: several rules look at the same text's figures."""
     spans = _quoted_spans(text)
-    return [q for q in quantities(text, units) if not any(a < q.start < b for a, b in spans)
-            and not text.startswith(_DURATION_AFTER, q.end)]
+    starts = [a for a, _ in spans]  # the spans are disjoint and in order
+
+    def quoted(at: int) -> bool:
+        k = bisect_left(starts, at)
+        return k > 0 and at < spans[k - 1][1]
+
+    return tuple(q for q in quantities(text, units) if not quoted(q.start)
+                 and not text.startswith(_DURATION_AFTER, q.end))
 
 
 def _about_requests(sentence: str, q: Quantity, whole_text: bool) -> bool:
@@ -248,19 +265,22 @@ def stated_sums(text: str) -> list[PartsSum]:
     """
     text = normalize(text)
     found = counted(text)
+    starts, ends = [q.start for q in found], [q.end for q in found]  # in order, disjoint
     out: list[PartsSum] = []
     for m in re.finditer("其中", text):
-        before = [q for q in found if q.end <= m.start() and _GAP.fullmatch(text[q.end:m.start()])]
-        if not before:
+        # the total is the figure right before 「其中」, only punctuation between them
+        k = bisect_right(ends, m.start())
+        if not k or not _GAP.fullmatch(text[found[k - 1].end:m.start()]):
             continue
-        total = before[-1]
+        total = found[k - 1]
         gap = text[total.end:m.start()]
         stop = _LIST_STOP.search(text, m.end())
         end = stop.start() if stop else len(text)
         if "（" in gap or "(" in gap:  # 「（其中…）」: the list ends with the bracket
             close = min((k for k in (text.find(c, m.end()) for c in "）)") if k != -1), default=end)
             end = min(end, close)
-        listed = [q for q in found if m.end() <= q.start and q.end <= end]
+        listed = [q for q in found[bisect_left(starts, m.end()):bisect_right(ends, end)]
+                  if m.end() <= q.start]
         parts = tuple(q for q in listed if q.unit == total.unit)
         # 「其中政策文件86条，政策解读35篇…」: a part in another unit leaves the sum unknown
         mixed = len(parts) < len(listed)
@@ -405,20 +425,21 @@ def table_figures(text: str, stated) -> list[TableFigure]:
     compiled = [(st, re.compile(st.subject), re.compile(st.measure)) for st in stated]
     for _, sentence in _sentences(text):
         last_end = 0
+        # where each declaration's subject ends in the sentence, found once per sentence: the
+        # nearest one before a figure is then a binary search, not a scan of all before it
+        ends = [[m.end() for m in subject.finditer(sentence)] for _, subject, _ in compiled]
         for q in counted(sentence, _APPLICATION_UNITS):
             clause = sentence[max(last_end, _clause_start(sentence, q.start)):q.start]
-            before = sentence[:q.start]
             last_end = q.end
             if q.approx:
                 continue
+            nearest_each = [e[k - 1] if (k := bisect_right(e, q.start)) else -1 for e in ends]
             best, best_at = None, -1
-            for st, subject, measure in compiled:
-                at = max((m.end() for m in subject.finditer(before)), default=-1)
+            for (st, _, measure), at in zip(compiled, nearest_each):
                 if at > best_at and measure.search(clause):
                     best, best_at = st, at
             # the nearest subject of any declaration must be the chosen one's
-            nearest = max((max((m.end() for m in subj.finditer(before)), default=-1)
-                           for _, subj, _ in compiled), default=-1)
+            nearest = max(nearest_each, default=-1)
             if best is not None and best_at == nearest:
                 out.append(TableFigure(best.field, q.value, _quote(sentence, q)))
     return out
