@@ -144,9 +144,26 @@ def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     assert len(band_cells) == 1
     denied = [i for i in range(3, len(rows)) if rows[i][1][1] == "（三）不予公开"]
     assert len(denied) == 8 and len({rows[i][1][0] for i in denied}) == 1
-    # a group stays on one page with its merged label: every row but its last keeps with next
+    # the whole table fits a page, so it is kept on one: every row but the last keeps with next
     keep = [tr.find(f"{W}tc/{W}p/{W}pPr/{W}keepNext") is not None for tr in trs]
-    assert [keep[i] for i in denied] == [True] * 7 + [False]
+    assert keep == [True] * (len(trs) - 1) + [False]
+
+
+def test_a_table_too_long_for_a_page_breaks_only_between_groups():
+    from nianbao.document import column_widths, table_element, table_grid
+
+    r = consistent_report("2021", seed=5)
+    grid = table_grid(get_format("2021").table("t3"), r)
+    widths = column_widths(grid, 8845, 180)
+    trs = table_element(grid, widths, {k: k for k in vars(STYLE)}, 180,
+                        page_height=5000).findall(W + "tr")
+    keep = [tr.find(f"{W}tc/{W}p/{W}pPr/{W}keepNext") is not None for tr in trs]
+    labels = [c for c in grid.cells if 0 < c.col < grid.depth and c.rows > 1]
+    assert labels  # （三）不予公开 …
+    for c in labels:  # a group stays on one page with its merged label
+        assert keep[c.row:c.row + c.rows] == [True] * (c.rows - 1) + [False]
+    assert keep[:grid.header_rows] == [True] * grid.header_rows
+    assert not all(keep[:-1])
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -420,7 +437,7 @@ def test_page_and_styles_follow_gb_t_9704(tmp_path):
     assert _east_asia(st["Normal"]) == "仿宋_GB2312" and st["Normal"].font.size == Pt(16)
     assert _east_asia(st[STYLE.heading1]) == "黑体"
     assert _east_asia(st[STYLE.heading2]) == "楷体_GB2312"
-    assert _east_asia(st[STYLE.table_text]) == "仿宋_GB2312" and st[STYLE.table_text].font.size == Pt(10.5)
+    assert _east_asia(st[STYLE.table_text]) == "仿宋_GB2312" and st[STYLE.table_text].font.size == Pt(9)
     normal = st["Normal"].paragraph_format
     assert normal.line_spacing_rule == 4 and Pt(28) <= normal.line_spacing <= Pt(29)  # exactly
     assert d.settings.odd_and_even_pages_header_footer
@@ -433,6 +450,36 @@ def test_page_and_styles_follow_gb_t_9704(tmp_path):
     with zipfile.ZipFile(tmp_path / "年报.docx") as z:
         fonts = z.read("word/fontTable.xml").decode("utf-8")
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+
+
+def test_28_characters_a_line_22_lines_a_page(tmp_path):
+    d = render(consistent_report("2021"), tmp_path)
+    s = d.sections[0]
+    grid = s._sectPr.find(W + "docGrid")
+    text_height = s.page_height - s.top_margin - s.bottom_margin
+    assert int(grid.get(W + "linePitch")) * 22 <= text_height / 635 < int(grid.get(W + "linePitch")) * 23
+    normal = d.styles["Normal"]
+    spacing = int(normal.element.find(f"{W}rPr/{W}spacing").get(W + "val")) / 20  # pt
+    pitch = normal.font.size.pt + spacing
+    text_width = (s.page_width - s.left_margin - s.right_margin) / Pt(1)
+    assert 28 * pitch <= text_width < 29 * pitch
+
+
+def test_a_current_word_document_with_the_reports_properties(tmp_path):
+    r = consistent_report("2021")
+    r.meta.unit = "某市某区人民政府办公室"
+    d = render(r, tmp_path)
+    with zipfile.ZipFile(tmp_path / "年报.docx") as z:
+        names = z.namelist()
+        settings = z.read("word/settings.xml").decode("utf-8")
+        app = z.read("docProps/app.xml").decode("utf-8")
+        rels = z.read("_rels/.rels").decode("utf-8") + z.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
+    assert not any(n.startswith(("docProps/thumbnail", "customXml/")) for n in names), names
+    assert "thumbnail" not in rels and "customXml" not in rels and "stylesWithEffects" not in rels
+    assert "Microsoft" not in app and "<Application>nianbao</Application>" in app
+    assert d.core_properties.title == f"某市某区人民政府办公室{r.meta.year}年政府信息公开工作年度报告"
+    assert d.core_properties.author == "某市某区人民政府办公室"
 
 
 def test_build_script_reproduces_the_committed_template(tmp_path):

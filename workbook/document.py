@@ -59,6 +59,8 @@ class StyleNames:
 STYLE = StyleNames()
 DOCX_TEMPLATE = "report.docx"
 KEEP_TOGETHER_MAX = 10  # rows of a merged label group kept on one page
+NUMBER_DIGITS = 5  # value columns leave room for numbers this long, whatever this year's are
+OUTER_LABEL_CHARS = 4  # a group label's name fits on one line of its column up to this long
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _INDENT = " \t\u3000\xa0"
@@ -181,35 +183,116 @@ def table_grid(table: Table, report: Report) -> Grid:
     return Grid(cells, r, depth, units, header_rows)
 
 
+CELL_PAD = 2 * 57 + 20  # cell margins of the table style, and a little air (twips)
+
+
+def fitting_width(text: str) -> int:
+    """The fewest characters a line (at least 2) at which ``text`` wraps with no character
+    alone on its last line: 「自然人」 needs 3 (「自然 / 人」 would strand one), 「商业企业」 2."""
+    n = math.ceil(_visual_width(text))
+    for per_line in range(2, n):
+        if n % per_line != 1:
+            return per_line
+    return max(n, 1)
+
+
 def column_widths(grid: Grid, total: int, char: int) -> list[int]:
     """Grid column widths in twips that add up to ``total`` (the text block).
 
-    Value units get room for their longest number and at least two characters; outer label
-    columns (bands and groups: short labels merged over many rows) three characters; the
-    innermost label column up to twelve characters (its longest label on one line if shorter),
-    as far as the values leave room; what is left goes to the values.
+    Value units get room for their longest number (five digits at least) and for their headers
+    to wrap without stranding a character; outer label columns (bands and groups: short
+    labels merged over many rows) as wide as :func:`outer_label_chars` asks;
+    the innermost label column up to twelve characters (its longest label on one line if
+    shorter), as far as the values leave room; what is left goes to the values.
     """
-    pad = 2 * 57 + 20  # cell margins of the table style, and a little air
     depth, units = grid.depth, grid.units
-    values = [c for c in grid.cells if c.col >= depth]
     unit_min = 0
-    for c in values:
+    for c in grid.cells:
+        if c.col < depth:
+            continue
         if c.style == "table_text":
-            need = len(c.text) * char * 0.55 + pad  # digits are half-width
+            need = max(len(c.text), NUMBER_DIGITS) * char * 0.55 + CELL_PAD  # digits: half-width
         else:
-            need = 2 * char + pad  # a header wraps to two characters a line at least
+            need = fitting_width(c.text) * char + CELL_PAD
         unit_min = max(unit_min, math.ceil(need / c.cols))
-    labels: list[int] = [3 * char + pad] * max(0, depth - 1)
+    labels = [max((outer_label_chars(c.text) for c in grid.cells if c.col == col and c.cols == 1),
+                  default=3) * char + CELL_PAD for col in range(max(0, depth - 1))]
     if depth:
         longest = max((len(c.text) for c in grid.cells
                        if c.col == depth - 1 and c.cols == 1 and c.style != "table_note"),
                       default=4)
         room = total - sum(labels) - units * unit_min
-        labels.append(max(4 * char + pad, min(min(longest, 12) * char + pad, room)))
+        labels.append(max(4 * char + CELL_PAD, min(min(longest, 12) * char + CELL_PAD, room)))
     unit = (total - sum(labels)) // units
     widths = labels + [unit] * units
     widths[-1] += total - sum(widths)
     return widths
+
+
+def outer_label_chars(text: str) -> int:
+    """Characters a line for a band or group label: its ordinal and its short name on a line
+    each (「（三）」「不予公开」), a long one wrapped with no character alone (「三、本 / 年度办 /
+    理结果」)."""
+    m = _LEADING_ORDINAL.match(text)
+    rest = text[m.end():] if m else text
+    if m and _visual_width(rest) <= OUTER_LABEL_CHARS:
+        return math.ceil(max(_visual_width(m.group(0)), _visual_width(rest)))
+    return fitting_width(text)
+
+
+_LEADING_ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+\.)")
+
+
+def label_lines(text: str, per_line: float) -> list[str]:
+    """A label as the lines to print it in a cell ``per_line`` characters wide.
+
+    A label that wraps breaks after its ordinal when the rest fits a line (「（三）/不予公开」);
+    else it is left to Word's own wrapping when that leaves at least two characters on the last
+    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so that no character
+    stands alone (「（三）不予公 / 开」)."""
+    width = _visual_width(text)
+    lines = math.ceil(width / per_line) if per_line > 0 else 1
+    if lines <= 1:
+        return [text]
+    m = _LEADING_ORDINAL.match(text)
+    # 「1.」 does not stand on a line of its own: it numbers a sentence, not a heading
+    if (m and not m.group(0)[0].isdigit() and _visual_width(m.group(0)) <= per_line
+            and _visual_width(text[m.end():]) <= per_line):
+        return [m.group(0), text[m.end():]]
+    if width - (lines - 1) * per_line >= 2:
+        return [text]
+    target = width / lines
+    out, line = [], ""
+    for ch in text:
+        if line and _visual_width(line + ch) > target + 0.25 and len(out) < lines - 1:
+            out.append(line)
+            line = ""
+        line += ch
+    out.append(line)
+    return out
+
+
+def estimated_height(grid: Grid, widths: list[int], char: int) -> int:
+    """Twips a table will take (an estimate: each row as tall as its tallest cell's lines)."""
+    line = round(char * 1.35)  # single spacing of a CJK font
+    need: dict[int, int] = {}
+    spans: list[tuple[GridCell, int]] = []
+    for c in grid.cells:
+        per_line = max(1.0, (sum(widths[c.col:c.col + c.cols]) - CELL_PAD) / char)
+        lines = sum(max(1, math.ceil(_visual_width(t) / per_line))
+                    for t in label_lines(c.text, per_line))
+        h = lines * line + 2 * 28  # top and bottom cell margins
+        if c.rows == 1:
+            need[c.row] = max(need.get(c.row, 0), h)
+        else:
+            spans.append((c, h))
+    rows = [need.get(r, line + 56) for r in range(grid.n_rows)]
+    for c, h in spans:  # a merged label taller than its rows stretches them
+        have = sum(rows[c.row:c.row + c.rows])
+        if have < h:
+            for r in range(c.row, c.row + c.rows):
+                rows[r] += math.ceil((h - have) / c.rows)
+    return sum(rows)
 
 
 def _el(tag: str, **attrs: Any):
@@ -219,26 +302,35 @@ def _el(tag: str, **attrs: Any):
     return el
 
 
-def _cell_paragraph(text: str, style_id: str, keep_next: bool = False):
+def _cell_paragraph(lines: list[str], style_id: str, keep_next: bool = False):
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val=style_id))
     if keep_next:  # in a table, Word keeps the row with the next one
         ppr.append(_el("w:keepNext"))
     p.append(ppr)
-    if text:
+    if any(lines):
         run = _el("w:r")
-        t = _el("w:t")
-        t.text = clean_text(text)  # lxml escapes < & for XML
-        if t.text != t.text.strip():
-            t.set(qn("xml:space"), "preserve")
-        run.append(t)
+        for i, line in enumerate(lines):
+            if i:
+                run.append(_el("w:br"))
+            t = _el("w:t")
+            t.text = clean_text(line)  # lxml escapes < & for XML
+            if t.text != t.text.strip():
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
         p.append(run)
     return p
 
 
-def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
-    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge."""
+def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char: int = 210,
+                  page_height: int | None = None):
+    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge.
+
+    A table that fits on a page (``page_height`` twips, by :func:`estimated_height`) is kept on
+    one: every row keeps with the next, so it starts on a new page when it does not fit where it
+    begins.  A longer one breaks only between row groups, never inside a merged label, with its
+    header repeated."""
     tbl = _el("w:tbl")
     tblpr = _el("w:tblPr")
     tblpr.append(_el("w:tblStyle", val=style_ids["table"]))
@@ -259,13 +351,16 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
         for rr in range(c.row + 1, c.row + c.rows):
             below[(rr, c.col)] = c
     ncols = grid.depth + grid.units
-    # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page, so
-    # the label is never cut off from its rows; the outermost band (23 rows) may break
     keep: set[int] = set()
-    for c in grid.cells:
-        if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
-            keep.update(range(c.row, c.row + c.rows - 1))
-    keep.update(range(grid.header_rows))
+    if page_height is not None and estimated_height(grid, widths, char) <= page_height:
+        keep.update(range(grid.n_rows - 1))
+    else:
+        # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page,
+        # so the label is never cut off from its rows; the outermost band (23 rows) may break
+        for c in grid.cells:
+            if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
+                keep.update(range(c.row, c.row + c.rows - 1))
+        keep.update(range(grid.header_rows))
     for r in range(grid.n_rows):
         tr = _el("w:tr")
         trpr = _el("w:trPr")
@@ -290,8 +385,10 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
                 tcpr.append(_el("w:vMerge", val="restart") if cell else _el("w:vMerge"))
             tcpr.append(_el("w:vAlign", val="center"))
             tc.append(tcpr)
-            tc.append(_cell_paragraph(cell.text if cell else "", style_ids[src.style],
-                                      keep_next=r in keep))
+            per_line = (sum(widths[col:col + src.cols]) - CELL_PAD) / char
+            lines = label_lines(cell.text, per_line) if cell and src.style != "table_note" \
+                else [cell.text if cell else ""]
+            tc.append(_cell_paragraph(lines, style_ids[src.style], keep_next=r in keep))
             tr.append(tc)
             col += src.cols
         tbl.append(tr)
@@ -322,6 +419,8 @@ class _Builder:
         # EMU → twips
         self.text_width = int((section.page_width - section.left_margin
                                - section.right_margin) / 635)
+        self.text_height = int((section.page_height - section.top_margin
+                                - section.bottom_margin) / 635)
         size = self.doc.styles[STYLE.table_text].font.size
         self.table_char = int(size / 635) if size else 210
 
@@ -351,7 +450,7 @@ class _Builder:
     def table(self, table: Table, report: Report) -> None:
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
-        tbl = table_element(grid, widths, self.style_ids)
+        tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height)
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
         self.paragraph("", "body")  # one blank line between a table and the next heading
 
