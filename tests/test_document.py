@@ -114,6 +114,17 @@ def test_long_title_breaks_after_the_unit(tmp_path):
     assert render(short, tmp_path, "b.docx").paragraphs[0].text == "某局2021年政府信息公开工作年度报告"
 
 
+@pytest.mark.parametrize("unit,lines", [
+    ("内蒙古自治区呼和浩特市赛罕区人民政府办公室", ["内蒙古自治区呼和浩特市", "赛罕区人民政府办公室"]),
+    ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市住房和城乡建设局",
+     ["新疆维吾尔自治区伊犁哈萨克自治州", "奎屯市住房和城乡建设局"]),
+])
+def test_a_unit_name_longer_than_a_line_breaks_between_words(tmp_path, unit, lines):
+    r = Report.empty("2021", unit=unit, year=2021)
+    title = render(r, tmp_path).paragraphs[0]
+    assert title.text.split("\n") == lines + ["2021年政府信息公开工作年度报告"]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     r = consistent_report(fmt, seed=5)

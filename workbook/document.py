@@ -92,6 +92,38 @@ def title_lines(report: Report) -> tuple[str, str]:
     return clean_text((report.meta.unit or "").strip()), say("document.title_rest", year=year)
 
 
+# Where the name of a unit may break across lines: after a word that ends a level of
+# government or an organ (「某某省 / 某某市 / 某某区人民政府 / 办公室」), never inside one.
+UNIT_WORD_ENDS = re.compile(
+    "(自治区|自治州|自治县|特别行政区|人民政府|委员会|办公室|办公厅|办事处|管理委员会|管委会|"
+    "街道|中心|集团|公司|总局|分局|支队|大队|"
+    "[省市区县州盟旗镇乡局厅委办院部署处科所站队])")
+
+
+def split_title(unit: str, rest: str, per_line: float) -> list[str]:
+    """The title's lines: one when it fits; else the unit's name, broken only after a word
+    (:data:`UNIT_WORD_ENDS`) into lines as even as possible, then 「{year}年政府信息公开工作年度
+    报告」 on a line of its own (it is never broken: 「…政府信息公 / 开工作年度报告」)."""
+    if not unit or _visual_width(unit + rest) <= per_line:
+        return [unit + rest]
+    lines = math.ceil(_visual_width(unit) / per_line)
+    ends = sorted({m.end() for m in UNIT_WORD_ENDS.finditer(unit)} - {len(unit)})
+    out: list[str] = []
+    start = 0
+    while _visual_width(unit[start:]) > per_line:
+        # the latest word end that fits, preferring one near an even share of what is left
+        share = _visual_width(unit[start:]) / (lines - len(out))
+        fits = [e for e in ends if e > start and _visual_width(unit[start:e]) <= per_line]
+        if not fits:  # no word end within a line: a name of one long word breaks where it must
+            cut = start + int(per_line)
+        else:
+            cut = min(fits, key=lambda e: abs(_visual_width(unit[start:e]) - share))
+        out.append(unit[start:cut])
+        start = cut
+    out.append(unit[start:])
+    return out + [rest] if rest else out
+
+
 def _visual_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
@@ -425,16 +457,17 @@ class _Builder:
         self.table_char = int(size / 635) if size else 210
 
     def title(self, report: Report) -> None:
-        """Centred; a title too long for one line breaks after the unit's name rather than in
-        the middle of a word (「…政府信息公 / 开工作年度报告」)."""
+        """Centred, in lines from :func:`split_title`."""
         unit, rest = title_lines(report)
         style = self.doc.styles[STYLE.title]
         size = style.font.size or 279400  # 22 pt in EMU
         per_line = self.text_width * 635 / size
-        p = self.doc.add_paragraph(unit, style)
-        if unit and _visual_width(unit + rest) > per_line and _visual_width(rest) <= per_line:
-            p.runs[-1].add_break()
-        p.add_run(rest)
+        p = self.doc.add_paragraph(style=style)
+        for i, line in enumerate(split_title(unit, rest, per_line)):
+            run = p.add_run(line)
+            if i:
+                run._r.addprevious(_el("w:r"))
+                run._r.getprevious().append(_el("w:br"))
 
     def paragraph(self, text: str, style: str) -> None:
         self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
