@@ -374,7 +374,9 @@ def test_meta_items_prefilled(templates, fmt):
     lay = layout_of(fmt)
     got = {f.id: ws[f.cell].value for f in lay.fields.values() if f.table == "meta"}
     assert got == {"meta.unit": "某区人民政府办公室", "meta.year": YEARS[fmt], "meta.contact": "张三",
-                   "meta.phone": "0571-12345678", "meta.date": "2022年1月10日"}
+                   "meta.phone": "0571-12345678", "meta.date": "2022年1月10日",
+                   "meta.address": None, "meta.postcode": None, "meta.email": None,
+                   "meta.website": None}
     fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.style == "note")
     assert get_format(fmt).basis in ws.cell(fmt_label.row, fmt_label.col).value
 
@@ -389,7 +391,10 @@ def test_unknown_meta_item_or_format_is_refused():
 def test_blank_template_leaves_meta_blank():
     wb = build_template("2021")
     lay = layout_of("2021")
-    assert all(wb[f.sheet][f.cell].value is None for f in lay.fields.values())
+    # every input blank but the text parts' headings, which offer the standard ones
+    assert all(wb[f.sheet][f.cell].value == f.default for f in lay.fields.values())
+    headings = [f for f in lay.fields.values() if f.default]
+    assert headings and all(f.id.endswith(".heading") for f in headings)
     assert {k: v for k, v in wb[META_SHEET].iter_rows(values_only=True)}["year"] is None
 
 

@@ -17,7 +17,7 @@ import math
 import os
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -233,9 +233,7 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
 
 def write_report(report: Report, path: str | os.PathLike) -> Path:
     """Write ``report`` to ``path`` as a filled template (atomically)."""
-    m = report.meta
-    wb = build_template(report.format, year=m.year, unit=m.unit, contact=m.contact,
-                        phone=m.phone, date=m.date)
+    wb = build_template(report.format, **asdict(report.meta))
     fill_workbook(wb, report)
     return _save(wb, path)
 
@@ -257,6 +255,7 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
                                       look.size))
     for f in sheet.fields:
         cell = ws.cell(f.row, f.col)
+        _put(cell, f.default)
         _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
         cell.protection = Protection(locked=False)
         if f.kind in NUMBER_FORMATS:

@@ -58,6 +58,11 @@ class Table:
     blocks: tuple[Block, ...]
 
 
+# an office titles each text part in its own words (「（一）主要做法」); the workbook offers the
+# standard heading (the TextItem's label) in a cell of this name beside the text
+HEADING_LABEL = "小标题"
+
+
 @dataclass(frozen=True)
 class TextItem:
     key: str  # id, e.g. "s1.request"
