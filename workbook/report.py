@@ -205,7 +205,8 @@ class Report:
             return None if isinstance(v, (Invalid, Missing)) else v
 
         return {
-            "meta": {**asdict(self.meta), "format": self.format},
+            "meta": {"unit": self.meta.unit, "year": self.meta.year, "format": self.format,
+                     **{k: v for k, v in asdict(self.meta).items() if k not in ("unit", "year")}},
             "values": {k: plain(v) for k, v in self.statutory().items()},
             "extras": {k: plain(v) for k, v in self.extras().items()},
             "texts": dict(self.texts),
