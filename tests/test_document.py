@@ -231,7 +231,7 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
     d = render(r, tmp_path)
     text = body_text(d)
     n = r.number
-    assert (f"本年度共收到政府信息公开申请{n('t3.new.total')}件，上年结转{n('t3.carried.total')}件；"
+    assert (f"本年度新收政府信息公开申请{n('t3.new.total')}件，上年结转{n('t3.carried.total')}件；"
             f"办结{n('t3.total.total')}件，其中予以公开{n('t3.granted.total')}件") in text
     assert f"结转下年度继续办理{n('t3.carry_forward.total')}件。" in text
     assert f"作出行政许可决定{n('t2.licensing.decisions')}件" in text
@@ -241,10 +241,10 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
     assert f"被申请行政复议{n('t4.review.total')}件，其中{review}；" in text
     suits = n("t4.suit_direct.total") + n("t4.suit_after_review.total")
     assert f"被提起行政诉讼{suits}件" in text
-    assert "本年度未收取信息处理费。" in text
+    assert "信息处理费" not in text  # the fee cells are blank: nothing was stated
     # the generated parts sit under their sub-headings
     paras = [p.text for p in d.paragraphs]
-    assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度共收到政府信息公开申请")
+    assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度新收政府信息公开申请")
 
 
 def test_zero_cases_say_none(tmp_path):
@@ -252,7 +252,9 @@ def test_zero_cases_say_none(tmp_path):
     text = body_text(render(r, tmp_path))
     assert "本年度未收到政府信息公开申请" in text
     assert "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。" in text
-    assert "本年度未收取信息处理费。" in text
+    assert "本年度未制发、废止规章和行政规范性文件。" in text
+    # what did not happen is said once, never as a list of zeros
+    assert not re.search(r"(?<![0-9.])0(件|个|万元|元)", text), text
     # blanks print as 0 in the tables
     d = docx.Document(str(tmp_path / "年报.docx"))
     assert distinct(grid(d.tables[2])[3]) == ["0"] * 15
@@ -269,6 +271,93 @@ def test_fee_notices_and_amount(tmp_path):
     text = body_text(render(r, tmp_path, "b.docx"))
     assert "本年度收取信息处理费150.5元，已全部上缴国库。" in text
     assert "发出收费通知" not in text
+
+
+def section_six(document) -> list[str]:
+    paras = [p.text for p in document.paragraphs]
+    i = paras.index("六、其他需要报告的事项")
+    return [t for t in paras[i + 1:] if t][:-2]  # up to the 落款 (unit and date)
+
+
+@pytest.mark.parametrize("notices,amount,own,expected", [
+    # blank fee cells: no statement about the fee; the office's 「无」 said in full
+    (None, None, "无", ["本年度无其他需要报告的事项。"]),
+    (None, None, "", ["本年度无其他需要报告的事项。"]),
+    # entered zeros: the fee sentence and the office's text (or 「无」) make one paragraph
+    (0, 0, "无", ["本年度未收取信息处理费。除此之外，无其他需要报告的事项。"]),
+    (0, 0, "我办无其他需要报告的事项。", ["本年度未收取信息处理费。我办无其他需要报告的事项。"]),
+    (0, None, "", ["本年度未发出信息处理费收费通知。除此之外，无其他需要报告的事项。"]),
+    (3, 0, "", ["本年度发出信息处理费收费通知3件，未实际收取信息处理费。除此之外，无其他需要报告的事项。"]),
+])
+def test_section_six_states_only_what_was_entered(tmp_path, notices, amount, own, expected):
+    r = Report.empty("2021", unit="某局", year=2022, date="2023-01-15")
+    r["s6.fee_notices"], r["s6.fee_amount"] = notices, amount
+    r.texts["s6.other"] = own
+    assert section_six(render(r, tmp_path)) == expected
+
+
+def test_preamble_cites_the_format_and_says_how_to_reach_the_office(tmp_path):
+    r = Report.empty("2021", unit="某市某区人民政府办公室", year=2022)
+    text = body_text(render(r, tmp_path))
+    assert ("和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）要求编制。"
+            in text)
+    assert "如对本报告有疑问" not in text and "下载" not in text  # nothing entered, nothing said
+    r.meta.address, r.meta.postcode = "某市某区人民路1号", "310000"
+    r.meta.phone, r.meta.email = "0571-12345678", "zwgk@example.gov.cn"
+    r.meta.website = "某区人民政府门户网站（http://www.example.gov.cn/）"
+    text = body_text(render(r, tmp_path, "b.docx"))
+    assert "本报告电子版可登录某区人民政府门户网站（http://www.example.gov.cn/）查阅和下载。" in text
+    assert ("如对本报告有疑问，请与某市某区人民政府办公室联系（地址：某市某区人民路1号，邮编：310000，"
+            "电话：0571-12345678，电子邮箱：zwgk@example.gov.cn）。") in text
+    r.meta.address = r.meta.postcode = r.meta.email = r.meta.website = ""
+    text = body_text(render(r, tmp_path, "c.docx"))
+    assert "联系（电话：0571-12345678）。" in text
+    assert "2019" not in body_text(render(Report.empty("2021"), tmp_path, "d.docx"))
+    assert ("《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）"
+            in body_text(render(Report.empty("2019"), tmp_path, "e.docx")))
+
+
+@pytest.mark.parametrize("unit,date,lines", [
+    ("某局", "2023-01-15", [("某局", 8.5), ("2023年1月15日", 2)]),  # the date is the longer
+    ("某市某区人民政府办公室", "2023年1月5日", [("某市某区人民政府办公室", 2), ("2023年1月5日", 5)]),
+    ("某局", "", [("某局", 2)]),
+])
+def test_the_report_ends_with_unit_and_date(tmp_path, unit, date, lines):
+    d = render(Report.empty("2021", unit=unit, year=2022, date=date), tmp_path)
+    paras = d.paragraphs[-len(lines) - 1:]
+    assert paras[0].text == ""  # a blank line after the text
+    for p, (text, right) in zip(paras[1:], lines):
+        assert p.text == text
+        assert p.alignment == 2  # right
+        ind = p._p.find(f"{W}pPr/{W}ind")
+        assert int(ind.get(W + "rightChars")) == right * 100, text
+        assert ind.get(W + "firstLineChars") == "0"
+    # no unit, no 落款
+    last = render(Report.empty("2021", date="2023-01-15"), tmp_path, "b.docx").paragraphs[-1]
+    assert last.text == "本年度无其他需要报告的事项。"
+
+
+def test_office_headings_are_printed_numbered_as_printed(tmp_path):
+    from nianbao.reader import read_report
+    from nianbao.xlsx_writer import write_report
+
+    r = consistent_report("2021", seed=3)
+    r.texts["s1.overview"] = "概述。"
+    r.texts["s1.active"] = "做法。"
+    r.texts["s1.active.heading"] = "（一）主要做法"
+    r.texts["s1.request.heading"] = "依申请公开"  # no number: it gets its place's
+    r.texts["s5.problems"] = "问题。"
+    r.texts["s5.problems.heading"] = "（一）2022年存在的问题"
+    r.texts["s5.plans"] = "打算。"
+    back = read_report(write_report(r, tmp_path / "年报.xlsx"))  # through the workbook
+    paras = [p.text for p in render(back, tmp_path).paragraphs]
+    heads = [p.text for p in render(back, tmp_path, "b.docx").paragraphs
+             if p.style.name == STYLE.heading2]
+    assert heads == ["（一）主要做法", "（二）依申请公开", "（一）2022年存在的问题", "（二）下一步工作打算"]
+    assert "总体概述" not in paras  # a lone unnumbered part keeps running without a heading
+    r.texts["s1.overview.heading"] = "工作概况"
+    paras = [p.text for p in render(r, tmp_path, "c.docx").paragraphs]
+    assert paras[paras.index("工作概况") + 1] == "概述。"
 
 
 def test_2019_narrative_and_section_six(tmp_path):
@@ -303,7 +392,7 @@ def test_office_text_kept_verbatim_generated_only_when_asked(tmp_path):
     assert texts[i + 1] == own
     offered = paras[i + 3]
     assert offered.style.name == STYLE.offered
-    assert offered.text.startswith("〔据表格数据生成，供参考〕本年度共收到政府信息公开申请")
+    assert offered.text.startswith("〔据表格数据生成，供参考〕本年度新收政府信息公开申请")
 
 
 def test_sub_headings_are_numbered_as_printed(tmp_path):
@@ -382,7 +471,7 @@ def test_office_templates_override_the_builtin_ones(tmp_path):
     text = body_text(render(r, tmp_path, templates_dir=d))
     assert f"本单位自定义：测试单位，复议{r.number('t4.review.total')}件。" in text
     assert "本报告根据" not in text  # an emptied template prints nothing
-    assert "本年度共收到政府信息公开申请" in text  # the built-in ones still fill the rest
+    assert "本年度新收政府信息公开申请" in text  # the built-in ones still fill the rest
 
 
 @pytest.mark.parametrize("source,code,line", [

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from .errors import NianbaoError
 from .fileio import atomic_path
 from .formats.model import Block, Section, Table, field_id
-from .layout import label_spans  # the workbook and the document merge label cells alike
+from .layout import heading_id, label_spans  # the workbook and the document merge labels alike
 from .messages import say
 from .narrative import Narrator, format_number, narrative_context
 from .report import Report
@@ -122,6 +123,20 @@ def split_title(unit: str, rest: str, per_line: float) -> list[str]:
         start = cut
     out.append(unit[start:])
     return out + [rest] if rest else out
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+[\d:]+)?\s*$")
+
+
+def signature_date(text: str | None) -> str:
+    """The 成文日期 as GB/T 9704 writes it (「2022年1月10日」, Arabic numerals, no leading
+    zeros) from what the office typed on 基本信息 (「2022-01-10」, 「2022/1/10」 …); other text
+    as typed."""
+    text = clean_text(text or "").strip()
+    m = _DATE.match(text)
+    if m:
+        return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    return text
 
 
 def _visual_width(text: str) -> float:
@@ -455,6 +470,8 @@ class _Builder:
                                 - section.bottom_margin) / 635)
         size = self.doc.styles[STYLE.table_text].font.size
         self.table_char = int(size / 635) if size else 210
+        size = self.doc.styles[STYLE.body].font.size
+        self.body_char = int(size / 635) if size else 320
 
     def title(self, report: Report) -> None:
         """Centred, in lines from :func:`split_title`."""
@@ -468,6 +485,29 @@ class _Builder:
             if i:
                 run._r.addprevious(_el("w:r"))
                 run._r.getprevious().append(_el("w:br"))
+
+    def signature(self, report: Report) -> None:
+        """The 落款 (GB/T 9704 7.3.5.3, a document without a seal): a blank line, the unit two
+        characters in from the right, the date on the next line starting two characters right
+        of the unit's first character — or, when the date is the longer, ending two characters
+        in from the right, and the unit moved left to match."""
+        unit = clean_text(report.meta.unit or "").strip()
+        if not unit:
+            return
+        date = signature_date(report.meta.date)
+        u, d = _visual_width(unit), _visual_width(date)
+        unit_right = max(2.0, 4 + d - u) if date else 2.0
+        self.paragraph("", "body")
+        lines = [(unit, unit_right)] + ([(date, unit_right + u - 2 - d)] if date else [])
+        for text, right in lines:
+            p = self.doc.add_paragraph(text, self.doc.styles[STYLE.body])
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.keep_with_next = text != lines[-1][0]
+            ind = p._p.get_or_add_pPr().get_or_add_ind()
+            ind.set(qn("w:rightChars"), str(round(right * 100)))
+            ind.set(qn("w:right"), str(round(right * self.body_char)))
+            ind.set(qn("w:firstLineChars"), "0")
+            ind.set(qn("w:firstLine"), "0")
 
     def paragraph(self, text: str, style: str) -> None:
         self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
@@ -498,33 +538,62 @@ def _is_numbered(label: str) -> bool:
     return bool(_NUMBER.match(label))
 
 
+# an office's whole text that only says there is nothing to report (「无」): where the part has a
+# generated sentence, that sentence says the same in full and joins the section's lead
+NOTHING_TO_REPORT = re.compile(r"^(无|暂无|没有|无此项)[。.]?$")
+
+
+def _heading(report: Report, item: Any) -> str:
+    """The office's own heading of a text part, else the standard one."""
+    own = clean_text(report.texts.get(heading_id(item.key)) or "").strip(_INDENT)
+    return own or item.label
+
+
 def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narrator,
-                   ctx: dict[str, Any], offer_generated: bool) -> None:
-    """A section's text parts; a part with neither office text nor generated text is left out.
-    Labels printed as 「（一）…」 are sub-headings, renumbered in the order printed; unnumbered
-    parts (五's 存在的主要问题 …) are numbered when more than one of them has text; a lone one
-    (一's 总体概述) runs as plain paragraphs."""
+                   ctx: dict[str, Any], offer_generated: bool, lead: list[str]) -> None:
+    """A section's lead paragraphs and text parts; a part with neither office text nor
+    generated text is left out.  Parts with a numbered standard label (「（一）…」) get
+    sub-headings, renumbered in the order printed; unnumbered parts (五's 存在的主要问题 …) are
+    numbered when more than one of them has text; a lone one (一's 总体概述) runs as plain
+    paragraphs unless the office gave it a heading of its own.  The office's heading is printed
+    in place of the standard one, with the number it gets here.  When the first part runs
+    without a heading and no table comes between, the lead's last sentence and the part's first
+    paragraph make one paragraph (「本年度未收取信息处理费。除此之外，无其他…」)."""
     parts = []
     for item in section.texts:
         own = office_paragraphs(report.texts.get(item.key))
         generated = narrator.render(item.key, ctx) or []
+        if generated and len(own) == 1 and NOTHING_TO_REPORT.match(own[0]):
+            own = []
         if own:
             parts.append((item, own, generated if offer_generated else []))
         elif generated:
             parts.append((item, generated, []))
     unnumbered = [p for p in parts if not _is_numbered(p[0].label)]
     n = m = 0
+    lead = list(lead)
     for item, paras, offered in parts:
+        heading = _heading(report, item)
         if _is_numbered(item.label):
             # numbered in the order printed: with 「（三）」 left empty, 「（四）」 becomes 「（三）」
-            b.paragraph(_NUMBER.sub(f"（{_ORDINALS[m]}）", item.label, count=1), "heading2")
+            heading = f"（{_ORDINALS[m]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
             m += 1
         elif len(unnumbered) > 1:
-            b.paragraph(f"（{_ORDINALS[n]}）{item.label}", "heading2")
+            heading = f"（{_ORDINALS[n]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
             n += 1
+        elif heading == item.label:
+            heading = ""
+        if heading:
+            b.paragraphs(lead)
+            lead = []
+            b.paragraph(heading, "heading2")
+        elif lead:
+            paras = lead[:-1] + [lead[-1] + paras[0]] + paras[1:]
+            lead = []
         b.paragraphs(paras)
         if offered:
             b.offered(offered)
+    b.paragraphs(lead)
 
 
 def render_report(report: Report, path: str | os.PathLike, *,
@@ -549,10 +618,14 @@ def render_report(report: Report, path: str | os.PathLike, *,
     b.paragraphs(narrator.render("preamble", ctx) or [])
     for section in fmt.sections:
         b.paragraph(section.title, "heading1")
-        b.paragraphs(narrator.render(section.key, ctx) or [])
-        _section_texts(b, section, report, narrator, ctx, offer_generated)
+        lead = narrator.render(section.key, ctx) or []
+        if section.table:
+            b.paragraphs(lead)
+            lead = []
+        _section_texts(b, section, report, narrator, ctx, offer_generated, lead)
         if section.table:
             b.table(fmt.table(section.table), report)
+    b.signature(report)
 
     props = b.doc.core_properties
     props.title = clean_text(title)

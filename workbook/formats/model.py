@@ -145,6 +145,8 @@ class Format:
     tables: tuple[Table, ...]
     rules: tuple[Rule, ...]
     meta: tuple[MetaItem, ...] = field(default=())
+    # the document's name as reports cite it in 书名号 (《中华人民共和国政府信息公开工作年度报告格式》)
+    name: str = ""
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True
