@@ -29,6 +29,7 @@ from nianbao.xlsx_writer import (
     CHECK_NAME_PREFIX,
     CHECK_PASS,
     STATUS_ALL_PASSED,
+    STATUS_BLANK,
     build_template,
     fill_workbook,
     new_workbook,
@@ -440,10 +441,16 @@ def test_status_area_lists_each_rule_with_check_cells(templates, fmt):
     for rule_title in wanted:
         [cell] = [c for row in ws.iter_rows(max_col=1) for c in row if c.value == rule_title]
         formula = ws.cell(cell.row, 2).value
-        assert formula.startswith("=COUNTIF(") and '"✘"' in formula
+        # 「未填写」 until the rule's sheet holds a value, then the count of its ✘ cells
+        assert formula.startswith('=IF(COUNTA(') and '"未填写",COUNTIF(' in formula
+        assert '"✘"' in formula
     total = wb.defined_names[CHECK_NAME_PREFIX + "all"]
     [(sheet, ref)] = list(total.destinations)
-    assert sheet == INFO_SHEET and "全部通过" in ws[ref.replace("$", "")].value
+    formula = ws[ref.replace("$", "")].value
+    assert sheet == INFO_SHEET and "全部通过" in formula and '"未填写"' in formula
+    # every table's input cells are counted, and only they
+    counted = set(re.findall(r"'([^']+)'!\$", formula.split("SUM(")[0]))
+    assert counted == {s.name for s in lay.sheets if s.kind == "table"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -452,7 +459,9 @@ def test_print_setup(templates, fmt):
     for sheet in layout_of(fmt).sheets:
         ws = wb[sheet.name]
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)  # 9 = A4
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        # a table on one page; texts and 基本信息 as many pages down as they need
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == (1 if sheet.kind == "table" else 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_options.horizontalCentered
         landscape = sheet.name in ("三、依申请公开", "四、复议诉讼")
@@ -674,8 +683,11 @@ def test_libreoffice_all_checks_pass_on_consistent_data(recalculated, fmt, case)
         assert set(cells.values()) == {CHECK_PASS}, sheet
     counts, total = _status(written, done)
     assert set(counts) == {"t3_row", "t3_total", "t3_balance", "t4_sum"}
-    assert set(counts.values()) == {0}
-    assert total == STATUS_ALL_PASSED
+    if case == "blank":  # nothing entered yet: no verdict, not 「全部通过」
+        assert set(counts.values()) == {STATUS_BLANK} and total == STATUS_BLANK
+    else:
+        assert set(counts.values()) == {0}
+        assert total == STATUS_ALL_PASSED
 
 
 @pytest.mark.libreoffice
@@ -715,3 +727,33 @@ def test_libreoffice_sample_passes_every_check(recalculated):
     for cells in _check_values("2021", done).values():
         assert set(cells.values()) == {CHECK_PASS}
     assert _status(written, done)[1] == STATUS_ALL_PASSED
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
+    """Printed through LibreOffice: each sheet on one page (表三 too), and a long narrative
+    printed whole, not cut off at a fixed row height."""
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    report = consistent_report(fmt, seed=3)
+    long_text = "".join(f"第{i}项工作稳步推进，群众满意度持续提升。" for i in range(1, 31))
+    report.texts["s1.overview"] = long_text  # about 600 characters
+    report.texts["s1.active.heading"] = "（一）主要做法"
+    path = write_report(report, tmp_path / "年报.xlsx")
+    profile = tmp_path / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, timeout=120, capture_output=True)
+    pdf = tmp_path / "年报.pdf"
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    visible = [s for s in layout_of(fmt).sheets]
+    assert len(pages) == len(visible)
+    flat = [re.sub(r"\s+", "", p) for p in pages]
+    t3 = next(p for p in flat if "一、本年新收政府信息公开申请数量" in p)
+    assert "四、结转下年度继续办理" in t3
+    texts_page = next(p for p in flat if "一、总体情况" in p and "（一）主要做法" in p)
+    assert long_text in texts_page

@@ -712,5 +712,54 @@ def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = No
     return dst
 
 
-__all__ = ["render_report", "to_pdf", "find_soffice", "table_grid", "column_widths",
+# -- the fonts of the PDF -----------------------------------------------------------------------
+# GB/T 9704's fonts by the name a Word style gives them, with the PostScript names under which a
+# PDF embeds them: a PDF that has none of a font's names was set in a substitute.
+OFFICIAL_FONTS = {
+    "方正小标宋简体": ("FZXBSJW--GB1-0", "FZXiaoBiaoSong-B05S"),
+    "仿宋_GB2312": ("FangSong_GB2312",),
+    "楷体_GB2312": ("KaiTi_GB2312",),
+    "黑体": ("SimHei",),
+    "宋体": ("SimSun",),
+}
+_BASE_FONT = re.compile(rb"/BaseFont\s*/([^\s/<>\[\]()]+)")
+_FONT_NAMES = re.compile(r'w:(?:eastAsia|ascii)="([^"]+)"')
+
+
+def pdf_fonts(pdf_path: str | os.PathLike) -> list[str]:
+    """The fonts a PDF embeds, by PostScript name without the subset tag (「UMingCN」)."""
+    data = Path(pdf_path).read_bytes()
+    names = []
+    for raw in _BASE_FONT.findall(data):
+        name = raw.decode("latin-1").split("+", 1)[-1]
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    missing: list[str]  # official fonts the document asks for that the PDF does not have
+    used: list[str]  # the other fonts in the PDF: what stood in for them
+
+
+def check_pdf_fonts(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) -> FontCheck:
+    """Which of the official fonts the Word file names the PDF was really set in.  LibreOffice
+    substitutes a font that is not installed without a word; a PDF published that way looks
+    almost right and is not."""
+    import zipfile
+
+    with zipfile.ZipFile(docx_path) as z:
+        named = set()
+        for part in z.namelist():
+            if re.fullmatch(r"word/(styles|document|footer\d*|header\d*)\.xml", part):
+                named.update(_FONT_NAMES.findall(z.read(part).decode("utf-8")))
+    embedded = pdf_fonts(pdf_path)
+    official = {ps for ps_names in OFFICIAL_FONTS.values() for ps in ps_names}
+    missing = [name for name, ps_names in OFFICIAL_FONTS.items()
+               if name in named and not set(ps_names) & set(embedded)]
+    return FontCheck(missing, [f for f in embedded if f not in official])
+
+
+__all__ = ["render_report", "to_pdf", "check_pdf_fonts", "pdf_fonts", "FontCheck", "find_soffice", "table_grid", "column_widths",
            "report_title", "STYLE", "StyleNames", "docx_template"]

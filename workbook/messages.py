@@ -250,3 +250,10 @@ MESSAGES.update({
     "document.pdf_written": "已生成 PDF：{file}",
     "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
 })
+
+
+# -- issue 18: the report as an office publishes it --------------------------------------------
+MESSAGES.update({
+    "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
+    "wb.status.blank": "未填写",
+})
