@@ -162,6 +162,13 @@ def build_styles(doc) -> None:
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     normal.paragraph_format.widow_control = True
     indent_chars(normal.element, 2, BODY_PT)
+    # A 「；」 hanging past the right margin of a justified line is left out of LibreOffice's PDF
+    # (7.4). LibreOffice reads w:overflowPunct the wrong way round (writerfilter: hanging =
+    # val == 0) and hangs punctuation by default, so it is stopped by val="1" — which for Word
+    # is its default, hanging allowed; Word draws a hanging 「；」 in its margin.
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    normal.element.get_or_add_pPr().append(overflow)
 
     title = paragraph_style(doc, STYLE.title, "NianbaoTitle")
     set_fonts(title, XIAOBIAOSONG, TITLE_PT)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -22,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import consistent_report
-from nianbao.document import STYLE, docx_template, find_soffice, render_report, to_pdf
+from nianbao.document import (OFFICIAL_FONTS, STYLE, check_pdf_fonts, docx_template, find_soffice,
+                               pdf_fonts, render_report, to_pdf)
 from nianbao.cli.report import report_command
 from nianbao.errors import NianbaoError
 from nianbao.formats import get_format
@@ -563,6 +565,8 @@ def test_28_characters_a_line_22_lines_a_page(tmp_path):
     pitch = normal.font.size.pt + spacing
     text_width = (s.page_width - s.left_margin - s.right_margin) / Pt(1)
     assert 28 * pitch <= text_width < 29 * pitch
+    # LibreOffice hangs no punctuation (it would drop it from the PDF): see build_docx
+    assert normal.element.find(f"{W}pPr/{W}overflowPunct").get(W + "val") == "1"
 
 
 def test_a_current_word_document_with_the_reports_properties(tmp_path):
@@ -809,3 +813,78 @@ def test_installed_command_with_pdf(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "年报.pdf").stat().st_size > 10_000
+    # the PDF is honest about its fonts: substitutes named, not for publication
+    fonts = check_pdf_fonts(tmp_path / "年报.docx", tmp_path / "年报.pdf")
+    if fonts.missing:
+        assert "不宜正式发布" in p.stderr and "、".join(fonts.missing) in p.stderr
+        assert all(f in p.stderr for f in fonts.used)
+    else:
+        assert "不宜正式发布" not in p.stderr
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+def _table_lines(pdf: Path, first: str, last: str) -> list[list[str]]:
+    """The words of each text line of the page holding ``first``, from its line to ``last``'s
+    (pdftotext -bbox-layout: one <line> per printed line of a cell)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for page in html.split("<page")[1:]:
+        lines = [(float(m.group(1)), re.findall(r">([^<]*)</word>", m.group(2)))
+                 for m in re.finditer(r'<line xMin="[^"]+" yMin="([^"]+)"[^>]*>(.*?)</line>',
+                                      page, re.S)]
+        top = [y for y, words in lines if "".join(words) == first]
+        bottom = [y for y, words in lines if "".join(words) == last]
+        if top and bottom:
+            return [words for y, words in lines if top[0] <= y <= bottom[0]]
+    raise AssertionError(f"no page holds both {first} and {last}")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_pdf_keeps_every_character_28_a_line_and_table3_on_one_page(tmp_path, fmt):
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    r = consistent_report(fmt, seed=9)
+    r.meta.unit = "内蒙古自治区呼和浩特市赛罕区人民政府办公室"
+    for fid in ("t3.new.natural", "t3.new.total", "t3.granted.total", "t4.review.total"):
+        r[fid] = 12345  # numbers as wide as plausible: labels must still read as words
+    plain = "本单位坚持以公开为常态不公开为例外的原则" * 5  # 100 characters, no digits
+    r.texts["s1.overview"] = plain
+    r.texts["s1.request"] = "本年度收到申请若干件；办结若干件；其余按期答复；全部依法办理；" * 4
+    if fmt == "2021":
+        r["s6.fee_notices"] = r["s6.fee_amount"] = 0
+    docx_path = render_report(r, tmp_path / "年报.docx")
+    pdf = to_pdf(docx_path)
+    pages = _pdf_pages(pdf)
+    # every character of the document is in the PDF (none dropped at a line end)
+    d = docx.Document(str(docx_path))
+    text = "".join(t.text or "" for t in d.element.body.iter(W + "t"))
+    want = Counter(re.sub(r"\s+", "", text))
+    got = Counter(re.sub(r"\s+", "", "".join(pages)))
+    assert not want - got, want - got
+    # 28 characters a line: the 100-character paragraph after its two-character indent
+    lines = [l.strip() for l in "\n".join(pages).splitlines()]
+    assert plain[26:54] in lines and plain[54:82] in lines
+    # 表三 whole on one page: its first row and its last
+    flat = [re.sub(r"\s+", "", p) for p in pages]
+    t3 = [p for p in flat if "一、本年新收政府信息公开申请数量" in p]
+    assert len(t3) == 1 and "四、结转下年度继续办理" in t3[0]
+    # no label of 表三 leaves a character alone on a line
+    for words in _table_lines(pdf, "申请人情况", "四、结转下年度继续办理"):
+        lone = [w for w in words if len(w) == 1 and not w.isascii()]
+        assert not lone, words
+    # the fonts: what check_pdf_fonts says agrees with poppler's pdffonts
+    if shutil.which("pdffonts"):
+        listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                                check=True).stdout.splitlines()[2:]
+        names = {line.split()[0].split("+", 1)[-1] for line in listed if line.strip()}
+        assert set(pdf_fonts(pdf)) == names
+        fonts = check_pdf_fonts(docx_path, pdf)
+        assert set(fonts.used) <= names
+        for name in ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体"):
+            assert (name in fonts.missing) == (not set(OFFICIAL_FONTS[name]) & names)
