@@ -106,7 +106,7 @@ def split_title(unit: str, rest: str, per_line: float) -> list[str]:
     (:data:`UNIT_WORD_ENDS`) into lines as even as possible, then 「{year}年政府信息公开工作年度
     报告」 on a line of its own (it is never broken: 「…政府信息公 / 开工作年度报告」)."""
     if not unit or _visual_width(unit + rest) <= per_line:
-        return [unit + rest]
+        return [unit + rest] if unit + rest else []
     lines = math.ceil(_visual_width(unit) / per_line)
     ends = sorted({m.end() for m in UNIT_WORD_ENDS.finditer(unit)} - {len(unit)})
     out: list[str] = []
@@ -470,8 +470,11 @@ class _Builder:
                                 - section.bottom_margin) / 635)
         size = self.doc.styles[STYLE.table_text].font.size
         self.table_char = int(size / 635) if size else 210
-        size = self.doc.styles[STYLE.body].font.size
-        self.body_char = int(size / 635) if size else 320
+        body = self.doc.styles[STYLE.body]
+        spacing = body.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}")
+        # twips a body character takes: its size and the style's character spacing
+        self.body_pitch = (int(body.font.size / 635) if body.font.size else 320) + (
+            int(spacing.get(qn("w:val"))) if spacing is not None else 0)
 
     def title(self, report: Report) -> None:
         """Centred, in lines from :func:`split_title`."""
@@ -490,22 +493,27 @@ class _Builder:
         """The 落款 (GB/T 9704 7.3.5.3, a document without a seal): a blank line, the unit two
         characters in from the right, the date on the next line starting two characters right
         of the unit's first character — or, when the date is the longer, ending two characters
-        in from the right, and the unit moved left to match."""
+        in from the right, and the unit moved left to match.  A unit too long for that moves
+        right up to the margin; one longer than a line breaks after a word (as in the title)."""
         unit = clean_text(report.meta.unit or "").strip()
         if not unit:
             return
         date = signature_date(report.meta.date)
-        u, d = _visual_width(unit), _visual_width(date)
+        per_line = self.text_width / self.body_pitch
+        names = split_title(unit, "", per_line - 2)
+        u, d = max(map(_visual_width, names)), _visual_width(date)
         unit_right = max(2.0, 4 + d - u) if date else 2.0
+        unit_right = max(0.0, min(unit_right, per_line - u))
+        date_right = max(0.0, min(unit_right + u - 2 - d, per_line - d - 1))
+        lines = [(name, unit_right) for name in names] + ([(date, date_right)] if date else [])
         self.paragraph("", "body")
-        lines = [(unit, unit_right)] + ([(date, unit_right + u - 2 - d)] if date else [])
-        for text, right in lines:
+        for i, (text, right) in enumerate(lines):
             p = self.doc.add_paragraph(text, self.doc.styles[STYLE.body])
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            p.paragraph_format.keep_with_next = text != lines[-1][0]
+            p.paragraph_format.keep_with_next = i < len(lines) - 1
             ind = p._p.get_or_add_pPr().get_or_add_ind()
             ind.set(qn("w:rightChars"), str(round(right * 100)))
-            ind.set(qn("w:right"), str(round(right * self.body_char)))
+            ind.set(qn("w:right"), str(round(right * self.body_pitch)))
             ind.set(qn("w:firstLineChars"), "0")
             ind.set(qn("w:firstLine"), "0")
 
