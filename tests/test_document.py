@@ -888,3 +888,24 @@ def test_pdf_keeps_every_character_28_a_line_and_table3_on_one_page(tmp_path, fm
         assert set(fonts.used) <= names
         for name in ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体"):
             assert (name in fonts.missing) == (not set(OFFICIAL_FONTS[name]) & names)
+
+
+@pytest.mark.parametrize("text,per_line,lines", [
+    ("（三）不予公开", 4, ["（三）", "不予公开"]),  # the ordinal on a line of its own
+    ("（三）不予公开", 8, ["（三）不予公开"]),  # fits: left alone
+    ("2.其他法律行政法规禁止公开", 12, ["2.其他法律行政", "法规禁止公开"]),  # not 「…公 / 开」
+    ("1.属于国家秘密", 5, ["1.属于国家秘密"]),  # Word's wrap leaves 2+ on the last line
+    ("三、本年度办理结果", 3, ["三、本年度办理结果"]),
+])
+def test_labels_never_strand_a_character(text, per_line, lines):
+    from nianbao.document import label_lines
+
+    assert label_lines(text, per_line) == lines
+
+
+@pytest.mark.parametrize("text,chars", [("自然人", 3), ("商业企业", 2), ("社会公益组织", 2),
+                                        ("结果维持", 2), ("总计", 2), ("其他结果", 2)])
+def test_header_columns_wide_enough_to_wrap_without_a_lone_character(text, chars):
+    from nianbao.document import fitting_width
+
+    assert fitting_width(text) == chars

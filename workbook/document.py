@@ -311,7 +311,7 @@ def label_lines(text: str, per_line: float) -> list[str]:
     target = width / lines
     out, line = [], ""
     for ch in text:
-        if line and _visual_width(line + ch) > target + 0.25 and len(out) < lines - 1:
+        if line and _visual_width(line + ch) > math.ceil(target) and len(out) < lines - 1:
             out.append(line)
             line = ""
         line += ch
