@@ -83,7 +83,9 @@ def body_text(document) -> str:
 
 
 def values_of(report: Report, table_key: str, block, row) -> list[str]:
-    return [format_number(report.values[field_id(table_key, row, c)]) for c in block.columns]
+    """The row's values as printed: what was entered, a blank cell blank."""
+    return ["" if (v := report.values[field_id(table_key, row, c)]) is None else format_number(v)
+            for c in block.columns]
 
 
 # -- structure ------------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_a_unit_name_longer_than_a_line_breaks_between_words(tmp_path, unit, lin
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     r = consistent_report(fmt, seed=5)
-    r["t3.granted.natural"] = None  # blank prints as 0
+    r["t3.granted.natural"] = None  # blank prints blank: the report shows what was entered
     d = render(r, tmp_path)
     spec = get_format(fmt).table("t3")
     block = spec.blocks[0]
@@ -151,7 +153,7 @@ def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
         path = [row.band] if row.band else []
         path += list(row.labels)
         assert line == path + values_of(r, "t3", block, row), row.key
-    assert data[2][2] == "0"  # （一）予以公开 · 自然人 was blank
+    assert data[2][2] == ""  # （一）予以公开 · 自然人 was blank
     # three-level row header: the band spans every row from （一） to （七）, 「（三）不予公开」 its 8
     band_cells = {rows[i][0][0] for i in range(3, len(rows)) if rows[i][0][1] == "三、本年度办理结果"}
     assert len(band_cells) == 1
@@ -257,9 +259,9 @@ def test_zero_cases_say_none(tmp_path):
     assert "本年度未制发、废止规章和行政规范性文件。" in text
     # what did not happen is said once, never as a list of zeros
     assert not re.search(r"(?<![0-9.])0(件|个|万元|元)", text), text
-    # blanks print as 0 in the tables
+    # the tables print what was entered: blanks stay blank (the sentences read them as 0)
     d = docx.Document(str(tmp_path / "年报.docx"))
-    assert distinct(grid(d.tables[2])[3]) == ["0"] * 15
+    assert distinct(grid(d.tables[2])[3]) == [""] * 15
 
 
 def test_fee_notices_and_amount(tmp_path):

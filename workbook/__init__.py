@@ -5,9 +5,13 @@ The public API, one call per CLI command::
     read_report(path) -> Report            # nianbao show
     new_workbook(path, "2021", year=, unit=)  # nianbao new
     write_report(report, path)             # a filled workbook from a Report
-    check(report_or_path, previous=None) -> Findings   # nianbao check
+    check(report_or_path, previous=None) -> Findings   # nianbao check FILE
+    check_many(inputs, previous=None) -> Iterator[Findings]  # nianbao check FILE...; never raises
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
+    start_from_last_year(last, path) -> NextYear   # nianbao new --from (the add-in's 导入上年)
+    next_year(last_report) -> NextYear     # the same in memory: this year's Report and the record
+    migrate_workbook(old, path) -> Migrated        # nianbao migrate
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from .errors import NianbaoError, UnreadableWorkbook
 from .findings import Finding, Findings
 from .formats import FORMATS, get_format
 from .layout import layout_of
-from .report import Invalid, Meta, Report
+from .report import MISSING, Invalid, Meta, Missing, Report
 
 # imported on first use: writing pulls in openpyxl and the document python-docx, which reading
 # and checking a province's workbooks never need
@@ -29,9 +33,14 @@ _LAZY = {
     "new_workbook": "xlsx_writer",
     "write_report": "xlsx_writer",
     "check": "checks",
+    "check_many": "checks",
+    "plan_marks": "marks",
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
+    "start_from_last_year": "yearly",
+    "next_year": "yearly",
+    "migrate_workbook": "migrate",
 }
 
 
@@ -42,4 +51,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["__version__", "FORMATS", "get_format", "layout_of", "Report", "Meta", "Invalid",
+           "MISSING", "Missing",
            "Finding", "Findings", "NianbaoError", "UnreadableWorkbook", *_LAZY]

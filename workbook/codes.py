@@ -27,7 +27,8 @@ class Example:
     id or ``sheet!A1`` (for the reader's codes).  ``rename``: sheets renamed in the workbook.
     ``previous``: last year's report is the changed report one year earlier with these values;
     ``"=fid"`` takes this year's value of ``fid``.  ``file``: the whole input is these bytes.
-    ``format``: the report is re-declared in that format first (values carried by field id).
+    ``absent``: the input path does not exist.  ``format``: the sample is first carried into
+    that format (:func:`nianbao.migrate.migrate`; what the format asks differently is blank).
     """
 
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -37,11 +38,12 @@ class Example:
     rename: Mapping[str, str] = field(default_factory=dict)
     previous: Mapping[str, Any] | None = None
     file: Callable[[], bytes] | None = None
+    absent: bool = False
     format: str | None = None
 
     @property
     def needs_workbook(self) -> bool:
-        return bool(self.cells or self.rename or self.file)
+        return bool(self.cells or self.rename or self.file or self.absent)
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,18 @@ def _same(to: str, frm: str, cols: tuple[str, ...]) -> dict[str, str]:
 
 _T3_COLS = ("natural", "business", "research", "nonprofit", "legal", "other_org", "total")
 _CARRY_OK = _same("t3.carry_forward.{}", "t3.carried.{}", _T3_COLS)
-_STOCK_OK = {"t2.rules.in_force": "=t2.rules.in_force", "t2.normative.in_force": "=t2.normative.in_force",
-             "t2.rules.issued": 0, "t2.rules.repealed": 0}
+_STOCK_OK = {"t2.rules.in_force": "=t2.rules.in_force", "t2.normative.in_force": "=t2.normative.in_force"}
+_NOTHING_ISSUED = {f"t2.{r}.{c}": 0 for r in ("rules", "normative") for c in ("issued", "repealed")}
 _FEE = {"s6.fee_notices": 0, "s6.fee_amount": 0}
 _OK_TEXT = {"s6.other": "本年度未收取信息处理费。"}
+# last year's texts, none of them this year's (issue 16)
+_OTHER_TEXTS = {t.key: "上年度的这一部分写的是另外一些工作，与本年文字没有相同的句子。"
+                for s in FORMATS["2021"].sections for t in s.texts}
 _E = Example
 
 _CODES: tuple[Code, ...] = (
     # -- whole files (an unreadable input: exit 2, one finding) ---------------------------------
+    Code("file.missing", "找不到文件", "error", _E(), _E(absent=True)),
     Code("file.not_xlsx", "不是 Excel 工作簿", "error", _E(), _E(file=lambda: b"not a workbook")),
     Code("file.encrypted", "工作簿已加密", "error", _E(),
          _E(file=lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"))),
@@ -102,7 +108,7 @@ _CODES: tuple[Code, ...] = (
     Code("read.suffix", "数字带单位", "notice", _E(), _E(cells={"t3.new.natural": "9件"})),
     Code("read.invalid", "不是数字", "error", _E(), _E(cells={"t3.new.natural": "九件左右"})),
     Code("read.sheet_missing", "缺少工作表", "error", _E(), _E(rename={"四、复议诉讼": "复议诉讼"})),
-    Code("read.label_moved", "表格结构被改动", "error", _E(), _E(cells={"四、复议诉讼!A1": "改动的标题"})),
+    Code("read.label_moved", "表格结构被改动", "error", _E(), _E(cells={"四、复议诉讼!B3": "改动的表头"})),
     Code("read.meta_mismatch", "与下发时的单位、年度不一致", "warning", _E(),
          _E(cells={"meta.unit": "另一个单位"})),
     # -- values and basic information -------------------------------------------------------------
@@ -165,8 +171,16 @@ _CODES: tuple[Code, ...] = (
          _E(texts={"s5.problems": "", "s5.improvements": "", "s5.plans": ""})),
     Code("text.problems_thin", "五过于简略", "warning", _E(),
          _E(texts={"s5.problems": "无", "s5.improvements": "", "s5.plans": ""})),
-    Code("text.problems_repeated", "五照搬上年", "warning", _E(previous={"s5.problems": "上年的问题写法完全不同，是另一段文字，讲的是别的事情。", **_CARRY_OK}),
+    Code("text.problems_repeated", "五照搬上年", "warning",
+         _E(previous={**_CARRY_OK, "s5.problems": "上年的问题写法完全不同，讲的是另外一些事情。",
+                      "s5.improvements": "", "s5.plans": ""}),
          _E(previous=_CARRY_OK)),
+    # -- against last year, beyond the declared rules (issue 16) --------------------------------
+    Code("year.repeated", "与上年文字相同", "notice", _E(previous=_OTHER_TEXTS), _E(previous={})),
+    Code("year.repeated_all", "全文与上年相同的比例", "notice",
+         _E(previous=_OTHER_TEXTS), _E(previous={})),
+    Code("year.jump", "与上年相比变化超过五倍", "notice", _E(previous={}),
+         _E(previous={"t3.new.total": 100})),
 )
 
 
@@ -194,8 +208,14 @@ RULE_EXAMPLES: dict[str, tuple[Example, Example]] = {
     "t3.carry": (_E(previous=_CARRY_OK),
                  _E(previous={**_CARRY_OK, "t3.carry_forward.natural": "+1",
                               "t3.carry_forward.total": "+1"})),
-    "t2.stock": (_E(previous=_STOCK_OK),
-                 _E(previous={**_STOCK_OK, "t2.rules.in_force": "+1"})),
+    "t2.stock": (_E(values=_NOTHING_ISSUED, previous=_STOCK_OK),
+                 _E(values=_NOTHING_ISSUED, previous={**_STOCK_OK, "t2.rules.in_force": "+1"})),
+    # the 2019 format's cross-year rules (issue 16): the sample carried into the 2019 format,
+    # where table 2 is blank, so last year's blank figures roll forward to this year's
+    "t2.public_total": (_E(format="2019", previous={}),
+                        _E(format="2019", previous={"t2.normative.public_total": 5})),
+    "t2.items": (_E(format="2019", previous={}),
+                 _E(format="2019", previous={"t2.licensing.change": 2})),
 }
 
 

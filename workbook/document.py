@@ -32,11 +32,11 @@ from docx.oxml.ns import qn
 
 from .errors import NianbaoError
 from .fileio import atomic_path
-from .formats.model import Block, Section, Table, field_id
+from .formats.model import Section, Table, field_id
 from .layout import heading_id, label_spans  # the workbook and the document merge labels alike
 from .messages import say
 from .narrative import Narrator, format_number, narrative_context
-from .report import Report
+from .report import MISSING, Report
 
 
 @dataclass(frozen=True)
@@ -174,15 +174,6 @@ class Grid:
     header_rows: int  # rows repeated on every page
 
 
-def _row_paths(block: Block) -> list[tuple[str, ...]]:
-    return [((r.band,) if r.band else ()) + r.labels for r in block.rows]
-
-
-def _header_paths(block: Block) -> list[tuple[str, ...]]:
-    band = (block.column_band,) if block.column_band else ()
-    return [band + c.labels for c in block.columns]
-
-
 def table_grid(table: Table, report: Report) -> Grid:
     """Lay ``table`` out as the official format prints it.
 
@@ -191,7 +182,7 @@ def table_grid(table: Table, report: Report) -> Grid:
     has lcm(column counts) units and a block's column spans units / its column count
     (表二's blocks have 3, 1, 1, 1 columns in 2021; 3, 3, 3, 2, 2 in 2019).
     """
-    depth = max(max((len(p) for p in _row_paths(b)), default=0) for b in table.blocks)
+    depth = max(max((len(p) for p in b.row_paths()), default=0) for b in table.blocks)
     units = math.lcm(*(len(b.columns) for b in table.blocks))
     cells: list[GridCell] = []
     r = 0
@@ -201,7 +192,7 @@ def table_grid(table: Table, report: Report) -> Grid:
         if block.title:
             cells.append(GridCell(r, 0, block.title, "table_head", cols=depth + units))
             r += 1
-        hpaths = _header_paths(block)
+        hpaths = block.header_paths()
         hdepth = max(len(p) for p in hpaths)
         if depth:
             corner_style = "table_note" if len(block.corner) > 8 else "table_head"
@@ -214,7 +205,7 @@ def table_grid(table: Table, report: Report) -> Grid:
         if len(table.blocks) == 1:
             header_rows = r + hdepth  # title and header repeat on each page
         top = r + hdepth
-        rpaths = _row_paths(block)
+        rpaths = block.row_paths()
         for level in range(depth):
             for first, last, text, leaf in label_spans(rpaths, level):
                 merged = last > first
@@ -223,9 +214,10 @@ def table_grid(table: Table, report: Report) -> Grid:
                                       rows=last - first + 1, cols=depth - level if leaf else 1))
         for i, row in enumerate(block.rows):
             for j, col in enumerate(block.columns):
+                # what was entered: a blank cell stays blank, a missing one too (not 「0」)
                 value = report.values.get(field_id(table.key, row, col))
-                cells.append(GridCell(top + i, depth + j * k, format_number(value),
-                                      "table_text", cols=k))
+                text = "" if value is None or value is MISSING else format_number(value)
+                cells.append(GridCell(top + i, depth + j * k, text, "table_text", cols=k))
         r = top + len(block.rows)
     return Grid(cells, r, depth, units, header_rows)
 

@@ -29,3 +29,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Writing ``b`` would replace ``a`` (the same path, a link to it): an output never may."""
+    pa, pb = Path(a), Path(b)
+    if pa.resolve() == pb.resolve():
+        return True
+    try:
+        return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
+    except OSError:
+        return False

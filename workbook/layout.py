@@ -20,6 +20,9 @@ META_SHEET = "_nianbao"
 HEADINGS = "headings"  # Field.table of the text parts' headings (not a section: no check reads them)
 INFO_SHEET = "基本信息"
 TEMPLATE_VERSION = "2"  # 2: editable text headings, the contact items on 基本信息
+# the hidden sheet's column where the Excel add-in lists the cells its last 校验 coloured (it
+# cannot read formats back); columns A–B hold the key/value rows the reader parses
+MARK_RECORD_COL = 4
 LabelStyle = Literal["title", "block", "header", "label", "band", "corner", "check_header", "note"]
 
 
@@ -125,11 +128,43 @@ class SheetLayout:
     last_row: int = 1
 
 
+@dataclass(frozen=True)
+class StatusGroup:
+    """One line of 基本信息's status area: the ✘ count of one rule on one sheet."""
+
+    rule: Rule
+    sheet: str
+    cells: tuple[tuple[int, int], ...]  # (row, col) of the rule's check cells on that sheet
+    row: int
+
+
+@dataclass(frozen=True)
+class StatusArea:
+    """The status area under 基本信息's meta items: a header row, one line per rule and sheet,
+    the overall verdict (a formula) and a note.  Beside the verdict, in a cell of its own, the
+    Excel add-in writes the result of its last 校验 (the formulas stay formulas)."""
+
+    header_row: int
+    groups: tuple[StatusGroup, ...]
+    total_row: int
+    note_row: int
+    run_col: int  # column of the add-in's result cell (in total_row) and its header
+
+    @property
+    def run_cell(self) -> str:
+        return cell_address(self.total_row, self.run_col)
+
+    @property
+    def run_header_cell(self) -> str:
+        return cell_address(self.header_row, self.run_col)
+
+
 @dataclass
 class Layout:
     format: Format
     sheets: list[SheetLayout]
     fields: dict[str, Field]
+    status: StatusArea
 
     def sheet(self, name: str) -> SheetLayout:
         for s in self.sheets:
@@ -158,11 +193,26 @@ def layout_of(format_id: str) -> Layout:
         for f in s.fields:
             assert f.id not in fields, f"duplicate field id {f.id}"
             fields[f.id] = f
-    return Layout(fmt, sheets, fields)
+    return Layout(fmt, sheets, fields, _status_area(sheets))
+
+
+def _status_area(sheets: list[SheetLayout]) -> StatusArea:
+    info = sheets[0]
+    cells: dict[tuple[str, str], tuple[Rule, list[tuple[int, int]]]] = {}
+    for s in sheets:
+        for c in s.checks:
+            cells.setdefault((c.rule.id, s.name), (c.rule, []))[1].append((c.row, c.col))
+    header = info.last_row + 2
+    groups = tuple(StatusGroup(rule, sheet, tuple(found), header + 1 + i)
+                   for i, ((_, sheet), (rule, found)) in enumerate(cells.items()))
+    total = header + len(groups) + 1
+    return StatusArea(header, groups, total, total + 1, info.last_col + 1)
 
 
 def _info_sheet(fmt: Format) -> SheetLayout:
-    s = SheetLayout(INFO_SHEET, "政府信息公开工作年度报告 · 基本信息", "info", widths={1: 16, 2: 60})
+    # column 3: the add-in's result of its last 校验 (StatusArea.run_col)
+    s = SheetLayout(INFO_SHEET, "政府信息公开工作年度报告 · 基本信息", "info",
+                    widths={1: 16, 2: 60, 3: 40})
     s.labels.append(Label(1, 1, s.title, "title", last_col=2))
     r = 3
     for item in fmt.meta:
@@ -215,11 +265,6 @@ def _label_depth(block: Block) -> int:
     return max(1, max(len(r.labels) + (1 if r.band else 0) for r in block.rows))
 
 
-def _header_paths(block: Block) -> list[tuple[str, ...]]:
-    band = (block.column_band,) if block.column_band else ()
-    return [band + c.labels for c in block.columns]
-
-
 def label_spans(paths: list[tuple[str, ...]], level: int) -> list[tuple[int, int, str, bool]]:
     """Runs of consecutive label paths that print one merged cell at ``level``:
     (first, last, text, is_leaf).  A leaf (the path ends here) is never merged with its
@@ -248,7 +293,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     if block.title:
         s.labels.append(Label(top, 1, block.title, "block", last_col=depth + ncols))
         top += 1
-    hpaths = _header_paths(block)
+    hpaths = block.header_paths()
     hdepth = max(len(p) for p in hpaths)
     s.labels.append(Label(top, 1, block.corner, "corner", top + hdepth - 1, depth))
     for level in range(hdepth):
@@ -257,7 +302,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
             s.labels.append(Label(top + level, depth + 1 + first, text, "header",
                                   last_row, depth + 1 + last))
     first_data = top + hdepth
-    rpaths = [((r.band,) if r.band else ()) + r.labels for r in block.rows]
+    rpaths = block.row_paths()
     for level in range(depth):
         for first, last, text, leaf in label_spans(rpaths, level):
             style = "band" if (level == 0 and block.rows[first].band) else "label"

@@ -134,7 +134,7 @@ def _cell_value(v: Any) -> Any:
     """Expected/actual as a result cell shows them: numbers stay numbers, the rest is text."""
     if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)):
         return v
-    return str(v)
+    return str(v) or None  # an empty text is an empty cell
 
 
 __all__ = ["FILLS", "CellMark", "ResultRow", "MarkPlan", "plan_marks", "cells_named",

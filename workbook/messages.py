@@ -50,7 +50,9 @@ MESSAGES.update({
     # reconciliation rules, one template per rule kind
     "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
     "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
-    "rule.carry": "{where}应为 {expected}（上年报告{prev_where}为 {expected}），实为 {actual}（{basis}）",
+    "rule.carry": "{where}应为 {expected}（{prev}{prev_where}为 {expected}），实为 {actual}（{basis}）",
+    "rule.prev_year": "{year}年报告",
+    "rule.prev_report": "上年报告",
     "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
     "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
     "rule.skipped_table": "「{sheet}」未能读取，{table}的勾稽校验未进行",
@@ -152,6 +154,7 @@ MESSAGES.update({
     "wb.status.note_label": "说明",
     "wb.status.note": "表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。{cross}需要上年数据，请用 nianbao 检查。",
     "wb.status.cross_default": "跨年度校验",
+    "wb.status.run_header": "插件「校验」结果",
 })
 
 # -- command line ---------------------------------------------------------------------------------
@@ -249,6 +252,136 @@ MESSAGES.update({
     "document.written": "已生成 Word 年报：{file}",
     "document.pdf_written": "已生成 PDF：{file}",
     "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
+})
+
+
+# -- year over year (issue 16) -----------------------------------------------------------------
+# nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
+# format's cross-year rules
+MESSAGES.update({
+    "rule.roll": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}）",
+    # the checks against last year (notices)
+    "year.repeated": "「{where}」约 {share}% 的文字与{prev}相同，请确认是否照搬",
+    "year.repeated_all": "全部文字约 {share}% 与{prev}相同（{sections}）",
+    "year.jump": "{where}为 {now}，{prev}为 {before}，变化超过 {ratio} 倍，请在报告文字中说明原因",
+    # starting from last year
+    "yearly.no_year": "{file} 未填写报告年度，无法据此生成下一年度的工作簿",
+    "yearly.same_file": "新工作簿不能覆盖上年的工作簿本身：{file}（请另给一个文件名）",
+    "yearly.sheet": "上年文字",
+    "yearly.title": "{year}年度报告的文字（供参考，不计入本年报告）",
+    "yearly.h.item": "项目",
+    "yearly.h.text": "上年文字",
+    "cli.new.from": "上年度的年报工作簿：据此生成本年度工作簿（年度加一，沿用单位和联系人，上年结转按上年填写）",
+    "cli.new.from_year": "--from 时年度由上年工作簿确定（上年加一），不能再用 --year 指定（此次给了 {year}）",
+    "cli.new.from_done": "已据 {file}（{year}年度）填入 {n} 个单元格（上年结转等）；上年数据已记录在工作簿中，跨年度校验无需再给上年文件",
+    # migrating a workbook to the current format
+    "migrate.help": "把 2019 年版格式（试行）的工作簿迁移为 2021 年版格式：能直接对应的数据照搬，含义不同的列出需重新填写的单元格。",
+    "migrate.output": "迁移后的工作簿路径（.xlsx）",
+    "migrate.force": "覆盖已存在的文件",
+    "migrate.exists": "{file} 已存在；如需覆盖请加 --force",
+    "migrate.same_file": "迁移结果不能覆盖原工作簿本身：{file}（请另给一个文件名）",
+    "migrate.already": "{file} 已是{format}，无需迁移",
+    "migrate.done": "已迁移为{format}：{file}（报告年度仍为 {year} 年）",
+    "migrate.reenter": "需重新填写：{n} 个单元格（详见工作簿中的「{sheet}」工作表）",
+    "migrate.reenter_row": "  {where}：{columns}（{cells}）",
+    "migrate.dropped": "{format}中没有对应项目、未迁移的数据 {n} 项，已列在「{sheet}」工作表中",
+    "migrate.other_moved": "原「{old}」已整体移入{format}的「{new}」；如能区分，请按新格式拆分到 1、2、3 项",
+    "migrate.sheet": "迁移说明",
+    "migrate.title": "由{old}迁移为{new}：迁移说明",
+    "migrate.h.reenter": "需重新填写（{n} 个单元格，点击位置可跳转）",
+    "migrate.h.where": "位置",
+    "migrate.h.item": "项目",
+    "migrate.h.why": "原因",
+    "migrate.h.value": "原值",
+    "migrate.h.old_where": "原工作簿中的位置",
+    "migrate.h.moved": "已移动的数据",
+    "migrate.h.dropped": "{format}中有、新格式中没有的数据（未迁移，供参考）",
+    "migrate.old_value": "「{column}」{value}",
+    "migrate.reason_row": "{format}此行（「{row}」）填的是{values}；新格式问的是「{column}」，含义不同，请重新填写",
+    "migrate.reason_new": "{format}没有此项，请填写",
+    "migrate.reason_split": "原（六）其他处理已整体移入「{target}」；如能区分，请拆分到此项",
+})
+
+
+# -- the Excel add-in: building and installing it (issue 13) -----------------------------------
+# nianbao.addin.build, nianbao.addin.entry and the ``addin`` command.
+MESSAGES.update({
+    "addin.tab": "年报",
+    "addin.group": "政府信息公开年报",
+    "addin.button.validate": "校验",
+    "addin.button.validate_tip": "按勾稽关系校验当前工作簿：标出有问题的单元格，并在「校验结果」表中列出",
+    "addin.button.report": "生成报告",
+    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（有 LibreOffice 或 Word 时另存 PDF）",
+    "addin.title": "年报",
+    "addin.unknown_button": "加载项中的按钮「{button}」没有对应的功能，请重新生成加载项（nianbao addin build）",
+    "addin.internal": "内部错误（{kind}: {detail}）。请将此信息与工作簿一并反馈给维护人员。",
+    "addin.help": "Excel 加载项：生成（build）与安装（install）。",
+    "addin.build.help": "生成 Excel 加载项 nianbao.xlam（「年报」选项卡：校验、生成报告），基于已安装的 xlwings。",
+    "addin.build.dir": "输出目录（默认当前目录）",
+    "addin.build.force": "覆盖已存在的文件",
+    "addin.build.python": "Excel 调用的 Python 程序（python.exe）的完整路径；Windows 上默认为当前的 Python",
+    "addin.build.exists": "{file} 已存在；如需覆盖请加 --force",
+    "addin.build.done": "已生成 Excel 加载项：{file}",
+    "addin.build.done_bas": "加载项的 VBA 源代码（供核对或手工导入）：{file}",
+    "addin.build.python_set": "加载项将调用的 Python：{python}",
+    "addin.build.python_default": "加载项将调用 PATH 中的 python；如需指定，请在 Windows 上重新运行 nianbao addin build，或加 --python 指定 python.exe 的完整路径",
+    "addin.xlwings_missing": "未安装 xlwings，无法生成加载项。请执行：pip install \"nianbao[addin]\"",
+    "addin.xlwings_version": "已安装的 xlwings 版本为 {found}，与 nianbao 要求的 {pinned} 不符（加载项中的 VBA 须与 xlwings{bits}-{pinned}.dll 一致）。请执行：pip install \"nianbao[addin]\"",
+    "addin.xlwings_files": "xlwings {version} 中缺少生成加载项所需的文件 {file}：{detail}",
+    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART），在其他系统上列出安装步骤。",
+    "addin.install.file": "要安装的加载项文件（默认：当前目录下的 nianbao.xlam）",
+    "addin.install.missing": "找不到加载项 {file}，请先执行：nianbao addin build",
+    "addin.install.copied": "已把加载项复制到 Excel 启动文件夹：{file}",
+    "addin.install.next": "请关闭并重新打开 Excel，功能区将出现「年报」选项卡。首次点击按钮时如有安全提示，请按 README「在 Excel 中使用」一节设置信任。",
+    "addin.install.not_windows": "当前系统不是 Windows，未做任何改动。请在 Windows 电脑上按以下步骤安装：",
+    "addin.install.steps": (
+        "  1. 安装 Python 3.10 或更高版本（python.org 的 Windows 安装程序：取消「Use admin privileges when installing py.exe」，勾选「Add python.exe to PATH」，点「Install Now」，无需管理员权限）；\n"
+        "  2. 在命令提示符中执行：pip install \"nianbao[addin]\"；\n"
+        "  3. 执行：nianbao addin build -d %USERPROFILE%\\nianbao，生成 nianbao.xlam；\n"
+        "  4. 执行：nianbao addin install -f %USERPROFILE%\\nianbao\\nianbao.xlam，把加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART；\n"
+        "  5. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
+        "  6. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
+    ),
+})
+
+
+# -- Excel add-in (issue 13) ------------------------------------------------------------------------
+# nianbao.addin: the 校验 and 生成报告 buttons and the NB_ worksheet functions.
+MESSAGES.update({
+    "addin.validate_title": "年报校验",
+    "addin.report_title": "生成年报",
+    "addin.count.error": "{n} 处错误",
+    "addin.count.warning": "{n} 处警告",
+    "addin.count.notice": "{n} 处提示",
+    "addin.count.join": "、",
+    "addin.found": "发现 {counts}。",
+    "addin.clean": "校验通过，未发现问题。",
+    "addin.see_sheet": "问题单元格已标色，明细见「{sheet}」工作表。",
+    # the add-in marks with fills only (xlwings' VBA client has no comment action)
+    "addin.result_summary": "共 {errors} 个错误、{warnings} 个警告、{notices} 个提示。点击「位置」可跳到对应单元格；有问题的单元格已标色。",
+    "addin.run.ok": "✔ 通过（{time} 校验）",
+    "addin.run.warned": "✔ 通过，{counts}（{time} 校验）",
+    "addin.run.failed": "✘ {counts}（{time} 校验）",
+    "addin.unreadable": "无法校验这个工作簿：{message}",
+    "addin.refused": "有 {count} 处错误，未生成年报。请先改正：\n{lines}",
+    "addin.refused_more": "……另有 {count} 处，见「{sheet}」工作表",
+    "addin.written": "已生成年报：\n{files}",
+    "addin.no_pdf": "（未生成 PDF：{reason}）",
+    "addin.same_file": "年报不能写在工作簿本身上：{file}（请另给一个文件名）",
+    "addin.no_folder": "工作簿「{file}」还没有保存到文件夹，请先保存，或指定年报的保存位置",
+    # the NB_ worksheet functions: results and their Excel help
+    "udf.status.ok": "✔ 通过",
+    "udf.status.errors": "✘ {n} 处错误",
+    "udf.status.blank": "未填写",
+    "udf.status.unreadable": "✘ 无法识别：{message}",
+    "udf.no_sheet": "参数中没有年报工作表的区域：每个参数应是一张工作表从 A1 开始的整片区域",
+    "udf.none": "未发现问题",
+    "udf.unknown_part": "没有「{part}」这一部分（可用：{known}）",
+    "udf.help.status": "年报的校验状态：「✔ 通过」「✘ 3 处错误」或「未填写」。参数为一张或几张年报工作表从 A1 开始的区域；只给一张表时只看这张表。",
+    "udf.help.findings": "年报的校验问题清单（动态数组）：每行为位置、级别、说明，错误在前。参数同 NB_STATUS。",
+    "udf.help.narrative": "按表格数据生成的某一部分叙述文字，供填写时预览。第一个参数为部分代号（如 s1、s4、preamble），其后为年报工作表的区域。",
+    "udf.help.part": "叙述部分的代号，如 s1、s1.active、s4、s6、preamble",
+    "udf.help.sheets": "年报工作表从 A1 开始的区域，如 基本信息!A1:C30；可给多个",
 })
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from python_calamine import CalamineWorkbook
 
@@ -33,7 +33,8 @@ _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
+_META_FIRST_KEY = "format"  # the hidden sheet's first row: format, <id>
+KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
 
 
 def read_report(path: str | Path) -> Report:
@@ -44,7 +45,7 @@ def read_report(path: str | Path) -> Report:
         wb = CalamineWorkbook.from_path(str(p))
         # only the sheets a format declares: a marked copy's 校验结果 or a clerk's scratch
         # sheet is never parsed
-        grids = {name: _grid(wb, name) for name in wb.sheet_names if name in _KNOWN_SHEETS}
+        grids = {name: _grid(wb, name) for name in wb.sheet_names if name in KNOWN_SHEETS}
     except UnreadableWorkbook:
         raise
     except Exception as e:  # calamine raises several error types for damaged parts
@@ -104,6 +105,42 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Re
     )
     report.findings.extend(_origin_findings(report, lay))
     return report
+
+
+def identify_grids(grids: Iterable[list[list[Any]]]) -> tuple[str, dict[str, list[list[Any]]]]:
+    """Name bare grids — ranges from A1 without their sheet's name, as an Excel worksheet
+    function receives them — by the labels they hold: the format and {sheet name: grid}.
+
+    The hidden sheet is recognised by its first key.  Raises :class:`UnreadableWorkbook` when
+    no grid is a sheet of any format.
+    """
+    scored: list[tuple[list[list[Any]], dict[tuple[str, str], float]]] = []
+    named: dict[str, list[list[Any]]] = {}
+    for grid in grids:
+        if grid and grid[0] and _as_text(grid[0][0]) == _META_FIRST_KEY:
+            named[META_SHEET] = grid
+            continue
+        scores = {}
+        for fid in FORMATS:
+            for sheet in layout_of(fid).sheets:
+                labels = [lab for lab in sheet.labels if lab.text]
+                hits = sum(1 for lab in labels
+                           if _norm_label(_at(grid, lab.row, lab.col)) == _norm_label(lab.text))
+                scores[(fid, sheet.name)] = hits / len(labels) if labels else 0.0
+        scored.append((grid, scores))
+    origin = _origin(named.get(META_SHEET)).get("format")
+    votes = {fid: sum(max(s[(fid, sh.name)] for sh in layout_of(fid).sheets) for _, s in scored)
+             for fid in FORMATS}
+    fmt_id = origin if origin in FORMATS else max(FORMATS, key=lambda f: votes[f])
+    for grid, scores in scored:
+        sheet, best = max(((name, v) for (fid, name), v in scores.items() if fid == fmt_id),
+                          key=lambda x: x[1])
+        if best >= 0.5:
+            named.setdefault(sheet, grid)
+    if set(named) <= {META_SHEET}:
+        raise UnreadableWorkbook("file.not_nianbao", file="", sheet=INFO_SHEET)
+    named.setdefault(META_SHEET, [[_META_FIRST_KEY, fmt_id]])
+    return fmt_id, named
 
 
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:
@@ -224,4 +261,4 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     return value, note(code, raw=text, value=value)
 
 
-__all__ = ["read_report", "report_from_grids", "convert"]
+__all__ = ["read_report", "report_from_grids", "identify_grids", "convert", "KNOWN_SHEETS"]

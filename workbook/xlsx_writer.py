@@ -9,7 +9,9 @@ Public API:
 * :func:`build_template` — an in-memory :class:`openpyxl.Workbook` for a format;
 * :func:`new_workbook` — the same, saved atomically to a path;
 * :func:`fill_workbook` — write a :class:`~nianbao.report.Report` into such a workbook;
-* :func:`write_report` — a fresh template filled with a report, saved atomically.
+* :func:`write_report` — a fresh template filled with a report, saved atomically;
+* :func:`add_record`, :func:`add_note_sheet` — rows on the hidden sheet and a sheet for people
+  to read (last year's record and texts, a migration's notes).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from .fileio import atomic_path
 from .formats import CURRENT, get_format
-from .formats.model import Format, Rule
+from .formats.model import Format
 from .layout import (
     HEADINGS,
     INFO_SHEET,
@@ -51,8 +53,9 @@ from .layout import (
 from .messages import say
 from .report import Invalid, Meta, Missing, Report, Value
 
-__all__ = ["build_template", "new_workbook", "fill_workbook", "write_report",
-           "CHECK_PASS", "CHECK_FAIL", "STATUS_ALL_PASSED", "STATUS_BLANK", "CHECK_NAME_PREFIX"]
+__all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
+           "add_record", "add_note_sheet", "NoteRow", "CHECK_PASS", "CHECK_FAIL",
+           "STATUS_ALL_PASSED", "STATUS_BLANK", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
 # The template's wording lives in messages.py ("wb.*"); the symbols and Excel number formats
@@ -156,6 +159,7 @@ INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
 TEXT_INPUT_LOOK = _look(v="top", fill=INPUT_FILL)
 CHECK_LOOK = _look(bold=True, color="00B050", h="center", fill=CHECK_FILL)
 STATUS_LOOK = _look(bold=True, color="00B050")
+RUN_LOOK = _look(bold=True)  # the add-in's verdict: ✔ or ✘, so no colour until it is known
 CHECK_FAIL_FONT = Font(color="C00000", bold=True)
 CHECK_FAIL_FILL = _fill("FFC7CE")
 BLANK_FONT = Font(color="7F7F7F", bold=False)  # 「未填写」: no verdict yet, neither green nor red
@@ -241,6 +245,25 @@ def write_report(report: Report, path: str | os.PathLike) -> Path:
     wb = build_template(report.format, **asdict(report.meta))
     fill_workbook(wb, report)
     return _save(wb, path)
+
+
+def template_fill(format_id: str, sheet: str, row: int, col: int) -> str | None:
+    """The fill the template gives a cell, as ``RRGGBB`` (None: no fill).
+
+    A painter that cannot read formats back (the add-in behind xlwings' remote engine) puts this
+    back when it removes its marks.
+    """
+    s = layout_of(format_id).sheet(sheet)
+    if any((f.row, f.col) == (row, col) for f in s.fields):
+        return INPUT_FILL
+    if any((c.row, c.col) == (row, col) for c in s.checks):
+        return CHECK_FILL
+    for label in s.labels:
+        if (label.row <= row <= (label.last_row or label.row)
+                and label.col <= col <= (label.last_col or label.col)):
+            fill = LABEL_LOOKS[label.style].fill
+            return fill.fgColor.rgb[-6:] if fill.fill_type else None
+    return None
 
 
 # ---- building one sheet ---------------------------------------------------------------------
@@ -461,48 +484,51 @@ def text_height(text: str, width: float, size: float) -> float:
 
 # ---- the 校验结果 area on 基本信息 ----------------------------------------------------------
 def _add_status_area(ws: Worksheet, lay: Layout) -> None:
-    """Under the meta items: one count of ✘ cells per rule and sheet, then an overall verdict."""
-    info = lay.sheet(INFO_SHEET)
-    groups: dict[tuple[str, str], tuple[Rule, list[tuple[int, int]]]] = {}
-    for sheet, check in lay.checks():
-        key = (check.rule.id, sheet.name)
-        groups.setdefault(key, (check.rule, []))[1].append((check.row, check.col))
-    if not groups:
+    """Under the meta items: one count of ✘ cells per rule and sheet, then an overall verdict —
+    where :attr:`nianbao.layout.Layout.status` places them."""
+    area = lay.status
+    if not area.groups:
         return
     heights = _Heights(ws)
     filled = {s.name: _count_entered(s) for s in lay.sheets if s.kind == "table"}
     anything = "+".join(filled.values())
-    r = info.last_row + 2
-    _write_label(ws, Label(r, 1, say("wb.status.header"), "block", last_col=2))
-    first = r + 1
-    for (rule_id, sheet_name), (rule, cells) in groups.items():
-        r += 1
-        head = ws.cell(r, 1, rule.title)
+    _write_label(ws, Label(area.header_row, 1, say("wb.status.header"), "block", last_col=2))
+    for group in area.groups:
+        r = group.row
+        head = ws.cell(r, 1, group.rule.title)
         _style(head, LABEL_LOOKS["label"])
-        row0, col0 = min(cells)
+        row0, col0 = min(group.cells)
         # a click on the rule jumps to its first check cell
         head.hyperlink = Hyperlink(ref=head.coordinate,
-                                   location=f"{quote_sheetname(sheet_name)}!{_cell(row0, col0)}")
+                                   location=f"{quote_sheetname(group.sheet)}!{_cell(row0, col0)}")
         head.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
         counts = "+".join(
-            f'COUNTIF({quote_sheetname(sheet_name)}!{_range_ref(*run, absolute=True)},'
-            f'"{CHECK_FAIL}")' for run in _runs(cells))
-        cell = ws.cell(r, 2, RULE_FORMULA.format(filled=filled.get(sheet_name, anything),
+            f'COUNTIF({quote_sheetname(group.sheet)}!{_range_ref(*run, absolute=True)},'
+            f'"{CHECK_FAIL}")' for run in _runs(list(group.cells)))
+        cell = ws.cell(r, 2, RULE_FORMULA.format(filled=filled.get(group.sheet, anything),
                                                  blank=STATUS_BLANK, count=counts))
         _style(cell, STATUS_LOOK)
-        cell.number_format = RULE_COUNT_FORMAT.format(sheet=sheet_name)
-        name = CHECK_NAME_PREFIX + rule_id.replace(".", "_")
+        cell.number_format = RULE_COUNT_FORMAT.format(sheet=group.sheet)
+        name = CHECK_NAME_PREFIX + group.rule.id.replace(".", "_")
         if name in ws.parent.defined_names:  # a rule with check cells on two sheets
             name += "_" + str(r)
         _name(ws.parent, name, ws.title, cell.coordinate)
-    last = r
-    r += 1
+    first, last = area.groups[0].row, area.groups[-1].row
+    r = area.total_row
     _style(ws.cell(r, 1, say("wb.status.total")), LABEL_LOOKS["label"])
     ws.cell(r, 1).font = Font(name=FONT_NAME, size=BASE_SIZE, bold=True)
     total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})", filled=anything,
                                                blank=STATUS_BLANK, ok=STATUS_ALL_PASSED))
     _style(total, STATUS_LOOK)
     _name(ws.parent, CHECK_NAME_PREFIX + "all", ws.title, total.coordinate)
+    # the add-in's own result of its last 校验 goes beside the verdict, under this header
+    _style(ws.cell(area.header_row, area.run_col, say("wb.status.run_header")),
+           LABEL_LOOKS["block"])
+    run = ws.cell(r, area.run_col)
+    _style(run, RUN_LOOK)
+    ws.conditional_formatting.add(run.coordinate, FormulaRule(
+        formula=[f'LEFT({run.coordinate},1)="{CHECK_FAIL}"'], font=CHECK_FAIL_FONT,
+        fill=CHECK_FAIL_FILL))
     # red for a failing count; 「未填写」 (text) stays neutral: Excel ranks text above numbers
     ws.conditional_formatting.add(f"B{first}:B{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(B{first}),B{first}>0)"], font=CHECK_FAIL_FONT,
@@ -514,14 +540,14 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
                  f'{total.coordinate}<>"{STATUS_BLANK}")'], font=CHECK_FAIL_FONT,
         fill=CHECK_FAIL_FILL))
     cross = [rule.title for rule in lay.format.rules if rule.place is None]
-    r += 1
+    r = area.note_row
     note = say("wb.status.note", cross="「" + "」「".join(cross) + "」" if cross
                else say("wb.status.cross_default"))
     _style(ws.cell(r, 1, say("wb.status.note_label")), LABEL_LOOKS["label"])
     _style(ws.cell(r, 2, note), LABEL_LOOKS["note"])
     heights.need(r, r, text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
     heights.apply()
-    ws.print_area = f"A1:B{r}"
+    ws.print_area = f"A1:{_cell(r, area.run_col)}"
 
 
 def _count_entered(sheet: SheetLayout) -> str:
@@ -641,3 +667,68 @@ def _save(wb: Workbook, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+# ---- what a workbook carries besides the report (nianbao.yearly, nianbao.migrate) -----------
+@dataclass(frozen=True)
+class NoteRow:
+    """One row of a note sheet: its cells; or one text spanning the sheet (``span``), set as
+    a heading (``heading``); the first cell may jump to ``link`` (``sheet!A1``)."""
+
+    cells: tuple[object, ...]
+    heading: bool = False
+    link: str | None = None
+    span: bool = False
+
+
+def add_record(wb: Workbook, rows: Iterable[tuple[str, object]]) -> None:
+    """Append key/value rows to the hidden sheet, under how the workbook was handed out (the
+    reader gives every row of that sheet back in :attr:`Report.origin`)."""
+    ws = wb[META_SHEET]
+    r = ws.max_row
+    for key, value in rows:
+        r += 1
+        ws.cell(r, 1, key)
+        _put(ws.cell(r, 2), value)
+
+
+def add_note_sheet(wb: Workbook, name: str, title: str, widths: tuple[float, ...],
+                   rows: Iterable[NoteRow]) -> Worksheet:
+    """A protected sheet for people to read (last year's texts, what a migration left to do),
+    placed before the hidden sheet.  The reader never parses it."""
+    ws = wb.create_sheet(name, index=wb.sheetnames.index(META_SHEET))
+    ncols = len(widths)
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    heights = _Heights(ws)
+    _write_label(ws, Label(1, 1, title, "title", last_col=ncols))
+    heights.need(1, 1, TITLE_HEIGHT)
+    r = 2
+    for row in rows:
+        r += 1
+        if row.heading or row.span:
+            _write_label(ws, Label(r, 1, str(row.cells[0]), "block" if row.heading else "label",
+                                   last_col=ncols))
+            heights.need(r, r, text_height(str(row.cells[0]), sum(widths), BASE_SIZE))
+            continue
+        for c, value in enumerate(row.cells, start=1):
+            cell = ws.cell(r, c)
+            _put(cell, value)
+            _style(cell, LABEL_LOOKS["label"])
+            if value not in (None, ""):
+                heights.need(r, r, text_height(str(value), widths[c - 1], BASE_SIZE))
+        if row.link:
+            sheet, addr = row.link.rsplit("!", 1)
+            first = ws.cell(r, 1)
+            first.hyperlink = Hyperlink(ref=first.coordinate,
+                                        location=f"{quote_sheetname(sheet)}!{addr}")
+            first.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+    heights.apply()
+    _protect(ws)
+    ps = ws.page_setup
+    ps.paperSize = ws.PAPERSIZE_A4
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = say("wb.footer")
+    ws.print_area = f"A1:{get_column_letter(ncols)}{r}"
+    return ws

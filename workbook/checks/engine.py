@@ -2,10 +2,11 @@
 
 Nothing here names a rule, a format or a label.  A rule's *kind* decides how it is computed and
 worded (``rule.<kind>`` in the message catalogue); its terms, severity, title and basis come from
-the declaration.  Three kinds look like "target = Σ terms" (``sum``, ``carry``, ``stock``: the
-first left term is the target, so a finding says 应为 X，实为 Y at the target's cell); ``balance``
-compares two sums and names both sides.  Terms prefixed ``prev:`` are read from last year's
-report and are only checked when one is given.
+the declaration.  Four kinds look like "target = Σ terms" (``sum``, ``carry``, ``stock``,
+``roll``: the first left term is the target, so a finding says 应为 X，实为 Y at the target's
+cell; ``stock`` and ``roll`` name every term); ``balance`` compares two sums and names both
+sides.  Terms prefixed ``prev:`` are read from last year's report and are only checked when one
+is given (or recorded in the workbook: :mod:`nianbao.yearly`).
 
 Cascades are contained: a table the reader could not read (sheet missing, labels moved) is not
 checked at all; a rule instance involving a cell that is not a number is skipped, with one notice
@@ -237,7 +238,10 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
     if rule.kind == "carry":
         prev_term = next(t for t in inst.right if t.prev)
         args["prev_where"] = describe(prev.format, prev_term.field) if prev else ""
-    if rule.kind == "stock":
+        # along a series of years the message must say which year's report it compared with
+        year = prev.meta.year if prev else None
+        args["prev"] = say("rule.prev_year", year=year) if year else say("rule.prev_report")
+    if rule.kind in ("stock", "roll"):
         others = list(inst.right) + [replace(t, sign=-t.sign) for t in inst.left[1:]]
         _, names = common_and_names(format_id, [t.field for t in others])
         names = [say("place.prev", what=n) if t.prev else n for t, n in zip(others, names)]

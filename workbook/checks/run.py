@@ -1,5 +1,6 @@
-"""A whole check: reading, cell and meta checks, the declared rules, the narrative — for one
-input (:func:`check`) or many (:func:`check_many`).
+"""A whole check: reading, cell and meta checks, the declared rules, the narrative, and last
+year's report (given, or recorded in the workbook) — for one input (:func:`check`) or many
+(:func:`check_many`).
 
 This is the one place where a check run is put together; the CLI, the Excel add-in,
 consolidation and audit all call it.  :func:`check_many` never raises for a bad input: a file
@@ -15,16 +16,24 @@ from ..errors import NianbaoError
 from ..findings import Finding, Findings, sort_findings
 from ..layout import layout_of
 from ..report import Report
+from ..yearly import recorded_previous
 from .cells import check_meta, check_previous_meta, check_values
 from .context import Context
 from .engine import check_rules
 from .narrative import check_narrative
+from .yearly import check_yearly
 
 Source = Union[Report, str, os.PathLike]
 
 
 def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
-    """Every finding for ``report`` (the reader's included), sorted and deduplicated."""
+    """Every finding for ``report`` (the reader's included), sorted and deduplicated.
+
+    Without ``previous``, last year's report recorded in the workbook (``nianbao new --from``)
+    is used, so the cross-year rules run on this year's file alone.
+    """
+    if previous is None:
+        previous = recorded_previous(report)
     ctx = Context.of(report)
     out: list[Finding] = list(report.findings)
     out += check_meta(ctx)
@@ -35,6 +44,7 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
         out += found
     out += check_rules(ctx, previous if follows else None)
     out += check_narrative(ctx, previous if follows else None)
+    out += check_yearly(ctx, previous if follows else None)
     order = [s.name for s in layout_of(ctx.fmt.id).sheets]
     return sort_findings(out, order)
 

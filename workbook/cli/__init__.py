@@ -52,7 +52,9 @@ COMMANDS = (
     ("show", "show_command"),
     ("check", "check_command"),
     ("report", "report_command"),
+    ("migrate", "migrate_command"),
     ("demo", "demo_command"),
+    ("addin", "addin_command"),
 )
 
 for _module, _name in COMMANDS:

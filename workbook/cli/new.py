@@ -24,10 +24,15 @@ FORMAT_CHOICE = click.Choice(sorted(FORMATS))
 @click.option("--contact", default="", help=say("cli.new.contact"))
 @click.option("--phone", default="", help=say("cli.new.phone"))
 @click.option("--force", is_flag=True, help=say("cli.new.force"))
+@click.option("--from", "last", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="LAST", help=say("cli.new.from"))
 def new_command(output: Path, format_id: str | None, year: int | None, unit: str, contact: str,
-                phone: str, force: bool) -> None:
+                phone: str, force: bool, last: Path | None) -> None:
     from ..xlsx_writer import new_workbook
 
+    if last is not None:
+        return _from_last(last, output, format_id, year, force, unit=unit, contact=contact,
+                          phone=phone)
     year = year or dt.date.today().year - 1
     fmt = get_format(format_id) if format_id else format_for_year(year)
     if output.exists() and not force:
@@ -38,6 +43,22 @@ def new_command(output: Path, format_id: str | None, year: int | None, unit: str
     new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
     click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
                    unit=say("cli.new.done_unit", unit=unit) if unit else ""))
+
+
+def _from_last(last: Path, output: Path, format_id: str | None, year: int | None, force: bool,
+               **meta: str) -> None:
+    """``--from LAST``: this year's workbook continues last year's (nianbao.yearly)."""
+    from ..yearly import start_from_last_year
+
+    if year is not None:
+        fail(say("cli.new.from_year", year=year))
+    if output.exists() and not force:
+        fail(say("cli.new.exists", file=output))
+    ny = start_from_last_year(last, output, format_id, **meta)
+    m, fmt = ny.report.meta, ny.report.spec
+    click.echo(say("cli.new.done", file=output, format=fmt.title, year=m.year,
+                   unit=say("cli.new.done_unit", unit=m.unit) if m.unit else ""))
+    click.echo(say("cli.new.from_done", file=last, year=ny.previous.meta.year, n=len(ny.filled)))
 
 
 __all__ = ["new_command", "FORMAT_CHOICE"]

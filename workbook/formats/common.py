@@ -163,3 +163,12 @@ T4_RULES = (
          tuple(f"t4.{{group}}.{k}" for k, _ in T4_OUTCOMES if k != "total"),
          each=(("group", tuple(g for g, _ in T4_GROUPS)),), place="row", table="t4"),
 )
+
+
+# ---- year on year ----------------------------------------------------------------------------
+def key_figures(t2: Table) -> tuple[str, ...]:
+    """The figures whose jump from last year an office should explain: applications received,
+    review and litigation cases, and every 处理决定数量 the format's table 2 asks for."""
+    decisions = tuple(f"t2.{r.key}.{col.key}" for b in t2.blocks for col in b.columns
+                      if col.key == "decisions" for r in b.rows)
+    return ("t3.new.total",) + tuple(f"t4.{g}.total" for g, _ in T4_GROUPS) + decisions

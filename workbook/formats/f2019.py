@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import common as c
-from .model import Block, Column, Format, Row, Section, Table
+from .model import Block, Column, Format, Row, Rule, Section, Table
 
 _ITEMS = (Column("prev_items", ("上一年项目数量",)), Column("change", ("本年增/减",), kind="signed"))
 _SERVICES = _ITEMS + (Column("decisions", ("处理决定数量",)),)
@@ -29,6 +29,22 @@ T2 = Table("t2", "二、主动公开政府信息情况", (
 
 T3 = c.t3_table((Row("other", ("（六）其他处理",), band=c.T3_BAND),))
 
+# Across years.  The 2019 format prints no cross-year relation, but its columns say what rolls
+# forward: 对外公开总数量 grows by 本年新公开数量, and 上一年项目数量 is last year's count after
+# last year's 本年增/减.  Inferred from the meaning, not printed: warnings.
+_ROLLING = tuple(r.key for b in T2.blocks if any(col.key == "prev_items" for col in b.columns)
+                 for r in b.rows)
+CROSS_YEAR = (
+    Rule("t2.public_total", "roll", "warning", "对外公开总数量衔接",
+         "本年对外公开总数量 = 上年对外公开总数量 + 本年新公开数量（据格式各栏含义推定）",
+         ("t2.{row}.public_total",), ("prev:t2.{row}.public_total", "t2.{row}.published"),
+         each=(("row", tuple(r.key for r in T2.blocks[0].rows)),), table="t2"),
+    Rule("t2.items", "roll", "warning", "上一年项目数量衔接",
+         "本年「上一年项目数量」= 上年「上一年项目数量」+ 上年「本年增/减」（据格式各栏含义推定）",
+         ("t2.{row}.prev_items",), ("prev:t2.{row}.prev_items", "prev:t2.{row}.change"),
+         each=(("row", _ROLLING),), table="t2"),
+)
+
 FORMAT = Format(
     id="2019",
     title="2019年版格式（试行）",
@@ -43,5 +59,6 @@ FORMAT = Format(
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,)),
     ),
     tables=(T2, T3, c.T4),
-    rules=c.t3_rules(T3) + c.T4_RULES,
+    rules=c.t3_rules(T3) + c.T4_RULES + CROSS_YEAR,
+    key_figures=c.key_figures(T2),
 )

@@ -55,4 +55,5 @@ FORMAT = Format(
              ("prev:t2.{row}.in_force", "t2.{row}.issued", "-t2.{row}.repealed"),
              each=(("row", ("rules", "normative")),), table="t2"),
     ),
+    key_figures=c.key_figures(T2),
 )

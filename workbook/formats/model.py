@@ -50,6 +50,16 @@ class Block:
     corner: str = ""  # text of the top-left header cell (「信息内容」, the 勾稽 note)
     column_band: str | None = None  # umbrella header over every column (「申请人情况」)
 
+    def header_paths(self) -> list[tuple[str, ...]]:
+        """Each column's printed header path, the column band first (the workbook and the Word
+        document lay headers out from these)."""
+        band = (self.column_band,) if self.column_band else ()
+        return [band + c.labels for c in self.columns]
+
+    def row_paths(self) -> list[tuple[str, ...]]:
+        """Each row's printed label path, its band first."""
+        return [((r.band,) if r.band else ()) + r.labels for r in self.rows]
+
 
 @dataclass(frozen=True)
 class Table:
@@ -99,10 +109,12 @@ class Rule:
     Terms are field-id templates: ``"t3.{row}.total"``; a leading ``-`` subtracts the term and
     ``prev:`` takes it from last year's report.  For ``kind="sum"`` the first left term is the
     total that the right-hand side must add up to (so a finding can say 应为 X，实为 Y).
+    ``stock`` and ``roll`` are both "this year's figure = last year's rolled forward", worded with
+    every term; ``stock`` adds that documents may also lapse (现行有效件数).
     """
 
     id: str
-    kind: Literal["sum", "balance", "carry", "stock"]
+    kind: Literal["sum", "balance", "carry", "stock", "roll"]
     severity: Severity
     title: str  # short Chinese name, shown beside the native check cells
     basis: str  # the statutory text it rests on
@@ -150,6 +162,9 @@ class Format:
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True
+    # fields compared year on year: a jump of more than fivefold is noted for the office to
+    # explain in its text (nianbao.checks.yearly)
+    key_figures: tuple[str, ...] = ()
 
     def table(self, key: str) -> Table:
         for t in self.tables:

@@ -1,0 +1,351 @@
+"""The add-in's buttons: 校验 (:func:`validate`) and 生成报告 (:func:`generate_report`).
+
+Each button is one function taking an xlwings ``Book`` — a desktop Excel book when a ribbon
+button runs it through ``RunPython``, or a book rebuilt from the JSON an xlwings remote client
+sends — and it only calls the core: every sheet is read with one ``.value``, the Report is built
+by :func:`nianbao.reader.report_from_grids`, checked by :func:`nianbao.checks.check`, and
+painted from :func:`nianbao.marks.plan_marks` (the same plan ``nianbao check --mark`` paints with
+openpyxl).  A new button is one more function here and one line in the ribbon declaration.
+
+What the remote engine cannot do shapes the painting: it reads neither formats nor comments, so
+the cells a run marked are recorded in a column of the hidden sheet
+(:data:`nianbao.layout.MARK_RECORD_COL`) and the next run puts back the template's own fill there
+(:func:`nianbao.xlsx_writer.template_fill`); and xlwings' VBA client has no font, comment or
+width actions, so the marks are fills and the messages live in the 校验结果 sheet.
+
+No input cell is ever written: only fills, the 校验结果 sheet, the result cell on 基本信息
+(:attr:`nianbao.layout.StatusArea.run_cell`) and the record in the hidden sheet.  Every string
+goes in as a literal (a leading apostrophe), so a message quoting a clerk's 「=…」 never becomes
+a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..checks import check
+from ..errors import NianbaoError
+from ..findings import Findings
+from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
+                      parse_cell)
+from ..marks import FILLS, RESULT_FIRST_ROW, MarkPlan, plan_marks
+from ..messages import say
+from ..reader import KNOWN_SHEETS, report_from_grids
+from ..report import Report
+
+MARK_RECORD_HEADER = "marked_by_addin"
+NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
+# errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
+# are on 校验结果
+REFUSED_LINES = 5
+RECORD_AREA_LIMIT = 10_000  # cells in one recorded block: a template sheet has a few hundred
+
+
+@dataclass
+class BookCheck:
+    """One read and check of an open workbook."""
+
+    report: Report
+    findings: Findings
+    plan: MarkPlan
+    sheet_names: list[str]
+    previous_marks: list[tuple[str, str]]
+    record_rows: int  # rows of the hidden sheet the previous record may occupy
+
+
+# -- the buttons ------------------------------------------------------------------------------------
+def validate(book=None) -> Findings | None:
+    """校验: mark the faulty cells, write 校验结果, show the result on 基本信息, and say how many
+    problems were found.  Returns the findings (None when the workbook could not be read).
+
+    ``book`` defaults to the workbook whose button called (``xw.Book.caller()`` under
+    ``RunPython``)."""
+    book = _caller(book)
+    done = _check_book(book)
+    if done is None:
+        return None
+    _paint(book, done)
+    _alert(book, _summary(done.plan), "addin.validate_title", critical=bool(done.plan.errors))
+    return done.findings
+
+
+def generate_report(book=None, output: str | Path | None = None) -> Path | None:
+    """生成报告: check first; with errors, mark them as 校验 does and refuse, listing them;
+    otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
+    workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
+    from ..document import render_report, to_pdf
+
+    book = _caller(book)
+    done = _check_book(book)
+    if done is None:
+        return None
+    if done.plan.errors:
+        _paint(book, done)
+        _alert(book, _refusal(done), "addin.report_title", critical=True)
+        return None
+    try:
+        target = _report_path(book, output)
+        render_report(done.report, target)
+        files = [str(target)]
+        try:
+            files.append(str(to_pdf(target)))
+        except NianbaoError as e:  # no LibreOffice, or it failed: the .docx still stands
+            files.append(say("addin.no_pdf", reason=str(e)))
+    except NianbaoError as e:
+        _alert(book, str(e), "addin.report_title", critical=True)
+        return None
+    _alert(book, say("addin.written", files="\n".join(files)), "addin.report_title")
+    return target
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def _caller(book):
+    if book is not None:
+        return book
+    import xlwings as xw  # only here: the core and these buttons otherwise never import it
+
+    return xw.Book.caller()
+
+
+def read_grids(book) -> dict[str, list[list[Any]]]:
+    """{sheet name: rows of values from A1} for every sheet a format declares, one read a sheet."""
+    grids = {}
+    for sheet in book.sheets:
+        if sheet.name not in KNOWN_SHEETS:
+            continue
+        last = sheet.used_range.last_cell
+        grids[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return grids
+
+
+def _check_book(book) -> BookCheck | None:
+    grids = read_grids(book)
+    try:
+        report = report_from_grids(grids, source=book.name)
+    except NianbaoError as e:  # not a nianbao workbook at all
+        _alert(book, say("addin.unreadable", message=str(e)), "addin.validate_title", critical=True)
+        return None
+    findings = check(report)
+    names = [s.name for s in book.sheets]
+    plan = plan_marks(findings, names, book.name)
+    meta = grids.get(META_SHEET)
+    return BookCheck(report, findings, plan, names, _recorded(meta), len(meta or []))
+
+
+def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
+    """The cells the previous run marked, from the hidden sheet's record column (one
+    「sheet!D6:J30」 a row)."""
+    out = []
+    for row in (meta or [])[1:]:
+        ref = row[MARK_RECORD_COL - 1] if len(row) >= MARK_RECORD_COL else None
+        if not (isinstance(ref, str) and "!" in ref):
+            continue
+        sheet, area = ref.rsplit("!", 1)
+        (r1, c1), (r2, c2) = parse_cell(area), parse_cell(area.split(":")[-1])
+        if not (r1 and c1) or (r2 - r1 + 1) * (c2 - c1 + 1) > RECORD_AREA_LIMIT:
+            continue  # not a record this add-in wrote
+        out += [(sheet, cell_address(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return out
+
+
+# -- painting ---------------------------------------------------------------------------------------
+def _paint(book, done: BookCheck) -> None:
+    from ..xlsx_writer import template_fill  # openpyxl: only when painting
+
+    plan, fmt = done.plan, done.report.format
+    names = set(done.sheet_names)
+    declared = {s.name for s in layout_of(fmt).sheets}
+    no_fill = NO_FILL_REMOTE if book.app.engine.name == "remote" else None
+    now = {(m.sheet, m.cell): "#" + m.fill[-6:] for m in plan.marks}
+    # the template's own fill back where the previous run marked and this one does not
+    restore = {}
+    for sheet, cell in done.previous_marks:
+        if sheet in declared and sheet in names and (sheet, cell) not in now:
+            fill = template_fill(fmt, sheet, *parse_cell(cell))
+            restore[(sheet, cell)] = "#" + fill if fill else no_fill
+    touched = {s for s, _ in {**restore, **now}} | {INFO_SHEET, META_SHEET}
+    with _unprotected(book, sorted(touched & names)):
+        for (sheet, r1, c1, r2, c2), colour in _blocks({**restore, **now}).items():
+            book.sheets[sheet].range((r1, c1), (r2, c2)).color = colour
+        _write_results(book, plan, names)
+        if INFO_SHEET in names:
+            book.sheets[INFO_SHEET].range(layout_of(fmt).status.run_cell).value = \
+                _literal(_run_status(plan))
+        if META_SHEET in names:
+            _write_record(book, list(_blocks(now)), done.record_rows)
+
+
+def _blocks(colours: dict[tuple[str, str], str | None]) -> dict[tuple, str | None]:
+    """Cells of one colour joined into rectangles — runs along a row, then equal runs on
+    consecutive rows — so that one action paints each: {(sheet, r1, c1, r2, c2): colour}."""
+    runs: list[list] = []  # [sheet, row, c1, c2, colour]
+    for sheet, r, c, colour in sorted((sheet, *parse_cell(cell), colour)
+                                      for (sheet, cell), colour in colours.items()):
+        last = runs[-1] if runs else None
+        if last and last[:2] == [sheet, r] and last[3] == c - 1 and last[4] == colour:
+            last[3] = c
+        else:
+            runs.append([sheet, r, c, c, colour])
+    blocks: dict[tuple, str | None] = {}
+    open_: dict[tuple, tuple] = {}  # (sheet, c1, c2, colour) -> key of the block growing down
+    for sheet, r, c1, c2, colour in runs:
+        key = (sheet, c1, c2, colour)
+        grow = open_.get(key)
+        if grow is not None and grow[3] == r - 1:
+            del blocks[grow]
+            grow = (sheet, grow[1], c1, r, c2)
+        else:
+            grow = (sheet, r, c1, r, c2)
+        blocks[grow] = colour
+        open_[key] = grow
+    return blocks
+
+
+def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
+    """The 校验结果 sheet: cleared when it exists, else added at the end; written in one block."""
+    if plan.sheet_name in names:
+        ws = book.sheets[plan.sheet_name]
+        ws.clear()
+    else:
+        ws = book.sheets.add(plan.sheet_name, after=book.sheets[len(book.sheets) - 1])
+    width = len(plan.headers)
+    block: list[list[Any]] = [[None] * width for _ in range(RESULT_FIRST_ROW - 1 + len(plan.rows))]
+    block[0][0] = plan.title
+    block[1][0] = (say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
+                       notices=plan.notices) if plan.rows else plan.summary)
+    block[RESULT_FIRST_ROW - 2] = list(plan.headers)
+    for i, row in enumerate(plan.rows):
+        block[RESULT_FIRST_ROW - 1 + i] = list(row.values())
+    ws.range("A1").value = [[_literal(v) for v in line] for line in block]
+    first = RESULT_FIRST_ROW
+    level = {(plan.sheet_name, cell_address(first + i, 2)): "#" + FILLS[row.severity][-6:]
+             for i, row in enumerate(plan.rows)}
+    for (_, r1, c1, r2, c2), colour in _blocks(level).items():
+        ws.range((r1, c1), (r2, c2)).color = colour
+    for i, row in enumerate(plan.rows):
+        if row.sheet:
+            _link(ws.range((first + i, 3)), row.sheet, row.cell, row.position)
+    ws.range((RESULT_FIRST_ROW - 1, 1), (RESULT_FIRST_ROW - 1 + len(plan.rows), width)) \
+        .columns.autofit()
+    ws.activate()
+
+
+def _link(rng, sheet: str, cell: str, text: str) -> None:
+    """A hyperlink to a cell of this workbook.  Desktop Excel's object model takes the place as
+    a SubAddress; the remote clients take an address, where a leading 「#」 means "in this
+    workbook" (as in a HYPERLINK formula)."""
+    place = "'" + sheet.replace("'", "''") + "'!" + cell
+    links = getattr(rng.api, "Hyperlinks", None)  # COM only: the remote engine's api is data
+    if links is not None:
+        links.Add(Anchor=rng.api, Address="", SubAddress=place, TextToDisplay=text)
+    else:
+        rng.add_hyperlink("#" + place, text, text)
+
+
+def _write_record(book, blocks: list[tuple], previous: int) -> None:
+    """List the blocks this run marked in the hidden sheet, blanking the rest of the previous
+    list."""
+    rows = [[MARK_RECORD_HEADER]] + [
+        [_literal(f"{sheet}!{cell_address(r1, c1)}"
+                  + ("" if (r1, c1) == (r2, c2) else f":{cell_address(r2, c2)}"))]
+        for sheet, r1, c1, r2, c2 in blocks]
+    rows += [[None]] * max(0, previous - len(rows))
+    book.sheets[META_SHEET].range((1, MARK_RECORD_COL)).value = rows
+
+
+@contextmanager
+def _unprotected(book, sheet_names: list[str]) -> Iterator[None]:
+    """Lift the template's password-less sheet protection while painting, then put it back with
+    the same permissions.  Only desktop Excel's COM object model has it: behind xlwings' remote
+    engine a sheet's ``api`` is plain data and there is nothing to lift."""
+    lifted = []
+    for name in sheet_names:
+        api = book.sheets[name].api
+        if getattr(api, "Unprotect", None) is None or not api.ProtectContents:
+            continue
+        p = api.Protection
+        allowed = {key: getattr(p, key) for key in _PROTECTION_PERMISSIONS}
+        allowed.update(DrawingObjects=api.ProtectDrawingObjects, Scenarios=api.ProtectScenarios)
+        api.Unprotect()
+        lifted.append((api, allowed))
+    try:
+        yield
+    finally:
+        for api, allowed in lifted:
+            api.Protect(Contents=True, **allowed)
+
+
+# Excel's Protection object properties, restored as Protect()'s keyword arguments of the same name
+_PROTECTION_PERMISSIONS = (
+    "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows",
+    "AllowInsertingColumns", "AllowInsertingRows", "AllowInsertingHyperlinks",
+    "AllowDeletingColumns", "AllowDeletingRows", "AllowSorting", "AllowFiltering",
+    "AllowUsingPivotTables",
+)
+
+
+# -- words ------------------------------------------------------------------------------------------
+def _literal(value: Any) -> Any:
+    """Text is written as text: a leading apostrophe stops Excel from reading 「=…」 as a formula
+    or 「2025-01-01」 and 「12」 as a date or a number (Excel does not show the apostrophe)."""
+    return "'" + value if isinstance(value, str) and value else value
+
+
+def counts_text(errors: int, warnings: int, notices: int) -> str:
+    """「2 处错误、1 处警告」: the counts that are not zero."""
+    parts = [say(f"addin.count.{kind}", n=n) for kind, n in
+             (("error", errors), ("warning", warnings), ("notice", notices)) if n]
+    return say("addin.count.join").join(parts)
+
+
+def _summary(plan: MarkPlan) -> str:
+    if not plan.rows:
+        return say("addin.clean")
+    return (say("addin.found", counts=counts_text(plan.errors, plan.warnings, plan.notices))
+            + "\n" + say("addin.see_sheet", sheet=plan.sheet_name))
+
+
+def _run_status(plan: MarkPlan) -> str:
+    time = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    counts = counts_text(plan.errors, plan.warnings, 0)
+    key = "addin.run.failed" if plan.errors else "addin.run.warned" if counts else "addin.run.ok"
+    return say(key, counts=counts, time=time)
+
+
+def _refusal(done: BookCheck) -> str:
+    errors = [r for r in done.plan.rows if r.severity == "error"]
+    lines = [say("document.error_line", where=_where(r), message=r.message)
+             for r in errors[:REFUSED_LINES]]
+    if len(errors) > REFUSED_LINES:
+        lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
+                         sheet=done.plan.sheet_name))
+    return say("addin.refused", count=len(errors), lines="\n".join(lines))
+
+
+def _where(row) -> str:
+    if row.sheet and row.cell:
+        return say("report.where", sheet=row.sheet, cell=row.cell)
+    return say("report.where_sheet", sheet=row.sheet) if row.sheet else ""
+
+
+def _alert(book, text: str, title: str, critical: bool = False) -> None:
+    book.app.alert(text, title=say(title), buttons="ok", mode="critical" if critical else "info")
+
+
+def _report_path(book, output: str | Path | None) -> Path:
+    workbook = Path(book.fullname)
+    if output is not None:
+        target = Path(output)
+    elif workbook.is_absolute():
+        target = workbook.with_suffix(".docx")
+    else:  # a book never saved, or one the remote engine knows only by name
+        raise NianbaoError("addin.no_folder", file=book.name)
+    if workbook.is_absolute() and target.resolve() == workbook.resolve():
+        raise NianbaoError("addin.same_file", file=str(target))
+    return target
+
+
+__all__ = ["validate", "generate_report", "read_grids", "counts_text"]
