@@ -7,6 +7,7 @@ against lists copied from the spec (the declaration says what the State Council 
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from helpers import consistent_report
 from nianbao import __version__
 from nianbao.formats import UnknownFormat, get_format
-from nianbao.layout import INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
+from nianbao.layout import HEADINGS, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
 from nianbao.report import Invalid, Report
 from nianbao.samples import build as samples
 from nianbao.xlsx_writer import (
@@ -313,10 +314,7 @@ def test_inputs_unlocked_and_distinct_everything_else_locked(templates, fmt):
                 if (cell.row, cell.column) not in inputs:
                     assert cell.protection.locked, (sheet.name, cell.coordinate)
                     assert not cell.fill.fgColor.rgb.endswith("FFF2CC")
-        if sheet.kind == "texts":
-            for f in sheet.fields:
-                if f.kind == "text":
-                    assert ws.row_dimensions[f.row].height >= 100
+        # (text rows fit what is typed: see test_text_rows_fit_what_is_typed)
 
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -757,3 +755,26 @@ def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
     assert "四、结转下年度继续办理" in t3
     texts_page = next(p for p in flat if "一、总体情况" in p and "（一）主要做法" in p)
     assert long_text in texts_page
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_rows_fit_what_is_typed(templates, fmt):
+    """A blank text row has no fixed height (Excel, WPS and LibreOffice grow it as the clerk
+    types); a filled one is as tall as its text needs, up to Excel's limit."""
+    lay = layout_of(fmt)
+    texts = [f for f in lay.fields.values()
+             if f.kind == "text" and f.table not in ("meta", HEADINGS)]
+    for f in texts:
+        assert templates[fmt][f.sheet].row_dimensions[f.row].height is None, f.id
+    report = consistent_report(fmt)
+    short, long = texts[0], texts[1]
+    report.texts[short.id] = "简短。"
+    report.texts[long.id] = "很长的一段文字。" * 120  # 960 characters
+    wb = build_template(fmt)
+    fill_workbook(wb, report)
+    short_h = wb[short.sheet].row_dimensions[short.row].height
+    long_h = wb[long.sheet].row_dimensions[long.row].height
+    assert short_h < long_h <= 409
+    # 960 characters of about two units each in a column 90 wide: 22 lines of 11 pt at least
+    width = wb[long.sheet].column_dimensions["B"].width
+    assert long_h >= math.ceil(960 * 2 / width) * 11 * 1.2

@@ -232,7 +232,8 @@ def heading_id(text_id: str) -> str:
 
 
 def _texts_sheet(section) -> SheetLayout:
-    s = SheetLayout(section.sheet, section.title, "texts", widths={1: 22, 2: 90})
+    # column A holds the headings: wide enough for the longest standard one on one line
+    s = SheetLayout(section.sheet, section.title, "texts", widths={1: 28, 2: 90})
     s.labels.append(Label(1, 1, section.title, "title", last_col=2))
     r = 3
     for t in section.texts:

@@ -170,7 +170,7 @@ MONEY_FORMATS = {"元": "0.00"}
 MONEY_FORMAT = "0.0000#"
 
 TITLE_HEIGHT = 30.0
-TEXT_MIN_HEIGHT = 120.0  # a blank narrative input: room for a paragraph
+TEXT_MIN_HEIGHT = 60.0  # a filled narrative row: room to add a few lines
 MAX_ROW_HEIGHT = 409.0  # Excel's limit: about 1 200 characters in a text cell 90 wide
 DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
@@ -290,8 +290,8 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
             cell.number_format = NUMBER_FORMATS[f.kind]
         elif f.kind == "money":
             cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
-        if f.kind == "text" and sheet.kind == "texts":
-            heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
+        # a blank text row gets no height of its own: Excel, WPS and LibreOffice then fit it
+        # to what the clerk types (a fixed height cut longer texts off on screen and in print)
     for check in sheet.checks:
         cell = ws.cell(check.row, check.col)
         cell.value = _check_formula(check, sheet.name, lay)
@@ -462,10 +462,12 @@ def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
 
 
 def _fit_text_row(ws: Worksheet, f: Field, text: object) -> None:
-    """A text row as tall as its text needs (LibreOffice does not fit rows when it opens a
-    file, and a fixed height cut long texts off on screen and in print)."""
+    """A filled text row as tall as its text needs: LibreOffice does not fit rows to their
+    text when it opens a file.  A blank one is left to fit itself as the clerk types."""
+    if not text:
+        return
     width = ws.column_dimensions[get_column_letter(f.col)].width or DEFAULT_WIDTH
-    need = text_height(str(text), width, BASE_SIZE) if text else 0.0
+    need = text_height(str(text), width, BASE_SIZE)
     ws.row_dimensions[f.row].height = round(min(max(TEXT_MIN_HEIGHT, need), MAX_ROW_HEIGHT), 1)
 
 
