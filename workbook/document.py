@@ -761,5 +761,16 @@ def check_pdf_fonts(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) -
     return FontCheck(missing, [f for f in embedded if f not in official])
 
 
-__all__ = ["render_report", "to_pdf", "check_pdf_fonts", "pdf_fonts", "FontCheck", "find_soffice", "table_grid", "column_widths",
+def pdf_font_warning(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) -> str | None:
+    """What every door that makes a PDF tells its user when the PDF was not set in the official
+    fonts (see :func:`check_pdf_fonts`); None when it was."""
+    fonts = check_pdf_fonts(docx_path, pdf_path)
+    if not fonts.missing:
+        return None
+    return say("document.pdf_fonts_substituted", missing="、".join(fonts.missing),
+               used="、".join(fonts.used) or "?", file=str(docx_path))
+
+
+__all__ = ["render_report", "to_pdf", "check_pdf_fonts", "pdf_font_warning", "pdf_fonts",
+           "FontCheck", "find_soffice", "table_grid", "column_widths",
            "report_title", "STYLE", "StyleNames", "docx_template"]

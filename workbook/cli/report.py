@@ -41,7 +41,7 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
     from ..checks import check
-    from ..document import check_pdf_fonts, render_report, to_pdf
+    from ..document import pdf_font_warning, render_report, to_pdf
     from ..reader import read_report
 
     try:
@@ -66,10 +66,9 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
         if pdf:
             pdf_path = to_pdf(target, target.with_suffix(".pdf"))
             click.echo(say("document.pdf_written", file=str(pdf_path)))
-            fonts = check_pdf_fonts(target, pdf_path)
-            if fonts.missing:
-                click.echo(say("document.pdf_fonts_substituted", missing="、".join(fonts.missing),
-                               used="、".join(fonts.used) or "?", file=str(target)), err=True)
+            warning = pdf_font_warning(target, pdf_path)
+            if warning:
+                click.echo(warning, err=True)
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)
 
