@@ -30,3 +30,21 @@ def test_every_command_has_chinese_help(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert re.search(r"[\u4e00-\u9fff]", main.commands[command].help or "")
+
+
+def test_every_package_folder_is_declared_for_the_wheel():
+    """A folder with an __init__.py that pyproject's ``packages`` does not list is missing from
+    a non-editable install (``pip install nianbao``): its commands would fail there."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    declared = set(conf["packages"])
+    for name, folder in conf["package-dir"].items():
+        for init in (root / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(root / folder)
+            package = ".".join((name, *rel.parts)) if rel.parts else name
+            if not re.search(r"(^|\.)(__pycache__|tests?)($|\.)", package):
+                assert package in declared, package

@@ -9,9 +9,14 @@ The public API, one call per CLI command::
     check_many(inputs, previous=None) -> Iterator[Findings]  # nianbao check FILE...; never raises
     mark_workbook(path, out)               # nianbao check --mark
     render_report(report, path) -> Path    # nianbao report
+    consolidate(inputs, out, units=) -> Consolidation  # nianbao merge
+    merge_history(db) -> list[dict]        # nianbao merge --history
+    hand_out(units, directory, year=)      # nianbao new --units -d
+    read_units(path) -> list[Unit]         # the unit list, checked
     start_from_last_year(last, path) -> NextYear   # nianbao new --from (the add-in's 导入上年)
     next_year(last_report) -> NextYear     # the same in memory: this year's Report and the record
     migrate_workbook(old, path) -> Migrated        # nianbao migrate
+    import_report(path) -> Imported       # nianbao import (a published .docx/.pdf/.html/.txt)
 """
 from __future__ import annotations
 
@@ -38,9 +43,14 @@ _LAZY = {
     "mark_workbook": "checks",
     "render_report": "document",
     "to_pdf": "document",
+    "consolidate": "consolidate",
+    "merge_history": "history",
+    "hand_out": "units",
+    "read_units": "units",
     "start_from_last_year": "yearly",
     "next_year": "yearly",
     "migrate_workbook": "migrate",
+    "import_report": "importing",
 }
 
 

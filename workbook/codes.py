@@ -27,8 +27,9 @@ class Example:
     id or ``sheet!A1`` (for the reader's codes).  ``rename``: sheets renamed in the workbook.
     ``previous``: last year's report is the changed report one year earlier with these values;
     ``"=fid"`` takes this year's value of ``fid``.  ``file``: the whole input is these bytes.
-    ``absent``: the input path does not exist.  ``format``: the sample is first carried into
-    that format (:func:`nianbao.migrate.migrate`; what the format asks differently is blank).
+    ``absent``: the input path does not exist.  ``suffix``: the kind of file ``file`` is.
+    ``format``: the sample is first carried into that format (:func:`nianbao.migrate.migrate`;
+    what the format asks differently is blank).
     """
 
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -40,6 +41,7 @@ class Example:
     file: Callable[[], bytes] | None = None
     absent: bool = False
     format: str | None = None
+    suffix: str = ".xlsx"  # of the ``file`` (a published report to import: ".txt", ".docx")
 
     @property
     def needs_workbook(self) -> bool:
@@ -85,6 +87,26 @@ _OK_TEXT = {"s6.other": "本年度未收取信息处理费。"}
 _OTHER_TEXTS = {t.key: "上年度的这一部分写的是另外一些工作，与本年文字没有相同的句子。"
                 for s in FORMATS["2021"].sections for t in s.texts}
 _E = Example
+
+def _published(*edits: tuple[str, str]) -> Callable[[], bytes]:
+    """The bundled sample as the text of a published report, with (old, new) replacements
+    (issue 15: the examples of the import codes)."""
+    def make() -> bytes:
+        from .importing.plain import plain_text
+        from .samples.build import load_sample
+
+        text = plain_text(load_sample("district-2021"))
+        for old, new in edits:
+            assert old in text, old
+            text = text.replace(old, new)
+        return text.encode("utf-8")
+    return make
+
+
+_OTHER_2021 = ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n"
+               "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n"
+               "3.其他 0 0 0 0 0 0 0")
+_TXT = ".txt"
 
 _CODES: tuple[Code, ...] = (
     # -- whole files (an unreadable input: exit 2, one finding) ---------------------------------
@@ -181,6 +203,24 @@ _CODES: tuple[Code, ...] = (
          _E(previous=_OTHER_TEXTS), _E(previous={})),
     Code("year.jump", "与上年相比变化超过五倍", "notice", _E(previous={}),
          _E(previous={"t3.new.total": 100})),
+    # -- importing published reports (issue 15) ---------------------------------------------------
+    Code("import.unreadable", "无法打开的年报文件", "error", _E(file=_published(), suffix=_TXT),
+         _E(file=lambda: b"not a Word file", suffix=".docx")),
+    Code("import.missing", "原文缺少的数值", "warning", _E(file=_published(), suffix=_TXT),
+         _E(file=_published(("2.重复申请 0 0 0 0 0 0 0", "2.重复申请")), suffix=_TXT)),
+    Code("import.ambiguous", "数字粘连无法确定", "warning", _E(file=_published(), suffix=_TXT),
+         _E(file=_published(("行政规范性文件 1 0 16", "行政规范性文件1016")), suffix=_TXT)),
+    Code("import.format_mixed", "新旧格式混用", "error", _E(file=_published(), suffix=_TXT),
+         _E(file=_published((_OTHER_2021, "（六）其他处理 0 0 0 0 0 0 0")), suffix=_TXT)),
+    Code("import.unit", "金额单位换算", "notice", _E(file=_published(), suffix=_TXT),
+         _E(file=_published(("（单位：万元）", "（单位：元）")), suffix=_TXT)),
+    Code("import.year_inferred", "年度取自正文", "notice", _E(file=_published(), suffix=_TXT),
+         _E(file=_published(("办公室2021年政府信息", "办公室政府信息"),
+                            ("今年办公室共收到", "2021年办公室共收到")), suffix=_TXT)),
+    # reachable from `nianbao import` only (checking a file of another kind reads it as a
+    # workbook); tested in tests/test_import.py
+    Code("import.unknown_kind", "不支持的文件类型", "error", _E(), _E()),
+    Code("import.pdf_library", "缺少 PDF 组件", "error", _E(), _E()),
 )
 
 

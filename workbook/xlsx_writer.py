@@ -54,7 +54,8 @@ from .messages import say
 from .report import Invalid, Meta, Missing, Report, Value
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
-           "add_record", "add_note_sheet", "NoteRow", "CHECK_PASS", "CHECK_FAIL",
+           "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "add_record", "add_note_sheet",
+           "NoteRow", "CHECK_PASS", "CHECK_FAIL",
            "STATUS_ALL_PASSED", "STATUS_BLANK", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
@@ -734,3 +735,9 @@ def add_note_sheet(wb: Workbook, name: str, title: str, widths: tuple[float, ...
     ws.oddFooter.center.text = say("wb.footer")
     ws.print_area = f"A1:{get_column_letter(ncols)}{r}"
     return ws
+
+
+# for the other writers of workbooks built here (hand-out, consolidation): the same guarantees
+put_value = _put
+save_workbook = _save
+style_cell = _style

@@ -50,9 +50,14 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
 
 
 def load(source: Source) -> Report:
-    """A Report from a Report or a workbook path; raises :class:`UnreadableWorkbook`."""
+    """A Report from a Report, a workbook path or a published report (.docx/.pdf/.html/.txt,
+    imported); raises :class:`UnreadableWorkbook`."""
     if isinstance(source, Report):
         return source
+    from ..importing import import_report, is_published
+
+    if is_published(source):
+        return import_report(source).report
     from ..reader import read_report  # late: checking an in-memory Report never needs calamine
 
     return read_report(source)

@@ -52,9 +52,12 @@ COMMANDS = (
     ("show", "show_command"),
     ("check", "check_command"),
     ("report", "report_command"),
+    ("merge", "merge_command"),
     ("migrate", "migrate_command"),
     ("demo", "demo_command"),
     ("addin", "addin_command"),
+    ("import_", "import_command"),
+    ("audit", "audit_command"),
 )
 
 for _module, _name in COMMANDS:

@@ -15,8 +15,12 @@ FORMAT_CHOICE = click.Choice(sorted(FORMATS))
 
 
 @click.command("new", help=say("cli.new.help"))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=say("cli.new.output"))
+@click.option("--units", "units", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=say("cli.new.units"))
+@click.option("-d", "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help=say("cli.new.dir"))
 @click.option("--format", "format_id", type=FORMAT_CHOICE, default=None, help=say("cli.new.format"))
 @click.option("--year", type=click.IntRange(*layout_of(CURRENT).fields["meta.year"].bounds),
               default=None, help=say("cli.new.year"))
@@ -26,20 +30,31 @@ FORMAT_CHOICE = click.Choice(sorted(FORMATS))
 @click.option("--force", is_flag=True, help=say("cli.new.force"))
 @click.option("--from", "last", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="LAST", help=say("cli.new.from"))
-def new_command(output: Path, format_id: str | None, year: int | None, unit: str, contact: str,
-                phone: str, force: bool, last: Path | None) -> None:
+def new_command(output: Path | None, units: Path | None, directory: Path | None,
+                format_id: str | None, year: int | None, unit: str, contact: str, phone: str,
+                force: bool, last: Path | None) -> None:
     from ..xlsx_writer import new_workbook
 
+    if (output is None) == (units is None) or (units is None) != (directory is None) \
+            or (units is not None and last is not None):
+        fail(say("cli.new.units_or_output"))
     if last is not None:
         return _from_last(last, output, format_id, year, force, unit=unit, contact=contact,
                           phone=phone)
     year = year or dt.date.today().year - 1
     fmt = get_format(format_id) if format_id else format_for_year(year)
-    if output.exists() and not force:
-        fail(say("cli.new.exists", file=output))
     if not fmt.accepts_year(year):
         click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
                        actual=fmt.title), err=True)
+    if units is not None:
+        from ..units import hand_out
+
+        written = hand_out(units, directory, year=year, format_id=fmt.id, force=force)
+        click.echo(say("cli.new.handed_out", dir=directory, n=len(written), format=fmt.title,
+                       year=year))
+        return
+    if output.exists() and not force:
+        fail(say("cli.new.exists", file=output))
     new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
     click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
                    unit=say("cli.new.done_unit", unit=unit) if unit else ""))

@@ -1,0 +1,51 @@
+"""Reading published reports back into a :class:`~nianbao.report.Report`.
+
+``import_report(path)`` reads a Word file, a PDF, a saved web page or extracted text: one module
+per source kind turns it into lines of text (:mod:`.docx`, :mod:`.pdf`, :mod:`.html`,
+:mod:`.txt`), and one matcher (:mod:`.matcher`) finds the unit, the year, the format, the
+sections' texts and every statutory value by the declared labels.  What the source lacks is
+MISSING (not 0), a cell printed blank is blank, and every doubt is a finding on the Report.
+"""
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import NianbaoError, UnreadableWorkbook
+from .matcher import Imported, match
+
+# suffix → the module that turns such a file into lines of text
+READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt"}
+
+
+def is_published(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a kind of published report nianbao imports (not a workbook)."""
+    return Path(path).suffix.lower() in READERS
+
+
+def import_report(path: str | os.PathLike) -> Imported:
+    """Read a published report; raises :class:`UnreadableWorkbook` when the file cannot be
+    opened at all (a report with nothing recognisable is an Imported with everything missing)."""
+    p = Path(path)
+    kind = READERS.get(p.suffix.lower())
+    if kind is None:
+        raise UnreadableWorkbook("import.unknown_kind", file=str(p), known="、".join(READERS))
+    if not p.is_file():
+        raise UnreadableWorkbook("file.missing", file=str(p))
+    from ..safety import MAX_UNCOMPRESSED, _human
+
+    if p.stat().st_size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
+        raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(p.stat().st_size))
+    reader = import_module(f".{kind}", __name__)
+    try:
+        lines = reader.read_lines(p)
+    except NianbaoError:
+        raise
+    except Exception as e:  # a damaged zip, bad XML, a truncated PDF …
+        raise UnreadableWorkbook("import.unreadable", file=str(p),
+                                 detail=f"{type(e).__name__}: {e}") from e
+    return match(lines, str(p))
+
+
+__all__ = ["import_report", "is_published", "Imported", "READERS"]

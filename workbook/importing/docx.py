@@ -1,0 +1,106 @@
+"""A Word report: its paragraphs and real tables, in document order.
+
+A table row becomes one line, its cells separated by :data:`~.text.CELL`; a cell continued from
+the row above (a vertical merge) is left out, as the reader of the printed page sees it once;
+an empty value cell becomes :data:`~.text.BLANK`, so a blank keeps its place.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from ..errors import UnreadableWorkbook
+from ..messages import say
+
+from .text import BLANK, CELL
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+_VMERGE, _VAL = qn("w:vMerge"), qn("w:val")
+_SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
+
+
+def _paragraph_text(p) -> str:
+    out = []
+    for el in p.iter(_T, _BR, _CR, _TAB):
+        if el.tag == _T:
+            out.append(el.text or "")
+        elif el.tag == _TAB:
+            out.append("\t")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _cell_text(tc) -> str:
+    # a line break inside a cell is layout (「（三）/不予公开」), not a line of the report: a row
+    # stays one line, or every line after it would be counted one off
+    return " ".join(_paragraph_text(p).replace("\n", "") for p in tc.iter(_P)).strip()
+
+
+# a cell holding only a dash or a slash is printed empty on purpose: a blank, not a number
+_DASHES = {"-", "—", "–", "－", "——", "/", "／", "\\"}
+
+
+def table_row_line(cells: list[str]) -> str:
+    """One table row as a line: empty cells after the row's first filled one are blanks
+    (cells before it are empty label columns, not values)."""
+    out: list[str] = []
+    for text in cells:
+        if text and text not in _DASHES:
+            out.append(text)
+        elif out:
+            out.append(BLANK)
+    return CELL.join(out)
+
+
+def _row_cells(tr) -> list[str]:
+    cells = []
+    for tc in tr.iterchildren(_TC):
+        vmerge = tc.find(f"{qn('w:tcPr')}/{_VMERGE}")
+        if vmerge is not None and vmerge.get(_VAL) in (None, "continue"):
+            continue
+        cells.append(_cell_text(tc))
+    return cells
+
+
+def _lines(body) -> list[str]:
+    out: list[str] = []
+    for child in body.iterchildren():
+        if child.tag == _P:
+            out += _paragraph_text(child).split("\n")
+        elif child.tag == _TBL:
+            for tr in child.iter(_TR):  # rows inside content controls too
+                out.append(table_row_line(_row_cells(tr)))
+        elif child.tag == _SDT:  # a content control (WPS and Word templates wrap parts in one)
+            for content in child.iterchildren(_SDT_CONTENT):
+                out += _lines(content)
+    return out
+
+
+def _refuse_bombs(path: Path) -> None:
+    """A .docx is a zip: refuse one that would unpack to far more than a report can be, before
+    python-docx unpacks it (its XML parser does not resolve entities)."""
+    from ..safety import MAX_RATIO, MAX_UNCOMPRESSED, _human
+
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        big = [i for i in infos if i.file_size > 1024 * 1024
+               and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+        if total > MAX_UNCOMPRESSED or big:
+            raise UnreadableWorkbook("file.too_large", file=str(path), size=_human(total))
+
+
+def read_lines(path: Path) -> list[str]:
+    from docx import Document  # python-docx parses the package with a hardened lxml parser
+
+    try:
+        _refuse_bombs(path)
+        document = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:  # not a zip, no document part
+        raise UnreadableWorkbook("import.unreadable", file=str(path),
+                                 detail=say("import.not_docx")) from e
+    return _lines(document.element.body)
