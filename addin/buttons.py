@@ -1,4 +1,5 @@
-"""The add-in's buttons: 校验 (:func:`validate`) and 生成报告 (:func:`generate_report`).
+"""The add-in's buttons: 校验 (:func:`validate`), 生成报告 (:func:`generate_report`), 汇总
+(:func:`consolidate_folder`) and 导入上年 (:func:`import_last_year`).
 
 Each button is one function taking an xlwings ``Book`` — a desktop Excel book when a ribbon
 button runs it through ``RunPython``, or a book rebuilt from the JSON an xlwings remote client
@@ -105,7 +106,104 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     return target
 
 
+def consolidate_folder(book=None, folder: str | Path | None = None,
+                       output: str | Path | None = None) -> Path | None:
+    """汇总: consolidate every unit workbook in a folder (the coordinator picks it; the same call
+    as ``nianbao merge FOLDER -o 汇总.xlsx``), write the consolidated workbook into that folder
+    under a name not yet taken, open it on its 汇总情况 sheet and say what was merged.
+
+    ``folder``/``output`` default to a folder picked in desktop Excel and 「汇总.xlsx」 in it."""
+    from ..consolidate import consolidate
+
+    book = _caller(book)
+    if folder is None:
+        folder = _pick(book, folder=True)
+        if folder is None:
+            return None  # the coordinator cancelled
+    target = Path(output) if output is not None else _free_name(Path(folder), say("addin.consolidated_name"))
+    try:
+        done = consolidate([folder], target)
+    except NianbaoError as e:
+        _alert(book, str(e), "addin.consolidate_title", critical=True)
+        return None
+    _open(book, target, say("merge.sheet.summary"))
+    _alert(book, say("addin.consolidated", file=str(target), merged=done.accepted,
+                     rejected=done.rejected, invalid=done.count("invalid")),
+           "addin.consolidate_title", critical=done.exit_code == 2)
+    return target
+
+
+def import_last_year(book=None, last: str | Path | None = None,
+                     output: str | Path | None = None) -> Path | None:
+    """导入上年: pick last year's workbook or published report, write this year's workbook
+    started from it beside it (the same call as ``nianbao new --from LAST``: 上年结转 filled,
+    last year's figures recorded for the cross-year rules) and open it."""
+    from ..yearly import start_from_last_year
+
+    book = _caller(book)
+    if last is None:
+        last = _pick(book, folder=False)
+        if last is None:
+            return None
+    last = Path(last)
+    try:
+        if output is None:
+            from ..checks.run import load
+
+            year = load(last).meta.year
+            name = say("addin.next_year_name", year=year + 1) if isinstance(year, int) else None
+            if name is None:
+                raise NianbaoError("yearly.no_year", file=str(last))
+            output = _free_name(last.parent, name)
+        made = start_from_last_year(last, output)
+    except NianbaoError as e:
+        _alert(book, str(e), "addin.next_year_title", critical=True)
+        return None
+    _open(book, Path(output), INFO_SHEET)
+    _alert(book, say("addin.next_year_done", file=str(output), n=len(made.filled)),
+           "addin.next_year_title")
+    return Path(output)
+
+
 # -- reading ----------------------------------------------------------------------------------------
+def _remote(book) -> bool:
+    return book.app.engine.name == "remote"
+
+
+def _pick(book, folder: bool) -> str | None:
+    """A folder or a file the clerk picks in desktop Excel's own dialog; None when cancelled or
+    when there is no desktop Excel (the remote clients pass paths instead)."""
+    if _remote(book):
+        _alert(book, say("addin.pick_unavailable"), "addin.title", critical=True)
+        return None
+    app = book.app.api
+    if folder:
+        dialog = app.FileDialog(4)  # msoFileDialogFolderPicker
+        return str(dialog.SelectedItems(1)) if dialog.Show() == -1 else None
+    picked = app.GetOpenFilename(say("addin.pick_filter"))
+    return picked if isinstance(picked, str) and picked else None
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name-2`` … when taken: a button never writes over a file."""
+    target = folder / name
+    n = 2
+    while target.exists():
+        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        n += 1
+    return target
+
+
+def _open(book, path: Path, sheet: str) -> None:
+    """Open a workbook the button wrote, on ``sheet`` (desktop Excel; the remote clients cannot
+    open files — the alert gives the path)."""
+    if _remote(book):
+        return
+    opened = book.app.books.open(str(path))
+    if sheet in [s.name for s in opened.sheets]:
+        opened.sheets[sheet].activate()
+
+
 def _caller(book):
     if book is not None:
         return book
@@ -352,4 +450,5 @@ def _report_path(book, output: str | Path | None) -> Path:
     return target
 
 
-__all__ = ["validate", "generate_report", "read_grids", "counts_text"]
+__all__ = ["validate", "generate_report", "consolidate_folder", "import_last_year", "read_grids",
+           "counts_text"]

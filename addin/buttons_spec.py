@@ -34,6 +34,10 @@ BUTTONS: tuple[Button, ...] = (
            "nianbao.addin:validate", "AcceptInvitation"),
     Button("report", "addin.button.report", "addin.button.report_tip",
            "nianbao.addin:generate_report", "ExportWord"),
+    Button("consolidate", "addin.button.consolidate", "addin.button.consolidate_tip",
+           "nianbao.addin:consolidate_folder", "TableInsert"),
+    Button("last_year", "addin.button.last_year", "addin.button.last_year_tip",
+           "nianbao.addin:import_last_year", "FileOpen"),
 )
 
 # the ribbon tab and group holding the buttons (message codes)

@@ -21,7 +21,8 @@ from xlwings_payload import (  # noqa: E402
     remote_xlwings,
 )
 
-from nianbao.addin import generate_report, validate  # noqa: E402
+from nianbao.addin import (consolidate_folder, generate_report, import_last_year,  # noqa: E402
+                           validate)
 from nianbao.checks import check, mark_workbook
 from nianbao.checks.marking import STORE_SHEET
 from nianbao.document import find_soffice
@@ -387,3 +388,56 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
         assert covered == colours
 
     check_cover()
+
+
+# -- 汇总 and 导入上年: the same calls as `nianbao merge` and `nianbao new --from` ---------------------
+def test_consolidate_button_merges_a_folder_without_touching_it(tmp_path):
+    from nianbao.consolidate import consolidate
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    for i, unit in enumerate(("甲局", "乙局", "丙镇")):
+        r = consistent_report("2021", 10 + i)
+        r.meta.unit, r.meta.year = unit, 2021
+        write_report(r, folder / f"{unit}.xlsx")
+    before = {p.name: sha(p) for p in folder.iterdir()}
+    data = payload(good_workbook(tmp_path, "2021"))
+    result, actions = run(consolidate_folder, data, folder)
+    assert result == folder / "汇总.xlsx" and result.is_file()
+    assert {p.name: sha(p) for p in folder.iterdir() if p.name in before} == before
+    assert [a["func"] for a in actions] == ["alert"]  # the remote clients cannot open the file
+    assert "已汇总 3 个单位" in actions[0]["args"][0] and str(result) in actions[0]["args"][0]
+    # the same sums as `nianbao merge`; a second click never overwrites the first result
+    again, _ = run(consolidate_folder, data, folder)
+    assert again == folder / "汇总-2.xlsx"
+    direct = consolidate([folder], tmp_path / "merge.xlsx")
+    assert read_report(result).values == read_report(direct.output).values
+
+
+def test_consolidate_button_on_an_empty_folder_says_so(tmp_path):
+    (tmp_path / "空").mkdir()
+    data = payload(good_workbook(tmp_path, "2021"))
+    result, actions = run(consolidate_folder, data, tmp_path / "空")
+    assert result is None and actions[-1]["func"] == "alert"
+    assert actions[-1]["args"][0] and "Traceback" not in actions[-1]["args"][0]
+
+
+def test_import_last_year_button_starts_this_year_beside_last_years(tmp_path):
+    last = consistent_report("2021", 20)
+    last.meta.unit, last.meta.year = "某区政务办", 2024
+    src = write_report(last, tmp_path / "2024年报.xlsx")
+    before = sha(src)
+    data = payload(good_workbook(tmp_path, "2021"))
+    result, actions = run(import_last_year, data, src)
+    assert result == tmp_path / "2025年报.xlsx" and sha(src) == before
+    made = read_report(result)
+    assert made.meta.year == 2025 and made.meta.unit == "某区政务办"
+    assert made["t3.carried.natural"] == last["t3.carry_forward.natural"]
+    assert actions[-1]["func"] == "alert" and str(result) in actions[-1]["args"][0]
+
+
+def test_the_pickers_need_desktop_excel(tmp_path):
+    data = payload(good_workbook(tmp_path, "2021"))
+    for button in (consolidate_folder, import_last_year):
+        result, actions = run(button, data)
+        assert result is None and "桌面版 Excel" in actions[-1]["args"][0]

@@ -77,7 +77,7 @@ def test_a_consistent_workbook_passes(good):
     code, data = run_json(good)
     assert code == 0
     assert data["file"] == str(good) and data["errors"] == 0
-    assert set(data) == {"file", "errors", "warnings", "notices", "findings"}
+    assert set(data) == {"file", "errors", "warnings", "notices", "findings", "dismissed"}
 
 
 def test_cli_json_equals_the_api(good, tmp_path):

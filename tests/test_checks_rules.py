@@ -237,18 +237,29 @@ def test_report_of_2021_in_the_2019_format_is_an_error():
     assert "2021年版格式" in f.message and "国办公开办函〔2021〕30号" in f.message
 
 
-def test_report_of_2020_in_the_2021_format_is_a_warning():
+def test_report_of_2020_in_the_2021_format_is_an_error():
+    # the 2021 format was issued after a 2020 report was due: one rule, both ways (issue 17)
     r = consistent_report("2021", 0)
     r.meta.year = 2020
     res = check(r)
-    f = at(res, "format.year", INFO, "B4", "warning")
-    assert f.expected == "2019" and res.errors == 0
+    f = at(res, "format.year", INFO, "B4", "error")
+    assert f.expected == "2019" and "国办公开办函〔2019〕60号" in f.message
 
 
-def test_year_before_any_format_is_a_warning():
+def test_year_before_any_format_takes_the_oldest_format():
     r = consistent_report("2019", 0)
     r.meta.year = 2018
-    at(check(r), "format.year", INFO, "B4", "warning")
+    assert not check(r).by_rule("format.year")
+    r = consistent_report("2021", 0)
+    r.meta.year = 2018
+    assert at(check(r), "format.year", INFO, "B4", "error").expected == "2019"
+
+
+def test_new_check_and_the_readme_share_one_year_rule():
+    from nianbao.formats import format_for_year
+
+    assert [format_for_year(y).id for y in (2015, 2018, 2019, 2020, 2021, 2030)] == \
+        ["2019", "2019", "2019", "2019", "2021", "2021"]
 
 
 @BOTH
@@ -404,12 +415,12 @@ def test_findings_to_dict_shape_and_counts():
     r["t3.denied_1.natural"] = None
     res = check(r)
     d = res.to_dict()
-    assert set(d) == {"file", "errors", "warnings", "notices", "findings"}
+    assert set(d) == {"file", "errors", "warnings", "notices", "findings", "dismissed"}
     assert (d["errors"], d["warnings"], d["notices"]) == (res.errors, res.warnings, res.notices)
     assert d["errors"] >= 1 and d["notices"] >= 1
     for f in d["findings"]:
         assert set(f) == {"rule", "title", "severity", "sheet", "cell", "message", "expected",
-                          "actual", "field", "cells", "hints"}
+                          "actual", "field", "cells", "hints", "id"}
     assert res.exit_code == 1 and not res.ok
 
 
@@ -420,7 +431,7 @@ def test_findings_are_sorted_by_position_and_deduplicated():
     dup = Finding("read.blank", "notice", "x", T3, "E9")
     r.findings += [dup, dup]
     res = check(r)
-    assert sum(1 for f in res if f == dup) == 1
+    assert sum(1 for f in res if (f.rule, f.message, f.cell) == (dup.rule, dup.message, dup.cell)) == 1
     order = [(f.sheet, f.cell) for f in res if f.sheet in (T3, T4)]
     sheets = [s for s, _ in order]
     assert sheets == sorted(sheets, key=[T3, T4].index)
@@ -436,7 +447,7 @@ def test_every_message_code_used_by_the_checks_exists():
         used |= set(re.findall(r'say\(\s*"([a-z0-9_.]+)"', p.read_text(encoding="utf-8")))
     # codes chosen at run time: rule.<kind>, meta/format/text codes passed as variables
     used |= {f"rule.{r.kind}" for f in FORMATS.values() for r in f.rules}
-    used |= {"text.problems_thin", "text.problems_empty", "format.year_newer", "format.year_older",
+    used |= {"text.problems_thin", "text.problems_empty", "format.year",
              "mark.h.no", "mark.h.severity", "mark.h.position", "mark.h.rule", "mark.h.message",
              "mark.h.expected", "mark.h.actual", "cli.h.position", "cli.h.rule", "cli.h.severity",
              "cli.h.message", "mark.same_file"}

@@ -21,15 +21,21 @@ def test_fields_json():
     p = run("fields", "--format", "2021", "--json")
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
-    assert len(rows) == 200
+    assert sum(r["statutory"] for r in rows) == 200
     row = next(r for r in rows if r["id"] == "t3.unavailable_1.natural")
     assert row == {"id": "t3.unavailable_1.natural", "table": "t3",
                    "labels": ["（四）无法提供", "1.本机关不掌握相关政府信息", "自然人"],
                    "sheet": "三、依申请公开", "cell": row["cell"], "name": "NB_t3_unavailable_1_natural",
-                   "kind": "count"}
-    assert {r["table"] for r in rows} == {"t2", "t3", "t4"}
+                   "kind": "count", "unit": None, "statutory": True}
+    # every input, as the README says (issue 17): basic information, texts, the fee cells
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id["meta.unit"]["kind"], by_id["meta.year"]["kind"]) == ("text", "count")
+    assert by_id["s1.request"]["kind"] == "text" and not by_id["s1.request"]["statutory"]
+    assert (by_id["s6.fee_amount"]["kind"], by_id["s6.fee_amount"]["unit"]) == ("money", "元")
+    assert by_id["s6.fee_notices"]["name"] == "NB_s6_fee_notices"
+    assert {r["table"] for r in rows} >= {"meta", "s1", "t2", "t3", "t4", "s5", "s6"}
     rows19 = json.loads(run("fields", "--format", "2019", "--json").stdout)
-    assert len(rows19) == 198
+    assert sum(r["statutory"] for r in rows19) == 198
     assert next(r for r in rows19 if r["id"] == "t2.licensing.change")["kind"] == "signed"
 
 
@@ -102,13 +108,23 @@ def test_demo_runs_the_whole_job(tmp_path):
 
 
 def test_check_groups_blank_notices_for_people(tmp_path):
-    out = tmp_path / "空白.xlsx"
-    run("new", "--year", "2025", "--unit", "某区", "-o", str(out))
+    from nianbao import Report
+
+    r = Report.empty("2021", unit="某区", year=2025)
+    for fid in ("t2.rules.issued", "t3.new.natural", "t4.review.upheld"):
+        r[fid] = 0  # one cell each: the tables are begun, not left blank
+    out = write_report(r, tmp_path / "空白.xlsx")
     p = run("check", str(out))
     assert p.returncode == 0
-    assert "共 175 处同类提示" in p.stdout and "D6" in p.stdout
-    assert p.stdout.count("未填写，按 0 计") == 3  # one line per sheet, not 200
-    assert len(json.loads(run("check", str(out), "--json").stdout)[0]["findings"]) >= 200
+    assert "共 174 处同类提示" in p.stdout and "E6" in p.stdout
+    assert p.stdout.count("未填写，按 0") == 3  # one line per sheet, not 200
+    assert len(json.loads(run("check", str(out), "--json").stdout)[0]["findings"]) >= 190
+    # a template nobody filled: one finding per table, no notice per cell
+    fresh = tmp_path / "新.xlsx"
+    run("new", "--year", "2025", "--unit", "某区", "-o", str(fresh))
+    found = json.loads(run("check", str(fresh), "--json").stdout)[0]["findings"]
+    assert [f["sheet"] for f in found if f["rule"] == "table.blank"] == ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
+    assert not [f for f in found if f["rule"] in ("read.blank", "value.blank")]
 
 
 def test_show_prints_what_clerks_typed_literally(tmp_path):

@@ -117,7 +117,7 @@ def test_check_json_is_one_array_for_one_file_or_many(tmp_path):
     many = CliRunner().invoke(main, ["check", "--json", str(good), str(tmp_path / "x.xlsx")])
     a, b = json.loads(one.stdout), json.loads(many.stdout)
     assert isinstance(a, list) and len(a) == 1 and set(a[0]) == {"file", "errors", "warnings",
-                                                                   "notices", "findings"}
+                                                                   "notices", "findings", "dismissed"}
     assert len(b) == 2 and b[1]["findings"][0]["rule"] == "file.missing" and many.exit_code == 2
     assert a[0] == next(check_many([good])).to_dict()  # CLI = API
 

@@ -209,7 +209,7 @@ def test_table2_blocks_and_values(tmp_path, fmt):
     i = 0
     for block in spec.blocks:
         assert lines[i] == [block.title]
-        assert lines[i + 1] == ["信息内容"] + [c.labels[0] for c in block.columns]
+        assert lines[i + 1] == ["信息内容"] + [c.printed_labels[0] for c in block.columns]
         for k, row in enumerate(block.rows):
             assert lines[i + 2 + k] == [row.labels[0]] + values_of(r, "t2", block, row)
         i += 2 + len(block.rows)

@@ -143,12 +143,13 @@ def test_a_blank_printed_in_a_table_is_blank_and_fewer_numbers_are_not_guessed()
 
 
 def test_money_printed_in_yuan_is_converted_with_a_notice():
-    report = consistent_report("2019", 2)
-    report["t2.procurement.amount"] = 12.3456
-    text = plain_text(report).replace("采购总金额", "采购总金额（单位：元）")
+    # 2019's 采购总金额 is declared in 元 since issue 17; 2021's 收费金额 is in 万元
+    report = consistent_report("2021", 2)
+    report["t2.fees.amount"] = 12.3456
+    text = plain_text(report).replace("本年收费金额（单位：万元）", "本年收费金额（单位：元）")
     text = text.replace(" 12.3456", " 123456")
     r = match(text.splitlines()).report
-    assert r["t2.procurement.amount"] == pytest.approx(12.3456)
+    assert r["t2.fees.amount"] == pytest.approx(12.3456)
     assert [f.rule for f in r.findings] == ["import.unit"]
 
 

@@ -98,7 +98,7 @@ T2_BLOCKS = {  # (block title, column headers, row labels)
         ("第二十条第（五）项", _ITEMS_2019 + ["处理决定数量"], ["行政许可", "其他对外管理服务事项"]),
         ("第二十条第（六）项", _ITEMS_2019 + ["处理决定数量"], ["行政处罚", "行政强制"]),
         ("第二十条第（八）项", _ITEMS_2019, ["行政事业性收费"]),
-        ("第二十条第（九）项", ["采购项目数量", "采购总金额"], ["政府集中采购"]),
+        ("第二十条第（九）项", ["采购项目数量", "采购总金额（单位：元）"], ["政府集中采购"]),
     ],
 }
 STATUTORY_FIELDS = {"2021": 200, "2019": 198}
@@ -208,6 +208,9 @@ def test_every_label_of_the_layout_is_written_with_its_merge(templates, fmt):
                 expected_merges.add((lb.row, lb.col, r2, c2))
                 assert isinstance(ws.cell(r2, c2), MergedCell)
             assert ws.cell(lb.row, lb.col).protection.locked
+        # a table's 备注 input spans the table's width (issue 17)
+        expected_merges |= {(f.row, f.col, f.row, sheet.last_col) for f in sheet.fields
+                            if f.kind == "text" and sheet.kind == "table"}
         # the 校验结果 header on 基本信息 is the writer's own merge
         assert expected_merges <= merges
         assert len(merges - expected_merges) <= (1 if sheet.name == INFO_SHEET else 0)
@@ -301,6 +304,9 @@ def test_inputs_unlocked_and_distinct_everything_else_locked(templates, fmt):
     for sheet in lay.sheets:
         ws = wb[sheet.name]
         inputs = {(f.row, f.col) for f in sheet.fields}
+        # a table's 备注 input is merged across the table: the whole range is the input
+        inputs |= {(f.row, c) for f in sheet.fields if f.kind == "text" and sheet.kind == "table"
+                   for c in range(f.col, sheet.last_col + 1)}
         assert ws.protection.sheet and ws.protection.password is None
         assert ws.protection.formatColumns is False and ws.protection.formatRows is False
         for f in sheet.fields:
@@ -762,8 +768,8 @@ def test_text_rows_fit_what_is_typed(templates, fmt):
     """A blank text row has no fixed height (Excel, WPS and LibreOffice grow it as the clerk
     types); a filled one is as tall as its text needs, up to Excel's limit."""
     lay = layout_of(fmt)
-    texts = [f for f in lay.fields.values()
-             if f.kind == "text" and f.table not in ("meta", HEADINGS)]
+    texts = [f for f in lay.fields.values() if f.kind == "text" and f.table != HEADINGS
+             and lay.sheet(f.sheet).kind == "texts"]
     for f in texts:
         assert templates[fmt][f.sheet].row_dimensions[f.row].height is None, f.id
     report = consistent_report(fmt)

@@ -357,3 +357,17 @@ def test_jumps_need_both_figures_entered():
     prev["t3.new.total"] = 500
     ny = next_year(prev)  # a workbook just started: nothing entered yet
     assert not check(ny.report).by_rule("year.jump")
+
+
+def test_new_from_a_published_report(tmp_path):
+    """Last year known only as the report the office published (here the extracted text of a real
+    one): ``new --from`` imports it and carries its 结转下年度继续办理 over."""
+    from nianbao.reader import read_report
+
+    src = Path(__file__).parent / "data" / "samples" / "district-office-2021.txt"
+    out = tmp_path / "2022.xlsx"
+    p = run("new", "--from", src, "-o", out)
+    assert p.returncode == 0, p.stderr
+    r = read_report(out)
+    assert r.meta.year == 2022 and r.format == "2021"
+    assert [r[f"t3.carried.{c}"] for c in ("natural", "total")] == [0, 0]

@@ -74,12 +74,15 @@ def clean_text(text: str) -> str:
 
 def office_paragraphs(text: str | None) -> list[str]:
     """An office's text as paragraphs: one per line, verbatim except for the surrounding
-    whitespace (the Word style indents the first line; a typed 「　　」 would indent twice)."""
+    whitespace (the Word style indents the first line; a typed 「　　」 would indent twice) and
+    half-width punctuation between Chinese characters, printed full-width (``text.halfwidth``)."""
+    from .checks.narrative import fullwidth_punctuation  # 「同时,也」 prints as 「同时，也」
+
     out = []
     for line in clean_text(text or "").splitlines():
         line = line.strip(_INDENT)
         if line:
-            out.append(line)
+            out.append(fullwidth_punctuation(line))
     return out
 
 
@@ -520,11 +523,12 @@ class _Builder:
         for i, t in enumerate(texts):
             self.paragraph((say("document.offered") if i == 0 else "") + t, "offered")
 
-    def table(self, table: Table, report: Report) -> None:
+    def table(self, table: Table, report: Report, note: list[str] = ()) -> None:
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
         tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height)
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
+        self.paragraphs(note)  # the table's 备注, right under it
         self.paragraph("", "body")  # one blank line between a table and the next heading
 
 
@@ -624,7 +628,8 @@ def render_report(report: Report, path: str | os.PathLike, *,
             lead = []
         _section_texts(b, section, report, narrator, ctx, offer_generated, lead)
         if section.table:
-            b.table(fmt.table(section.table), report)
+            note = office_paragraphs(report.texts.get(section.note.key)) if section.note else []
+            b.table(fmt.table(section.table), report, note)
     b.signature(report)
 
     props = b.doc.core_properties

@@ -26,6 +26,7 @@ class Finding:
     field: str | None = None  # the field id concerned, when there is one
     cells: tuple[str, ...] = ()  # every cell involved, "sheet!A1" style
     hints: tuple[str, ...] = ()  # cells the message asks to check first ("请优先核对 E10")
+    id: str | None = None  # stable while its cells' values are (nianbao.dismissals.finding_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as ``--json`` prints it (expected/actual made JSON-safe)."""
@@ -75,6 +76,8 @@ class Findings:
     file: str | None = None
     unreadable: bool = False
     report: Any = field(default=None, repr=False, compare=False)
+    # warnings and notices the office reviewed and dismissed, with its reason (nianbao.dismissals)
+    dismissed: list[tuple[Finding, str]] = field(default_factory=list)
 
     def __iter__(self):
         return iter(self.findings)
@@ -118,6 +121,7 @@ class Findings:
             "warnings": self.warnings,
             "notices": self.notices,
             "findings": [f.to_dict() for f in self.findings],
+            "dismissed": [dict(f.to_dict(), reason=reason) for f, reason in self.dismissed],
         }
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from .formats import get_format
-from .formats.model import HEADING_LABEL, Block, Format, Kind, Rule, Table, field_id
+from .formats.model import HEADING_LABEL, Block, Format, Kind, Rule, Section, Table, field_id
 
 META_SHEET = "_nianbao"
 HEADINGS = "headings"  # Field.table of the text parts' headings (not a section: no check reads them)
@@ -185,7 +185,7 @@ def layout_of(format_id: str) -> Layout:
     sheets = [_info_sheet(fmt)]
     for section in fmt.sections:
         if section.table:
-            sheets.append(_table_sheet(fmt, fmt.table(section.table), section.sheet))
+            sheets.append(_table_sheet(fmt, fmt.table(section.table), section))
         else:
             sheets.append(_texts_sheet(section))
     fields: dict[str, Field] = {}
@@ -253,12 +253,19 @@ def _texts_sheet(section) -> SheetLayout:
     return s
 
 
-def _table_sheet(fmt: Format, table: Table, sheet_name: str) -> SheetLayout:
-    s = SheetLayout(sheet_name, table.title, "table")
+def _table_sheet(fmt: Format, table: Table, section: Section) -> SheetLayout:
+    s = SheetLayout(section.sheet, table.title, "table")
     top = 3
     for block in table.blocks:
         top = _place_block(fmt, table, block, s, top) + 2
     s.labels.insert(0, Label(1, 1, table.title, "title", last_col=s.last_col))
+    if section.note is not None:
+        # a "note" label is not one of the reader's structure checks: a workbook made before
+        # the 备注 row existed still reads (its 备注 is simply empty)
+        r = s.last_row + 2
+        s.labels.append(Label(r, 1, section.note.label, "note"))
+        s.fields.append(Field(section.note.key, section.key, (section.note.label,), "text", s.name, r, 2))
+        s.last_row = r
     return s
 
 

@@ -11,8 +11,9 @@ guessed: 本年制发/废止/现行有效 are not 新制作/新公开/对外公�
 本年收费金额 (万元) has no 2019 counterpart.  Old figures with no place in the new format are
 listed with their values, so nothing is lost silently.
 
-The migrated report keeps the source's report year: ``check`` then says that a report for that
-year normally uses the older format (``format.year``).
+The migrated report keeps the source's report year: ``check`` then reports ``format.year`` (an
+error — one year↔format rule for new, check and report) until the year is set to one the new
+format is for.
 """
 from __future__ import annotations
 

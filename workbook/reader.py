@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,11 +27,16 @@ from .formats.model import KIND_LABELS
 from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_of
 from .messages import say
 from .places import describe
-from .report import Invalid, Meta, Report, Value
+from .report import Invalid, Meta, Report, Value, format_number
 from .safety import inspect_xlsx
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
+# what real tables print for "none / not applicable" in a count cell: read as blank
+_DASHES = frozenset({"/", "／", "—", "——", "-", "－", "–", "－－", "--"})
+# a number followed by a bracketed note, as published tables print 「22（其中修订16件）」
+_NOTE = re.compile(r"^(.*?\d\s*(?:件|条|个|项|次|人|万元|元)?)\s*[（(](.+)[）)]$")
+_MONEY_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000)}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _META_FIRST_KEY = "format"  # the hidden sheet's first row: format, <id>
@@ -246,18 +252,33 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     # one notice per cell, naming the most surprising conversion: full-width > separators > unit
     code = "read.text_number"
     normal = unicodedata.normalize("NFKC", text).replace("－", "-").strip()
+    if normal in _DASHES or text in _DASHES:
+        return None, note("read.dash", raw=text)
     if normal != text:
         code = "read.fullwidth"
+    noted = _NOTE.match(normal)
+    if noted:  # 「22（其中修订16件）」: the number is 22, the note is kept in the notice
+        normal = noted.group(1).strip()
     m = _SUFFIX.match(normal)
+    written_unit = None
     if m and _NUMBER.match(m.group(1).replace(",", "")):
-        normal = m.group(1)
+        normal, written_unit = m.group(1), m.group(2)
         code = "read.suffix" if code == "read.text_number" else code
     if _THOUSANDS.match(normal):
         normal = normal.replace(",", "")
         code = "read.thousands" if code in ("read.text_number", "read.suffix") else code
-    if not _NUMBER.match(normal):
+    money_written = written_unit in _MONEY_FACTORS
+    if not _NUMBER.match(normal) or money_written != (f.kind == "money" and written_unit is not None):
+        # a money unit in a count cell, a count unit in a money cell: not a guess to make
         return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+    if money_written and f.unit in _MONEY_FACTORS and written_unit != f.unit:
+        # 「5000元」 in a 万元 cell: converted by the unit written, and said so
+        amount = Decimal(normal) * _MONEY_FACTORS[written_unit] / _MONEY_FACTORS[f.unit]
+        value = float(amount)
+        return value, note("read.unit", raw=text, value=format_number(value), unit=f.unit)
     value = _number(normal, f.kind)
+    if noted:
+        return value, note("read.note", raw=text, value=value, note=noted.group(2).strip())
     return value, note(code, raw=text, value=value)
 
 

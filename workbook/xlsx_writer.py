@@ -235,8 +235,13 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
             _put(cell, _meta_value(report.meta, f))
         elif f.kind == "text":
             _put(cell, report.texts.get(f.id) or None)
-            if f.table != HEADINGS and lay.sheet(f.sheet).kind == "texts":
-                _fit_text_row(ws, f, cell.value)
+            if lay.sheet(f.sheet).kind == "texts":
+                if f.table != HEADINGS:  # the heading beside it shares the text's row
+                    _fit_text_row(ws, f, cell.value)
+            elif cell.value:  # a table's 备注, merged across the table's width
+                need = text_height(str(cell.value), _span_width(ws, f.col, lay.sheet(f.sheet).last_col),
+                                   BASE_SIZE)
+                ws.row_dimensions[f.row].height = round(min(need, MAX_ROW_HEIGHT), 1)
         else:
             _put(cell, report.values.get(f.id))
 
@@ -293,6 +298,8 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
             cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
         # a blank text row gets no height of its own: Excel, WPS and LibreOffice then fit it
         # to what the clerk types (a fixed height cut longer texts off on screen and in print)
+        if f.kind == "text" and sheet.kind == "table":  # a table's 备注: as wide as the table
+            ws.merge_cells(start_row=f.row, start_column=f.col, end_row=f.row, end_column=sheet.last_col)
     for check in sheet.checks:
         cell = ws.cell(check.row, check.col)
         cell.value = _check_formula(check, sheet.name, lay)
@@ -429,8 +436,9 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
         # (表二 has a header per block, so no single header can stay in view.)
         header_last = corners[0].last_row or corners[0].row
         ws.print_title_rows = f"1:{header_last}"
-        first_row = min(f.row for f in sheet.fields)
-        first_col = min(f.col for f in sheet.fields)
+        values = [f for f in sheet.fields if f.kind != "text"]  # not the 备注 under the table
+        first_row = min(f.row for f in values)
+        first_col = min(f.col for f in values)
         ws.freeze_panes = ws.cell(first_row, first_col).coordinate
 
 

@@ -1,13 +1,15 @@
 """Checks of single cells: each value against its kind, the basic information, the report year
-against the format, and last year's report's year and unit against this one's."""
+against the format, last year's report's year and unit against this one's, a table left wholly
+blank, and the 信息处理费 cells against each other and against 表三."""
 from __future__ import annotations
 
 from ..findings import Finding
-from ..formats import FORMATS, format_for_year
+from ..formats import format_for_year
+from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..formats.model import KIND_LABELS
-from ..layout import layout_of
+from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
-from ..places import describe
+from ..places import describe, place
 from ..report import Invalid, Missing, Report, format_number, is_number
 from .context import NUMERIC_KINDS, Context, finding
 
@@ -17,9 +19,14 @@ def check_values(ctx: Context) -> list[Finding]:
     for fid, f in layout_of(ctx.fmt.id).fields.items():
         if f.kind not in NUMERIC_KINDS or f.table == "meta" or not ctx.readable(fid):
             continue
+        if f.table in ctx.blank_tables:
+            continue  # one finding for the table (check_blank_tables), not one per cell
         if ctx.reported_by_reader(fid, errors_only=True):
             continue
         v = ctx.report.values.get(fid)
+        if is_number(v) and (v >= 0 or f.kind == "signed") and (
+                f.kind == "money" or not isinstance(v, float) or v.is_integer()):
+            continue  # the common case, a well-formed number: nothing to say, nothing to name
         where = describe(ctx.fmt.id, fid)
         kind = KIND_LABELS[f.kind]
         if isinstance(v, Missing):
@@ -63,16 +70,11 @@ def check_meta(ctx: Context) -> list[Finding]:
             out.append(finding(fid, "error", say("meta.missing", where=describe(ctx.fmt.id, fid)),
                                ctx.fmt.id, fid))
     year = ctx.report.meta.year
-    if isinstance(year, int) and not ctx.fmt.accepts_year(year):
-        lo, hi = ctx.fmt.years
+    if isinstance(year, int) and format_for_year(year).id != ctx.fmt.id:
         due = format_for_year(year)
-        if not due.accepts_year(year):  # no format covers the year (e.g. before 2019)
-            due = min(FORMATS.values(), key=lambda f: f.years[0])
-        newer = hi is not None and year > hi
-        code = "format.year_newer" if newer else "format.year_older"
-        out.append(finding("format.year", "error" if newer else "warning",
-                           say(code, year=year, expected=due.title, basis=due.basis,
-                               actual=ctx.fmt.title),
+        out.append(finding("format.year", "error",
+                           say("format.year", year=year, expected=due.title, basis=due.basis,
+                               actual=ctx.fmt.title, actual_basis=ctx.fmt.basis),
                            ctx.fmt.id, "meta.year", expected=due.id, actual=ctx.fmt.id))
     return out
 
@@ -101,4 +103,57 @@ def _unit(s: str | None) -> str:
     return "".join((s or "").split())
 
 
-__all__ = ["check_values", "check_meta", "check_previous_meta"]
+# the reader's and the value check's per-cell notices that a blank table's one finding replaces
+BLANK_CELL_CODES = frozenset({"read.blank", "value.blank", "read.dash"})
+
+
+def check_blank_tables(ctx: Context, stated: set[str]) -> list[Finding]:
+    """«表三未填写»: a table with every cell blank is one finding, not a notice per cell — a
+    warning, or an error when the narrative states figures for it (``stated``)."""
+    out: list[Finding] = []
+    lay = layout_of(ctx.fmt.id)
+    for key in sorted(ctx.blank_tables, key=[t.key for t in ctx.fmt.tables].index):
+        fields = [f for f in lay.statutory_fields() if f.table == key]
+        rows = [f.row for f in fields]
+        cols = [f.col for f in fields]
+        span = f"{cell_address(min(rows), min(cols))}:{cell_address(max(rows), max(cols))}"
+        table = place(ctx.fmt.id, fields[0].id).table
+        code = "table.blank_stated" if key in stated else "table.blank"
+        out.append(finding("table.blank", "error" if key in stated else "warning",
+                           say(code, table=table, sheet=fields[0].sheet, n=len(fields)),
+                           ctx.fmt.id, fields[0].id, cell=span))
+    return out
+
+
+def check_fees(ctx: Context) -> list[Finding]:
+    """信息处理费: money collected, or applications dropped for unpaid fees (表三（六）2), while
+    no 收费通知 is counted (0 or blank) — where the format declares those cells."""
+    fields = layout_of(ctx.fmt.id).fields
+    if FEE_NOTICES not in fields or not ctx.readable(FEE_NOTICES):
+        return []
+    notices = ctx.report.values.get(FEE_NOTICES)
+    if not (notices is None or (is_number(notices) and notices == 0)):
+        return []
+    where = describe(ctx.fmt.id, FEE_NOTICES)
+    state = say("value.unfilled") if notices is None else say("text.value_is", value=0)
+    out: list[Finding] = []
+    amount = ctx.report.values.get(FEE_AMOUNT) if FEE_AMOUNT in fields else None
+    if is_number(amount) and amount > 0:
+        out.append(finding("fee.no_notice", "warning",
+                           say("fee.no_notice", where=where, state=state,
+                               amount_where=describe(ctx.fmt.id, FEE_AMOUNT),
+                               amount=format_number(amount)),
+                           ctx.fmt.id, FEE_NOTICES, expected=None, actual=notices,
+                           cells=(place(ctx.fmt.id, FEE_NOTICES).ref, place(ctx.fmt.id, FEE_AMOUNT).ref)))
+    unpaid = ctx.report.values.get(UNPAID) if UNPAID in fields else None
+    if is_number(unpaid) and unpaid > 0 and ctx.readable(UNPAID):
+        out.append(finding("fee.unpaid", "warning",
+                           say("fee.unpaid", where=where, state=state,
+                               unpaid_where=describe(ctx.fmt.id, UNPAID), unpaid=format_number(unpaid)),
+                           ctx.fmt.id, FEE_NOTICES, expected=unpaid, actual=notices,
+                           cells=(place(ctx.fmt.id, FEE_NOTICES).ref, place(ctx.fmt.id, UNPAID).ref)))
+    return out
+
+
+__all__ = ["check_values", "check_meta", "check_previous_meta", "check_blank_tables", "check_fees",
+           "BLANK_CELL_CODES"]

@@ -11,6 +11,7 @@ from typing import Iterable
 from ..findings import Finding
 from ..formats import get_format
 from ..formats.model import Format
+from ..layout import layout_of
 from ..places import place
 from ..report import MISSING, Report
 
@@ -27,6 +28,7 @@ class Context:
     reader_fields: set[str] = field(default_factory=set)
     reader_cells: set[tuple[str | None, str | None]] = field(default_factory=set)
     reader_error_cells: set[tuple[str | None, str | None]] = field(default_factory=set)
+    blank_tables: set[str] = field(default_factory=set)  # tables with every cell left blank
 
     @classmethod
     def of(cls, report: Report) -> "Context":
@@ -40,7 +42,16 @@ class Context:
                 ctx.reader_cells.add((f.sheet, f.cell))
                 if f.severity == "error":
                     ctx.reader_error_cells.add((f.sheet, f.cell))
+        by_table: dict[str, list[str]] = {}
+        for f in layout_of(ctx.fmt.id).statutory_fields():
+            by_table.setdefault(f.table, []).append(f.id)
+        ctx.blank_tables = {t for t, fids in by_table.items()
+                            if ctx.readable(fids[0]) and all(report.values.get(k) is None for k in fids)}
         return ctx
+
+    def blank_table(self, fid: str) -> bool:
+        """The field's table was never filled in: not a table of zeros to compare with."""
+        return fid.split(".", 1)[0] in self.blank_tables
 
     def readable(self, fid: str) -> bool:
         return place(self.fmt.id, fid).sheet not in self.unreadable

@@ -11,9 +11,9 @@ is given (or recorded in the workbook: :mod:`nianbao.yearly`).
 Cascades are contained: a table the reader could not read (sheet missing, labels moved) is not
 checked at all; a rule instance involving a cell that is not a number is skipped, with one notice
 per such cell; an instance involving a *missing* cell (not in the source) is skipped, with one
-finding per table naming every missing cell; and when several failing instances share a cell,
-each message names that cell and the other rule, since one wrong entry usually breaks its row
-*and* its column.  Blank cells count as the format declares (0 in the official tables), and a
+finding per table naming every missing cell; and when several failing instances share a cell
+that alone explains all of them, each message names that cell and the other rule, since one
+wrong entry usually breaks its row *and* its column.  Blank cells count as the format declares (0 in the official tables), and a
 message about a blank target says 「未填写」.
 
 The engine only interprets rules; :mod:`nianbao.checks.run` orchestrates a whole check.
@@ -60,21 +60,26 @@ class Instance:
     bindings: tuple[tuple[str, str], ...]
     left: tuple[Term, ...]
     right: tuple[Term, ...]
+    # derived once per format (instances() is cached): a check of a province's thousands of
+    # workbooks runs every instance thousands of times
+    terms: tuple[Term, ...] = ()
+    cross_year: bool = False
+    sheets: frozenset[str] = frozenset()  # the sheets of this year's terms
 
-    @property
-    def terms(self) -> tuple[Term, ...]:
-        return self.left + self.right
-
-    @property
-    def cross_year(self) -> bool:
-        return any(t.prev for t in self.terms)
+    @classmethod
+    def of(cls, format_id: str, rule: Rule, bindings: dict[str, str], left: tuple[str, ...],
+           right: tuple[str, ...]) -> "Instance":
+        lt, rt = tuple(map(Term.parse, left)), tuple(map(Term.parse, right))
+        terms = lt + rt
+        sheets = frozenset(place(format_id, t.field).sheet for t in terms if not t.prev)
+        return cls(rule, tuple(bindings.items()), lt, rt, terms, any(t.prev for t in terms), sheets)
 
 
 @lru_cache(maxsize=None)
 def instances(format_id: str) -> tuple[Instance, ...]:
     fmt = get_format(format_id)
     return tuple(
-        Instance(rule, tuple(b.items()), tuple(map(Term.parse, left)), tuple(map(Term.parse, right)))
+        Instance.of(fmt.id, rule, b, left, right)
         for rule in fmt.rules
         for b, left, right in rule.instances()
     )
@@ -90,15 +95,15 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
     prev_ctx = Context.of(prev) if prev is not None else None
     prev_fields = layout_of(prev.format).fields if prev is not None else {}
     prev_skipped: set[str] = set()
-    failed: list[tuple[Finding, frozenset[str], str]] = []
+    failed: list[_Failed] = []
 
     for inst in instances(format_id):
         rule = inst.rule
         if inst.cross_year and prev is None:
             continue
-        here = [t for t in inst.terms if not t.prev]
-        bad_sheets = {place(format_id, t.field).sheet for t in here} & ctx.unreadable
+        bad_sheets = inst.sheets & ctx.unreadable if ctx.unreadable else None
         if bad_sheets:
+            here = [t for t in inst.terms if not t.prev]
             for sheet in bad_sheets:
                 if sheet not in skipped_tables:
                     skipped_tables.add(sheet)
@@ -155,7 +160,7 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         if result is not None:
             out.append(result)
             if not inst.cross_year:
-                failed.append((result, frozenset(result.cells), rule.title))
+                failed.append(_failed(inst, values, result, format_id))
 
     for f, titles in invalid_cells.items():
         out.append(finding("rule.skipped", "notice",
@@ -211,13 +216,12 @@ def _shown(value: int | float, is_blank: bool) -> str:
 def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term], format_id: str,
               prev: Report | None) -> Finding | None:
     rule = inst.rule
-    here = [t.field for t in inst.terms if not t.prev]
-    cells = tuple(place(format_id, f).ref for f in here)
     if rule.kind == "balance":
         left = sum(t.sign * values[t] for t in inst.left)
         right = sum(t.sign * values[t] for t in inst.right)
         if _close(left, right):
             return None
+        here, cells = _cells(inst, format_id)
         common, names = common_and_names(format_id, [t.field for t in inst.terms])
         n = len(inst.left)
         msg = say("rule.balance", where=common or describe(format_id, inst.left[0].field),
@@ -233,6 +237,7 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
     actual = target.sign * values[target]
     if _close(expected, actual):
         return None
+    _, cells = _cells(inst, format_id)
     args = dict(where=describe(format_id, target.field), expected=format_number(expected),
                 actual=_shown(actual, target in blank), basis=rule.basis)
     if rule.kind == "carry":
@@ -253,6 +258,13 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
                    target.field, expected=expected, actual=actual, cells=cells)
 
 
+def _cells(inst: Instance, format_id: str) -> tuple[list[str], tuple[str, ...]]:
+    """This year's fields of a failing instance and their ``sheet!A1`` refs (named only when
+    an instance fails: most pass)."""
+    here = [t.field for t in inst.terms if not t.prev]
+    return here, tuple(place(format_id, f).ref for f in here)
+
+
 def _signed_names(terms: tuple[Term, ...], names: list[str]) -> str:
     out = ""
     for i, (t, n) in enumerate(zip(terms, names)):
@@ -268,28 +280,64 @@ def _span(format_id: str, fields: list[str]) -> str:
     return a if a == b else f"{a}:{b}"
 
 
-def _name_shared_cells(out: list[Finding], failed: list[tuple[Finding, frozenset[str], str]]) -> list[Finding]:
-    """When failing instances share a cell, each of their messages names it and the other rule."""
+@dataclass(frozen=True)
+class _Failed:
+    """A failing instance: Σ left − Σ right = ``residual`` (0 when it holds), and how much each
+    of its cells weighs in that difference."""
+
+    finding: Finding
+    title: str
+    residual: float
+    weights: dict[str, int]
+
+
+def _failed(inst: Instance, values: dict[Term, int | float], result: Finding, format_id: str) -> _Failed:
+    weights: dict[str, int] = {}
+    for side, terms in ((1, inst.left), (-1, inst.right)):
+        for t in terms:
+            ref = place(format_id, t.field).ref
+            weights[ref] = weights.get(ref, 0) + side * t.sign
+    residual = (sum(t.sign * values[t] for t in inst.left)
+                - sum(t.sign * values[t] for t in inst.right))
+    return _Failed(result, inst.rule.title, residual, weights)
+
+
+def _explains(cell: str, through: list[_Failed]) -> bool:
+    """One change of ``cell`` alone would make every failing instance through it hold."""
+    changes = [-f.residual / f.weights[cell] for f in through if f.weights.get(cell)]
+    return len(changes) == len(through) and all(_close(c, changes[0]) for c in changes)
+
+
+def _name_shared_cells(out: list[Finding], failed: list[_Failed]) -> list[Finding]:
+    """When failing instances share a cell that alone explains every one of them through it —
+    and no other shared cell of theirs does — each message names it and the other rule.
+
+    Two unrelated typos break four rules whose rows and columns cross at cells that hold no
+    typo; such a crossing cell is named only if one change of it would repair both rules, and
+    even then not when another cell of the same rules would too (the typo could be either)."""
     if len(failed) < 2:
         return out
-    counts: dict[str, int] = {}
-    for _, cells, _ in failed:
-        for c in cells:
-            counts[c] = counts.get(c, 0) + 1
+    through: dict[str, list[_Failed]] = {}
+    for f in failed:
+        for c in f.weights:
+            through.setdefault(c, []).append(f)
+    shared = {c for c, fs in through.items() if len(fs) >= 2}
+    explaining = {c for c in shared if _explains(c, through[c])}
+    named = {c for c in explaining
+             if all(not (explaining - {c}) & set(f.weights) for f in through[c])}
     replaced: dict[int, Finding] = {}
-    for i, (f, cells, _) in enumerate(failed):
+    for f in failed:
         notes, hints = [], []
-        for c in sorted(cells, key=_cell_order):
-            if counts[c] < 2:
-                continue
-            others = [t for j, (_, oc, t) in enumerate(failed) if j != i and c in oc]
+        for c in sorted(named & set(f.weights), key=_cell_order):
+            others = [o.title for o in through[c] if o is not f]
             sheet, addr = c.rsplit("!", 1)
-            name = addr if sheet == f.sheet else c
+            name = addr if sheet == f.finding.sheet else c
             notes.append(say("rule.shared", cell=name, title=say("join.titles").join(dict.fromkeys(others))))
             hints.append(c)
         if notes:
             # the cells the message asks to check first are marked too (Finding.hints)
-            replaced[id(f)] = replace(f, message=f.message + "".join(notes), hints=tuple(hints))
+            replaced[id(f.finding)] = replace(f.finding, message=f.finding.message + "".join(notes),
+                                              hints=tuple(hints))
     return [replaced.get(id(f), f) for f in out]
 
 

@@ -5,13 +5,24 @@ checks look only for unambiguous statements and never for approximations (「约
 「1.15万余条」):
 
 - counts of applications received (「共收到政府信息公开申请9件」), carried over (「含上年度结转 2 件」),
-  carried forward (「结转下年度继续办理 1 件」) and concluded (「办结 9 件」) against table 3;
-  「受理N件」 may mean 新收 or 新收 + 上年结转, both are accepted;
+  carried forward (「结转下年度继续办理 1 件」) and concluded (「办结／答复／办理 9 件」) against
+  table 3 — only where the sentence is about 政府信息公开申请 (or the text is the 依申请公开 part),
+  never 「受理行政许可申请2310件」; 「受理N件」 may mean 新收 or 新收 + 上年结转, both are accepted;
 - 「未收到…申请」 against table 3, 「已全部办结」 against 四、结转下年度继续办理;
-- sums the prose itself states: 「主动公开 2842 条。其中网站 73 条；微信 251 条；交易信息 2518 条」;
-- 「没有…行政复议、诉讼」 or 「行政复议 N 件」 against table 4;
+- sums the prose itself states: 「主动公开 2842 条。其中网站 73 条；微信 251 条；交易信息 2518 条」,
+  also in brackets (「（其中…）」); parts above the whole are a warning, parts short of it a
+  notice (a 其中 list need not be exhaustive);
+- figures of table 2 the format declares (``Format.stated``: 「现行有效规范性文件215件」);
+- 「没有…行政复议、诉讼」 or 「行政复议 N 件」 against table 4; a negated *outcome*
+  (「未被复议机关纠错」「行政诉讼败诉」) against the 结果纠正 cells, not against the case counts;
 - section 六's 信息处理费 statement, where the format declares the fee items;
-- section 五 being substantive, and not largely last year's text.
+- section 五 being substantive, concrete, not largely last year's text, and saying how last
+  year's problems were dealt with; the parts of 一 evaluators expect; 总体情况's length;
+  half-width punctuation between Chinese characters.
+
+Numerals inside quotation marks or titles (「落实“两个全覆盖”」「“五公开”」) are names, never
+counts.  A table left wholly blank is not compared with (it is a finding of its own, see
+:func:`stated_tables`), and a blank cell is quoted as 「未填写」, never as 0.
 
 Which checks apply is decided by the fields a format declares (``needs``), never by its id.
 """
@@ -20,9 +31,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..findings import Finding
+from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..layout import layout_of
 from ..messages import say
 from ..places import describe, place
@@ -32,15 +45,22 @@ from .numerals import COUNT_UNITS, MONEY_UNITS, Quantity, normalize, quantities
 
 # fields the statements are compared with (stable across formats)
 NEW, CARRIED, DONE, FORWARD = "t3.new.total", "t3.carried.total", "t3.total.total", "t3.carry_forward.total"
-UNPAID = "t3.other_2.total"
 REVIEW = ("t4.review.total",)
 SUITS = ("t4.suit_direct.total", "t4.suit_after_review.total")
-FEE_AMOUNT, FEE_NOTICES = "s6.fee_amount", "s6.fee_notices"
+REVIEW_CORRECTED = ("t4.review.corrected",)
+SUITS_CORRECTED = ("t4.suit_direct.corrected", "t4.suit_after_review.corrected")
+REQUESTS_TEXT = "s1.request"  # the 依申请公开 part: every count in it is about applications
+OVERVIEW_SECTION = "s1"
 PROBLEMS_SECTION = "s5"
 
 _SENTENCE_END = "。！？!?；;"
-_CLAUSE_END = _SENTENCE_END + "，,"
+_CLAUSE_END = _SENTENCE_END + "，,：:（）()"
 _APPLICATION_UNITS = ("件", "条", "个", "宗", "份", "起", "项")
+_QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’", '"': '"'}
+# whose applications a count is about: the nearest subject before it decides
+_REQUEST_SUBJECT = re.compile(r"信息公开申请|依申请公开|依申请|公开申请|申请公开")
+_OTHER_SUBJECT = re.compile(
+    r"行政许可|政务服务|审批|办件|信访|投诉|举报|咨询|热线|行政处罚|行政强制|建议|提案|来信|来电|事项")
 
 
 @dataclass(frozen=True)
@@ -65,17 +85,65 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
-def _quote(sentence: str, q: Quantity, before: int = 24) -> str:
-    a = max(0, q.start - before)
-    cut = max((sentence.rfind(c, 0, q.start) for c in _CLAUSE_END), default=-1)
-    a = max(a, cut + 1)
-    return sentence[a:q.end].strip()
+def _clause_start(text: str, at: int) -> int:
+    return max((text.rfind(c, 0, at) for c in _CLAUSE_END), default=-1) + 1
+
+
+def _clause_end(text: str, at: int) -> int:
+    ends = [k for k in (text.find(c, at) for c in _CLAUSE_END) if k != -1]
+    return min(ends, default=len(text))
+
+
+def _quote(sentence: str, q: Quantity) -> str:
+    """The clause a figure stands in, up to the figure: whole words, never cut mid-word."""
+    return sentence[_clause_start(sentence, q.start):q.end].strip()
+
+
+@lru_cache(maxsize=4096)
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where quotation marks and book-title marks enclose text (「“两个全覆盖”」 is a name)."""
+    spans, i = [], 0
+    while i < len(text):
+        close = _QUOTES.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1)
+            if j != -1:
+                spans.append((i, j))
+                i = j + 1
+                continue
+        i += 1
+    return tuple(spans)
+
+
+# 「5个工作日」「3个月」 are durations, not counts
+_DURATION_AFTER = ("工作日", "月", "小时", "星期", "季度", "百分点", "自然日")
+
+
+def counted(text: str, units: tuple[str, ...] | None = None) -> list[Quantity]:
+    """The quantities of ``text`` (normalized) that are counts: not names in quotation marks,
+    not durations."""
+    spans = _quoted_spans(text)
+    return [q for q in quantities(text, units) if not any(a < q.start < b for a, b in spans)
+            and not text.startswith(_DURATION_AFTER, q.end)]
+
+
+def _about_requests(sentence: str, q: Quantity, whole_text: bool) -> bool:
+    """Whether a count is about 政府信息公开申请: the nearest subject before it says so, or the
+    words right after it, or — with no subject at all — the text is the 依申请公开 part."""
+    before = sentence[:q.start]
+    mine = max((m.end() for m in _REQUEST_SUBJECT.finditer(before)), default=-1)
+    other = max((m.end() for m in _OTHER_SUBJECT.finditer(before)), default=-1)
+    if mine > other:
+        return True
+    if other >= 0:
+        return False
+    return bool(_REQUEST_SUBJECT.search(sentence[q.end:q.end + 12])) or whole_text
 
 
 _CARRIED_RE = re.compile(r"(上年|上一年|去年|上年度|上一年度)[^，,。]{0,6}(结转|遗留|转来|未办结)|结转自(上年|上一年|去年)")
 _FORWARD_RE = re.compile(r"(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
 _FORWARD_AFTER = re.compile(r"^[^，,。；;]{0,4}(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
-_DONE_RE = re.compile(r"(办结|答复完毕|办理完毕|处理完毕|已答复|予以答复|按时答复)[^，,。]{0,4}$")
+_DONE_RE = re.compile(r"(办结|答复完毕|办理完毕|处理完毕|答复|办理)[^，,。]{0,4}$")
 _RECEIVED_RE = re.compile(r"(收到|新收|接收|接到)[^，,。]{0,20}申请[^，,。]{0,8}$")
 _ACCEPTED_RE = re.compile(r"受理[^，,。]{0,20}申请[^，,。]{0,8}$|申请[^，,。]{0,6}受理[^，,。]{0,4}$")
 _INCLUDES_CARRIED = re.compile(r"(含|包括|包含|其中)[^。]{0,6}(上年|上一年|去年|上年度)[^。]{0,4}结转")
@@ -83,14 +151,23 @@ _REVIEW_RE = re.compile(r"复议[^，,。]{0,8}$")
 _SUIT_RE = re.compile(r"诉讼[^，,。]{0,8}$")
 
 
-def statements(text: str) -> list[Statement]:
-    """The counts a text states about applications and table 4, in order."""
+_REQUEST_KINDS = ("carried", "forward", "done", "received", "accepted")
+
+
+def statements(text: str, about_requests: bool = False) -> list[Statement]:
+    """The counts a text states about applications and table 4, in order.  ``about_requests``:
+    the text is the 依申请公开 part, so a count with no subject (「办结9件」) is about them."""
+    return list(_statements(text, about_requests))
+
+
+@lru_cache(maxsize=1024)  # several rules read the same texts' statements
+def _statements(text: str, about_requests: bool) -> tuple[Statement, ...]:
     text = normalize(text)
     out: list[Statement] = []
     for _, sentence in _sentences(text):
         includes = bool(_INCLUDES_CARRIED.search(sentence))
         last_end = 0
-        for q in quantities(sentence, COUNT_UNITS):
+        for q in counted(sentence, COUNT_UNITS):
             prefix = sentence[max(last_end, q.start - 30):q.start]
             last_end = q.end
             if q.approx or q.unit not in _APPLICATION_UNITS or "各" in prefix[-4:]:
@@ -111,9 +188,11 @@ def statements(text: str) -> list[Statement]:
                 review, suit = bool(_REVIEW_RE.search(prefix)), bool(_SUIT_RE.search(prefix))
                 if review or suit:
                     kind = "cases" if review and suit else ("review" if review else "suit")
+            if kind in _REQUEST_KINDS and not _about_requests(sentence, q, about_requests):
+                continue
             if kind:
                 out.append(Statement(kind, q.value, _quote(sentence, q), includes and kind == "received"))
-    return out
+    return tuple(out)
 
 
 _NONE_RECEIVED = re.compile(
@@ -121,18 +200,28 @@ _NONE_RECEIVED = re.compile(
 _ALL_DONE = re.compile(r"(全部|均已|均|全数|已全部)(按时|按期|依法|及时)?(办结|答复|办理完毕|处理完毕)")
 _NO_CASES = re.compile(
     r"(未(?![审结经])|没有|无(?![法正需论]))(发生|出现|产生|接到|收到|涉及|被)?[^，,。;；\d]{0,30}?(复议|诉讼)[^，,。;；\d]*")
+# a negated *outcome* says nothing about how many cases there were
+_OUTCOME = re.compile(r"纠错|纠正|败诉|撤销|确认违法|责令|被改变")
 
 
 def _claims(text: str, pattern: re.Pattern, needs: str | None = None) -> list[str]:
+    """Sentences that make the claim ``pattern`` finds — not when the claim is about an outcome
+    (「未发生因政府信息公开申请被复议纠错的情形」 says nothing about how many were received)."""
     text = normalize(text)
     out = []
     for _, sentence in _sentences(text):
         if needs and needs not in sentence:
             continue
         m = pattern.search(sentence)
-        if m:
+        if m and not (pattern is not _NO_CASES and _OUTCOME.search(_clause_of(sentence, m))):
             out.append(sentence.strip())
     return out
+
+
+def _clause_of(sentence: str, m: re.Match) -> str:
+    end = min((k for k in (sentence.find(c, m.end()) for c in "，,。;；") if k != -1),
+              default=len(sentence))
+    return sentence[m.start():end]
 
 
 @dataclass(frozen=True)
@@ -140,41 +229,56 @@ class PartsSum:
     total: Quantity
     parts: tuple[Quantity, ...]
     quote: str
+    over: bool  # the parts add up to more than the whole (else they fall short of it)
+
+
+_GAP = re.compile(r"[\s，,。:：;；()（）]*")
+_LIST_STOP = re.compile(r"其中|。|另有|另外|此外|同时")
 
 
 def stated_sums(text: str) -> list[PartsSum]:
-    """「共…N条，其中…a条…b条…c条」 groups whose parts do not add up to the total.
+    """「共…N条，其中…a条…b条」 groups whose parts do not add up to the total, bracketed or not
+    (「发布信息2400条（其中政策文件800条、…）」).
 
-    The parts run from 「其中」 to the end of the sentence (「。」) or the next 「其中」; the parts
-    may be followed by other figures of the same unit (「…2件；办结10件」), so the group is fine
-    when some leading run of parts adds up to the total.  A single part only has to stay below it.
+    The parts run from 「其中」 to the end of the sentence, the closing bracket, the next 「其中」
+    or a new clause (「另有」「此外」); they may be followed by other figures of the same unit
+    (「…2件；办结10件」), so the group is fine when some leading run of parts adds up to the
+    total.  A 其中 list need not be exhaustive: parts short of the total are reported as such
+    (``over`` False, a notice), except a single part, which only has to stay below the total.
     """
     text = normalize(text)
+    found = counted(text)
     out: list[PartsSum] = []
     for m in re.finditer("其中", text):
-        before = [q for q in quantities(text[:m.start()])
-                  if re.fullmatch(r"[\s，,。:：;；)）]*", text[q.end:m.start()])]
+        before = [q for q in found if q.end <= m.start() and _GAP.fullmatch(text[q.end:m.start()])]
         if not before:
             continue
         total = before[-1]
-        end = len(text)
-        for stop in ("。", "其中"):
-            k = text.find(stop, m.end())
-            if k != -1:
-                end = min(end, k)
-        parts = tuple(q for q in quantities(text[m.end():end]) if q.unit == total.unit)
+        gap = text[total.end:m.start()]
+        stop = _LIST_STOP.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        if "（" in gap or "(" in gap:  # 「（其中…）」: the list ends with the bracket
+            close = min((k for k in (text.find(c, m.end()) for c in "）)") if k != -1), default=end)
+            end = min(end, close)
+        listed = [q for q in found if m.end() <= q.start and q.end <= end]
+        parts = tuple(q for q in listed if q.unit == total.unit)
+        # 「其中政策文件86条，政策解读35篇…」: a part in another unit leaves the sum unknown
+        mixed = len(parts) < len(listed)
         if not parts or total.approx or any(p.approx for p in parts):
             continue
-        running, fine = 0, False
+        running, fine, over = 0, False, False
         for p in parts:
             running += p.value
             if abs(running - total.value) < 1e-9:
                 fine = True
                 break
-        if len(parts) == 1:
-            fine = parts[0].value <= total.value
-        if not fine:
-            out.append(PartsSum(total, parts, text[total.start:end].strip()))
+            if running > total.value:
+                over = True
+                break
+        if fine or (not over and (len(parts) == 1 or mixed)):
+            continue
+        start = _clause_start(text, total.start)
+        out.append(PartsSum(total, parts, text[start:end].strip(), over))
     return out
 
 
@@ -198,16 +302,28 @@ class _Scan:
 
     def value(self, fid: str) -> int | float | None:
         """A table value the narrative is compared with; None when unknown (missing, invalid,
-        unreadable); a blank counts as the format declares."""
-        if not self.ctx.readable(fid):
+        unreadable) or when its table was never filled in; a blank cell counts as the format
+        declares."""
+        if not self.ctx.readable(fid) or self.ctx.blank_table(fid):
             return None
         return self.ctx.report.number(fid)
 
+    def shown(self, fid: str) -> str:
+        """A table value as a message quotes it: 「为 9」, or 「未填写」 for a blank cell."""
+        v = self.ctx.report.values.get(fid)
+        if v is None:
+            return say("value.unfilled")
+        return say("text.value_is", value=format_number(self.value(fid)))
+
+    def texts_of(self, section: str) -> list[tuple[str, str]]:
+        fields = layout_of(self.fmt_id).fields
+        return [(fid, t) for fid, t in self.texts if fields[fid].table == section]
+
     def finding(self, code: str, text_fid: str, message: str, expected, actual,
-                table_fids: tuple[str, ...] = ()) -> Finding:
+                table_fids: tuple[str, ...] = (), severity: str = "warning") -> Finding:
         p = place(self.fmt_id, text_fid)
         cells = (p.ref,) + tuple(place(self.fmt_id, f).ref for f in table_fids)
-        return Finding(code, "warning", message, p.sheet, p.cell, expected, actual, text_fid, cells)
+        return Finding(code, severity, message, p.sheet, p.cell, expected, actual, text_fid, cells)
 
 
 def _counts(scan: _Scan) -> list[Finding]:
@@ -216,7 +332,7 @@ def _counts(scan: _Scan) -> list[Finding]:
     targets = {"received": NEW, "carried": CARRIED, "forward": FORWARD, "done": DONE}
     for fid, text in scan.texts:
         where = describe(scan.fmt_id, fid)
-        for st in statements(text):
+        for st in statements(text, about_requests=fid == REQUESTS_TEXT):
             if st.kind == "accepted" or (st.kind == "received" and st.includes_carried):
                 if new is None or carried is None:
                     continue
@@ -224,8 +340,8 @@ def _counts(scan: _Scan) -> list[Finding]:
                 if st.value in options:
                     continue
                 msg = say("text.count_both", where=where, quote=st.quote,
-                          new_where=describe(scan.fmt_id, NEW), new=new,
-                          carried_where=describe(scan.fmt_id, CARRIED), carried=carried)
+                          new_where=describe(scan.fmt_id, NEW), new=scan.shown(NEW),
+                          carried_where=describe(scan.fmt_id, CARRIED), carried=scan.shown(CARRIED))
                 out.append(scan.finding("text.received", fid, msg, new + carried, st.value, (NEW, CARRIED)))
             elif st.kind in targets:
                 target = targets[st.kind]
@@ -233,7 +349,7 @@ def _counts(scan: _Scan) -> list[Finding]:
                 if expected is None or st.value == expected:
                     continue
                 msg = say("text.count", where=where, quote=st.quote,
-                          table_where=describe(scan.fmt_id, target), expected=expected)
+                          table_where=describe(scan.fmt_id, target), shown=scan.shown(target))
                 out.append(scan.finding(f"text.{st.kind}", fid, msg, expected, st.value, (target,)))
     return out
 
@@ -250,7 +366,7 @@ def _contradicted(code: str, target: str, pattern: "re.Pattern[str]", needs: str
         for fid, text in scan.texts:
             for sentence in _claims(text, pattern, needs=needs):
                 msg = say(code, where=describe(scan.fmt_id, fid), quote=sentence,
-                          table_where=describe(scan.fmt_id, target), expected=value)
+                          table_where=describe(scan.fmt_id, target), expected=format_number(value))
                 out.append(scan.finding(code, fid, msg, value, 0, (target,)))
         return out
 
@@ -262,10 +378,62 @@ def _parts(scan: _Scan) -> list[Finding]:
     for fid, text in scan.texts:
         for s in stated_sums(text):
             total = sum(p.value for p in s.parts)
-            msg = say("text.parts", where=describe(scan.fmt_id, fid), quote=s.quote,
+            code = "text.parts" if s.over else "text.parts_short"
+            msg = say(code, where=describe(scan.fmt_id, fid), quote=s.quote,
                       total=format_number(s.total.value), unit=s.total.unit,
-                      parts=say("text.plus").join(format_number(p.value) for p in s.parts), sum=format_number(total))
-            out.append(scan.finding("text.parts", fid, msg, s.total.value, total))
+                      parts=say("text.plus").join(format_number(p.value) for p in s.parts),
+                      sum=format_number(total))
+            out.append(scan.finding(code, fid, msg, s.total.value, total,
+                                    severity="warning" if s.over else "notice"))
+    return out
+
+
+@dataclass(frozen=True)
+class TableFigure:
+    """A figure the narrative states for a declared table value (``Format.stated``)."""
+
+    field: str
+    value: int | float
+    quote: str
+
+
+def table_figures(text: str, stated) -> list[TableFigure]:
+    """The figures of ``text`` that :class:`~nianbao.formats.model.Stated` declarations name:
+    the measure in the figure's own clause, the declared subject nearest before it."""
+    text = normalize(text)
+    out = []
+    compiled = [(st, re.compile(st.subject), re.compile(st.measure)) for st in stated]
+    for _, sentence in _sentences(text):
+        last_end = 0
+        for q in counted(sentence, _APPLICATION_UNITS):
+            clause = sentence[max(last_end, _clause_start(sentence, q.start)):q.start]
+            before = sentence[:q.start]
+            last_end = q.end
+            if q.approx:
+                continue
+            best, best_at = None, -1
+            for st, subject, measure in compiled:
+                at = max((m.end() for m in subject.finditer(before)), default=-1)
+                if at > best_at and measure.search(clause):
+                    best, best_at = st, at
+            # the nearest subject of any declaration must be the chosen one's
+            nearest = max((max((m.end() for m in subj.finditer(before)), default=-1)
+                           for _, subj, _ in compiled), default=-1)
+            if best is not None and best_at == nearest:
+                out.append(TableFigure(best.field, q.value, _quote(sentence, q)))
+    return out
+
+
+def _table2(scan: _Scan) -> list[Finding]:
+    out = []
+    for fid, text in scan.texts:
+        for fig in table_figures(text, scan.ctx.fmt.stated):
+            expected = scan.value(fig.field)
+            if expected is None or fig.value == expected:
+                continue
+            msg = say("text.count", where=describe(scan.fmt_id, fid), quote=fig.quote,
+                      table_where=describe(scan.fmt_id, fig.field), shown=scan.shown(fig.field))
+            out.append(scan.finding("text.table2", fid, msg, expected, fig.value, (fig.field,)))
     return out
 
 
@@ -276,6 +444,7 @@ def _cases(scan: _Scan) -> list[Finding]:
         return []
     counts = {"review": (sum(review), REVIEW), "suit": (sum(suits), SUITS),
               "cases": (sum(review) + sum(suits), REVIEW + SUITS)}
+    corrected = {"review": REVIEW_CORRECTED, "suit": SUITS_CORRECTED}
     out = []
     for fid, text in scan.texts:
         where = describe(scan.fmt_id, fid)
@@ -285,22 +454,28 @@ def _cases(scan: _Scan) -> list[Finding]:
             expected, fids = counts[st.kind]
             if st.value != expected:
                 msg = say("text.cases_count", where=where, quote=st.quote,
-                          table_where=_names(scan, fids), expected=expected)
+                          table_where=_names(scan, fids), expected=format_number(expected))
                 out.append(scan.finding("text.cases", fid, msg, expected, st.value, fids))
         for sentence in _claims(text, _NO_CASES):
             span = _NO_CASES.search(sentence).group(0)
             kinds = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in span]
+            outcome = bool(_OUTCOME.search(span))
             for k in kinds:
-                expected, fids = counts[k]
-                if expected:
-                    msg = say("text.cases_none", where=where, quote=sentence,
-                              table_where=_names(scan, fids), expected=expected)
-                    out.append(scan.finding("text.cases", fid, msg, expected, 0, fids))
+                # 「未被复议机关纠错」 is about 结果纠正, 「未发生行政复议」 about the cases
+                fids = corrected[k] if outcome else counts[k][1]
+                values = [scan.value(f) for f in fids]
+                if any(v is None for v in values) or not sum(values):
+                    continue
+                code = "text.cases_outcome" if outcome else "text.cases_none"
+                msg = say(code, where=where, quote=sentence, table_where=_names(scan, fids),
+                          expected=format_number(sum(values)))
+                out.append(scan.finding("text.cases", fid, msg, sum(values), 0, fids))
     return out
 
 
 _FEE_NONE = re.compile(
-    r"(未|没有|不存在|无|均未|未曾|不涉及)[^。;；]{0,12}处理费|处理费[^。;；]{0,8}(为0|为零|0元|零元|均为0)")
+    r"(未|没有|不存在|无(?![法论需])|均未|未曾|不涉及)[^。;；\d]{0,12}处理费"
+    r"|处理费[^。;；\d]{0,8}(为0(?![\d.])|为零|(?<![\d.])0元|零元|均为0(?![\d.]))")
 _NOTICES_RE = re.compile(r"(收费|缴费)通知[^，,。]{0,8}$")
 
 
@@ -324,7 +499,7 @@ def _fee(scan: _Scan) -> list[Finding]:
     stated_amount = stated_notices = None
     for _, sentence in _sentences(joined):
         last = 0
-        for q in quantities(sentence):
+        for q in counted(sentence):
             prefix = sentence[last:q.start]
             last = q.end
             if q.approx:
@@ -333,18 +508,20 @@ def _fee(scan: _Scan) -> list[Finding]:
                 stated_amount = q.value * (10_000 if q.unit == "万元" else 1)
             elif _NOTICES_RE.search(prefix):
                 stated_notices = q.value
-    if claims_none and ((amount or 0) > 0 or (notices or 0) > 0):
+    charged = max(v for v in (amount, stated_amount, 0) if v is not None)
+    if claims_none and (charged > 0 or (notices or 0) > 0):
         out.append(scan.finding("text.fee", first,
                                 say("text.fee_none", where=where, quote=claims_none.group(0),
-                                    amount=format_number(amount or 0), notices=format_number(notices or 0)),
-                                0, amount or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
+                                    amount=format_number(charged), notices=format_number(notices or 0)),
+                                0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", first,
                                 say("text.fee_amount", where=where, stated=format_number(stated_amount),
                                     table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
                                 amount, stated_amount, (FEE_AMOUNT,)))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
-    if unpaid:
+    # a notices cell left at 0 or blank is the fee rule's (cells.check_fees); here: the text
+    if unpaid and notices:
         sent = max(v for v in (stated_notices, notices, 0) if v is not None)
         if sent < unpaid:
             out.append(scan.finding("text.fee_unpaid", first,
@@ -354,9 +531,14 @@ def _fee(scan: _Scan) -> list[Finding]:
     return out
 
 
+# words that name a concrete problem; 五 made only of 「还存在一定差距」「有待进一步加强」 has none
+_CONCRETE = re.compile(
+    r"薄弱|不高|不到位|不清|单一|滞后|不及时|不规范|较弱|偏少|偏低|不全面|不够(及时|全面|深入|规范|准确|到位)"
+    r"|缺乏|欠缺|流动|不熟悉|不强|不均衡|不统一|不准确|错误|遗漏|超期|逾期|不完整|不一致|参差不齐|\d")
+
+
 def _problems(scan: _Scan) -> list[Finding]:
-    fields = layout_of(scan.fmt_id).fields
-    own = [(fid, t) for fid, t in scan.texts if fields[fid].table == PROBLEMS_SECTION]
+    own = scan.texts_of(PROBLEMS_SECTION)
     if not own:
         return []
     first = own[0][0]
@@ -367,6 +549,11 @@ def _problems(scan: _Scan) -> list[Finding]:
         code = "text.problems_thin" if text else "text.problems_empty"
         out.append(scan.finding(code, first, say(code, where=where, text=text), None, text))
         return out
+    problems = _letters(own[0][1])
+    if problems and not _CONCRETE.search(problems):
+        out.append(scan.finding("text.problems_generic", first,
+                                say("text.problems_generic", where=where), None, None,
+                                severity="notice"))
     if scan.previous is not None:
         prev_fields = layout_of(scan.previous.format).fields
         before = _letters("".join(t for k, t in scan.previous.texts.items()
@@ -378,6 +565,67 @@ def _problems(scan: _Scan) -> list[Finding]:
                                         say("text.problems_repeated", where=where,
                                             share=round(share * 100)),
                                         None, round(share, 3)))
+    return out
+
+
+def _expected_parts(scan: _Scan) -> list[Finding]:
+    """The parts evaluators expect (TextItem.expected) left empty — unless another text of the
+    same section covers the topic; a wholly empty 五 is reported once, by _problems."""
+    out = []
+    items = {t.key: t for s in scan.ctx.fmt.sections for t in s.texts if t.expected}
+    fields = layout_of(scan.fmt_id).fields
+    for fid, text in scan.texts:
+        item = items.get(fid)
+        if item is None or _letters(text):
+            continue
+        siblings = normalize("".join(t for k, t in scan.texts_of(fields[fid].table) if k != fid))
+        if not _letters(siblings) and fields[fid].table == PROBLEMS_SECTION:
+            continue
+        if any(word in siblings for word in item.expected):
+            continue
+        out.append(scan.finding("text.part_empty", fid,
+                                say("text.part_empty", where=describe(scan.fmt_id, fid)), None, None))
+    return out
+
+
+def _overview_length(scan: _Scan) -> list[Finding]:
+    limit = scan.ctx.fmt.overview_chars
+    own = scan.texts_of(OVERVIEW_SECTION)
+    if limit is None or not own:
+        return []
+    n = len(re.sub(r"\s", "", normalize("".join(t for _, t in own))))
+    if n <= limit:
+        return []
+    return [scan.finding("text.overview_long", own[0][0],
+                         say("text.overview_long", where=describe(scan.fmt_id, own[0][0]),
+                             n=n, limit=limit), limit, n, severity="notice")]
+
+
+# half-width punctuation between Chinese characters (「同时,也」), as text pasted from a
+# web page or typed with the wrong input mode leaves it
+_HALFWIDTH = re.compile(r"(?<=[\u4e00-\u9fff])[,;:?!](?=[\u4e00-\u9fff])")
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """``text`` with half-width punctuation between Chinese characters made full-width, as the
+    Word report prints it."""
+    return _HALFWIDTH.sub(lambda m: _FULLWIDTH[m.group(0)], text)
+
+
+def _halfwidth(scan: _Scan) -> list[Finding]:
+    out = []
+    for fid, text in scan.texts:
+        text = normalize(text)
+        hits = list(_HALFWIDTH.finditer(text))
+        if not hits:
+            continue
+        m = hits[0]
+        quote = text[_clause_start(text, m.start()):_clause_end(text, m.end())].strip()
+        out.append(scan.finding("text.halfwidth", fid,
+                                say("text.halfwidth", where=describe(scan.fmt_id, fid), quote=quote,
+                                    n=len(hits)),
+                                None, len(hits), severity="notice"))
     return out
 
 
@@ -409,19 +657,27 @@ RULES: tuple[NarrativeRule, ...] = (
                   _contradicted("text.none_received", NEW, _NONE_RECEIVED)),
     NarrativeRule(("text.all_done",), (FORWARD,),
                   _contradicted("text.all_done", FORWARD, _ALL_DONE, needs="申请")),
-    NarrativeRule(("text.parts",), (), _parts),
-    NarrativeRule(("text.cases",), REVIEW + SUITS, _cases),
+    NarrativeRule(("text.parts", "text.parts_short"), (), _parts),
+    NarrativeRule(("text.table2",), (), _table2),
+    NarrativeRule(("text.cases",), REVIEW + SUITS + REVIEW_CORRECTED + SUITS_CORRECTED, _cases),
     NarrativeRule(("text.fee", "text.fee_missing", "text.fee_unpaid"), (FEE_AMOUNT,), _fee),
-    NarrativeRule(("text.problems_thin", "text.problems_empty", "text.problems_repeated"), (),
-                  _problems),
+    NarrativeRule(("text.problems_thin", "text.problems_empty", "text.problems_repeated",
+                   "text.problems_generic"), (), _problems),
+    NarrativeRule(("text.part_empty",), (), _expected_parts),
+    NarrativeRule(("text.overview_long",), (), _overview_length),
+    NarrativeRule(("text.halfwidth",), (), _halfwidth),
 )
+
+
+def _texts(ctx: Context) -> list[tuple[str, str]]:
+    fields = layout_of(ctx.fmt.id).fields
+    return [(fid, ctx.report.texts.get(fid) or "") for fid, f in fields.items()
+            if f.kind == "text" and f.table != "meta" and ctx.readable(fid)]
 
 
 def check_narrative(ctx: Context, previous: Report | None = None) -> list[Finding]:
     fields = layout_of(ctx.fmt.id).fields
-    texts = [(fid, ctx.report.texts.get(fid) or "") for fid, f in fields.items()
-             if f.kind == "text" and f.table != "meta" and ctx.readable(fid)]
-    scan = _Scan(ctx, previous, texts)
+    scan = _Scan(ctx, previous, _texts(ctx))
     out: list[Finding] = []
     for rule in RULES:
         if all(f in fields for f in rule.needs):
@@ -429,5 +685,21 @@ def check_narrative(ctx: Context, previous: Report | None = None) -> list[Findin
     return out
 
 
-__all__ = ["statements", "stated_sums", "Statement", "PartsSum", "repeated_share",
-           "check_narrative", "RULES"]
+def stated_tables(ctx: Context) -> set[str]:
+    """The tables for which the narrative states a figure other than 0 (a blank table the text
+    gives figures for is an error, see :func:`nianbao.checks.cells.check_blank_tables`)."""
+    out: set[str] = set()
+    fields = layout_of(ctx.fmt.id).fields
+    for fid, text in _texts(ctx):
+        for st in statements(text, about_requests=fid == REQUESTS_TEXT):
+            if st.value:
+                out.add("t4" if st.kind in ("review", "suit", "cases") else "t3")
+        for fig in table_figures(text, ctx.fmt.stated):
+            if fig.value and fig.field in fields:
+                out.add(fields[fig.field].table)
+    return out
+
+
+__all__ = ["statements", "stated_sums", "table_figures", "counted", "Statement", "PartsSum",
+           "TableFigure", "repeated_share", "fullwidth_punctuation", "check_narrative",
+           "stated_tables", "RULES"]

@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
+           "六": 6, "七": 7, "八": 8, "九": 9,
+           # 大写 (financial) digits, as fee amounts are sometimes written: 壹佰伍拾元
+           "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6,
+           "柒": 7, "捌": 8, "玖": 9}
+_SMALL = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000, "萬": 10_000, "億": 100_000_000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_SMALL) + "".join(_BIG)
 
 # measure words after a count; money units after an amount
@@ -26,6 +30,7 @@ _CHINESE = f"[{_CN_CHARS}]+"
 _PREFIX_APPROX = ("大约", "将近", "接近", "超过", "多达", "不少于", "约", "近", "逾", "上")
 
 
+@lru_cache(maxsize=4096)  # every narrative rule scans the same few texts
 def normalize(text: str) -> str:
     """Text as the narrative rules scan it.
 
@@ -65,7 +70,8 @@ def _below_wan(s: str) -> int | None:
 
 
 def chinese_to_int(s: str) -> int | None:
-    """「九」→9, 「一百二十五」→125, 「两千」→2000, 「十二」→12, 「一万零五」→10005, 「二〇二一」→2021."""
+    """「九」→9, 「一百二十五」→125, 「两千」→2000, 「十二」→12, 「一万零五」→10005, 「二〇二一」→2021,
+    「壹佰贰拾伍」→125; 「三四」 (a range) → None."""
     if not s or any(ch not in _CN_CHARS for ch in s):
         return None
     if not any(ch in _SMALL or ch in _BIG for ch in s):
@@ -73,7 +79,7 @@ def chinese_to_int(s: str) -> int | None:
         if len(s) == 2 and not any(_DIGITS[ch] == 0 for ch in s):
             return None
         return int("".join(str(_DIGITS[ch]) for ch in s))
-    for big, factor in (("亿", 100_000_000), ("万", 10_000)):
+    for big, factor in (("亿", 100_000_000), ("億", 100_000_000), ("万", 10_000), ("萬", 10_000)):
         if big in s:
             high, low = s.split(big, 1)
             h, lo = chinese_to_int(high) if high else None, chinese_to_int(low) if low else 0

@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, Union
 
+from ..dismissals import split, with_ids
 from ..errors import NianbaoError
 from ..findings import Finding, Findings, sort_findings
 from ..layout import layout_of
 from ..report import Report
 from ..yearly import recorded_previous
-from .cells import check_meta, check_previous_meta, check_values
+from .cells import (BLANK_CELL_CODES, check_blank_tables, check_fees, check_meta,
+                    check_previous_meta, check_values)
 from .context import Context
 from .engine import check_rules
-from .narrative import check_narrative
+from .narrative import check_narrative, stated_tables
 from .yearly import check_yearly
 
 Source = Union[Report, str, os.PathLike]
@@ -35,9 +37,13 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
     if previous is None:
         previous = recorded_previous(report)
     ctx = Context.of(report)
-    out: list[Finding] = list(report.findings)
+    blank = {f.id for f in layout_of(ctx.fmt.id).statutory_fields() if f.table in ctx.blank_tables}
+    out: list[Finding] = [f for f in report.findings
+                          if not (f.rule in BLANK_CELL_CODES and f.field in blank)]
     out += check_meta(ctx)
     out += check_values(ctx)
+    out += check_blank_tables(ctx, stated_tables(ctx) if ctx.blank_tables else set())
+    out += check_fees(ctx)
     follows = True
     if previous is not None:
         found, follows = check_previous_meta(ctx, previous)
@@ -46,7 +52,13 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
     out += check_narrative(ctx, previous if follows else None)
     out += check_yearly(ctx, previous if follows else None)
     order = [s.name for s in layout_of(ctx.fmt.id).sheets]
-    return sort_findings(out, order)
+    return with_ids(sort_findings(out, order), report)
+
+
+def _result(report: Report, found: list[Finding], file: str | None) -> Findings:
+    """The result for one report: the findings its office dismissed (in the workbook) apart."""
+    open_, dismissed = split(found, report)
+    return Findings(open_, file=file, report=report, dismissed=dismissed)
 
 
 def load(source: Source) -> Report:
@@ -72,7 +84,7 @@ def check(source: Source, previous: Source | None = None) -> Findings:
     report = load(source)
     prev = load(previous) if previous is not None else None
     file = str(source) if not isinstance(source, Report) else report.source
-    return Findings(check_report(report, prev), file=file, report=report)
+    return _result(report, check_report(report, prev), file)
 
 
 def unreadable(file: str | None, error: NianbaoError) -> Findings:
@@ -106,7 +118,7 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
         found = check_report(report, prev)
         if prev_problem is not None:
             found = [prev_problem, *found]
-        yield Findings(found, file=file, report=report)
+        yield _result(report, found, file)
 
 
 __all__ = ["check", "check_many", "check_report", "load", "unreadable", "Source"]

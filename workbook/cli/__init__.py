@@ -51,6 +51,7 @@ COMMANDS = (
     ("fields", "fields_command"),
     ("show", "show_command"),
     ("check", "check_command"),
+    ("dismiss", "dismiss_command"),
     ("report", "report_command"),
     ("merge", "merge_command"),
     ("migrate", "migrate_command"),

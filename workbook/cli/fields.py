@@ -1,4 +1,5 @@
-"""``nianbao fields``: every statutory input cell of a format — id, labels, place, defined name."""
+"""``nianbao fields``: every input cell of a format — the statutory table cells, the basic
+information, the section texts and the fee cells — with id, labels, place, defined name, kind."""
 from __future__ import annotations
 
 import click
@@ -17,8 +18,9 @@ from .terminal import emit_json, make_console
 def fields_command(format_id: str, as_json: bool) -> None:
     lay = layout_of(format_id)
     rows = [{"id": f.id, "table": f.table, "labels": list(f.labels), "sheet": f.sheet,
-             "cell": f.cell, "name": f.name, "kind": f.kind}
-            for f in lay.statutory_fields()]
+             "cell": f.cell, "name": f.name, "kind": f.kind, "unit": f.unit,
+             "statutory": f.statutory}
+            for f in lay.fields.values()]
     if as_json:
         emit_json(rows)
         return

@@ -43,9 +43,10 @@ def new_command(output: Path | None, units: Path | None, directory: Path | None,
                           phone=phone)
     year = year or dt.date.today().year - 1
     fmt = get_format(format_id) if format_id else format_for_year(year)
-    if not fmt.accepts_year(year):
-        click.echo(say("cli.new.other_format", year=year, expected=format_for_year(year).title,
-                       actual=fmt.title), err=True)
+    due = format_for_year(year)
+    if fmt.id != due.id:  # the rule check applies: never build a workbook it rejects
+        fail(say("cli.new.wrong_format", year=year, expected=due.title, basis=due.basis,
+                 actual=fmt.title, expected_id=due.id))
     if units is not None:
         from ..units import hand_out
 

@@ -116,10 +116,12 @@ def print_findings(findings: Findings) -> None:
     file = findings.file or ""
     if not len(findings):
         console.print(Text(say("cli.clean", file=file), style="green"))
+        _print_dismissed(console, findings)
         return
     table = Table(show_lines=False, expand=False)
     for key, kw in (("cli.h.position", {"no_wrap": True}), ("cli.h.rule", {"no_wrap": True}),
-                    ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {"overflow": "fold"})):
+                    ("cli.h.severity", {"no_wrap": True}), ("cli.h.message", {"overflow": "fold"}),
+                    ("cli.h.id", {"no_wrap": True})):
         table.add_column(say(key), **kw)
     for f, n, last in _grouped(list(findings)):
         where = " ".join(p for p in (f.sheet, f.cell) if p)
@@ -128,7 +130,22 @@ def print_findings(findings: Findings) -> None:
             where += f"…{last.cell}"
             message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
         table.add_row(where, f.rule, Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]),
-                      Text(message))
+                      Text(message), "" if n > 1 else (f.id or ""))
     console.print(table)
     console.print(say("cli.summary", file=file, errors=findings.errors,
                       warnings=findings.warnings, notices=findings.notices))
+    _print_dismissed(console, findings)
+
+
+def _print_dismissed(console, findings: Findings) -> None:
+    """The findings the office reviewed, apart from the open ones, with its reasons."""
+    from rich.text import Text
+
+    if not findings.dismissed:
+        return
+    console.print(Text(say("cli.dismissed", n=len(findings.dismissed)), style="dim"))
+    # one line per finding, wrapped by the terminal rather than broken at a space
+    for f, reason in findings.dismissed:
+        where = " ".join(p for p in (f.sheet, f.cell) if p)
+        console.print(Text(say("cli.dismissed_line", id=f.id, where=f"{where} " if where else "",
+                               message=f.message, reason=reason), style="dim"), soft_wrap=True)

@@ -22,11 +22,14 @@ def get_format(format_id: str | Format) -> Format:
 
 
 def format_for_year(year: int) -> Format:
-    """The format a report of ``year`` must use."""
+    """The format a report of ``year`` must use — the one rule ``new``, ``check`` and ``report``
+    share: each format covers the years it declares; a year before every format takes the oldest
+    (reports for 2020 and earlier: the 2019 format), a later one the current format."""
     for f in FORMATS.values():
         if f.accepts_year(year):
             return f
-    return FORMATS[CURRENT]
+    oldest = min(FORMATS.values(), key=lambda f: f.years[0])
+    return oldest if year < oldest.years[0] else FORMATS[CURRENT]
 
 
 __all__ = ["FORMATS", "CURRENT", "Format", "get_format", "format_for_year", "UnknownFormat"]

@@ -5,7 +5,7 @@ can compare the two formats side by side; a future format may reuse them or not.
 """
 from __future__ import annotations
 
-from .model import Block, Column, MetaItem, Row, Rule, Section, Table, TextItem
+from .model import Block, Column, MetaItem, Row, Rule, Section, Stated, Table, TextItem
 
 META = (
     MetaItem("unit", "填报单位", required=True),
@@ -20,6 +20,10 @@ META = (
     MetaItem("website", "年报发布网站"),
 )
 
+# ---- fields the checks name across formats (the 2021 format declares them) --------------------
+FEE_NOTICES, FEE_AMOUNT = "s6.fee_notices", "s6.fee_amount"
+UNPAID = "t3.other_2.total"  # 表三（六）2: dropped because the fee was not paid
+
 # ---- section texts -------------------------------------------------------------------------
 S1 = Section(
     "s1", "一、总体情况", "一、总体情况",
@@ -27,16 +31,19 @@ S1 = Section(
         TextItem("s1.overview", "总体概述", "本年度政府信息公开工作的总体概述（可空）"),
         TextItem("s1.active", "（一）主动公开情况"),
         TextItem("s1.request", "（二）依申请公开情况"),
-        TextItem("s1.management", "（三）政府信息管理情况"),
-        TextItem("s1.platform", "（四）平台建设情况"),
-        TextItem("s1.oversight", "（五）监督保障情况"),
+        TextItem("s1.management", "（三）政府信息管理情况", expected=("政府信息管理", "信息管理", "发布审查", "保密审查",
+                                                          "公开属性", "制度规范", "规范性文件管理")),
+        TextItem("s1.platform", "（四）平台建设情况", expected=("平台建设", "网站建设", "政务新媒体")),
+        TextItem("s1.oversight", "（五）监督保障情况",
+                 expected=("监督保障", "考核", "培训", "社会评议", "责任追究")),
     ),
 )
 S5 = Section(
     "s5", "五、存在的主要问题及改进情况", "五、问题及改进",
     texts=(
         TextItem("s5.problems", "存在的主要问题", "本年度工作中存在的具体问题，不得照搬往年"),
-        TextItem("s5.improvements", "上年问题改进情况", "针对上年度报告所列问题的整改情况"),
+        TextItem("s5.improvements", "上年问题改进情况", "针对上年度报告所列问题的整改情况",
+                 expected=("上年", "上一年", "去年", "整改")),
         TextItem("s5.plans", "下一步工作打算"),
     ),
     variants=("五、存在的主要问题及下一步努力方向", "五、存在的主要问题及改进措施"),
@@ -126,10 +133,14 @@ T4 = Table("t4", "四、政府信息公开行政复议、行政诉讼情况", (
 def table_sections(t2: Table, t3: Table) -> tuple[Section, Section, Section]:
     """Sections 二 三 四: each holds its table, on a sheet named for it."""
     return (
-        Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS),
-        Section("s3", t3.title, "三、依申请公开", table="t3"),
-        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS),
+        Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS, note=_remark("s2")),
+        Section("s3", t3.title, "三、依申请公开", table="t3", note=_remark("s3")),
+        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS, note=_remark("s4")),
     )
+
+
+def _remark(section: str) -> TextItem:
+    return TextItem(f"{section}.note", "备注", "印在表格下方，如「注：含上年度结转数量」（可空）")
 
 
 # ---- rules both formats share ---------------------------------------------------------------
@@ -163,6 +174,27 @@ T4_RULES = (
          tuple(f"t4.{{group}}.{k}" for k, _ in T4_OUTCOMES if k != "total"),
          each=(("group", tuple(g for g, _ in T4_GROUPS)),), place="row", table="t4"),
 )
+
+
+# ---- figures the narrative states about table 2 ----------------------------------------------
+_RULES = r"规章(?!制度)"
+_NORMATIVE = r"规范性文件"
+
+
+def stated_decisions(rows: tuple[tuple[str, str], ...]) -> tuple[Stated, ...]:
+    """「作出行政处罚决定12件」: 本年处理决定数量 of each (row key, subject) of 第二十条第（五）（六）项."""
+    return tuple(Stated(f"t2.{key}.decisions", subject, r"决定") for key, subject in rows)
+
+
+DECISIONS_STATED = stated_decisions((("licensing", "行政许可"), ("punishment", "行政处罚"),
+                                     ("enforcement", "行政强制")))
+
+
+def stated_documents(measures: tuple[tuple[str, str], ...]) -> tuple[Stated, ...]:
+    """Counts of 规章 and 规范性文件 by column key and the words that name the column."""
+    return tuple(Stated(f"t2.{row}.{col}", subject, measure)
+                 for row, subject in (("rules", _RULES), ("normative", _NORMATIVE))
+                 for col, measure in measures)
 
 
 # ---- year on year ----------------------------------------------------------------------------

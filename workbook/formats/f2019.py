@@ -20,9 +20,11 @@ T2 = Table("t2", "二、主动公开政府信息情况", (
           title="第二十条第（六）项", corner="信息内容"),
     Block("art20_8", _ITEMS, (Row("fees", ("行政事业性收费",)),),
           title="第二十条第（八）项", corner="信息内容"),
-    # published reports give 采购总金额 in 元 or 万元; the template asks for 万元
+    # the 2019 format prints 采购总金额 without a unit and the reports published in it state
+    # it in 元, so the template asks for 元 and prints the unit in its header (a workbook made
+    # when this column was in 万元 no longer matches the header: it is refused, never misread)
     Block("art20_9", (Column("items", ("采购项目数量",)),
-                      Column("amount", ("采购总金额",), kind="money", unit="万元")),
+                      Column("amount", ("采购总金额",), kind="money", unit="元")),
           (Row("procurement", ("政府集中采购",)),),
           title="第二十条第（九）项", corner="信息内容"),
 ))
@@ -59,6 +61,8 @@ FORMAT = Format(
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,)),
     ),
     tables=(T2, T3, c.T4),
+    stated=c.stated_documents((("made", r"新制作|制发|印发"), ("published", r"新公开"),
+                               ("public_total", r"对外公开总|累计公开"))) + c.DECISIONS_STATED,
     rules=c.t3_rules(T3) + c.T4_RULES + CROSS_YEAR,
     key_figures=c.key_figures(T2),
 )

@@ -43,11 +43,14 @@ FORMAT = Format(
         *c.table_sections(T2, T3),
         c.S5,
         Section("s6", "六、其他需要报告的事项", "六、其他事项", texts=(c.S6_TEXT,), extras=(
-            Extra("s6.fee_notices", "本年发出信息处理费收费通知件数", "count"),
-            Extra("s6.fee_amount", "本年实际收取信息处理费金额", "money", unit="元"),
+            Extra(c.FEE_NOTICES, "本年发出信息处理费收费通知件数", "count"),
+            Extra(c.FEE_AMOUNT, "本年实际收取信息处理费金额", "money", unit="元"),
         )),
     ),
     tables=(T2, T3, c.T4),
+    stated=c.stated_documents((("issued", r"制发|印发|出台"), ("repealed", r"废止"),
+                               ("in_force", r"现行有效"))) + c.DECISIONS_STATED,
+    overview_chars=1000,
     rules=c.t3_rules(T3) + c.T4_RULES + (
         Rule("t2.stock", "stock", "warning", "现行有效件数衔接",
              "本年现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",

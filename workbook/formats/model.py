@@ -31,6 +31,14 @@ class Column:
     kind: Kind = "count"
     unit: str | None = None  # money only: "万元" / "元"
 
+    @property
+    def printed_labels(self) -> tuple[str, ...]:
+        """The header as printed: a money column names its unit (「采购总金额（单位：元）」)
+        unless the statutory label already does (「本年收费金额（单位：万元）」)."""
+        if self.unit is None or "单位" in self.labels[-1]:
+            return self.labels
+        return self.labels[:-1] + (f"{self.labels[-1]}（单位：{self.unit}）",)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -54,7 +62,7 @@ class Block:
         """Each column's printed header path, the column band first (the workbook and the Word
         document lay headers out from these)."""
         band = (self.column_band,) if self.column_band else ()
-        return [band + c.labels for c in self.columns]
+        return [band + c.printed_labels for c in self.columns]
 
     def row_paths(self) -> list[tuple[str, ...]]:
         """Each row's printed label path, its band first."""
@@ -78,6 +86,20 @@ class TextItem:
     key: str  # id, e.g. "s1.request"
     label: str
     hint: str = ""
+    # evaluators deduct when this part says nothing: its topic words (any one found in the
+    # section's other texts counts as the part being written there); () = may be left empty
+    expected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stated:
+    """How the narrative states a table value: 「现行有效规范性文件215件」 is
+    ``t2.normative.in_force``.  A figure is that value when ``measure`` (a regular expression)
+    stands in the figure's own clause and ``subject`` is the nearest subject before it."""
+
+    field: str
+    subject: str
+    measure: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,9 @@ class Section:
     extras: tuple[Extra, ...] = ()
     # headings that published reports use for the same section (for importers)
     variants: tuple[str, ...] = ()
+    # a 备注 input under the section's table, printed under the table in the report
+    # (表四's 「注：含上年度结转数量」, a note a clerk would otherwise type into a number cell)
+    note: TextItem | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +187,10 @@ class Format:
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True
+    # figures the narrative states about table values other than 表三/表四 (see Stated)
+    stated: tuple[Stated, ...] = ()
+    # 总体情况 「原则上1000字左右」: the length above which a notice is given; None = no limit
+    overview_chars: int | None = None
     # fields compared year on year: a jump of more than fivefold is noted for the office to
     # explain in its text (nianbao.checks.yearly)
     key_figures: tuple[str, ...] = ()
