@@ -77,7 +77,7 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     """生成报告: check first; with errors, mark them as 校验 does and refuse, listing them;
     otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
     workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
-    from ..document import render_report, to_pdf
+    from ..document import pdf_font_warning, render_report, to_pdf
 
     book = _caller(book)
     done = _check_book(book)
@@ -92,7 +92,11 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
         render_report(done.report, target)
         files = [str(target)]
         try:
-            files.append(str(to_pdf(target)))
+            pdf_path = to_pdf(target)
+            files.append(str(pdf_path))
+            warning = pdf_font_warning(target, pdf_path)  # substitute fonts: not for publication
+            if warning:
+                files.append(warning)
         except NianbaoError as e:  # no LibreOffice, or it failed: the .docx still stands
             files.append(say("addin.no_pdf", reason=str(e)))
     except NianbaoError as e:

@@ -54,12 +54,13 @@ def _two_d(value: Any) -> Grid:
 
 
 def _filled(report: Report, sheets: set[str]) -> bool:
-    """Anything typed into the statutory tables or the texts of ``sheets`` (the unit and year
-    come prefilled with the template, so they do not count)."""
+    """Anything typed into the statutory tables or the texts of ``sheets`` (the unit and year,
+    and the texts' standard headings, come prefilled with the template, so they do not count)."""
     fields = layout_of(report.format).fields
     return (any(is_number(v) or isinstance(v, Invalid)
                 for fid, v in report.values.items() if fields[fid].sheet in sheets)
-            or any(t for fid, t in report.texts.items() if fields[fid].sheet in sheets))
+            or any(t and t != fields[fid].default for fid, t in report.texts.items()
+                   if fields[fid].sheet in sheets))
 
 
 def _help(code: str):

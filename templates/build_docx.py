@@ -10,7 +10,8 @@ specimen for that purpose and never reaches a report.
 Everything follows GB/T 9704-2012 《党政机关公文格式》:
 
 * A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm → text block 156 × 225 mm;
-* 22 lines per page → exact line spacing 225 mm / 22 = 28.95 pt (578 twips);
+* 22 lines per page → exact line spacing 225 mm / 22 = 28.95 pt (578 twips) on a line grid;
+  28 characters a line → character spacing −0.25 pt on the body (156 mm / 28 = 15.79 pt);
 * title 2号 (22 pt) 方正小标宋简体, centred; body 3号 (16 pt) 仿宋_GB2312, first line indented
   two characters; 「一、」 headings 黑体, 「（一）」 headings 楷体_GB2312, both 3号;
 * page numbers 4号 (14 pt) half-width 「— 1 —」, 7 mm below the text block, odd pages right and
@@ -26,6 +27,8 @@ LibreOffice substitutes through fontconfig (any installed CJK font, e.g. WenQuan
 """
 from __future__ import annotations
 
+import math
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -62,10 +65,11 @@ FONT_TABLE = {
 }
 
 LINE = Twips(578)  # 28.9 pt: 22 lines in the 225 mm text block
+CHARS_PER_LINE = 28
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
-TABLE_PT = 10.5  # 5号
+TABLE_PT = 9  # 小五, as published reports set their tables
 
 
 def set_fonts(style, font: str, size: float | None = None, bold: bool | None = False) -> None:
@@ -158,6 +162,13 @@ def build_styles(doc) -> None:
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     normal.paragraph_format.widow_control = True
     indent_chars(normal.element, 2, BODY_PT)
+    # A 「；」 hanging past the right margin of a justified line is left out of LibreOffice's PDF
+    # (7.4). LibreOffice reads w:overflowPunct the wrong way round (writerfilter: hanging =
+    # val == 0) and hangs punctuation by default, so it is stopped by val="1" — which for Word
+    # is its default, hanging allowed; Word draws a hanging 「；」 in its margin.
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    normal.element.get_or_add_pPr().append(overflow)
 
     title = paragraph_style(doc, STYLE.title, "NianbaoTitle")
     set_fonts(title, XIAOBIAOSONG, TITLE_PT)
@@ -206,7 +217,7 @@ def build_styles(doc) -> None:
     label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     note = paragraph_style(doc, STYLE.table_note, "NianbaoTableNote", base=STYLE.table_text)
-    set_fonts(note, FANGSONG, 9)
+    set_fonts(note, FANGSONG, 8)
     note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     page = paragraph_style(doc, STYLE.page_number, "NianbaoPageNumber", base=None)
@@ -282,8 +293,39 @@ def build_page(doc) -> None:
     # (exactly 14 pt ≈ 4.9 mm) then starts 35 − 23 − 4.9 ≈ 7 mm below the text block.
     s.footer_distance = Mm(23)
     doc.settings.odd_and_even_pages_header_footer = True
+    document_grid(s)
     page_number_paragraph(doc, s.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right")  # odd pages
     page_number_paragraph(doc, s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")
+
+
+def document_grid(section) -> None:
+    """22 lines a page on the line grid (GB/T 9704 5.2.2).
+
+    A grid of lines *and characters* (Word's 28 × 22 with ``w:charSpace`` -849) is not used:
+    LibreOffice draws a character larger than the grid pitch over two cells (tried with 7.4: 17
+    characters a line, or one).  28 characters come from the body's character spacing instead
+    (:func:`character_pitch`), which Word and LibreOffice both honour."""
+    sectpr = section._sectPr
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectpr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE.twips))
+
+
+def character_pitch(style, section) -> None:
+    """Character spacing that fits CHARS_PER_LINE characters of the style's size on a line:
+    156 mm / 28 = 15.79 pt a character for 16 pt type, so −0.25 pt (in twentieths of a point,
+    rounded away from zero: a line must not come out one character short)."""
+    text_width = (section.page_width - section.left_margin - section.right_margin) / Pt(1)
+    gap = text_width / CHARS_PER_LINE - style.font.size.pt
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(math.floor(gap * 20)))
+    rpr.append(spacing)
 
 
 def specimen(doc) -> None:
@@ -310,26 +352,70 @@ def specimen(doc) -> None:
                                     STYLE.table_label if c == 0 else STYLE.table_text]
 
 
-def rewrite_font_table(path: Path) -> None:
-    """Add the official fonts with their fallbacks (w:altName) to word/fontTable.xml.
+# Parts python-docx's default template brings from the machine that made it: a blank preview
+# picture, a bibliography store, Word 2010's styles-with-effects copy.  None belongs to a report.
+DROPPED_PARTS = ("docProps/thumbnail.jpeg", "customXml/", "word/stylesWithEffects.xml")
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    '<Application>nianbao</Application><DocSecurity>0</DocSecurity></Properties>')
 
-    python-docx has no API for the font table; it is a plain part, so edit the saved package.
-    """
+
+def _font_table(text: str) -> str:
+    """The official fonts with their fallbacks (w:altName)."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    assert f'xmlns:w="{w}"' in text
     entries = "".join(
         f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
         f'<w:charset w:val="86"/><w:family w:val="{"modern" if name != XIAOBIAOSONG else "script"}"/>'
         f'<w:pitch w:val="fixed"/></w:font>'
         for name, (alt, panose) in FONT_TABLE.items())
+    return text.replace("</w:fonts>", entries + "</w:fonts>")
+
+
+def _settings(text: str) -> str:
+    """A current Word document (compatibility mode 15, Word 2013 on), not a Word 2010 one, and
+    nothing of the template's editing history; Chinese as the East-Asian theme language."""
+    text, n = re.subn(r'(<w:compatSetting w:name="compatibilityMode" [^>]*w:val=")\d+"',
+                      r'\g<1>15"', text)
+    assert n == 1, "compatibilityMode not found in settings.xml"
+    text = re.sub(r"<w:rsids>.*?</w:rsids>", "", text)
+    text = text.replace("<w:savePreviewPicture/>", "")
+    return re.sub(r'(<w:themeFontLang [^>]*w:eastAsia=")[^"]*"', r'\g<1>zh-CN"', text)
+
+
+def _without_dropped(text: str) -> str:
+    """Relationships and content types minus those of the dropped parts."""
+    for part in DROPPED_PARTS:
+        # targets are relative to the part holding the relationship (word/…) or absolute
+        for target in {part, "../" + part, "/" + part, part.removeprefix("word/")}:
+            text = re.sub(r'<(Relationship|Override) [^>]*(Target|PartName)="'
+                          + re.escape(target) + r'[^"]*"[^>]*/>', "", text)
+    return text
+
+
+PART_REWRITES = {
+    "word/fontTable.xml": _font_table,
+    "word/settings.xml": _settings,
+    "_rels/.rels": _without_dropped,
+    "word/_rels/document.xml.rels": _without_dropped,
+    "[Content_Types].xml": _without_dropped,
+    "docProps/app.xml": lambda _text: APP_XML,
+}
+
+
+def rewrite_package(path: Path) -> None:
+    """Edit the saved package where python-docx has no API: the font table, the compatibility
+    settings, and the leftovers of python-docx's own template (see DROPPED_PARTS)."""
     with zipfile.ZipFile(path) as zin:
-        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()
+                 if not i.filename.startswith(DROPPED_PARTS)]
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in items:
-            if info.filename == "word/fontTable.xml":
-                text = data.decode("utf-8")
-                assert f'xmlns:w="{w}"' in text
-                data = text.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
+            rewrite = PART_REWRITES.get(info.filename)
+            if rewrite is not None:
+                data = rewrite(data.decode("utf-8")).encode("utf-8")
             zout.writestr(info, data)
     tmp.replace(path)
 
@@ -368,6 +454,7 @@ def main(out: Path = OUT) -> Path:
     doc = Document()
     build_styles(doc)
     build_page(doc)
+    character_pitch(doc.styles["Normal"], doc.sections[0])
     specimen(doc)
     schema_order(doc.styles.element)
     schema_order(doc.element)
@@ -382,7 +469,7 @@ def main(out: Path = OUT) -> Path:
     # "the script changed" from "python-docx changed"
     props.version = f"python-docx {docx.__version__}"
     doc.save(str(out))
-    rewrite_font_table(out)
+    rewrite_package(out)
     return out
 
 

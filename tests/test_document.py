@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -22,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import consistent_report
-from nianbao.document import STYLE, docx_template, find_soffice, render_report, to_pdf
+from nianbao.document import (OFFICIAL_FONTS, STYLE, check_pdf_fonts, docx_template, find_soffice,
+                               pdf_fonts, render_report, to_pdf)
 from nianbao.cli.report import report_command
 from nianbao.errors import NianbaoError
 from nianbao.formats import get_format
@@ -116,6 +118,17 @@ def test_long_title_breaks_after_the_unit(tmp_path):
     assert render(short, tmp_path, "b.docx").paragraphs[0].text == "某局2021年政府信息公开工作年度报告"
 
 
+@pytest.mark.parametrize("unit,lines", [
+    ("内蒙古自治区呼和浩特市赛罕区人民政府办公室", ["内蒙古自治区呼和浩特市", "赛罕区人民政府办公室"]),
+    ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市住房和城乡建设局",
+     ["新疆维吾尔自治区伊犁哈萨克自治州", "奎屯市住房和城乡建设局"]),
+])
+def test_a_unit_name_longer_than_a_line_breaks_between_words(tmp_path, unit, lines):
+    r = Report.empty("2021", unit=unit, year=2021)
+    title = render(r, tmp_path).paragraphs[0]
+    assert title.text.split("\n") == lines + ["2021年政府信息公开工作年度报告"]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     r = consistent_report(fmt, seed=5)
@@ -146,9 +159,26 @@ def test_table3_every_row_label_and_its_seven_numbers(tmp_path, fmt):
     assert len(band_cells) == 1
     denied = [i for i in range(3, len(rows)) if rows[i][1][1] == "（三）不予公开"]
     assert len(denied) == 8 and len({rows[i][1][0] for i in denied}) == 1
-    # a group stays on one page with its merged label: every row but its last keeps with next
+    # the whole table fits a page, so it is kept on one: every row but the last keeps with next
     keep = [tr.find(f"{W}tc/{W}p/{W}pPr/{W}keepNext") is not None for tr in trs]
-    assert [keep[i] for i in denied] == [True] * 7 + [False]
+    assert keep == [True] * (len(trs) - 1) + [False]
+
+
+def test_a_table_too_long_for_a_page_breaks_only_between_groups():
+    from nianbao.document import column_widths, table_element, table_grid
+
+    r = consistent_report("2021", seed=5)
+    grid = table_grid(get_format("2021").table("t3"), r)
+    widths = column_widths(grid, 8845, 180)
+    trs = table_element(grid, widths, {k: k for k in vars(STYLE)}, 180,
+                        page_height=5000).findall(W + "tr")
+    keep = [tr.find(f"{W}tc/{W}p/{W}pPr/{W}keepNext") is not None for tr in trs]
+    labels = [c for c in grid.cells if 0 < c.col < grid.depth and c.rows > 1]
+    assert labels  # （三）不予公开 …
+    for c in labels:  # a group stays on one page with its merged label
+        assert keep[c.row:c.row + c.rows] == [True] * (c.rows - 1) + [False]
+    assert keep[:grid.header_rows] == [True] * grid.header_rows
+    assert not all(keep[:-1])
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -205,7 +235,7 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
     d = render(r, tmp_path)
     text = body_text(d)
     n = r.number
-    assert (f"本年度共收到政府信息公开申请{n('t3.new.total')}件，上年结转{n('t3.carried.total')}件；"
+    assert (f"本年度新收政府信息公开申请{n('t3.new.total')}件，上年结转{n('t3.carried.total')}件；"
             f"办结{n('t3.total.total')}件，其中予以公开{n('t3.granted.total')}件") in text
     assert f"结转下年度继续办理{n('t3.carry_forward.total')}件。" in text
     assert f"作出行政许可决定{n('t2.licensing.decisions')}件" in text
@@ -215,10 +245,10 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
     assert f"被申请行政复议{n('t4.review.total')}件，其中{review}；" in text
     suits = n("t4.suit_direct.total") + n("t4.suit_after_review.total")
     assert f"被提起行政诉讼{suits}件" in text
-    assert "本年度未收取信息处理费。" in text
+    assert "信息处理费" not in text  # the fee cells are blank: nothing was stated
     # the generated parts sit under their sub-headings
     paras = [p.text for p in d.paragraphs]
-    assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度共收到政府信息公开申请")
+    assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度新收政府信息公开申请")
 
 
 def test_zero_cases_say_none(tmp_path):
@@ -226,7 +256,9 @@ def test_zero_cases_say_none(tmp_path):
     text = body_text(render(r, tmp_path))
     assert "本年度未收到政府信息公开申请" in text
     assert "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。" in text
-    assert "本年度未收取信息处理费。" in text
+    assert "本年度未制发、废止规章和行政规范性文件。" in text
+    # what did not happen is said once, never as a list of zeros
+    assert not re.search(r"(?<![0-9.])0(件|个|万元|元)", text), text
     # the tables print what was entered: blanks stay blank (the sentences read them as 0)
     d = docx.Document(str(tmp_path / "年报.docx"))
     assert distinct(grid(d.tables[2])[3]) == [""] * 15
@@ -243,6 +275,93 @@ def test_fee_notices_and_amount(tmp_path):
     text = body_text(render(r, tmp_path, "b.docx"))
     assert "本年度收取信息处理费150.5元，已全部上缴国库。" in text
     assert "发出收费通知" not in text
+
+
+def section_six(document) -> list[str]:
+    paras = [p.text for p in document.paragraphs]
+    i = paras.index("六、其他需要报告的事项")
+    return [t for t in paras[i + 1:] if t][:-2]  # up to the 落款 (unit and date)
+
+
+@pytest.mark.parametrize("notices,amount,own,expected", [
+    # blank fee cells: no statement about the fee; the office's 「无」 said in full
+    (None, None, "无", ["本年度无其他需要报告的事项。"]),
+    (None, None, "", ["本年度无其他需要报告的事项。"]),
+    # entered zeros: the fee sentence and the office's text (or 「无」) make one paragraph
+    (0, 0, "无", ["本年度未收取信息处理费。除此之外，无其他需要报告的事项。"]),
+    (0, 0, "我办无其他需要报告的事项。", ["本年度未收取信息处理费。我办无其他需要报告的事项。"]),
+    (0, None, "", ["本年度未发出信息处理费收费通知。除此之外，无其他需要报告的事项。"]),
+    (3, 0, "", ["本年度发出信息处理费收费通知3件，未实际收取信息处理费。除此之外，无其他需要报告的事项。"]),
+])
+def test_section_six_states_only_what_was_entered(tmp_path, notices, amount, own, expected):
+    r = Report.empty("2021", unit="某局", year=2022, date="2023-01-15")
+    r["s6.fee_notices"], r["s6.fee_amount"] = notices, amount
+    r.texts["s6.other"] = own
+    assert section_six(render(r, tmp_path)) == expected
+
+
+def test_preamble_cites_the_format_and_says_how_to_reach_the_office(tmp_path):
+    r = Report.empty("2021", unit="某市某区人民政府办公室", year=2022)
+    text = body_text(render(r, tmp_path))
+    assert ("和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）要求编制。"
+            in text)
+    assert "如对本报告有疑问" not in text and "下载" not in text  # nothing entered, nothing said
+    r.meta.address, r.meta.postcode = "某市某区人民路1号", "310000"
+    r.meta.phone, r.meta.email = "0571-12345678", "zwgk@example.gov.cn"
+    r.meta.website = "某区人民政府门户网站（http://www.example.gov.cn/）"
+    text = body_text(render(r, tmp_path, "b.docx"))
+    assert "本报告电子版可登录某区人民政府门户网站（http://www.example.gov.cn/）查阅和下载。" in text
+    assert ("如对本报告有疑问，请与某市某区人民政府办公室联系（地址：某市某区人民路1号，邮编：310000，"
+            "电话：0571-12345678，电子邮箱：zwgk@example.gov.cn）。") in text
+    r.meta.address = r.meta.postcode = r.meta.email = r.meta.website = ""
+    text = body_text(render(r, tmp_path, "c.docx"))
+    assert "联系（电话：0571-12345678）。" in text
+    assert "2019" not in body_text(render(Report.empty("2021"), tmp_path, "d.docx"))
+    assert ("《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）"
+            in body_text(render(Report.empty("2019"), tmp_path, "e.docx")))
+
+
+@pytest.mark.parametrize("unit,date,lines", [
+    ("某局", "2023-01-15", [("某局", 8.5), ("2023年1月15日", 2)]),  # the date is the longer
+    ("某市某区人民政府办公室", "2023年1月5日", [("某市某区人民政府办公室", 2), ("2023年1月5日", 5)]),
+    ("某局", "", [("某局", 2)]),
+])
+def test_the_report_ends_with_unit_and_date(tmp_path, unit, date, lines):
+    d = render(Report.empty("2021", unit=unit, year=2022, date=date), tmp_path)
+    paras = d.paragraphs[-len(lines) - 1:]
+    assert paras[0].text == ""  # a blank line after the text
+    for p, (text, right) in zip(paras[1:], lines):
+        assert p.text == text
+        assert p.alignment == 2  # right
+        ind = p._p.find(f"{W}pPr/{W}ind")
+        assert int(ind.get(W + "rightChars")) == right * 100, text
+        assert ind.get(W + "firstLineChars") == "0"
+    # no unit, no 落款
+    last = render(Report.empty("2021", date="2023-01-15"), tmp_path, "b.docx").paragraphs[-1]
+    assert last.text == "本年度无其他需要报告的事项。"
+
+
+def test_office_headings_are_printed_numbered_as_printed(tmp_path):
+    from nianbao.reader import read_report
+    from nianbao.xlsx_writer import write_report
+
+    r = consistent_report("2021", seed=3)
+    r.texts["s1.overview"] = "概述。"
+    r.texts["s1.active"] = "做法。"
+    r.texts["s1.active.heading"] = "（一）主要做法"
+    r.texts["s1.request.heading"] = "依申请公开"  # no number: it gets its place's
+    r.texts["s5.problems"] = "问题。"
+    r.texts["s5.problems.heading"] = "（一）2022年存在的问题"
+    r.texts["s5.plans"] = "打算。"
+    back = read_report(write_report(r, tmp_path / "年报.xlsx"))  # through the workbook
+    paras = [p.text for p in render(back, tmp_path).paragraphs]
+    heads = [p.text for p in render(back, tmp_path, "b.docx").paragraphs
+             if p.style.name == STYLE.heading2]
+    assert heads == ["（一）主要做法", "（二）依申请公开", "（一）2022年存在的问题", "（二）下一步工作打算"]
+    assert "总体概述" not in paras  # a lone unnumbered part keeps running without a heading
+    r.texts["s1.overview.heading"] = "工作概况"
+    paras = [p.text for p in render(r, tmp_path, "c.docx").paragraphs]
+    assert paras[paras.index("工作概况") + 1] == "概述。"
 
 
 def test_2019_narrative_and_section_six(tmp_path):
@@ -277,7 +396,7 @@ def test_office_text_kept_verbatim_generated_only_when_asked(tmp_path):
     assert texts[i + 1] == own
     offered = paras[i + 3]
     assert offered.style.name == STYLE.offered
-    assert offered.text.startswith("〔据表格数据生成，供参考〕本年度共收到政府信息公开申请")
+    assert offered.text.startswith("〔据表格数据生成，供参考〕本年度新收政府信息公开申请")
 
 
 def test_sub_headings_are_numbered_as_printed(tmp_path):
@@ -356,7 +475,7 @@ def test_office_templates_override_the_builtin_ones(tmp_path):
     text = body_text(render(r, tmp_path, templates_dir=d))
     assert f"本单位自定义：测试单位，复议{r.number('t4.review.total')}件。" in text
     assert "本报告根据" not in text  # an emptied template prints nothing
-    assert "本年度共收到政府信息公开申请" in text  # the built-in ones still fill the rest
+    assert "本年度新收政府信息公开申请" in text  # the built-in ones still fill the rest
 
 
 @pytest.mark.parametrize("source,code,line", [
@@ -422,7 +541,7 @@ def test_page_and_styles_follow_gb_t_9704(tmp_path):
     assert _east_asia(st["Normal"]) == "仿宋_GB2312" and st["Normal"].font.size == Pt(16)
     assert _east_asia(st[STYLE.heading1]) == "黑体"
     assert _east_asia(st[STYLE.heading2]) == "楷体_GB2312"
-    assert _east_asia(st[STYLE.table_text]) == "仿宋_GB2312" and st[STYLE.table_text].font.size == Pt(10.5)
+    assert _east_asia(st[STYLE.table_text]) == "仿宋_GB2312" and st[STYLE.table_text].font.size == Pt(9)
     normal = st["Normal"].paragraph_format
     assert normal.line_spacing_rule == 4 and Pt(28) <= normal.line_spacing <= Pt(29)  # exactly
     assert d.settings.odd_and_even_pages_header_footer
@@ -435,6 +554,38 @@ def test_page_and_styles_follow_gb_t_9704(tmp_path):
     with zipfile.ZipFile(tmp_path / "年报.docx") as z:
         fonts = z.read("word/fontTable.xml").decode("utf-8")
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+
+
+def test_28_characters_a_line_22_lines_a_page(tmp_path):
+    d = render(consistent_report("2021"), tmp_path)
+    s = d.sections[0]
+    grid = s._sectPr.find(W + "docGrid")
+    text_height = s.page_height - s.top_margin - s.bottom_margin
+    assert int(grid.get(W + "linePitch")) * 22 <= text_height / 635 < int(grid.get(W + "linePitch")) * 23
+    normal = d.styles["Normal"]
+    spacing = int(normal.element.find(f"{W}rPr/{W}spacing").get(W + "val")) / 20  # pt
+    pitch = normal.font.size.pt + spacing
+    text_width = (s.page_width - s.left_margin - s.right_margin) / Pt(1)
+    assert 28 * pitch <= text_width < 29 * pitch
+    # LibreOffice hangs no punctuation (it would drop it from the PDF): see build_docx
+    assert normal.element.find(f"{W}pPr/{W}overflowPunct").get(W + "val") == "1"
+
+
+def test_a_current_word_document_with_the_reports_properties(tmp_path):
+    r = consistent_report("2021")
+    r.meta.unit = "某市某区人民政府办公室"
+    d = render(r, tmp_path)
+    with zipfile.ZipFile(tmp_path / "年报.docx") as z:
+        names = z.namelist()
+        settings = z.read("word/settings.xml").decode("utf-8")
+        app = z.read("docProps/app.xml").decode("utf-8")
+        rels = z.read("_rels/.rels").decode("utf-8") + z.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
+    assert not any(n.startswith(("docProps/thumbnail", "customXml/")) for n in names), names
+    assert "thumbnail" not in rels and "customXml" not in rels and "stylesWithEffects" not in rels
+    assert "Microsoft" not in app and "<Application>nianbao</Application>" in app
+    assert d.core_properties.title == f"某市某区人民政府办公室{r.meta.year}年政府信息公开工作年度报告"
+    assert d.core_properties.author == "某市某区人民政府办公室"
 
 
 def test_build_script_reproduces_the_committed_template(tmp_path):
@@ -664,3 +815,99 @@ def test_installed_command_with_pdf(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "年报.pdf").stat().st_size > 10_000
+    # the PDF is honest about its fonts: substitutes named, not for publication
+    fonts = check_pdf_fonts(tmp_path / "年报.docx", tmp_path / "年报.pdf")
+    if fonts.missing:
+        assert "不宜正式发布" in p.stderr and "、".join(fonts.missing) in p.stderr
+        assert all(f in p.stderr for f in fonts.used)
+    else:
+        assert "不宜正式发布" not in p.stderr
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+def _table_lines(pdf: Path, first: str, last: str) -> list[list[str]]:
+    """The words of each text line of the page holding ``first``, from its line to ``last``'s
+    (pdftotext -bbox-layout: one <line> per printed line of a cell)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for page in html.split("<page")[1:]:
+        lines = [(float(m.group(1)), re.findall(r">([^<]*)</word>", m.group(2)))
+                 for m in re.finditer(r'<line xMin="[^"]+" yMin="([^"]+)"[^>]*>(.*?)</line>',
+                                      page, re.S)]
+        top = [y for y, words in lines if "".join(words) == first]
+        bottom = [y for y, words in lines if "".join(words) == last]
+        if top and bottom:
+            return [words for y, words in lines if top[0] <= y <= bottom[0]]
+    raise AssertionError(f"no page holds both {first} and {last}")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_pdf_keeps_every_character_28_a_line_and_table3_on_one_page(tmp_path, fmt):
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    r = consistent_report(fmt, seed=9)
+    r.meta.unit = "内蒙古自治区呼和浩特市赛罕区人民政府办公室"
+    for fid in ("t3.new.natural", "t3.new.total", "t3.granted.total", "t4.review.total"):
+        r[fid] = 12345  # numbers as wide as plausible: labels must still read as words
+    plain = "本单位坚持以公开为常态不公开为例外的原则" * 5  # 100 characters, no digits
+    r.texts["s1.overview"] = plain
+    r.texts["s1.request"] = "本年度收到申请若干件；办结若干件；其余按期答复；全部依法办理；" * 4
+    if fmt == "2021":
+        r["s6.fee_notices"] = r["s6.fee_amount"] = 0
+    docx_path = render_report(r, tmp_path / "年报.docx")
+    pdf = to_pdf(docx_path)
+    pages = _pdf_pages(pdf)
+    # every character of the document is in the PDF (none dropped at a line end)
+    d = docx.Document(str(docx_path))
+    text = "".join(t.text or "" for t in d.element.body.iter(W + "t"))
+    want = Counter(re.sub(r"\s+", "", text))
+    got = Counter(re.sub(r"\s+", "", "".join(pages)))
+    assert not want - got, want - got
+    # 28 characters a line: the 100-character paragraph after its two-character indent
+    lines = [l.strip() for l in "\n".join(pages).splitlines()]
+    assert plain[26:54] in lines and plain[54:82] in lines
+    # 表三 whole on one page: its first row and its last
+    flat = [re.sub(r"\s+", "", p) for p in pages]
+    t3 = [p for p in flat if "一、本年新收政府信息公开申请数量" in p]
+    assert len(t3) == 1 and "四、结转下年度继续办理" in t3[0]
+    # no label of 表三 leaves a character alone on a line
+    for words in _table_lines(pdf, "申请人情况", "四、结转下年度继续办理"):
+        lone = [w for w in words if len(w) == 1 and not w.isascii()]
+        assert not lone, words
+    # the fonts: what check_pdf_fonts says agrees with poppler's pdffonts
+    if shutil.which("pdffonts"):
+        listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                                check=True).stdout.splitlines()[2:]
+        names = {line.split()[0].split("+", 1)[-1] for line in listed if line.strip()}
+        assert set(pdf_fonts(pdf)) == names
+        fonts = check_pdf_fonts(docx_path, pdf)
+        assert set(fonts.used) <= names
+        for name in ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体"):
+            assert (name in fonts.missing) == (not set(OFFICIAL_FONTS[name]) & names)
+
+
+@pytest.mark.parametrize("text,per_line,lines", [
+    ("（三）不予公开", 4, ["（三）", "不予公开"]),  # the ordinal on a line of its own
+    ("（三）不予公开", 8, ["（三）不予公开"]),  # fits: left alone
+    ("2.其他法律行政法规禁止公开", 12, ["2.其他法律行政", "法规禁止公开"]),  # not 「…公 / 开」
+    ("1.属于国家秘密", 5, ["1.属于国家秘密"]),  # Word's wrap leaves 2+ on the last line
+    ("三、本年度办理结果", 3, ["三、本年度办理结果"]),
+])
+def test_labels_never_strand_a_character(text, per_line, lines):
+    from nianbao.document import label_lines
+
+    assert label_lines(text, per_line) == lines
+
+
+@pytest.mark.parametrize("text,chars", [("自然人", 3), ("商业企业", 2), ("社会公益组织", 2),
+                                        ("结果维持", 2), ("总计", 2), ("其他结果", 2)])
+def test_header_columns_wide_enough_to_wrap_without_a_lone_character(text, chars):
+    from nianbao.document import fitting_width
+
+    assert fitting_width(text) == chars

@@ -7,6 +7,7 @@ against lists copied from the spec (the declaration says what the State Council 
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from helpers import consistent_report
 from nianbao import __version__
 from nianbao.formats import UnknownFormat, get_format
-from nianbao.layout import INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
+from nianbao.layout import HEADINGS, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
 from nianbao.report import Invalid, Report
 from nianbao.samples import build as samples
 from nianbao.xlsx_writer import (
@@ -29,6 +30,7 @@ from nianbao.xlsx_writer import (
     CHECK_NAME_PREFIX,
     CHECK_PASS,
     STATUS_ALL_PASSED,
+    STATUS_BLANK,
     build_template,
     fill_workbook,
     new_workbook,
@@ -318,10 +320,7 @@ def test_inputs_unlocked_and_distinct_everything_else_locked(templates, fmt):
                 if (cell.row, cell.column) not in inputs:
                     assert cell.protection.locked, (sheet.name, cell.coordinate)
                     assert not cell.fill.fgColor.rgb.endswith("FFF2CC")
-        if sheet.kind == "texts":
-            for f in sheet.fields:
-                if f.kind == "text":
-                    assert ws.row_dimensions[f.row].height >= 100
+        # (text rows fit what is typed: see test_text_rows_fit_what_is_typed)
 
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -380,7 +379,9 @@ def test_meta_items_prefilled(templates, fmt):
     lay = layout_of(fmt)
     got = {f.id: ws[f.cell].value for f in lay.fields.values() if f.table == "meta"}
     assert got == {"meta.unit": "某区人民政府办公室", "meta.year": YEARS[fmt], "meta.contact": "张三",
-                   "meta.phone": "0571-12345678", "meta.date": "2022年1月10日"}
+                   "meta.phone": "0571-12345678", "meta.date": "2022年1月10日",
+                   "meta.address": None, "meta.postcode": None, "meta.email": None,
+                   "meta.website": None}
     fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.style == "note")
     assert get_format(fmt).basis in ws.cell(fmt_label.row, fmt_label.col).value
 
@@ -395,7 +396,10 @@ def test_unknown_meta_item_or_format_is_refused():
 def test_blank_template_leaves_meta_blank():
     wb = build_template("2021")
     lay = layout_of("2021")
-    assert all(wb[f.sheet][f.cell].value is None for f in lay.fields.values())
+    # every input blank but the text parts' headings, which offer the standard ones
+    assert all(wb[f.sheet][f.cell].value == f.default for f in lay.fields.values())
+    headings = [f for f in lay.fields.values() if f.default]
+    assert headings and all(f.id.endswith(".heading") for f in headings)
     assert {k: v for k, v in wb[META_SHEET].iter_rows(values_only=True)}["year"] is None
 
 
@@ -441,10 +445,16 @@ def test_status_area_lists_each_rule_with_check_cells(templates, fmt):
     for rule_title in wanted:
         [cell] = [c for row in ws.iter_rows(max_col=1) for c in row if c.value == rule_title]
         formula = ws.cell(cell.row, 2).value
-        assert formula.startswith("=COUNTIF(") and '"✘"' in formula
+        # 「未填写」 until the rule's sheet holds a value, then the count of its ✘ cells
+        assert formula.startswith('=IF(COUNTA(') and '"未填写",COUNTIF(' in formula
+        assert '"✘"' in formula
     total = wb.defined_names[CHECK_NAME_PREFIX + "all"]
     [(sheet, ref)] = list(total.destinations)
-    assert sheet == INFO_SHEET and "全部通过" in ws[ref.replace("$", "")].value
+    formula = ws[ref.replace("$", "")].value
+    assert sheet == INFO_SHEET and "全部通过" in formula and '"未填写"' in formula
+    # every table's input cells are counted, and only they
+    counted = set(re.findall(r"'([^']+)'!\$", formula.split("SUM(")[0]))
+    assert counted == {s.name for s in lay.sheets if s.kind == "table"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -453,7 +463,9 @@ def test_print_setup(templates, fmt):
     for sheet in layout_of(fmt).sheets:
         ws = wb[sheet.name]
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)  # 9 = A4
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        # a table on one page; texts and 基本信息 as many pages down as they need
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == (1 if sheet.kind == "table" else 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_options.horizontalCentered
         landscape = sheet.name in ("三、依申请公开", "四、复议诉讼")
@@ -675,8 +687,11 @@ def test_libreoffice_all_checks_pass_on_consistent_data(recalculated, fmt, case)
         assert set(cells.values()) == {CHECK_PASS}, sheet
     counts, total = _status(written, done)
     assert set(counts) == {"t3_row", "t3_total", "t3_balance", "t4_sum"}
-    assert set(counts.values()) == {0}
-    assert total == STATUS_ALL_PASSED
+    if case == "blank":  # nothing entered yet: no verdict, not 「全部通过」
+        assert set(counts.values()) == {STATUS_BLANK} and total == STATUS_BLANK
+    else:
+        assert set(counts.values()) == {0}
+        assert total == STATUS_ALL_PASSED
 
 
 @pytest.mark.libreoffice
@@ -716,3 +731,56 @@ def test_libreoffice_sample_passes_every_check(recalculated):
     for cells in _check_values("2021", done).values():
         assert set(cells.values()) == {CHECK_PASS}
     assert _status(written, done)[1] == STATUS_ALL_PASSED
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
+    """Printed through LibreOffice: each sheet on one page (表三 too), and a long narrative
+    printed whole, not cut off at a fixed row height."""
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    report = consistent_report(fmt, seed=3)
+    long_text = "".join(f"第{i}项工作稳步推进，群众满意度持续提升。" for i in range(1, 31))
+    report.texts["s1.overview"] = long_text  # about 600 characters
+    report.texts["s1.active.heading"] = "（一）主要做法"
+    path = write_report(report, tmp_path / "年报.xlsx")
+    profile = tmp_path / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, timeout=120, capture_output=True)
+    pdf = tmp_path / "年报.pdf"
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    visible = [s for s in layout_of(fmt).sheets]
+    assert len(pages) == len(visible)
+    flat = [re.sub(r"\s+", "", p) for p in pages]
+    t3 = next(p for p in flat if "一、本年新收政府信息公开申请数量" in p)
+    assert "四、结转下年度继续办理" in t3
+    texts_page = next(p for p in flat if "一、总体情况" in p and "（一）主要做法" in p)
+    assert long_text in texts_page
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_rows_fit_what_is_typed(templates, fmt):
+    """A blank text row has no fixed height (Excel, WPS and LibreOffice grow it as the clerk
+    types); a filled one is as tall as its text needs, up to Excel's limit."""
+    lay = layout_of(fmt)
+    texts = [f for f in lay.fields.values() if f.kind == "text" and f.table != HEADINGS
+             and lay.sheet(f.sheet).kind == "texts"]
+    for f in texts:
+        assert templates[fmt][f.sheet].row_dimensions[f.row].height is None, f.id
+    report = consistent_report(fmt)
+    short, long = texts[0], texts[1]
+    report.texts[short.id] = "简短。"
+    report.texts[long.id] = "很长的一段文字。" * 120  # 960 characters
+    wb = build_template(fmt)
+    fill_workbook(wb, report)
+    short_h = wb[short.sheet].row_dimensions[short.row].height
+    long_h = wb[long.sheet].row_dimensions[long.row].height
+    assert short_h < long_h <= 409
+    # 960 characters of about two units each in a column 90 wide: 22 lines of 11 pt at least
+    width = wb[long.sheet].column_dimensions["B"].width
+    assert long_h >= math.ceil(960 * 2 / width) * 11 * 1.2

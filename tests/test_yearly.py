@@ -16,7 +16,7 @@ from helpers import consistent_report
 
 from nianbao.checks import check
 from nianbao.formats.common import T3_APPLICANTS, T3_COLUMN_KEYS
-from nianbao.layout import layout_of
+from nianbao.layout import HEADINGS, layout_of
 from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import MISSING, Invalid, Report
@@ -96,7 +96,11 @@ def test_new_from_carries_each_column_and_keeps_unit_and_contacts(tmp_path):
     filled = {fid for fid, v in new.values.items() if v is not None}
     assert filled == {f"t3.carried.{c}" for c in T3_COLUMN_KEYS}
     # last year's texts are on the reference sheet, not in this year's sections
-    assert set(new.texts.values()) == {""}
+    # (each text part's heading starts as the standard one, as in any new workbook)
+    lay = layout_of(new.format)
+    assert {v for k, v in new.texts.items() if lay.fields[k].table != HEADINGS} == {""}
+    assert {v for k, v in new.texts.items() if lay.fields[k].table == HEADINGS} == {
+        f.default for f in lay.fields.values() if f.table == HEADINGS}
     ws = openpyxl.load_workbook(out)[say("yearly.sheet")]
     shown = [c for row in ws.iter_rows(values_only=True) for c in row if c]
     assert last.texts["s5.problems"] in shown and last.texts["s1.overview"] in shown

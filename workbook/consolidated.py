@@ -22,7 +22,7 @@ from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERG
 from .findings import Findings
 from .formats import get_format
 from .history import History, now
-from .layout import META_SHEET, layout_of
+from .layout import HEADINGS, META_SHEET, layout_of
 from .messages import say
 from .report import Report, format_number
 from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
@@ -53,7 +53,9 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
     merged = [r for r in rows if r.status in SUMMED]
 
     texts_ws = wb.create_sheet(say("merge.sheet.texts"), wb.sheetnames.index(META_SHEET))
-    text_fields = [f for f in lay.fields.values() if f.kind == "text" and f.table != "meta"]
+    # the parts' texts (their headings are the template's standard ones, or the unit's own)
+    text_fields = [f for f in lay.fields.values()
+                   if f.kind == "text" and f.table not in ("meta", HEADINGS)]
     sections = {s.sheet: s.title for s in lay.format.sections}
     parts = {f.id: say("merge.texts.part", section=sections.get(f.sheet, f.sheet),
                        item=f.labels[-1]) for f in text_fields}

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from .errors import NianbaoError
 from .fileio import atomic_path
 from .formats.model import Section, Table, field_id
-from .layout import label_spans  # the workbook and the document merge label cells alike
+from .layout import heading_id, label_spans  # the workbook and the document merge labels alike
 from .messages import say
 from .narrative import Narrator, format_number, narrative_context
 from .report import MISSING, Report
@@ -61,6 +62,8 @@ STYLE = StyleNames()
 DOCX_TEMPLATE = "report.docx"
 KEEP_TOGETHER_MAX = 10  # rows of a merged label group kept on one page
 PROPERTY_MAX = 255  # characters in a core property (python-docx refuses more)
+NUMBER_DIGITS = 5  # value columns leave room for numbers this long, whatever this year's are
+OUTER_LABEL_CHARS = 4  # a group label's name fits on one line of its column up to this long
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _INDENT = " \t\u3000\xa0"
@@ -93,6 +96,53 @@ def title_lines(report: Report) -> tuple[str, str]:
     """The title as (unit, rest): 「{unit}」「{year}年政府信息公开工作年度报告」."""
     year = say("document.title_year", year=report.meta.year) if report.meta.year is not None else ""
     return clean_text((report.meta.unit or "").strip()), say("document.title_rest", year=year)
+
+
+# Where the name of a unit may break across lines: after a word that ends a level of
+# government or an organ (「某某省 / 某某市 / 某某区人民政府 / 办公室」), never inside one.
+UNIT_WORD_ENDS = re.compile(
+    "(自治区|自治州|自治县|特别行政区|人民政府|委员会|办公室|办公厅|办事处|管理委员会|管委会|"
+    "街道|中心|集团|公司|总局|分局|支队|大队|"
+    "[省市区县州盟旗镇乡局厅委办院部署处科所站队])")
+
+
+def split_title(unit: str, rest: str, per_line: float) -> list[str]:
+    """The title's lines: one when it fits; else the unit's name, broken only after a word
+    (:data:`UNIT_WORD_ENDS`) into lines as even as possible, then 「{year}年政府信息公开工作年度
+    报告」 on a line of its own (it is never broken: 「…政府信息公 / 开工作年度报告」)."""
+    if not unit or _visual_width(unit + rest) <= per_line:
+        return [unit + rest] if unit + rest else []
+    lines = math.ceil(_visual_width(unit) / per_line)
+    ends = sorted({m.end() for m in UNIT_WORD_ENDS.finditer(unit)} - {len(unit)})
+    out: list[str] = []
+    start = 0
+    while _visual_width(unit[start:]) > per_line:
+        # the latest word end that fits, preferring one near an even share of what is left
+        # (a name of half-width characters cut at a full line may need more lines than estimated)
+        share = _visual_width(unit[start:]) / max(1, lines - len(out))
+        fits = [e for e in ends if e > start and _visual_width(unit[start:e]) <= per_line]
+        if not fits:  # no word end within a line: a name of one long word breaks where it must
+            cut = start + int(per_line)
+        else:
+            cut = min(fits, key=lambda e: abs(_visual_width(unit[start:e]) - share))
+        out.append(unit[start:cut])
+        start = cut
+    out.append(unit[start:])
+    return out + [rest] if rest else out
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+[\d:]+)?\s*$")
+
+
+def signature_date(text: str | None) -> str:
+    """The 成文日期 as GB/T 9704 writes it (「2022年1月10日」, Arabic numerals, no leading
+    zeros) from what the office typed on 基本信息 (「2022-01-10」, 「2022/1/10」 …); other text
+    as typed."""
+    text = clean_text(text or "").strip()
+    m = _DATE.match(text)
+    if m:
+        return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    return text
 
 
 def _visual_width(text: str) -> float:
@@ -178,35 +228,116 @@ def table_grid(table: Table, report: Report) -> Grid:
     return Grid(cells, r, depth, units, header_rows)
 
 
+CELL_PAD = 2 * 57 + 20  # cell margins of the table style, and a little air (twips)
+
+
+def fitting_width(text: str) -> int:
+    """The fewest characters a line (at least 2) at which ``text`` wraps with no character
+    alone on its last line: 「自然人」 needs 3 (「自然 / 人」 would strand one), 「商业企业」 2."""
+    n = math.ceil(_visual_width(text))
+    for per_line in range(2, n):
+        if n % per_line != 1:
+            return per_line
+    return max(n, 1)
+
+
 def column_widths(grid: Grid, total: int, char: int) -> list[int]:
     """Grid column widths in twips that add up to ``total`` (the text block).
 
-    Value units get room for their longest number and at least two characters; outer label
-    columns (bands and groups: short labels merged over many rows) three characters; the
-    innermost label column up to twelve characters (its longest label on one line if shorter),
-    as far as the values leave room; what is left goes to the values.
+    Value units get room for their longest number (five digits at least) and for their headers
+    to wrap without stranding a character; outer label columns (bands and groups: short
+    labels merged over many rows) as wide as :func:`outer_label_chars` asks;
+    the innermost label column up to twelve characters (its longest label on one line if
+    shorter), as far as the values leave room; what is left goes to the values.
     """
-    pad = 2 * 57 + 20  # cell margins of the table style, and a little air
     depth, units = grid.depth, grid.units
-    values = [c for c in grid.cells if c.col >= depth]
     unit_min = 0
-    for c in values:
+    for c in grid.cells:
+        if c.col < depth:
+            continue
         if c.style == "table_text":
-            need = len(c.text) * char * 0.55 + pad  # digits are half-width
+            need = max(len(c.text), NUMBER_DIGITS) * char * 0.55 + CELL_PAD  # digits: half-width
         else:
-            need = 2 * char + pad  # a header wraps to two characters a line at least
+            need = fitting_width(c.text) * char + CELL_PAD
         unit_min = max(unit_min, math.ceil(need / c.cols))
-    labels: list[int] = [3 * char + pad] * max(0, depth - 1)
+    labels = [max((outer_label_chars(c.text) for c in grid.cells if c.col == col and c.cols == 1),
+                  default=3) * char + CELL_PAD for col in range(max(0, depth - 1))]
     if depth:
         longest = max((len(c.text) for c in grid.cells
                        if c.col == depth - 1 and c.cols == 1 and c.style != "table_note"),
                       default=4)
         room = total - sum(labels) - units * unit_min
-        labels.append(max(4 * char + pad, min(min(longest, 12) * char + pad, room)))
+        labels.append(max(4 * char + CELL_PAD, min(min(longest, 12) * char + CELL_PAD, room)))
     unit = (total - sum(labels)) // units
     widths = labels + [unit] * units
     widths[-1] += total - sum(widths)
     return widths
+
+
+def outer_label_chars(text: str) -> int:
+    """Characters a line for a band or group label: its ordinal and its short name on a line
+    each (「（三）」「不予公开」), a long one wrapped with no character alone (「三、本 / 年度办 /
+    理结果」)."""
+    m = _LEADING_ORDINAL.match(text)
+    rest = text[m.end():] if m else text
+    if m and _visual_width(rest) <= OUTER_LABEL_CHARS:
+        return math.ceil(max(_visual_width(m.group(0)), _visual_width(rest)))
+    return fitting_width(text)
+
+
+_LEADING_ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+\.)")
+
+
+def label_lines(text: str, per_line: float) -> list[str]:
+    """A label as the lines to print it in a cell ``per_line`` characters wide.
+
+    A label that wraps breaks after its ordinal when the rest fits a line (「（三）/不予公开」);
+    else it is left to Word's own wrapping when that leaves at least two characters on the last
+    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so that no character
+    stands alone (「（三）不予公 / 开」)."""
+    width = _visual_width(text)
+    lines = math.ceil(width / per_line) if per_line > 0 else 1
+    if lines <= 1:
+        return [text]
+    m = _LEADING_ORDINAL.match(text)
+    # 「1.」 does not stand on a line of its own: it numbers a sentence, not a heading
+    if (m and not m.group(0)[0].isdigit() and _visual_width(m.group(0)) <= per_line
+            and _visual_width(text[m.end():]) <= per_line):
+        return [m.group(0), text[m.end():]]
+    if width - (lines - 1) * per_line >= 2:
+        return [text]
+    target = width / lines
+    out, line = [], ""
+    for ch in text:
+        if line and _visual_width(line + ch) > math.ceil(target) and len(out) < lines - 1:
+            out.append(line)
+            line = ""
+        line += ch
+    out.append(line)
+    return out
+
+
+def estimated_height(grid: Grid, widths: list[int], char: int) -> int:
+    """Twips a table will take (an estimate: each row as tall as its tallest cell's lines)."""
+    line = round(char * 1.35)  # single spacing of a CJK font
+    need: dict[int, int] = {}
+    spans: list[tuple[GridCell, int]] = []
+    for c in grid.cells:
+        per_line = max(1.0, (sum(widths[c.col:c.col + c.cols]) - CELL_PAD) / char)
+        lines = sum(max(1, math.ceil(_visual_width(t) / per_line))
+                    for t in label_lines(c.text, per_line))
+        h = lines * line + 2 * 28  # top and bottom cell margins
+        if c.rows == 1:
+            need[c.row] = max(need.get(c.row, 0), h)
+        else:
+            spans.append((c, h))
+    rows = [need.get(r, line + 56) for r in range(grid.n_rows)]
+    for c, h in spans:  # a merged label taller than its rows stretches them
+        have = sum(rows[c.row:c.row + c.rows])
+        if have < h:
+            for r in range(c.row, c.row + c.rows):
+                rows[r] += math.ceil((h - have) / c.rows)
+    return sum(rows)
 
 
 def _el(tag: str, **attrs: Any):
@@ -216,26 +347,35 @@ def _el(tag: str, **attrs: Any):
     return el
 
 
-def _cell_paragraph(text: str, style_id: str, keep_next: bool = False):
+def _cell_paragraph(lines: list[str], style_id: str, keep_next: bool = False):
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val=style_id))
     if keep_next:  # in a table, Word keeps the row with the next one
         ppr.append(_el("w:keepNext"))
     p.append(ppr)
-    if text:
+    if any(lines):
         run = _el("w:r")
-        t = _el("w:t")
-        t.text = clean_text(text)  # lxml escapes < & for XML
-        if t.text != t.text.strip():
-            t.set(qn("xml:space"), "preserve")
-        run.append(t)
+        for i, line in enumerate(lines):
+            if i:
+                run.append(_el("w:br"))
+            t = _el("w:t")
+            t.text = clean_text(line)  # lxml escapes < & for XML
+            if t.text != t.text.strip():
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
         p.append(run)
     return p
 
 
-def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
-    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge."""
+def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char: int = 210,
+                  page_height: int | None = None):
+    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge.
+
+    A table that fits on a page (``page_height`` twips, by :func:`estimated_height`) is kept on
+    one: every row keeps with the next, so it starts on a new page when it does not fit where it
+    begins.  A longer one breaks only between row groups, never inside a merged label, with its
+    header repeated."""
     tbl = _el("w:tbl")
     tblpr = _el("w:tblPr")
     tblpr.append(_el("w:tblStyle", val=style_ids["table"]))
@@ -256,13 +396,16 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
         for rr in range(c.row + 1, c.row + c.rows):
             below[(rr, c.col)] = c
     ncols = grid.depth + grid.units
-    # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page, so
-    # the label is never cut off from its rows; the outermost band (23 rows) may break
     keep: set[int] = set()
-    for c in grid.cells:
-        if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
-            keep.update(range(c.row, c.row + c.rows - 1))
-    keep.update(range(grid.header_rows))
+    if page_height is not None and estimated_height(grid, widths, char) <= page_height:
+        keep.update(range(grid.n_rows - 1))
+    else:
+        # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page,
+        # so the label is never cut off from its rows; the outermost band (23 rows) may break
+        for c in grid.cells:
+            if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
+                keep.update(range(c.row, c.row + c.rows - 1))
+        keep.update(range(grid.header_rows))
     for r in range(grid.n_rows):
         tr = _el("w:tr")
         trpr = _el("w:trPr")
@@ -287,8 +430,10 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str]):
                 tcpr.append(_el("w:vMerge", val="restart") if cell else _el("w:vMerge"))
             tcpr.append(_el("w:vAlign", val="center"))
             tc.append(tcpr)
-            tc.append(_cell_paragraph(cell.text if cell else "", style_ids[src.style],
-                                      keep_next=r in keep))
+            per_line = (sum(widths[col:col + src.cols]) - CELL_PAD) / char
+            lines = label_lines(cell.text, per_line) if cell and src.style != "table_note" \
+                else [cell.text if cell else ""]
+            tc.append(_cell_paragraph(lines, style_ids[src.style], keep_next=r in keep))
             tr.append(tc)
             col += src.cols
         tbl.append(tr)
@@ -319,20 +464,56 @@ class _Builder:
         # EMU → twips
         self.text_width = int((section.page_width - section.left_margin
                                - section.right_margin) / 635)
+        self.text_height = int((section.page_height - section.top_margin
+                                - section.bottom_margin) / 635)
         size = self.doc.styles[STYLE.table_text].font.size
         self.table_char = int(size / 635) if size else 210
+        body = self.doc.styles[STYLE.body]
+        spacing = body.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}")
+        # twips a body character takes: its size and the style's character spacing
+        self.body_pitch = (int(body.font.size / 635) if body.font.size else 320) + (
+            int(spacing.get(qn("w:val"))) if spacing is not None else 0)
 
     def title(self, report: Report) -> None:
-        """Centred; a title too long for one line breaks after the unit's name rather than in
-        the middle of a word (「…政府信息公 / 开工作年度报告」)."""
+        """Centred, in lines from :func:`split_title`."""
         unit, rest = title_lines(report)
         style = self.doc.styles[STYLE.title]
         size = style.font.size or 279400  # 22 pt in EMU
         per_line = self.text_width * 635 / size
-        p = self.doc.add_paragraph(unit, style)
-        if unit and _visual_width(unit + rest) > per_line and _visual_width(rest) <= per_line:
-            p.runs[-1].add_break()
-        p.add_run(rest)
+        p = self.doc.add_paragraph(style=style)
+        for i, line in enumerate(split_title(unit, rest, per_line)):
+            run = p.add_run(line)
+            if i:
+                run._r.addprevious(_el("w:r"))
+                run._r.getprevious().append(_el("w:br"))
+
+    def signature(self, report: Report) -> None:
+        """The 落款 (GB/T 9704 7.3.5.3, a document without a seal): a blank line, the unit two
+        characters in from the right, the date on the next line starting two characters right
+        of the unit's first character — or, when the date is the longer, ending two characters
+        in from the right, and the unit moved left to match.  A unit too long for that moves
+        right up to the margin; one longer than a line breaks after a word (as in the title)."""
+        unit = clean_text(report.meta.unit or "").strip()
+        if not unit:
+            return
+        date = signature_date(report.meta.date)
+        per_line = self.text_width / self.body_pitch
+        names = split_title(unit, "", per_line - 2)
+        u, d = max(map(_visual_width, names)), _visual_width(date)
+        unit_right = max(2.0, 4 + d - u) if date else 2.0
+        unit_right = max(0.0, min(unit_right, per_line - u))
+        date_right = max(0.0, min(unit_right + u - 2 - d, per_line - d - 1))
+        lines = [(name, unit_right) for name in names] + ([(date, date_right)] if date else [])
+        self.paragraph("", "body")
+        for i, (text, right) in enumerate(lines):
+            p = self.doc.add_paragraph(text, self.doc.styles[STYLE.body])
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.keep_with_next = i < len(lines) - 1
+            ind = p._p.get_or_add_pPr().get_or_add_ind()
+            ind.set(qn("w:rightChars"), str(round(right * 100)))
+            ind.set(qn("w:right"), str(round(right * self.body_pitch)))
+            ind.set(qn("w:firstLineChars"), "0")
+            ind.set(qn("w:firstLine"), "0")
 
     def paragraph(self, text: str, style: str) -> None:
         self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
@@ -348,7 +529,7 @@ class _Builder:
     def table(self, table: Table, report: Report, note: list[str] = ()) -> None:
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
-        tbl = table_element(grid, widths, self.style_ids)
+        tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height)
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
         self.paragraphs(note)  # the table's 备注, right under it
         self.paragraph("", "body")  # one blank line between a table and the next heading
@@ -364,33 +545,62 @@ def _is_numbered(label: str) -> bool:
     return bool(_NUMBER.match(label))
 
 
+# an office's whole text that only says there is nothing to report (「无」): where the part has a
+# generated sentence, that sentence says the same in full and joins the section's lead
+NOTHING_TO_REPORT = re.compile(r"^(无|暂无|没有|无此项)[。.]?$")
+
+
+def _heading(report: Report, item: Any) -> str:
+    """The office's own heading of a text part, else the standard one."""
+    own = clean_text(report.texts.get(heading_id(item.key)) or "").strip(_INDENT)
+    return own or item.label
+
+
 def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narrator,
-                   ctx: dict[str, Any], offer_generated: bool) -> None:
-    """A section's text parts; a part with neither office text nor generated text is left out.
-    Labels printed as 「（一）…」 are sub-headings, renumbered in the order printed; unnumbered
-    parts (五's 存在的主要问题 …) are numbered when more than one of them has text; a lone one
-    (一's 总体概述) runs as plain paragraphs."""
+                   ctx: dict[str, Any], offer_generated: bool, lead: list[str]) -> None:
+    """A section's lead paragraphs and text parts; a part with neither office text nor
+    generated text is left out.  Parts with a numbered standard label (「（一）…」) get
+    sub-headings, renumbered in the order printed; unnumbered parts (五's 存在的主要问题 …) are
+    numbered when more than one of them has text; a lone one (一's 总体概述) runs as plain
+    paragraphs unless the office gave it a heading of its own.  The office's heading is printed
+    in place of the standard one, with the number it gets here.  When the first part runs
+    without a heading and no table comes between, the lead's last sentence and the part's first
+    paragraph make one paragraph (「本年度未收取信息处理费。除此之外，无其他…」)."""
     parts = []
     for item in section.texts:
         own = office_paragraphs(report.texts.get(item.key))
         generated = narrator.render(item.key, ctx) or []
+        if generated and len(own) == 1 and NOTHING_TO_REPORT.match(own[0]):
+            own = []
         if own:
             parts.append((item, own, generated if offer_generated else []))
         elif generated:
             parts.append((item, generated, []))
     unnumbered = [p for p in parts if not _is_numbered(p[0].label)]
     n = m = 0
+    lead = list(lead)
     for item, paras, offered in parts:
+        heading = _heading(report, item)
         if _is_numbered(item.label):
             # numbered in the order printed: with 「（三）」 left empty, 「（四）」 becomes 「（三）」
-            b.paragraph(_NUMBER.sub(f"（{_ORDINALS[m]}）", item.label, count=1), "heading2")
+            heading = f"（{_ORDINALS[m]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
             m += 1
         elif len(unnumbered) > 1:
-            b.paragraph(f"（{_ORDINALS[n]}）{item.label}", "heading2")
+            heading = f"（{_ORDINALS[n]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
             n += 1
+        elif heading == item.label:
+            heading = ""
+        if heading:
+            b.paragraphs(lead)
+            lead = []
+            b.paragraph(heading, "heading2")
+        elif lead:
+            paras = lead[:-1] + [lead[-1] + paras[0]] + paras[1:]
+            lead = []
         b.paragraphs(paras)
         if offered:
             b.offered(offered)
+    b.paragraphs(lead)
 
 
 def render_report(report: Report, path: str | os.PathLike, *,
@@ -415,11 +625,15 @@ def render_report(report: Report, path: str | os.PathLike, *,
     b.paragraphs(narrator.render("preamble", ctx) or [])
     for section in fmt.sections:
         b.paragraph(section.title, "heading1")
-        b.paragraphs(narrator.render(section.key, ctx) or [])
-        _section_texts(b, section, report, narrator, ctx, offer_generated)
+        lead = narrator.render(section.key, ctx) or []
+        if section.table:
+            b.paragraphs(lead)
+            lead = []
+        _section_texts(b, section, report, narrator, ctx, offer_generated, lead)
         if section.table:
             note = office_paragraphs(report.texts.get(section.note.key)) if section.note else []
             b.table(fmt.table(section.table), report, note)
+    b.signature(report)
 
     props = b.doc.core_properties
     # a document property holds at most 255 characters; the title page has the whole name
@@ -512,5 +726,65 @@ def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = No
     return dst
 
 
-__all__ = ["render_report", "to_pdf", "find_soffice", "table_grid", "column_widths",
+# -- the fonts of the PDF -----------------------------------------------------------------------
+# GB/T 9704's fonts by the name a Word style gives them, with the PostScript names under which a
+# PDF embeds them: a PDF that has none of a font's names was set in a substitute.
+OFFICIAL_FONTS = {
+    "方正小标宋简体": ("FZXBSJW--GB1-0", "FZXiaoBiaoSong-B05S"),
+    "仿宋_GB2312": ("FangSong_GB2312",),
+    "楷体_GB2312": ("KaiTi_GB2312",),
+    "黑体": ("SimHei",),
+    "宋体": ("SimSun",),
+}
+_BASE_FONT = re.compile(rb"/BaseFont\s*/([^\s/<>\[\]()]+)")
+_FONT_NAMES = re.compile(r'w:(?:eastAsia|ascii)="([^"]+)"')
+
+
+def pdf_fonts(pdf_path: str | os.PathLike) -> list[str]:
+    """The fonts a PDF embeds, by PostScript name without the subset tag (「UMingCN」)."""
+    data = Path(pdf_path).read_bytes()
+    names = []
+    for raw in _BASE_FONT.findall(data):
+        name = raw.decode("latin-1").split("+", 1)[-1]
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    missing: list[str]  # official fonts the document asks for that the PDF does not have
+    used: list[str]  # the other fonts in the PDF: what stood in for them
+
+
+def check_pdf_fonts(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) -> FontCheck:
+    """Which of the official fonts the Word file names the PDF was really set in.  LibreOffice
+    substitutes a font that is not installed without a word; a PDF published that way looks
+    almost right and is not."""
+    import zipfile
+
+    with zipfile.ZipFile(docx_path) as z:
+        named = set()
+        for part in z.namelist():
+            if re.fullmatch(r"word/(styles|document|footer\d*|header\d*)\.xml", part):
+                named.update(_FONT_NAMES.findall(z.read(part).decode("utf-8")))
+    embedded = pdf_fonts(pdf_path)
+    official = {ps for ps_names in OFFICIAL_FONTS.values() for ps in ps_names}
+    missing = [name for name, ps_names in OFFICIAL_FONTS.items()
+               if name in named and not set(ps_names) & set(embedded)]
+    return FontCheck(missing, [f for f in embedded if f not in official])
+
+
+def pdf_font_warning(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) -> str | None:
+    """What every door that makes a PDF tells its user when the PDF was not set in the official
+    fonts (see :func:`check_pdf_fonts`); None when it was."""
+    fonts = check_pdf_fonts(docx_path, pdf_path)
+    if not fonts.missing:
+        return None
+    return say("document.pdf_fonts_substituted", missing="、".join(fonts.missing),
+               used="、".join(fonts.used) or "?", file=str(docx_path))
+
+
+__all__ = ["render_report", "to_pdf", "check_pdf_fonts", "pdf_font_warning", "pdf_fonts",
+           "FontCheck", "find_soffice", "table_grid", "column_widths",
            "report_title", "STYLE", "StyleNames", "docx_template"]

@@ -14,11 +14,12 @@ from functools import lru_cache
 from typing import Literal
 
 from .formats import get_format
-from .formats.model import Block, Format, Kind, Rule, Section, Table, field_id
+from .formats.model import HEADING_LABEL, Block, Format, Kind, Rule, Section, Table, field_id
 
 META_SHEET = "_nianbao"
+HEADINGS = "headings"  # Field.table of the text parts' headings (not a section: no check reads them)
 INFO_SHEET = "基本信息"
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: editable text headings, the contact items on 基本信息
 # the hidden sheet's column where the Excel add-in lists the cells its last 校验 coloured (it
 # cannot read formats back); columns A–B hold the key/value rows the reader parses
 MARK_RECORD_COL = 4
@@ -69,6 +70,7 @@ class Field:
     col: int
     unit: str | None = None
     bounds: tuple[int, int] | None = None  # declared range of a whole number (报告年度)
+    default: str | None = None  # what a new workbook shows in it (the standard heading)
 
     @property
     def cell(self) -> str:
@@ -224,13 +226,23 @@ def _info_sheet(fmt: Format) -> SheetLayout:
     return s
 
 
+def heading_id(text_id: str) -> str:
+    """The field of the office's own heading of a text part: ``s1.active`` → ``s1.active.heading``."""
+    return f"{text_id}.heading"
+
+
 def _texts_sheet(section) -> SheetLayout:
-    s = SheetLayout(section.sheet, section.title, "texts", widths={1: 22, 2: 90})
+    # column A holds the headings: wide enough for the longest standard one on one line
+    s = SheetLayout(section.sheet, section.title, "texts", widths={1: 28, 2: 90})
     s.labels.append(Label(1, 1, section.title, "title", last_col=2))
     r = 3
     for t in section.texts:
-        s.labels.append(Label(r, 1, t.label, "label"))
         s.fields.append(Field(t.key, section.key, (t.label,), "text", s.name, r, 2))
+        # the heading, editable and prefilled with the standard one, where the label stood (a
+        # workbook from before it was editable reads as the standard heading); after the text,
+        # so that whatever names a section's first text field names the text
+        s.fields.append(Field(heading_id(t.key), HEADINGS, (t.label, HEADING_LABEL), "text",
+                              s.name, r, 1, default=t.label))
         r += 1
     for e in section.extras:
         label = f"{e.label}（{e.unit}）" if e.unit else e.label

@@ -638,3 +638,10 @@ MESSAGES.update({
     "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
     "text.halfwidth": "{where}「{quote}」在中文之间用了半角标点（全文共 {n} 处），年报中已按全角标点印出",
 })
+
+
+# -- issue 18: the report as an office publishes it --------------------------------------------
+MESSAGES.update({
+    "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
+    "wb.status.blank": "未填写",
+})

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import asdict
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
@@ -153,6 +154,17 @@ def _fact(report: Report, fid: str) -> Any:
     return MISSING_FACT if v is None else v
 
 
+def _entered(report: Report, fid: str) -> Any:
+    """An extra (信息处理费) as the office entered it: a blank is not a 0 here — nothing was
+    stated, so nothing is said."""
+    return MISSING_FACT if report.values.get(fid) is None else _fact(report, fid)
+
+
+def is_entered(value: Any) -> bool:
+    """The template test ``x is entered``: a value the report has (see :class:`MissingFact`)."""
+    return not isinstance(value, MissingFact)
+
+
 def _sum(values: Iterable[Any]) -> Any:
     values = list(values)
     return MISSING_FACT if any(isinstance(v, MissingFact) for v in values) else sum(values)
@@ -162,14 +174,18 @@ def narrative_context(report: Report) -> dict[str, Any]:
     """Everything a template can use.  Numbers are as the rules use them (a blank counts as the
     format declares, 0 in the official tables); a missing value is a :class:`MissingFact`.
 
-    * ``unit``, ``year``, ``format`` ("2021"), ``format_title``, ``basis`` (国办公开办函〔…〕)
+    * ``unit``, ``year``, ``format`` ("2021"), ``format_title``, ``basis`` (国办公开办函〔…〕),
+      ``format_name`` (the document cited in 书名号)
+    * ``meta``: the items of 基本信息 (``meta.address``, ``meta.postcode``, ``meta.phone``,
+      ``meta.email``, ``meta.website``, ``meta.date`` …), "" when blank
     * ``t2``, ``t3``, ``t4``: ``t{n}.{row}.{column}`` by the field ids of the format
       (``t2.rules.issued``, ``t3.new.total``, ``t4.review.total``); in ``t3`` each printed group
       of sub-rows also has its sums (``t3.denied.total`` = Σ 不予公开 1–8, likewise
       ``unavailable``, ``not_processed`` and, in 2021, ``other``)
     * ``t3_outcomes``: the result categories （一）…（六） in order, each with ``name``
       (「予以公开」), ``key`` and the seven column sums (``o.total``)
-    * ``s1`` … ``s6``: the section's extras (``s6.fee_notices``, ``s6.fee_amount`` in 2021)
+    * ``s1`` … ``s6``: the section's extras (``s6.fee_notices``, ``s6.fee_amount`` in 2021) as
+      entered: a blank extra is a :class:`MissingFact` (test with ``is entered``)
     * ``texts``: the office's own texts by id (``texts["s6.other"]``), "" when empty
     """
     fmt = report.spec
@@ -179,6 +195,8 @@ def narrative_context(report: Report) -> dict[str, Any]:
         "format": fmt.id,
         "format_title": fmt.title,
         "basis": fmt.basis,
+        "format_name": fmt.name,
+        "meta": Facts({k: "" if v is None else v for k, v in asdict(report.meta).items()}),
         "texts": Facts({k: v or "" for k, v in report.texts.items()}),
     }
     for table in fmt.tables:
@@ -205,7 +223,7 @@ def narrative_context(report: Report) -> dict[str, Any]:
             ctx[f"{table.key}_outcomes"] = tuple(outcomes)
         ctx[table.key] = _nest(flat)
     for section in fmt.sections:
-        ctx[section.key] = Facts({e.key.split(".", 1)[1]: _fact(report, e.key)
+        ctx[section.key] = Facts({e.key.split(".", 1)[1]: _entered(report, e.key)
                                   for e in section.extras})
     return ctx
 
@@ -268,6 +286,7 @@ def _environment(templates_dir: str | None) -> LimitedSandbox:
         finalize=_finalize,
     )
     env.filters["num"] = format_number
+    env.tests["entered"] = is_entered
     return env
 
 

@@ -154,7 +154,7 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
     year = meta.get("year")
     report.meta = Meta(
         unit=meta.get("unit", ""), year=year if isinstance(year, int) else None,
-        contact=meta.get("contact", ""), phone=meta.get("phone", ""), date=meta.get("date", ""),
+        **{k: v for k, v in meta.items() if k not in ("unit", "year") and isinstance(v, str)},
     )
     report.findings.extend(_origin_findings(report, lay))
     return report

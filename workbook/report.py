@@ -13,7 +13,7 @@ Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A valu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Union
 
@@ -95,6 +95,10 @@ class Meta:
     contact: str = ""
     phone: str = ""
     date: str = ""
+    address: str = ""
+    postcode: str = ""
+    email: str = ""
+    website: str = ""
 
 
 @dataclass
@@ -122,7 +126,7 @@ class Report:
             if f.table == "meta":
                 continue
             if f.kind == "text":
-                texts[f.id] = ""
+                texts[f.id] = f.default or ""  # a text part's heading starts as the standard one
             else:
                 values[f.id] = MISSING if missing else None
         return cls(fmt.id, Meta(**meta), values, texts)
@@ -202,8 +206,7 @@ class Report:
 
         return {
             "meta": {"unit": self.meta.unit, "year": self.meta.year, "format": self.format,
-                     "contact": self.meta.contact, "phone": self.meta.phone,
-                     "date": self.meta.date},
+                     **{k: v for k, v in asdict(self.meta).items() if k not in ("unit", "year")}},
             "values": {k: plain(v) for k, v in self.statutory().items()},
             "extras": {k: plain(v) for k, v in self.extras().items()},
             "texts": dict(self.texts),

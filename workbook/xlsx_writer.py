@@ -19,7 +19,7 @@ import math
 import os
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -38,6 +38,7 @@ from .fileio import atomic_path
 from .formats import CURRENT, get_format
 from .formats.model import Format
 from .layout import (
+    HEADINGS,
     INFO_SHEET,
     META_SHEET,
     TEMPLATE_VERSION,
@@ -55,7 +56,7 @@ from .report import Invalid, Meta, Missing, Report, Value
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
            "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "add_record", "add_note_sheet",
            "NoteRow", "CHECK_PASS", "CHECK_FAIL",
-           "STATUS_ALL_PASSED", "CHECK_NAME_PREFIX"]
+           "STATUS_ALL_PASSED", "STATUS_BLANK", "CHECK_NAME_PREFIX"]
 
 # ---- what a clerk reads in the workbook -----------------------------------------------------
 # The template's wording lives in messages.py ("wb.*"); the symbols and Excel number formats
@@ -63,10 +64,12 @@ __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "t
 CHECK_PASS = "✔"
 CHECK_FAIL = "✘"
 STATUS_ALL_PASSED = say("wb.status.all_passed")
+STATUS_BLANK = say("wb.status.blank")  # nothing entered yet: no verdict, blanks would all "pass"
 # number format of a per-rule count: the value stays a number (machines read it), the clerk
 # reads a sentence; the zero section says it passed
 RULE_COUNT_FORMAT = '"✘ 有 "0" 处未通过（{sheet}）";"";"✔ 通过（{sheet}）"'
-TOTAL_FORMULA = '=IF({n}=0,"{ok}","✘ 有 "&{n}&" 处未通过")'
+TOTAL_FORMULA = '=IF({filled}=0,"{blank}",IF({n}=0,"{ok}","✘ 有 "&{n}&" 处未通过"))'
+RULE_FORMULA = '=IF({filled}=0,"{blank}",{count})'
 GENERATOR = "nianbao " + __version__
 # workbook-level names of the status cells, apart from the NB_ field names so that a reader
 # enumerating NB_* names sees only fields
@@ -160,6 +163,7 @@ STATUS_LOOK = _look(bold=True, color="00B050")
 RUN_LOOK = _look(bold=True)  # the add-in's verdict: ✔ or ✘, so no colour until it is known
 CHECK_FAIL_FONT = Font(color="C00000", bold=True)
 CHECK_FAIL_FILL = _fill("FFC7CE")
+BLANK_FONT = Font(color="7F7F7F", bold=False)  # 「未填写」: no verdict yet, neither green nor red
 
 NUMBER_FORMATS = {"count": "0", "signed": "0"}
 # 万元 amounts are published with 4–5 decimals (保留4位小数); 元 amounts with 2
@@ -167,12 +171,13 @@ MONEY_FORMATS = {"元": "0.00"}
 MONEY_FORMAT = "0.0000#"
 
 TITLE_HEIGHT = 30.0
-TEXT_MIN_HEIGHT = 120.0  # narrative inputs: room for a paragraph before the clerk resizes
-MAX_ROW_HEIGHT = 409.0  # Excel's limit
+TEXT_MIN_HEIGHT = 60.0  # a filled narrative row: room to add a few lines
+MAX_ROW_HEIGHT = 409.0  # Excel's limit: about 1 200 characters in a text cell 90 wide
 DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
 # a table wider than this (in character units) does not fit portrait A4 at a readable scale
 PORTRAIT_MAX_WIDTH = 100.0
+POINTS_PER_WIDTH = 5.6  # one character unit of column width, in points (Calibri/宋体 11)
 
 
 # ---- public API -----------------------------------------------------------------------------
@@ -231,7 +236,8 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
         elif f.kind == "text":
             _put(cell, report.texts.get(f.id) or None)
             if lay.sheet(f.sheet).kind == "texts":
-                _fit_text_row(ws, f, cell.value)
+                if f.table != HEADINGS:  # the heading beside it shares the text's row
+                    _fit_text_row(ws, f, cell.value)
             elif cell.value:  # a table's 备注, merged across the table's width
                 need = text_height(str(cell.value), _span_width(ws, f.col, lay.sheet(f.sheet).last_col),
                                    BASE_SIZE)
@@ -242,9 +248,7 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
 
 def write_report(report: Report, path: str | os.PathLike) -> Path:
     """Write ``report`` to ``path`` as a filled template (atomically)."""
-    m = report.meta
-    wb = build_template(report.format, year=m.year, unit=m.unit, contact=m.contact,
-                        phone=m.phone, date=m.date)
+    wb = build_template(report.format, **asdict(report.meta))
     fill_workbook(wb, report)
     return _save(wb, path)
 
@@ -285,14 +289,15 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
                                       look.size))
     for f in sheet.fields:
         cell = ws.cell(f.row, f.col)
+        _put(cell, f.default)
         _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
         cell.protection = Protection(locked=False)
         if f.kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[f.kind]
         elif f.kind == "money":
             cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
-        if f.kind == "text" and sheet.kind == "texts":
-            heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
+        # a blank text row gets no height of its own: Excel, WPS and LibreOffice then fit it
+        # to what the clerk types (a fixed height cut longer texts off on screen and in print)
         if f.kind == "text" and sheet.kind == "table":  # a table's 备注: as wide as the table
             ws.merge_cells(start_row=f.row, start_column=f.col, end_row=f.row, end_column=sheet.last_col)
     for check in sheet.checks:
@@ -410,13 +415,17 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
+    """A4, one page wide; a table on one page (fit to one page tall as well), landscape when it
+    is wide — its width in points against its height; texts as many pages down as they need."""
     total_width = sum(sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, sheet.last_col + 1))
+    total_height = sum(ws.row_dimensions[r].height or DEFAULT_HEIGHT
+                       for r in range(1, sheet.last_row + 1))
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
-    ps.orientation = ("landscape" if sheet.kind == "table" and total_width > PORTRAIT_MAX_WIDTH
-                      else "portrait")
+    wide = total_width > PORTRAIT_MAX_WIDTH and total_width * POINTS_PER_WIDTH > total_height
+    ps.orientation = "landscape" if sheet.kind == "table" and wide else "portrait"
     ps.fitToWidth = 1
-    ps.fitToHeight = 0  # as many pages down as needed
+    ps.fitToHeight = 1 if sheet.kind == "table" else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = say("wb.footer")
@@ -461,6 +470,16 @@ def _span_width(ws: Worksheet, first_col: int, last_col: int) -> float:
                for c in range(first_col, last_col + 1))
 
 
+def _fit_text_row(ws: Worksheet, f: Field, text: object) -> None:
+    """A filled text row as tall as its text needs: LibreOffice does not fit rows to their
+    text when it opens a file.  A blank one is left to fit itself as the clerk types."""
+    if not text:
+        return
+    width = ws.column_dimensions[get_column_letter(f.col)].width or DEFAULT_WIDTH
+    need = text_height(str(text), width, BASE_SIZE)
+    ws.row_dimensions[f.row].height = round(min(max(TEXT_MIN_HEIGHT, need), MAX_ROW_HEIGHT), 1)
+
+
 def text_height(text: str, width: float, size: float) -> float:
     """Points needed to show ``text`` wrapped in ``width`` character units (an estimate)."""
     usable = max(1.0, width - 1.5)  # cell padding
@@ -468,16 +487,10 @@ def text_height(text: str, width: float, size: float) -> float:
     lines = 0
     for para in str(text).split("\n"):
         # a CJK character is about two '0' widths of the default font
-        units = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in para)
+        # (2.2: a little more, so that an estimate errs towards a blank line, not a lost one)
+        units = sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in para)
         lines += max(1, math.ceil(units * scale / usable))
     return lines * size * 1.4 + 4
-
-
-def _fit_text_row(ws: Worksheet, f: Field, text: object) -> None:
-    width = ws.column_dimensions[get_column_letter(f.col)].width or DEFAULT_WIDTH
-    need = text_height(str(text or ""), width, BASE_SIZE) if text else 0.0
-    height = min(max(TEXT_MIN_HEIGHT, need), MAX_ROW_HEIGHT)
-    ws.row_dimensions[f.row].height = round(height, 1)
 
 
 # ---- the 校验结果 area on 基本信息 ----------------------------------------------------------
@@ -488,6 +501,8 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     if not area.groups:
         return
     heights = _Heights(ws)
+    filled = {s.name: _count_entered(s) for s in lay.sheets if s.kind == "table"}
+    anything = "+".join(filled.values())
     _write_label(ws, Label(area.header_row, 1, say("wb.status.header"), "block", last_col=2))
     for group in area.groups:
         r = group.row
@@ -501,7 +516,8 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         counts = "+".join(
             f'COUNTIF({quote_sheetname(group.sheet)}!{_range_ref(*run, absolute=True)},'
             f'"{CHECK_FAIL}")' for run in _runs(list(group.cells)))
-        cell = ws.cell(r, 2, f"={counts}")
+        cell = ws.cell(r, 2, RULE_FORMULA.format(filled=filled.get(group.sheet, anything),
+                                                 blank=STATUS_BLANK, count=counts))
         _style(cell, STATUS_LOOK)
         cell.number_format = RULE_COUNT_FORMAT.format(sheet=group.sheet)
         name = CHECK_NAME_PREFIX + group.rule.id.replace(".", "_")
@@ -512,8 +528,8 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     r = area.total_row
     _style(ws.cell(r, 1, say("wb.status.total")), LABEL_LOOKS["label"])
     ws.cell(r, 1).font = Font(name=FONT_NAME, size=BASE_SIZE, bold=True)
-    total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})",
-                                               ok=STATUS_ALL_PASSED))
+    total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})", filled=anything,
+                                               blank=STATUS_BLANK, ok=STATUS_ALL_PASSED))
     _style(total, STATUS_LOOK)
     _name(ws.parent, CHECK_NAME_PREFIX + "all", ws.title, total.coordinate)
     # the add-in's own result of its last 校验 goes beside the verdict, under this header
@@ -524,10 +540,15 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     ws.conditional_formatting.add(run.coordinate, FormulaRule(
         formula=[f'LEFT({run.coordinate},1)="{CHECK_FAIL}"'], font=CHECK_FAIL_FONT,
         fill=CHECK_FAIL_FILL))
-    ws.conditional_formatting.add(f"B{first}:B{last}", CellIsRule(
-        operator="greaterThan", formula=["0"], font=CHECK_FAIL_FONT, fill=CHECK_FAIL_FILL))
+    # red for a failing count; 「未填写」 (text) stays neutral: Excel ranks text above numbers
+    ws.conditional_formatting.add(f"B{first}:B{last}", FormulaRule(
+        formula=[f"AND(ISNUMBER(B{first}),B{first}>0)"], font=CHECK_FAIL_FONT,
+        fill=CHECK_FAIL_FILL))
+    ws.conditional_formatting.add(f"B{first}:{total.coordinate}", CellIsRule(
+        operator="equal", formula=[f'"{STATUS_BLANK}"'], font=BLANK_FONT))
     ws.conditional_formatting.add(total.coordinate, FormulaRule(
-        formula=[f'{total.coordinate}<>"{STATUS_ALL_PASSED}"'], font=CHECK_FAIL_FONT,
+        formula=[f'AND({total.coordinate}<>"{STATUS_ALL_PASSED}",'
+                 f'{total.coordinate}<>"{STATUS_BLANK}")'], font=CHECK_FAIL_FONT,
         fill=CHECK_FAIL_FILL))
     cross = [rule.title for rule in lay.format.rules if rule.place is None]
     r = area.note_row
@@ -538,6 +559,13 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     heights.need(r, r, text_height(note, _span_width(ws, 2, 2), LABEL_LOOKS["note"].size))
     heights.apply()
     ws.print_area = f"A1:{_cell(r, area.run_col)}"
+
+
+def _count_entered(sheet: SheetLayout) -> str:
+    """``COUNTA(…)`` of a table sheet's input cells: 0 until something is entered there."""
+    ranges = ",".join(f"{quote_sheetname(sheet.name)}!{_range_ref(*run, absolute=True)}"
+                      for run in _runs([(f.row, f.col) for f in sheet.fields]))
+    return f"COUNTA({ranges})"
 
 
 def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -7,7 +7,7 @@ from ..findings import Finding
 from ..formats import format_for_year
 from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..formats.model import KIND_LABELS
-from ..layout import cell_address, layout_of, parse_cell
+from ..layout import cell_address, layout_of
 from ..messages import say
 from ..places import describe, place
 from ..report import Invalid, Missing, Report, format_number, is_number

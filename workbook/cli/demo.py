@@ -17,7 +17,7 @@ from ..samples import SAMPLE_YEAR, sample_path
 @click.option("--pdf/--no-pdf", default=None, help=say("demo.pdf"))
 def demo_command(outdir: Path, pdf: bool | None) -> None:
     from ..checks import check
-    from ..document import render_report, to_pdf
+    from ..document import pdf_font_warning, render_report, to_pdf
     from ..reader import read_report
     from .terminal import print_findings, print_report
 
@@ -36,6 +36,10 @@ def demo_command(outdir: Path, pdf: bool | None) -> None:
     if pdf is None:
         pdf = shutil.which("soffice") is not None
     if pdf:
-        console.print(say("demo.written", file=to_pdf(docx)), markup=False)
+        pdf_path = to_pdf(docx)
+        console.print(say("demo.written", file=pdf_path), markup=False)
+        warning = pdf_font_warning(docx, pdf_path)
+        if warning:
+            console.print(warning, markup=False)
     console.rule(say("demo.step_next"))
     console.print(say("demo.next"), markup=False)

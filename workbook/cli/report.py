@@ -42,7 +42,7 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
     from ..checks import check
-    from ..document import render_report, to_pdf
+    from ..document import pdf_font_warning, render_report, to_pdf
     from ..reader import read_report
 
     try:
@@ -72,6 +72,9 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
         if pdf:
             pdf_path = to_pdf(target, pdf_path)
             click.echo(say("document.pdf_written", file=str(pdf_path)))
+            warning = pdf_font_warning(target, pdf_path)
+            if warning:
+                click.echo(warning, err=True)
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)
 

@@ -13,6 +13,11 @@ META = (
     MetaItem("contact", "联系人"),
     MetaItem("phone", "联系电话"),
     MetaItem("date", "填报日期"),
+    # the contact sentence of the report (issue 18): where to write, and where it is published
+    MetaItem("address", "通信地址"),
+    MetaItem("postcode", "邮政编码"),
+    MetaItem("email", "电子邮箱"),
+    MetaItem("website", "年报发布网站"),
 )
 
 # ---- fields the checks name across formats (the 2021 format declares them) --------------------

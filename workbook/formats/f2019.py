@@ -51,6 +51,7 @@ FORMAT = Format(
     id="2019",
     title="2019年版格式（试行）",
     basis="国办公开办函〔2019〕60号",
+    name="中华人民共和国政府信息公开工作年度报告格式（试行）",
     years=(2019, 2020),
     meta=c.META,
     sections=(

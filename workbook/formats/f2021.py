@@ -35,6 +35,7 @@ FORMAT = Format(
     id="2021",
     title="2021年版格式",
     basis="国办公开办函〔2021〕30号",
+    name="中华人民共和国政府信息公开工作年度报告格式",
     years=(2021, None),
     meta=c.META,
     sections=(

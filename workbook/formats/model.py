@@ -76,6 +76,11 @@ class Table:
     blocks: tuple[Block, ...]
 
 
+# an office titles each text part in its own words (「（一）主要做法」); the workbook offers the
+# standard heading (the TextItem's label) in a cell of this name beside the text
+HEADING_LABEL = "小标题"
+
+
 @dataclass(frozen=True)
 class TextItem:
     key: str  # id, e.g. "s1.request"
@@ -177,6 +182,8 @@ class Format:
     tables: tuple[Table, ...]
     rules: tuple[Rule, ...]
     meta: tuple[MetaItem, ...] = field(default=())
+    # the document's name as reports cite it in 书名号 (《中华人民共和国政府信息公开工作年度报告格式》)
+    name: str = ""
     # how a blank input cell counts in the rules: the official tables read a blank count as 0
     # (messages still say 「未填写」); a format that must tell blank from 0 declares False
     blank_is_zero: bool = True

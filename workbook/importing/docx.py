@@ -35,7 +35,9 @@ def _paragraph_text(p) -> str:
 
 
 def _cell_text(tc) -> str:
-    return " ".join(_paragraph_text(p) for p in tc.iter(_P)).strip()
+    # a line break inside a cell is layout (「（三）/不予公开」), not a line of the report: a row
+    # stays one line, or every line after it would be counted one off
+    return " ".join(_paragraph_text(p).replace("\n", "") for p in tc.iter(_P)).strip()
 
 
 # a cell holding only a dash or a slash is printed empty on purpose: a blank, not a number

@@ -30,7 +30,7 @@ from .text import BLANK, Stream, fold, plain
 
 PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
 PREFIX_SHARE = 0.4  # … and this share of the label
-NOISE_GAP = 3  # characters of noise skipped inside a label
+NOISE_GAP = 4  # characters of noise skipped inside a label (a group label's line: 「其他处理」)
 # a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
 TITLE_ENDS = ("报告", "总结")
 TITLE_LINES = 4  # a title broken over lines: at most this many
@@ -377,6 +377,22 @@ def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
     return None, False
 
 
+_SIGNATURE_DATE = re.compile(r"^\s*(\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日\s*$")
+
+
+def without_signature(lines: list[str], unit: str) -> list[str]:
+    """``lines`` without the 落款 that ends a report: trailing lines that are the unit's name
+    (or a part of it, when it breaks over two lines) or a date (「2022年1月20日」)."""
+    name = "".join(unit.split())
+    end = len(lines)
+    while end:
+        text = "".join(lines[end - 1].split())
+        if text and not (_SIGNATURE_DATE.match(text) or (name and text in name)):
+            break
+        end -= 1
+    return lines[:end]
+
+
 def split_texts(section, lines: list[str]) -> dict[str, str]:
     """A section's text: sub-headings that are its declared parts' labels start that part;
     everything else (the office's own sub-headings included) stays where it is printed."""
@@ -438,6 +454,8 @@ def match(lines: list[str], source: str | None = None) -> Imported:
         _, b = _region(heads, section.key, order, size)
         lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
         own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        if b >= size:  # the last section: the report's 落款 (unit, date) is not its text
+            own = without_signature(own, report.meta.unit)
         report.texts.update(split_texts(section, own))
 
     ambiguous = _fill_values(report, main, readings)
