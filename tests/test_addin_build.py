@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 olefile = pytest.importorskip("olefile")
 olevba = pytest.importorskip("oletools.olevba")
 
+from nianbao.libreoffice import convert
 from nianbao.addin import ovba  # noqa: E402  (needs olefile)
 from nianbao.addin.cfb import write_cfb  # noqa: E402
 
@@ -267,10 +268,7 @@ def test_libreoffice_imports_the_vba_project(built, tmp_path):
             if name == "[Content_Types].xml":
                 data = data.replace(b"ms-excel.addin.macroEnabled", b"ms-excel.sheet.macroEnabled")
             dst.writestr(name, data)
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
-                    "--convert-to", "ods", "--outdir", str(tmp_path), str(copy)],
-                   check=True, capture_output=True, timeout=300)
+    convert([copy], "ods", tmp_path, timeout=300)
     with zipfile.ZipFile(tmp_path / "as-workbook.ods") as ods:
         library = ods.read("Basic/Nianbao/script-lb.xml").decode("utf-8")
         module = SafeET.fromstring(ods.read("Basic/Nianbao/Nianbao.xml")).text

@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from helpers import consistent_report
 
 import nianbao
 from nianbao import history as history_module
+from nianbao.libreoffice import convert
 from nianbao.bulk import parallel_map, read_bytes
 from nianbao.cli import main
 from nianbao.consolidate import (INVALID, MERGED, MERGED_INVALID, MISSING, REJECTED, SUPERSEDED,
@@ -538,10 +538,7 @@ def test_an_earlier_consolidation_among_its_own_sources_is_not_counted_twice(inb
 def test_the_consolidated_workbook_passes_its_native_checks_in_libreoffice(merged_once,
                                                                           tmp_path):
     _, out, _ = merged_once
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=300)
+    convert([out], "xlsx", tmp_path, timeout=300)
     wb = openpyxl.load_workbook(tmp_path / out.name, data_only=True)
     sheet, cell = wb.defined_names[CHECK_NAME_PREFIX + "all"].attr_text.split("!")
     assert wb[sheet.strip("'")][cell.replace("$", "")].value == STATUS_ALL_PASSED

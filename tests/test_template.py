@@ -11,7 +11,6 @@ import math
 import re
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers import consistent_report
 from nianbao import __version__
+from nianbao.libreoffice import convert
 from nianbao.formats import UnknownFormat, get_format
 from nianbao.layout import HEADINGS, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
 from nianbao.report import Invalid, Report
@@ -645,13 +645,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     injected.texts["s1.overview"] = "=1+2"
     cases["injected"] = write_report(injected, src / "injected.xlsx")
     cases["sample"] = SAMPLE_DIR / "district-2021.xlsx"
-    profile = Path("/tmp") / f"lo-{uuid.uuid4().hex}"
-    try:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "xlsx", "--outdir", str(out), *map(str, cases.values())],
-                       check=True, timeout=120, capture_output=True)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    convert(cases.values(), "xlsx", out, timeout=300)
     return {name: (p, out / p.name) for name, p in cases.items()}
 
 
@@ -746,11 +740,7 @@ def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
     report.texts["s1.overview"] = long_text  # about 600 characters
     report.texts["s1.active.heading"] = "（一）主要做法"
     path = write_report(report, tmp_path / "年报.xlsx")
-    profile = tmp_path / "profile"
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                   check=True, timeout=120, capture_output=True)
-    pdf = tmp_path / "年报.pdf"
+    (pdf,) = convert([path], "pdf", tmp_path)
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]

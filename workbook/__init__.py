@@ -42,7 +42,7 @@ _LAZY = {
     "plan_marks": "marks",
     "mark_workbook": "checks",
     "render_report": "document",
-    "to_pdf": "document",
+    "to_pdf": "libreoffice",
     "consolidate": "consolidate",
     "merge_history": "history",
     "hand_out": "units",

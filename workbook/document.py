@@ -11,18 +11,14 @@ bands — so this module knows no label, row or column of any format.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
+from bisect import bisect_right
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -112,19 +108,26 @@ def split_title(unit: str, rest: str, per_line: float) -> list[str]:
     报告」 on a line of its own (it is never broken: 「…政府信息公 / 开工作年度报告」)."""
     if not unit or _visual_width(unit + rest) <= per_line:
         return [unit + rest] if unit + rest else []
-    lines = math.ceil(_visual_width(unit) / per_line)
+    # widths of every prefix, so a piece's width is a difference (a 32,767-character name
+    # would otherwise be measured again for every line: quadratic)
+    widths = list(accumulate((_visual_width(ch) for ch in unit), initial=0.0))
+    total = widths[-1]
+    lines = math.ceil(total / per_line)
     ends = sorted({m.end() for m in UNIT_WORD_ENDS.finditer(unit)} - {len(unit)})
+    end_widths = [widths[e] for e in ends]
     out: list[str] = []
     start = 0
-    while _visual_width(unit[start:]) > per_line:
+    while total - widths[start] > per_line:
         # the latest word end that fits, preferring one near an even share of what is left
         # (a name of half-width characters cut at a full line may need more lines than estimated)
-        share = _visual_width(unit[start:]) / max(1, lines - len(out))
-        fits = [e for e in ends if e > start and _visual_width(unit[start:e]) <= per_line]
+        share = (total - widths[start]) / max(1, lines - len(out))
+        lo = bisect_right(ends, start)
+        hi = bisect_right(end_widths, widths[start] + per_line)
+        fits = ends[lo:hi]
         if not fits:  # no word end within a line: a name of one long word breaks where it must
-            cut = start + int(per_line)
+            cut = max(start + 1, bisect_right(widths, widths[start] + per_line) - 1)
         else:
-            cut = min(fits, key=lambda e: abs(_visual_width(unit[start:e]) - share))
+            cut = min(fits, key=lambda e: abs(widths[e] - widths[start] - share))
         out.append(unit[start:cut])
         start = cut
     out.append(unit[start:])
@@ -654,76 +657,8 @@ def render_report(report: Report, path: str | os.PathLike, *,
 
 
 # -- PDF --------------------------------------------------------------------------------------------
-_SOFFICE_PLACES = (
-    "/usr/bin/soffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
-    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-)
-
-
-def find_soffice() -> str | None:
-    """LibreOffice's ``soffice``: $NIANBAO_SOFFICE, then PATH, then the usual install places."""
-    own = os.environ.get("NIANBAO_SOFFICE")
-    if own:
-        return own if Path(own).is_file() else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for place in _SOFFICE_PLACES:
-        if Path(place).is_file():
-            return place
-    return None
-
-
-def to_pdf(docx_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, *,
-           timeout: float = 180) -> Path:
-    """Convert a .docx to PDF with LibreOffice headless; return the PDF's path (default: beside
-    the .docx).  Uses a private LibreOffice profile, so it works while the user has LibreOffice
-    open and leaves their settings alone.  Raises :class:`NianbaoError` with an install hint when
-    LibreOffice is missing, or when it fails or takes longer than ``timeout`` seconds."""
-    src = Path(docx_path)
-    dst = Path(pdf_path) if pdf_path is not None else src.with_suffix(".pdf")
-    exe = find_soffice()
-    if exe is None:
-        raise NianbaoError("document.soffice_missing", file=str(src))
-    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
-        work = Path(tmp) / "report.docx"  # an ASCII name: soffice under LANG=C mangles 年报.docx
-        shutil.copyfile(src, work)
-        profile = (Path(tmp) / "profile").as_uri()
-        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp,
-               str(work)]
-        posix = os.name == "posix"
-        try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, start_new_session=posix)
-        except OSError as e:
-            raise NianbaoError("document.pdf_failed", file=str(src), detail=str(e)) from e
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except BaseException as e:
-            # soffice starts soffice.bin as a child: end the whole group this call started — on
-            # a timeout and on an interruption alike, or it keeps writing into the folder
-            # being removed and leaves a /tmp/nianbao-pdf-* behind
-            with contextlib.suppress(ProcessLookupError):
-                if posix:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:
-                    proc.kill()
-            proc.communicate()
-            if isinstance(e, subprocess.TimeoutExpired):
-                raise NianbaoError("document.pdf_timeout", file=str(src), seconds=timeout) from None
-            raise
-        produced = Path(tmp) / "report.pdf"
-        if proc.returncode != 0 or not produced.is_file():
-            text = (err or out or b"").decode(sys.getfilesystemencoding(), "replace").strip()
-            detail = text.splitlines()[-1] if text else f"exit code {proc.returncode}"
-            raise NianbaoError("document.pdf_failed", file=str(src), detail=detail)
-        with atomic_path(dst) as tmp_pdf:
-            shutil.copyfile(produced, tmp_pdf)
-    return dst
+# LibreOffice is driven from one module (nianbao.libreoffice); the document re-exports its PDF call
+from .libreoffice import find_soffice, to_pdf  # noqa: E402
 
 
 # -- the fonts of the PDF -----------------------------------------------------------------------

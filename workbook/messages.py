@@ -243,7 +243,7 @@ MESSAGES.update({
     "document.docx_template_bad": "Word 模板 {file} 无法使用：{detail}",
     "document.offered": "〔据表格数据生成，供参考〕",
     "document.soffice_missing": "未找到 LibreOffice（soffice），无法生成 PDF。Debian/Ubuntu 可执行：sudo apt-get install libreoffice-writer-nogui fonts-wqy-microhei；Windows、macOS 请从 https://zh-cn.libreoffice.org 下载安装；也可用 Word 打开 {file} 另存为 PDF",
-    "document.pdf_failed": "LibreOffice 未能把 {file} 转换为 PDF：{detail}",
+    "document.pdf_failed": "LibreOffice 未能把 {file} 转换为 {what}：{detail}",
     "document.pdf_timeout": "LibreOffice 转换 {file} 超过 {seconds} 秒仍未完成，已中止",
     "document.refused": "{file} 有 {count} 处错误，未生成年报。请改正后重试（或加 --force 照常生成）：",
     "document.forced": "{file} 有 {count} 处错误，已按 --force 照常生成年报",

@@ -17,7 +17,8 @@ from ..samples import SAMPLE_YEAR, sample_path
 @click.option("--pdf/--no-pdf", default=None, help=say("demo.pdf"))
 def demo_command(outdir: Path, pdf: bool | None) -> None:
     from ..checks import check
-    from ..document import pdf_font_warning, render_report, to_pdf
+    from ..document import pdf_font_warning, render_report
+    from ..libreoffice import find_soffice, to_pdf
     from ..reader import read_report
     from .terminal import print_findings, print_report
 
@@ -34,7 +35,7 @@ def demo_command(outdir: Path, pdf: bool | None) -> None:
     docx = render_report(report, outdir / say("demo.docx_name", year=SAMPLE_YEAR))
     console.print(say("demo.written", file=docx), markup=False)
     if pdf is None:
-        pdf = shutil.which("soffice") is not None
+        pdf = find_soffice() is not None
     if pdf:
         pdf_path = to_pdf(docx)
         console.print(say("demo.written", file=pdf_path), markup=False)
