@@ -19,8 +19,9 @@ import xlwings as xw
 
 from ..checks import check
 from ..errors import NianbaoError, UnreadableWorkbook
-from ..findings import Finding, SEVERITY_LABELS, SEVERITY_ORDER
+from ..findings import Finding
 from ..layout import META_SHEET, column_letter, layout_of
+from ..marks import plan_marks
 from ..messages import say
 from ..reader import identify_grids, report_from_grids
 from ..report import Invalid, Report, is_number
@@ -98,8 +99,8 @@ def NB_FINDINGS(*sheets):  # noqa: N802 - Excel's name
         return [[say("udf.status.unreadable", message=str(e))]]
     if not found:
         return [[say("udf.none"), None, None]]
-    ordered = sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])  # stable: position kept
-    return [[_place(f), SEVERITY_LABELS[f.severity], f.message] for f in ordered]
+    # the same rows, in the same order, as 校验结果 and `check --mark` list (one plan)
+    return [[row.position, row.level, row.message] for row in plan_marks(found).rows]
 
 
 @xw.func
@@ -129,10 +130,6 @@ def formula(function: str, format_id: str) -> str:
         quoted = "'" + sheet.name.replace("'", "''") + "'"
         ranges.append(f"{quoted}!$A$1:${column_letter(last_col)}${last_row}")
     return f"={function}({','.join(ranges)})"
-
-
-def _place(f: Finding) -> str:
-    return say("mark.position", sheet=f.sheet, cell=f.cell) if f.cell else f.sheet or ""
 
 
 __all__ = ["NB_STATUS", "NB_FINDINGS", "NB_NARRATIVE", "formula"]
