@@ -156,3 +156,13 @@ def test_worker_processes_give_the_same_result_in_the_same_order(tmp_path):
     one, two = audit(files, jobs=1), audit(files, jobs=2)
     assert [r.to_dict() for r in one.rows] == [r.to_dict() for r in two.rows]
     assert two.rows[-1].findings.by_rule("t3.carry")
+
+
+def test_an_output_never_replaces_an_audited_report(tmp_path):
+    src = write_report(consistent_report("2021", 4), tmp_path / "甲.xlsx")
+    before = src.read_bytes()
+    for args in (["-o", str(src)], ["--html", str(src)],
+                 ["-o", str(tmp_path / "审查.xlsx"), "--html", str(tmp_path / "审查.xlsx")]):
+        res = CliRunner().invoke(main, ["audit", str(src), *args])
+        assert res.exit_code == 2 and "不能" in res.stderr, (args, res.output)
+    assert src.read_bytes() == before and not (tmp_path / "审查.xlsx").exists()

@@ -32,7 +32,7 @@ from nianbao.reader import read_report
 from nianbao.report import Report
 from nianbao.units import Unit, template_for
 from nianbao.xlsx_writer import (CHECK_NAME_PREFIX, STATUS_ALL_PASSED, fill_workbook,
-                                 save_workbook)
+                                 save_workbook, write_report)
 
 YEAR = 2025
 N = 50
@@ -560,3 +560,15 @@ def test_save_stamps_as_office_programs_write_them(text, expected):
 
     when = parse_stamp(text)
     assert (when.astimezone(timezone.utc).isoformat() if when else None) == expected
+
+
+def test_merge_never_writes_over_an_input_file_or_the_unit_list(tmp_path):
+    a = write_report(consistent_report("2021", 31), tmp_path / "甲.xlsx")
+    b = write_report(consistent_report("2021", 32), tmp_path / "乙.xlsx")
+    names = tmp_path / "名单.csv"
+    names.write_text("单位名称\n甲\n乙\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (a, b, names)}
+    for out, extra in ((a, []), (names, ["--units", str(names)])):
+        res = CliRunner().invoke(main, ["merge", str(a), str(b), "-o", str(out), *extra])
+        assert res.exit_code == 2 and "不能" in res.stderr, res.output
+    assert {p: p.read_bytes() for p in before} == before

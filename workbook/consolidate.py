@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import NianbaoError
+from .fileio import refuse_overwrite
 from .findings import Findings
 from .formats import format_for_year, get_format
 from .history import Received, archive_dir, archive_name, recording
@@ -445,8 +446,16 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
+    inputs = list(inputs)
     out = Path(output)
     db = out.with_suffix(".db")
+    # a file named as an input (or the unit list) is never written over by the consolidation or
+    # its database; an earlier 汇总.xlsx found inside an input *folder* is skipped, not an input
+    given = [p for p in inputs if Path(p).is_file()]
+    if isinstance(units, (str, os.PathLike)):
+        given.append(units)
+    for target in (out, db):
+        refuse_overwrite(target, given)
     archive = archive_dir(db)
     listed = None if units is None else units_from(units)
     files = collect(inputs, skip=(out, db, archive, db.with_name(db.name + "-journal")))

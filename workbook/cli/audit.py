@@ -27,7 +27,13 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
     from rich.progress import Progress
 
     from ..audit import INDICATORS, audit, summary_headers, summary_values, write_html, write_xlsx
+    from ..fileio import refuse_overwrite
 
+    # checked before the work: an output never replaces a report being audited, nor the other
+    if output is not None:
+        refuse_overwrite(output, files)
+    if html_out is not None:
+        refuse_overwrite(html_out, [*files, *([output] if output else [])])
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
         task = bar.add_task("", total=len(files))
