@@ -147,15 +147,19 @@ def import_last_year(book=None, last: str | Path | None = None,
             return None
     last = Path(last)
     try:
-        if output is None:
-            from ..checks.run import load
+        from ..checks.run import load
 
-            year = load(last).meta.year
-            name = say("addin.next_year_name", year=year + 1) if isinstance(year, int) else None
-            if name is None:
+        previous = load(last)  # read once: its year names the new file
+        if output is None:
+            year = previous.meta.year
+            if not isinstance(year, int):
                 raise NianbaoError("yearly.no_year", file=str(last))
-            output = _free_name(last.parent, name)
-        made = start_from_last_year(last, output)
+            output = _free_name(last.parent, say("addin.next_year_name", year=year + 1))
+        else:
+            from ..fileio import refuse_overwrite
+
+            refuse_overwrite(output, [last])
+        made = start_from_last_year(previous, output)
     except NianbaoError as e:
         _alert(book, str(e), "addin.next_year_title", critical=True)
         return None

@@ -32,7 +32,7 @@ from .fileio import atomic_path
 from .formats.model import Section, Table, field_id
 from .layout import heading_id, label_spans  # the workbook and the document merge labels alike
 from .messages import say
-from .narrative import Narrator, format_number, narrative_context
+from .narrative import LEADING_ORDINAL, Narrator, format_number, narrative_context
 from .report import MISSING, Report
 
 
@@ -281,14 +281,13 @@ def outer_label_chars(text: str) -> int:
     """Characters a line for a band or group label: its ordinal and its short name on a line
     each (「（三）」「不予公开」), a long one wrapped with no character alone (「三、本 / 年度办 /
     理结果」)."""
-    m = _LEADING_ORDINAL.match(text)
+    m = LEADING_ORDINAL.match(text)
     rest = text[m.end():] if m else text
     if m and _visual_width(rest) <= OUTER_LABEL_CHARS:
         return math.ceil(max(_visual_width(m.group(0)), _visual_width(rest)))
     return fitting_width(text)
 
 
-_LEADING_ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+\.)")
 
 
 def label_lines(text: str, per_line: float) -> list[str]:
@@ -302,7 +301,7 @@ def label_lines(text: str, per_line: float) -> list[str]:
     lines = math.ceil(width / per_line) if per_line > 0 else 1
     if lines <= 1:
         return [text]
-    m = _LEADING_ORDINAL.match(text)
+    m = LEADING_ORDINAL.match(text)
     # 「1.」 does not stand on a line of its own: it numbers a sentence, not a heading
     if (m and not m.group(0)[0].isdigit() and _visual_width(m.group(0)) <= per_line
             and _visual_width(text[m.end():]) <= per_line):
@@ -586,10 +585,10 @@ def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narr
         heading = _heading(report, item)
         if _is_numbered(item.label):
             # numbered in the order printed: with 「（三）」 left empty, 「（四）」 becomes 「（三）」
-            heading = f"（{_ORDINALS[m]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
+            heading = f"（{_ORDINALS[m]}）" + LEADING_ORDINAL.sub("", heading, count=1)
             m += 1
         elif len(unnumbered) > 1:
-            heading = f"（{_ORDINALS[n]}）" + _LEADING_ORDINAL.sub("", heading, count=1)
+            heading = f"（{_ORDINALS[n]}）" + LEADING_ORDINAL.sub("", heading, count=1)
             n += 1
         elif heading == item.label:
             heading = ""

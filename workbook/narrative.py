@@ -135,13 +135,14 @@ def _nest(flat: Mapping[str, Any]) -> Facts:
     return freeze(tree)
 
 
-_ORDINAL = re.compile(r"^（[一二三四五六七八九十]+）|^[一二三四五六七八九十]+、|^\d+\.")
+# the number a heading or label starts with: 「（二）」「三、」「2.」 (shared with the document)
+LEADING_ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+\.)")
 _NOTE = re.compile(r"（[^（）]*）$")
 
 
 def short_label(label: str) -> str:
     """「（二）部分公开（区分处理的，…）」 → 「部分公开」: the name a sentence uses."""
-    return _NOTE.sub("", _ORDINAL.sub("", label)).strip()
+    return _NOTE.sub("", LEADING_ORDINAL.sub("", label)).strip()
 
 
 def _group_key(keys: list[str]) -> str:
