@@ -371,3 +371,21 @@ def test_new_from_a_published_report(tmp_path):
     r = read_report(out)
     assert r.meta.year == 2022 and r.format == "2021"
     assert [r[f"t3.carried.{c}"] for c in ("natural", "total")] == [0, 0]
+
+
+def test_repetition_on_real_report_language():
+    """Two real offices' reports share the stock phrases of the genre (「进一步加强」「政务公开」)
+    but no sentences: silent.  One of them again next year with its 五 unchanged: flagged."""
+    from nianbao.importing import import_report
+
+    samples = Path(__file__).parent / "data" / "samples"
+    district = import_report(samples / "district-office-2021.txt").report
+    fenghua = import_report(samples / "fenghua-zwb-2021.txt").report
+    district.meta.year, fenghua.meta.year = 2021, 2022
+    fenghua.meta.unit = district.meta.unit
+    res = check(fenghua, previous=district)
+    assert not res.by_rule("year.repeated", "year.repeated_all", "text.problems_repeated")
+    again = copy.deepcopy(district)
+    again.meta.year = 2022
+    res = check(again, previous=district)
+    assert res.by_rule("year.repeated") and res.by_rule("year.repeated_all")
