@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import consistent_report  # noqa: E402
 
-from nianbao.bulk import parallel_map, workers  # noqa: E402
+from nianbao.parallel import parallel_map, workers  # noqa: E402
 from nianbao.layout import layout_of  # noqa: E402
 from nianbao.units import Unit, template_for  # noqa: E402
 from nianbao.xlsx_writer import fill_workbook, save_workbook  # noqa: E402

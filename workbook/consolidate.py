@@ -1,7 +1,7 @@
 """Collect and consolidate: many units' workbooks → one workbook of the same template.
 
 ``consolidate(inputs, output)`` (``nianbao merge``) reads every file under ``inputs`` in parallel
-(:mod:`nianbao.bulk`), checks each with :func:`nianbao.checks.check_many`, records what arrived in
+(:mod:`nianbao.parallel`), checks each with :func:`nianbao.checks.check_many`, records what arrived in
 the history (:mod:`nianbao.history`), decides per file whether it is merged, left out for errors,
 superseded by a later version of the same unit or rejected (with the reason), and writes:
 
@@ -38,6 +38,7 @@ from .formats import format_for_year, get_format
 from .history import Received, archive_dir, archive_name, recording
 from .layout import layout_of
 from .messages import say
+from .reader import read_report
 from .report import Report, is_number
 from .units import ORIGIN_CODE, ORIGIN_PARENT, Unit, unit_key, units_from
 
@@ -133,7 +134,6 @@ def key_figures(report: Report) -> KeyFigures:
 
 def examine(path: str, archive: str) -> Examined:
     """Read, hash, archive and check one file; never raises for a bad file."""
-    from .bulk import read_bytes
     from .checks import check_many
     from .checks.run import unreadable
 
@@ -156,7 +156,7 @@ def examine(path: str, archive: str) -> Examined:
         ex.fatal = str(e)
         return ex
     try:
-        report = read_bytes(data, p)
+        report = read_report(data, name=path)
     except NianbaoError as e:
         found = unreadable(path, e)
         ex.problem = str(e)
@@ -468,7 +468,7 @@ def consolidate(inputs: Iterable[str | os.PathLike] | str | os.PathLike,
         except OSError as e:
             raise NianbaoError("file.write_failed", file=str(archive), detail=e.strerror or e) from None
         work = partial(examine, archive=str(archive))
-        from .bulk import parallel_map
+        from .parallel import parallel_map
 
         for done, ex in enumerate(parallel_map(work, [str(f) for f in files], n=workers), 1):
             if ex.fatal:

@@ -12,10 +12,12 @@ province's thousands of files stays interactive.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
 from decimal import Decimal
 import unicodedata
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, Iterable
 
 from python_calamine import CalamineWorkbook
@@ -28,7 +30,7 @@ from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_o
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
-from .safety import SheetScan, inspect_xlsx
+from .safety import SheetScan, inspect_xlsx, read_bytes
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
@@ -48,27 +50,47 @@ _LIMIT = 10.0 ** MAX_DIGITS
 _UNREAD_SHEET = ("read.sheet_missing", "read.label_moved", "read.sheet_too_large")
 
 
-def read_report(path: str | Path) -> Report:
-    """Read one nianbao workbook.  Raises :class:`UnreadableWorkbook` when it is not one."""
-    p = Path(path)
-    scans = inspect_xlsx(p, KNOWN_SHEETS).sheets
-    refused = {name: scan for name, scan in scans.items() if scan.absurd}
+def read_report(source: str | os.PathLike | bytes, *, name: str | None = None) -> Report:
+    """Read one nianbao workbook: a path, or the bytes of a file (``name`` is what messages and
+    ``Report.source`` call it).  Raises :class:`UnreadableWorkbook` when it is not one.
+
+    This is the one reader: ``check``, ``merge``, ``audit``, the add-in and the server all come
+    here, so a workbook one of them rejects, every other rejects too.  The file is read once;
+    the safety screen and calamine both work on those bytes."""
+    if isinstance(source, bytes):
+        data, label = source, name or ""
+    else:
+        label = name or str(source)
+        data = read_bytes(source)
+    scans = inspect_xlsx(data, KNOWN_SHEETS, name=label).sheets
+    refused = {sheet: scan for sheet, scan in scans.items() if scan.absurd}
+    last = _last_rows()
     try:
-        # a file object, not the path: a file name that is not valid UTF-8 cannot cross into Rust
-        with p.open("rb") as fh:
-            wb = CalamineWorkbook.from_filelike(fh)
-        # only the sheets a format declares: a marked copy's 校验结果 or a clerk's scratch
-        # sheet is never parsed, nor a declared one whose extent calamine cannot hold
-        grids = {name: _grid(wb, name) for name in wb.sheet_names
-                 if name in KNOWN_SHEETS and name not in refused}
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # only the sheets a format declares, each down to the last row any layout declares on
+        # it: a marked copy's 校验结果 or a clerk's scratch sheet is never parsed, nor a declared
+        # one whose extent calamine cannot hold
+        grids = {sheet: wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
+                                                              nrows=last[sheet])
+                 for sheet in wb.sheet_names if sheet in last and sheet not in refused}
     except UnreadableWorkbook:
         raise
     except Exception:  # calamine raises several error types for damaged parts
-        raise UnreadableWorkbook("file.not_xlsx", file=str(p),
+        raise UnreadableWorkbook("file.not_xlsx", file=label,
                                  detail="工作簿内容已损坏，无法解析") from None
-    report = report_from_grids(grids, source=str(p), refused=_refusals(refused))
+    report = report_from_grids(grids, source=label, refused=_refusals(refused))
     _uncomputed(report, scans)
     return report
+
+
+@lru_cache(maxsize=1)
+def _last_rows() -> dict[str, int | None]:
+    """Sheet name → the last row any format declares on it (None: read all, the hidden sheet)."""
+    last: dict[str, int | None] = {META_SHEET: None}
+    for fid in FORMATS:
+        for sheet in layout_of(fid).sheets:
+            last[sheet.name] = max(last.get(sheet.name) or 0, sheet.last_row)
+    return last
 
 
 def _refusals(refused: dict[str, SheetScan]) -> dict[str, Finding]:
@@ -96,10 +118,6 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
             "read.formula", "error",
             say("read.formula", where=describe(report.format, f.id), formula=formula),
             sheet=f.sheet, cell=f.cell, field=f.id, actual=formula))
-
-
-def _grid(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
-    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
