@@ -8,7 +8,7 @@ import pytest
 from helpers import consistent_report
 
 from nianbao.checks import check
-from nianbao.checks.engine import instances
+from nianbao.rules import instances
 from nianbao.findings import Finding, Findings
 from nianbao.formats import FORMATS
 from nianbao.formats.common import T3_APPLICANTS

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .checks.engine import instances
+from .rules import instances
 from .findings import SEVERITY_LABELS, Finding, Findings
 from .fileio import atomic_path
 from .formats.common import t3_result_rows

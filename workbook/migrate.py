@@ -4,7 +4,7 @@ What carries over is derived from the two declarations and the stable field ids:
 new format takes the old value when the old format declares the same id asking the same question
 — same printed row and column labels, same kind and unit (:func:`same_question`).  表三 and 表四,
 the texts and the basic information carry over that way.  What a format change moved on purpose
-is declared below as data (:data:`MIGRATIONS`): the single 2019 （六）其他处理 goes to 2021
+is declared as data in :mod:`nianbao.formats.migrations`: the single 2019 （六）其他处理 goes to 2021
 （六）3.其他, and （六）1 and 2 are left for the office to split.  Everything else the new format
 asks is listed for re-entry with the reason (what the old format asked in that row), never
 guessed: 本年制发/废止/现行有效 are not 新制作/新公开/对外公开, 本年处理决定数量 is not 处理决定数量,
@@ -23,45 +23,11 @@ from functools import lru_cache
 
 from .errors import NianbaoError
 from .formats import CURRENT, get_format
-from .formats.common import T3_COLUMN_KEYS
+from .formats.migrations import MIGRATIONS, Migration, Move
 from .layout import Field, layout_of
 from .messages import say
 from .places import describe, place
 from .report import MISSING, Report, format_number
-
-
-@dataclass(frozen=True)
-class Move:
-    """Old field ``source`` goes to new field ``target``; ``shares`` are the new fields the old
-    one is now split into, left for re-entry.  Templates with ``{…}`` filled from ``each``."""
-
-    source: str
-    target: str
-    shares: tuple[str, ...] = ()
-    each: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    note: str = ""  # message code of the notice the move prints
-
-    def instances(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        combos: list[dict[str, str]] = [{}]
-        for name, keys in self.each:
-            combos = [{**c, name: k} for c in combos for k in keys]
-        return [(self.source.format(**c), self.target.format(**c),
-                 tuple(s.format(**c) for s in self.shares)) for c in combos]
-
-
-@dataclass(frozen=True)
-class Migration:
-    source: str  # format ids
-    target: str
-    moves: tuple[Move, ...] = ()
-
-
-MIGRATIONS: dict[tuple[str, str], Migration] = {
-    ("2019", "2021"): Migration("2019", "2021", (
-        Move("t3.other.{col}", "t3.other_3.{col}", ("t3.other_1.{col}", "t3.other_2.{col}"),
-             each=(("col", T3_COLUMN_KEYS),), note="migrate.other_moved"),
-    )),
-}
 
 
 def _question(f: Field) -> tuple:

@@ -66,7 +66,7 @@ def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> Ne
 def _fill_from_rules(report: Report, previous: Report) -> tuple[str, ...]:
     """Fill each target that a declared rule fixes from last year's figures alone."""
     # late: nianbao.checks.run imports this module for recorded_previous
-    from .checks.engine import instances
+    from .rules import instances
 
     prev_fields = layout_of(previous.format).fields
     filled = []

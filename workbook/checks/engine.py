@@ -26,63 +26,14 @@ from functools import lru_cache
 
 from ..findings import Finding
 from ..formats import get_format
-from ..formats.model import Rule
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
 from ..places import common_and_names, describe, place
 from ..report import Invalid, Missing, Report, format_number
+from ..rules import Instance, Term, instances
 from .context import Context, finding
 
 _TOLERANCE = 1e-6  # money sums in 万元 with 4–5 decimals
-
-
-# -- compiled rules ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Term:
-    field: str
-    sign: int  # +1 or -1
-    prev: bool  # taken from last year's report
-
-    @classmethod
-    def parse(cls, text: str) -> "Term":
-        sign = 1
-        if text.startswith("-"):
-            sign, text = -1, text[1:]
-        prev = text.startswith("prev:")
-        return cls(text[5:] if prev else text, sign, prev)
-
-
-@dataclass(frozen=True)
-class Instance:
-    """One instance of a declared rule, its terms resolved."""
-
-    rule: Rule
-    bindings: tuple[tuple[str, str], ...]
-    left: tuple[Term, ...]
-    right: tuple[Term, ...]
-    # derived once per format (instances() is cached): a check of a province's thousands of
-    # workbooks runs every instance thousands of times
-    terms: tuple[Term, ...] = ()
-    cross_year: bool = False
-    sheets: frozenset[str] = frozenset()  # the sheets of this year's terms
-
-    @classmethod
-    def of(cls, format_id: str, rule: Rule, bindings: dict[str, str], left: tuple[str, ...],
-           right: tuple[str, ...]) -> "Instance":
-        lt, rt = tuple(map(Term.parse, left)), tuple(map(Term.parse, right))
-        terms = lt + rt
-        sheets = frozenset(place(format_id, t.field).sheet for t in terms if not t.prev)
-        return cls(rule, tuple(bindings.items()), lt, rt, terms, any(t.prev for t in terms), sheets)
-
-
-@lru_cache(maxsize=None)
-def instances(format_id: str) -> tuple[Instance, ...]:
-    fmt = get_format(format_id)
-    return tuple(
-        Instance.of(fmt.id, rule, b, left, right)
-        for rule in fmt.rules
-        for b, left, right in rule.instances()
-    )
 
 
 # -- reconciliation rules ------------------------------------------------------------------------
@@ -346,4 +297,4 @@ def _cell_order(ref: str):
     return (sheet,) + parse_cell(addr)
 
 
-__all__ = ["check_rules", "instances", "Instance", "Term"]
+__all__ = ["check_rules"]
