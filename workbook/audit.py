@@ -24,6 +24,7 @@ from .fileio import atomic_path
 from .formats.common import t3_result_rows
 from .messages import say
 from .report import Report
+from .text.cjk import display_width, unit_key
 
 FIRST_MESSAGES = 3  # messages shown in the summary row
 MESSAGE_COLUMN = 6  # of the summary: the first messages
@@ -187,10 +188,6 @@ def _check_light(file: str) -> AuditRow:
     return row
 
 
-def _unit_key(unit: str) -> str:
-    return "".join(unit.split())
-
-
 def _series(rows: list[AuditRow]) -> None:
     """The cross-year rules along each unit's years: each break names the two years."""
     from .checks.context import Context
@@ -199,7 +196,7 @@ def _series(rows: list[AuditRow]) -> None:
     by_unit: dict[str, dict[int, AuditRow]] = {}
     for row in rows:
         if row.format and row.unit and row.year:
-            by_unit.setdefault(_unit_key(row.unit), {})[row.year] = row
+            by_unit.setdefault(unit_key(row.unit), {})[row.year] = row
     for years in by_unit.values():
         for year, row in years.items():
             prev = years.get(year - 1)
@@ -270,13 +267,7 @@ LINE_HEIGHT = 15  # points, for the default 11-point font
 
 
 def _lines(text: str, width: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / max(1, width - 2))) for line in text.split("\n"))
-
-
-def _width(text: str) -> float:
-    """Column width a text needs: a Chinese character is two Latin ones wide (longest line)."""
-    return max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n")),
-               default=0)
+    return sum(max(1, math.ceil(display_width(line) / max(1, width - 2))) for line in text.split("\n"))
 
 
 def _text(cell, value) -> None:
@@ -304,9 +295,9 @@ def write_xlsx(audit: Audit, path: str | os.PathLike) -> Path:
         for j, h in enumerate(headers, 1):
             _text(sheet.cell(1, j), h)
             sheet.cell(1, j).font = Font(bold=True)
-        widths = [min(MAX_WIDTH, max(6, _width(str(h)) + 2)) for h in headers]
+        widths = [min(MAX_WIDTH, max(6, display_width(str(h)) + 2)) for h in headers]
         for values in rows[:200]:
-            widths = [min(MAX_WIDTH, max(w, _width(str(v)) + 2)) for w, v in zip(widths, values)]
+            widths = [min(MAX_WIDTH, max(w, display_width(str(v)) + 2)) for w, v in zip(widths, values)]
         for i, values in enumerate(rows, 2):
             lines = 1
             for j, v in enumerate(values, 1):

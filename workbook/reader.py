@@ -16,7 +16,6 @@ import io
 import os
 import re
 from decimal import Decimal
-import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -30,6 +29,7 @@ from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_o
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
+from .text.cjk import compact, fold
 from .safety import SheetScan, inspect_xlsx, read_bytes
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
@@ -223,7 +223,7 @@ def _at(grid: list[list[Any]], row: int, col: int) -> Any:
 
 
 def _norm_label(v: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+    return compact(str(v))
 
 
 def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
@@ -328,7 +328,7 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     text = str(raw).strip()
     # one notice per cell, naming the most surprising conversion: full-width > separators > unit
     code = "read.text_number"
-    normal = unicodedata.normalize("NFKC", text).replace("－", "-").strip()
+    normal = fold(text).replace("－", "-").strip()
     if normal in _DASHES or text in _DASHES:
         return None, note("read.dash", raw=text)
     if normal != text:

@@ -14,12 +14,12 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import NianbaoError
+from .text.cjk import unit_key
 from .formats import format_for_year, get_format
 from .messages import say
 
@@ -49,11 +49,6 @@ class Unit:
     def file_name(self) -> str:
         """The name of the workbook handed out to this unit."""
         return f"{self.name}.xlsx"
-
-
-def unit_key(name: str) -> str:
-    """A unit name compared as people mean it: full-width letters and spaces do not count."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
 def read_units(path: str | os.PathLike) -> list[Unit]:

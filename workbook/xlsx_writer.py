@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -52,6 +51,7 @@ from .layout import (
 )
 from .messages import say
 from .report import Invalid, Meta, Missing, Report, Value
+from .text.cjk import char_width
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
            "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "add_record", "add_note_sheet",
@@ -488,7 +488,7 @@ def text_height(text: str, width: float, size: float) -> float:
     for para in str(text).split("\n"):
         # a CJK character is about two '0' widths of the default font
         # (2.2: a little more, so that an estimate errs towards a blank line, not a lost one)
-        units = sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in para)
+        units = 1.1 * sum(map(char_width, para))
         lines += max(1, math.ceil(units * scale / usable))
     return lines * size * 1.4 + 4
 

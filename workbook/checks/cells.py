@@ -10,6 +10,7 @@ from ..formats.model import KIND_LABELS
 from ..layout import cell_address, layout_of
 from ..messages import say
 from ..places import describe, place
+from ..text.cjk import unit_key
 from ..report import Invalid, Missing, Report, format_number, is_number
 from .context import NUMERIC_KINDS, Context, finding
 
@@ -89,7 +90,7 @@ def check_previous_meta(ctx: Context, prev: Report) -> tuple[list[Finding], bool
         out.append(finding("prev.year", "error",
                            say("prev.year", prev=pyear, year=year, expected=year - 1),
                            ctx.fmt.id, "meta.year", expected=year - 1, actual=pyear))
-    unit, punit = _unit(ctx.report.meta.unit), _unit(prev.meta.unit)
+    unit, punit = unit_key(ctx.report.meta.unit), unit_key(prev.meta.unit)
     if unit and punit and unit != punit:
         out.append(finding("prev.unit", "error",
                            say("prev.unit", prev=prev.meta.unit.strip(),
@@ -97,10 +98,6 @@ def check_previous_meta(ctx: Context, prev: Report) -> tuple[list[Finding], bool
                            ctx.fmt.id, "meta.unit", expected=prev.meta.unit.strip(),
                            actual=ctx.report.meta.unit.strip()))
     return out, follows
-
-
-def _unit(s: str | None) -> str:
-    return "".join((s or "").split())
 
 
 # the reader's and the value check's per-cell notices that a blank table's one finding replaces
