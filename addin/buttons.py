@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..checks import check
+from .. import actions
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
+from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, known_sheets, layout_of,
                       parse_cell)
 from ..marks import FILLS, RESULT_FIRST_ROW, MarkPlan, plan_marks
+from ..palette import template_fill
 from ..messages import say
-from ..reader import KNOWN_SHEETS, report_from_grids
 from ..report import Report
 
 MARK_RECORD_HEADER = "marked_by_addin"
@@ -77,33 +77,29 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     """生成报告: check first; with errors, mark them as 校验 does and refuse, listing them;
     otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
     workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
-    from ..document import pdf_font_warning, render_report, to_pdf
-
     book = _caller(book)
-    done = _check_book(book)
-    if done is None:
-        return None
-    if done.plan.errors:
-        _paint(book, done)
-        _alert(book, _refusal(done), "addin.report_title", critical=True)
+    read = _read_book(book)
+    if read is None:
         return None
     try:
-        target = _report_path(book, output)
-        render_report(done.report, target)
-        files = [str(target)]
-        try:
-            pdf_path = to_pdf(target)
-            files.append(str(pdf_path))
-            warning = pdf_font_warning(target, pdf_path)  # substitute fonts: not for publication
-            if warning:
-                files.append(warning)
-        except NianbaoError as e:  # no LibreOffice, or it failed: the .docx still stands
-            files.append(say("addin.no_pdf", reason=str(e)))
+        # the one publish every door calls; a button cannot ask before replacing a file, so
+        # an existing report (a clerk's edited .docx) stays and the new one gets a free name
+        done = actions.publish(read.report, _report_path(book, output), free=True, pdf=None)
     except NianbaoError as e:
         _alert(book, str(e), "addin.report_title", critical=True)
         return None
+    if done.refused:
+        checked = _book_check(book, read, done.findings)
+        _paint(book, checked)
+        _alert(book, _refusal(checked), "addin.report_title", critical=True)
+        return None
+    files = [str(p) for p in done.written]
+    if done.no_pdf:  # no LibreOffice, or it failed: the .docx still stands
+        files.append(say("addin.no_pdf", reason=done.no_pdf))
+    if done.font_warning:  # substitute fonts: not for publication
+        files.append(done.font_warning)
     _alert(book, say("addin.written", files="\n".join(files)), "addin.report_title")
-    return target
+    return done.docx
 
 
 def consolidate_folder(book=None, folder: str | Path | None = None,
@@ -113,16 +109,15 @@ def consolidate_folder(book=None, folder: str | Path | None = None,
     under a name not yet taken, open it on its 汇总情况 sheet and say what was merged.
 
     ``folder``/``output`` default to a folder picked in desktop Excel and 「汇总.xlsx」 in it."""
-    from ..consolidate import consolidate
-
     book = _caller(book)
     if folder is None:
         folder = _pick(book, folder=True)
         if folder is None:
             return None  # the coordinator cancelled
-    target = Path(output) if output is not None else _free_name(Path(folder), say("addin.consolidated_name"))
+    target = Path(output) if output is not None else Path(folder) / say("addin.consolidated_name")
     try:
-        done = consolidate([folder], target)
+        done = actions.consolidate([folder], target, free=True)
+        target = done.output or target
     except NianbaoError as e:
         _alert(book, str(e), "addin.consolidate_title", critical=True)
         return None
@@ -138,8 +133,6 @@ def import_last_year(book=None, last: str | Path | None = None,
     """导入上年: pick last year's workbook or published report, write this year's workbook
     started from it beside it (the same call as ``nianbao new --from LAST``: 上年结转 filled,
     last year's figures recorded for the cross-year rules) and open it."""
-    from ..yearly import start_from_last_year
-
     book = _caller(book)
     if last is None:
         last = _pick(book, folder=False)
@@ -147,19 +140,14 @@ def import_last_year(book=None, last: str | Path | None = None,
             return None
     last = Path(last)
     try:
-        from ..checks.run import load
-
-        previous = load(last)  # read once: its year names the new file
+        previous = actions.load(last)  # read once: its year names the new file
         if output is None:
             year = previous.meta.year
             if not isinstance(year, int):
                 raise NianbaoError("yearly.no_year", file=str(last))
-            output = _free_name(last.parent, say("addin.next_year_name", year=year + 1))
-        else:
-            from ..fileio import refuse_overwrite
-
-            refuse_overwrite(output, [last])
-        made = start_from_last_year(previous, output)
+            output = last.parent / say("addin.next_year_name", year=year + 1)
+        made = actions.start_from_last_year(previous, output, free=True)
+        output = made.path
     except NianbaoError as e:
         _alert(book, str(e), "addin.next_year_title", critical=True)
         return None
@@ -188,16 +176,6 @@ def _pick(book, folder: bool) -> str | None:
     return picked if isinstance(picked, str) and picked else None
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    """``folder/name``, or ``name-2`` … when taken: a button never writes over a file."""
-    target = folder / name
-    n = 2
-    while target.exists():
-        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
-    return target
-
-
 def _open(book, path: Path, sheet: str) -> None:
     """Open a workbook the button wrote, on ``sheet`` (desktop Excel; the remote clients cannot
     open files — the alert gives the path)."""
@@ -220,25 +198,47 @@ def read_grids(book) -> dict[str, list[list[Any]]]:
     """{sheet name: rows of values from A1} for every sheet a format declares, one read a sheet."""
     grids = {}
     for sheet in book.sheets:
-        if sheet.name not in KNOWN_SHEETS:
+        if sheet.name not in known_sheets():
             continue
         last = sheet.used_range.last_cell
         grids[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
     return grids
 
 
-def _check_book(book) -> BookCheck | None:
+@dataclass
+class OpenBook:
+    """An open workbook as read: its Report, and its hidden sheet's rows (which cells the
+    previous run marked)."""
+
+    report: Report
+    meta: list[list[Any]] | None
+
+
+def _read_book(book) -> OpenBook | None:
+    """The open workbook read (one read a sheet); None, after saying why, when it is not a
+    nianbao workbook at all."""
     grids = read_grids(book)
     try:
-        report = report_from_grids(grids, source=book.name)
-    except NianbaoError as e:  # not a nianbao workbook at all
+        report = actions.load_grids(grids, source=book.name)
+    except NianbaoError as e:
         _alert(book, say("addin.unreadable", message=str(e)), "addin.validate_title", critical=True)
         return None
-    findings = check(report)
+    return OpenBook(report, grids.get(META_SHEET))
+
+
+def _book_check(book, read: OpenBook, findings: Findings) -> BookCheck:
+    """What painting needs: the plan of ``findings`` and what the previous run marked."""
     names = [s.name for s in book.sheets]
     plan = plan_marks(findings, names, book.name)
-    meta = grids.get(META_SHEET)
-    return BookCheck(report, findings, plan, names, _recorded(meta), len(meta or []))
+    return BookCheck(read.report, findings, plan, names, _recorded(read.meta),
+                     len(read.meta or []))
+
+
+def _check_book(book) -> BookCheck | None:
+    read = _read_book(book)
+    if read is None:
+        return None
+    return _book_check(book, read, actions.check(read.report))
 
 
 def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
@@ -259,8 +259,6 @@ def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
 
 # -- painting ---------------------------------------------------------------------------------------
 def _paint(book, done: BookCheck) -> None:
-    from ..xlsx_writer import template_fill  # openpyxl: only when painting
-
     plan, fmt = done.plan, done.report.format
     names = set(done.sheet_names)
     declared = {s.name for s in layout_of(fmt).sheets}
@@ -450,7 +448,7 @@ def _report_path(book, output: str | Path | None) -> Path:
     else:  # a book never saved, or one the remote engine knows only by name
         raise NianbaoError("addin.no_folder", file=book.name)
     if workbook.is_absolute() and target.resolve() == workbook.resolve():
-        raise NianbaoError("addin.same_file", file=str(target))
+        raise NianbaoError("file.output_is_input", file=str(target))
     return target
 
 

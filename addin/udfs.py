@@ -17,13 +17,12 @@ from typing import Any
 
 import xlwings as xw
 
-from ..checks import check
+from .. import actions
 from ..errors import NianbaoError, UnreadableWorkbook
 from ..findings import Finding
 from ..layout import META_SHEET, column_letter, layout_of
 from ..marks import plan_marks
 from ..messages import say
-from ..reader import identify_grids, report_from_grids
 from ..report import Invalid, Report, is_number
 
 Grid = list[list[Any]]
@@ -31,17 +30,16 @@ Grid = list[list[Any]]
 
 def _report(sheets: tuple[Any, ...]) -> tuple[Report, dict[str, Grid]]:
     try:
-        _, grids = identify_grids(_two_d(g) for g in sheets)
+        return actions.load_ranges(_two_d(g) for g in sheets)
     except UnreadableWorkbook:
         raise NianbaoError("udf.no_sheet") from None
-    return report_from_grids(grids), grids
 
 
 def _checked(sheets: tuple[Any, ...]) -> tuple[Report, list[Finding], set[str]]:
     """The Report of the sheets passed, its findings on those sheets, and their names."""
     report, grids = _report(sheets)
     given = set(grids) - {META_SHEET}
-    found = [f for f in check(report) if f.sheet in given]
+    found = [f for f in actions.check(report) if f.sheet in given]
     return report, found, given
 
 

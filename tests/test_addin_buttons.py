@@ -23,8 +23,8 @@ from xlwings_payload import (  # noqa: E402
 
 from nianbao.addin import (consolidate_folder, generate_report, import_last_year,  # noqa: E402
                            validate)
-from nianbao.checks import check, mark_workbook
-from nianbao.checks.marking import STORE_SHEET
+from nianbao import check, mark_workbook
+from nianbao.xlsx_marks import STORE_SHEET
 from nianbao.document import find_soffice
 from nianbao.layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
                             parse_cell)
@@ -356,7 +356,7 @@ def test_generate_report_never_writes_over_the_workbook(tmp_path):
     before = sha(path)
     result, actions = run(generate_report, data, path)
     assert result is None and sha(path) == before
-    assert "不能写在工作簿本身上" in actions[-1]["args"][0]
+    assert "不能把结果写到输入文件" in actions[-1]["args"][0]
 
 
 def test_generate_report_needs_a_folder_for_an_unsaved_book(tmp_path):
@@ -392,7 +392,7 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
 
 # -- 汇总 and 导入上年: the same calls as `nianbao merge` and `nianbao new --from` ---------------------
 def test_consolidate_button_merges_a_folder_without_touching_it(tmp_path):
-    from nianbao.consolidate import consolidate
+    from nianbao import consolidate
 
     folder = tmp_path / "收件"
     folder.mkdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.checks import check, check_many
+from nianbao import check, check_many
 from nianbao.codes import Code, Example, registry
 from nianbao.layout import layout_of
 from nianbao.messages import MESSAGES

@@ -150,8 +150,8 @@ def _merged(p: dict) -> dict:
 
 
 def _edited_store(path: Path, tmp: Path) -> Path:
-    from nianbao.checks import mark_workbook
-    from nianbao.checks.marking import STORE_SHEET
+    from nianbao import mark_workbook
+    from nianbao.xlsx_marks import STORE_SHEET
 
     bad = with_cell(tmp / "bad.xlsx", "t3.new.natural", lambda r: num(r, "99"))
     marked = tmp / "marked.xlsx"

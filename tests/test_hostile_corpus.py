@@ -15,8 +15,8 @@ import pytest
 
 from corpus import MEMORY_LIMIT, TIME_LIMIT, Base, build_corpus, digest, run_all
 from helpers import consistent_report
-from nianbao.checks import mark_workbook
-from nianbao.checks.marking import STORE_SHEET
+from nianbao import mark_workbook
+from nianbao.xlsx_marks import STORE_SHEET
 from nianbao.samples import sample_path
 from nianbao.xlsx_writer import new_workbook, write_report
 
@@ -128,7 +128,8 @@ def test_merge_reads_the_corpus_as_check_does(corpus, tmp_path):
     """One reader (issue 22): every file ``check`` cannot read, ``merge`` rejects with the same
     words; every file it can read, ``merge`` counts the same errors."""
     import nianbao
-    from nianbao.consolidate import REJECTED, consolidate
+    from nianbao import consolidate
+    from nianbao.merge.records import REJECTED
 
     before = digest(corpus)
     checked = {r.file: r for r in nianbao.check_many([str(f) for f in corpus])}

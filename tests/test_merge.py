@@ -19,18 +19,20 @@ from click.testing import CliRunner
 from helpers import consistent_report
 
 import nianbao
-from nianbao import history as history_module
+from nianbao.merge import history as history_module
 from nianbao.libreoffice import convert
 from nianbao.parallel import parallel_map
 from nianbao.cli import main
-from nianbao.consolidate import (INVALID, MERGED, MERGED_INVALID, MISSING, REJECTED, SUPERSEDED,
-                                 consolidate)
+from nianbao import consolidate
+from nianbao.merge.records import (INVALID, MERGED, MERGED_INVALID, REJECTED, SUPERSEDED,
+                                   UNSENT as MISSING)
 from nianbao.errors import NianbaoError, UnreadableWorkbook
 from nianbao.layout import layout_of
 from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import Report
-from nianbao.units import Unit, template_for
+from nianbao.actions.new import template_for
+from nianbao.merge.units import Unit
 from nianbao.xlsx_writer import (CHECK_NAME_PREFIX, STATUS_ALL_PASSED, fill_workbook,
                                  save_workbook, write_report)
 
@@ -298,7 +300,7 @@ def test_a_resubmission_keeps_both_versions_in_database_and_archive(inbox, tmp_p
     # unit 07 sends a second version; the first stays in the folder
     unit_workbook(inbox2 / "测试单位07-第二版.xlsx", units[7], filled(7007),
                   saved="2026-02-01T10:00:00Z")
-    second = consolidate([inbox2], out)
+    second = consolidate([inbox2], out, force=True)
     assert by_file(second, "测试单位07-第二版.xlsx").status == MERGED
     assert by_file(second, units[7].file_name).status == SUPERSEDED
     db = out.with_suffix(".db")
@@ -318,7 +320,7 @@ def test_a_resubmission_keeps_both_versions_in_database_and_archive(inbox, tmp_p
     assert {e["sha256"] for e in mine} == shas
     assert {e["status"] for e in mine} == {MERGED, SUPERSEDED}
     # the same inputs give the same values
-    again = consolidate([inbox2], out)
+    again = consolidate([inbox2], out, force=True)
     assert again.totals == second.totals
     assert read_report(out).statutory() == second.totals.statutory()
 
@@ -425,7 +427,7 @@ def test_damaged_or_locked_database_gets_one_message_and_changes_nothing(inbox, 
     holder.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(NianbaoError) as e:
-            consolidate([d / units[1].file_name], out2)
+            consolidate([d / units[1].file_name], out2, force=True)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -442,11 +444,11 @@ def test_a_failure_midway_rolls_the_database_back(inbox, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    import nianbao.consolidated as consolidated
+    import nianbao.merge.workbook as consolidated
 
     monkeypatch.setattr(consolidated, "save_workbook", boom)
     with pytest.raises(OSError):
-        consolidate([d / units[1].file_name], out)
+        consolidate([d / units[1].file_name], out, force=True)
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
     assert con.execute("SELECT COUNT(*) FROM consolidations").fetchone()[0] == 1
@@ -489,7 +491,7 @@ def test_a_consolidation_can_itself_be_merged_upwards(merged_once, tmp_path):
 
 def test_a_file_that_crashes_the_parser_does_not_stop_the_others(inbox, tmp_path, monkeypatch):
     d, units, _ = inbox
-    import nianbao.consolidate as merging
+    import nianbao.actions.merge as merging
 
     real = merging.read_report
 
@@ -512,7 +514,7 @@ def test_an_archive_that_cannot_be_written_stops_the_merge_cleanly(inbox, tmp_pa
     history_module.archive_dir(out.with_suffix(".db")).write_text("a file where the folder goes")
     with pytest.raises(NianbaoError) as e:
         consolidate([d / units[0].file_name], out)
-    assert e.value.code == "file.write_failed" and not out.exists()
+    assert e.value.code == "file.output_not_folder" and not out.exists()
 
 
 def test_each_merged_units_texts_are_on_the_reference_sheet(inbox, merged_once):
@@ -582,7 +584,7 @@ def test_the_consolidated_workbook_passes_its_native_checks_in_libreoffice(merge
 def test_save_stamps_as_office_programs_write_them(text, expected):
     from datetime import timezone
 
-    from nianbao.consolidate import parse_stamp
+    from nianbao.merge.records import parse_stamp
 
     when = parse_stamp(text)
     assert (when.astimezone(timezone.utc).isoformat() if when else None) == expected

@@ -17,16 +17,15 @@ format is for.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from .errors import NianbaoError
 from .formats import CURRENT, get_format
-from .formats.migrations import MIGRATIONS, Migration, Move
+from .formats.migrations import MIGRATIONS, Migration
 from .layout import Field, layout_of
 from .messages import say
-from .places import describe, place
+from .places import place
 from .report import MISSING, Report, format_number
 
 
@@ -77,6 +76,7 @@ class Migrated:
     source: Report
     plan: Plan
     reasons: dict[str, str] = field(default_factory=dict)  # re-entry field → why, in Chinese
+    path: Path | None = None  # the workbook written, once it is (nianbao.actions.migrate)
 
     @property
     def reenter(self) -> tuple[str, ...]:
@@ -122,69 +122,15 @@ def _reason(m: Migrated, fid: str) -> str:
     if not asked:
         return say("migrate.reason_new", format=get_format(old).title)
     values = say("text.and").join(
-        say("migrate.old_value", column=place(old, f).column, value=_shown(m.source.values.get(f)))
+        say("migrate.old_value", column=place(old, f).column, value=shown_value(m.source.values.get(f)))
         for f in asked)
     return say("migrate.reason_row", format=get_format(old).title, row=place(old, asked[0]).row,
                values=values, column=place(new, fid).column)
 
 
-def _shown(v) -> str:
+def shown_value(v: object) -> str:
+    """A value as a message quotes it: 「未填写」 for blank or missing."""
     return say("value.unfilled") if v is None or v is MISSING else format_number(v)
 
 
-def migrate_workbook(source: str | os.PathLike, output: str | os.PathLike,
-                     target: str = CURRENT) -> Migrated:
-    """``nianbao migrate OLD -o NEW``: read OLD, write NEW in format ``target`` with a 迁移说明
-    sheet (atomically).  Never writes over OLD; raises :class:`NianbaoError` when OLD cannot be
-    read or is already in the target format."""
-    from .checks.run import load
-    from .fileio import atomic_path, same_file
-    from .xlsx_writer import add_note_sheet, add_record, build_template, fill_workbook
-
-    if same_file(source, output):
-        raise NianbaoError("migrate.same_file", file=str(output))
-    old = load(source)
-    new = get_format(target)
-    if old.format == new.id:
-        raise NianbaoError("migrate.already", file=str(source), format=new.title)
-    done = migrate(old, new.id)
-    r = done.report
-    wb = build_template(new.id, year=r.meta.year, unit=r.meta.unit, contact=r.meta.contact,
-                        phone=r.meta.phone, date=r.meta.date)
-    fill_workbook(wb, r)
-    add_record(wb, [("migrated_from", old.format), *r.origin.items()])
-    add_note_sheet(wb, say("migrate.sheet"),
-                   say("migrate.title", old=get_format(old.format).title, new=new.title),
-                   (30.0, 46.0, 60.0), note_rows(done))
-    with atomic_path(output) as tmp:
-        wb.save(tmp)
-    return done
-
-
-def note_rows(m: Migrated):
-    """The 迁移说明 sheet: the cells to re-enter (each linked to its cell), the declared moves,
-    the old figures with no place in the new format."""
-    from .xlsx_writer import NoteRow
-
-    old, new = m.source.format, m.report.format
-    rows = [NoteRow((say("migrate.h.reenter", n=len(m.reenter)),), heading=True),
-            NoteRow((say("migrate.h.where"), say("migrate.h.item"), say("migrate.h.why")))]
-    for fid in m.reenter:
-        p = place(new, fid)
-        rows.append(NoteRow((f"{p.sheet}!{p.cell}", describe(new, fid, with_cell=False),
-                             m.reasons[fid]), link=p.ref))
-    if m.plan.notes:
-        rows.append(NoteRow((say("migrate.h.moved"),), heading=True))
-        rows += [NoteRow((n,), span=True) for n in m.notices()]
-    if m.plan.dropped:
-        rows.append(NoteRow((say("migrate.h.dropped", format=get_format(old).title),), heading=True))
-        rows.append(NoteRow((say("migrate.h.old_where"), say("migrate.h.item"),
-                             say("migrate.h.value"))))
-        rows += [NoteRow((place(old, fid).ref, describe(old, fid, with_cell=False),
-                          _shown(m.source.values.get(fid))))
-                 for fid in m.plan.dropped]
-    return rows
-
-
-__all__ = ["Move", "Migration", "MIGRATIONS", "Plan", "plan", "same_question", "Migrated",
-           "migrate", "migrate_workbook", "note_rows"]
+__all__ = ["Plan", "plan", "same_question", "Migrated", "migrate", "shown_value"]

@@ -25,7 +25,7 @@ from .errors import UnreadableWorkbook
 from .findings import Finding
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_of
+from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, known_sheets, layout_of
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
@@ -42,7 +42,7 @@ _MONEY_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000)}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _META_FIRST_KEY = "format"  # the hidden sheet's first row: format, <id>
-KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
+KNOWN_SHEETS = known_sheets()
 # Excel keeps 15 significant digits: a longer number is no count or amount anyone typed, and
 # Python would refuse it (int() beyond 4,300 digits) or read it as inf
 MAX_DIGITS = 15

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__
+from .version import __version__
 from .fileio import atomic_path
 from .formats import CURRENT, get_format
 from .formats.model import Format
@@ -50,6 +50,7 @@ from .layout import (
     layout_of,
 )
 from .messages import say
+from .palette import CHECK_FILL, INPUT_FILL, LABEL_FILLS, template_fill
 from .report import Invalid, Meta, Missing, Report, Value
 from .text.cjk import char_width
 
@@ -121,9 +122,6 @@ def _fill(rgb: str | None) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill()
 
 
-HEADER_FILL = "D9D9D9"
-INPUT_FILL = "FFF2CC"  # light yellow: "type here"
-CHECK_FILL = "F2F2F2"
 
 
 @dataclass(frozen=True)
@@ -148,12 +146,12 @@ def _look(size: float = BASE_SIZE, *, bold: bool = False, color: str | None = No
 
 LABEL_LOOKS: dict[LabelStyle, _Look] = {
     "title": _look(16, bold=True, h="center", wrap=False, box=False),
-    "block": _look(bold=True, h="center", fill=HEADER_FILL),
-    "header": _look(bold=True, h="center", fill=HEADER_FILL),
-    "corner": _look(9, h="center", fill=HEADER_FILL),
+    "block": _look(bold=True, h="center", fill=LABEL_FILLS["block"]),
+    "header": _look(bold=True, h="center", fill=LABEL_FILLS["header"]),
+    "corner": _look(9, h="center", fill=LABEL_FILLS["corner"]),
     "label": _look(),
     "band": _look(h="center"),
-    "check_header": _look(9, color="595959", h="center", fill=CHECK_FILL),
+    "check_header": _look(9, color="595959", h="center", fill=LABEL_FILLS["check_header"]),
     "note": _look(10, color="595959"),
 }
 INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
@@ -251,25 +249,6 @@ def write_report(report: Report, path: str | os.PathLike) -> Path:
     wb = build_template(report.format, **asdict(report.meta))
     fill_workbook(wb, report)
     return _save(wb, path)
-
-
-def template_fill(format_id: str, sheet: str, row: int, col: int) -> str | None:
-    """The fill the template gives a cell, as ``RRGGBB`` (None: no fill).
-
-    A painter that cannot read formats back (the add-in behind xlwings' remote engine) puts this
-    back when it removes its marks.
-    """
-    s = layout_of(format_id).sheet(sheet)
-    if any((f.row, f.col) == (row, col) for f in s.fields):
-        return INPUT_FILL
-    if any((c.row, c.col) == (row, col) for c in s.checks):
-        return CHECK_FILL
-    for label in s.labels:
-        if (label.row <= row <= (label.last_row or label.row)
-                and label.col <= col <= (label.last_col or label.col)):
-            fill = LABEL_LOOKS[label.style].fill
-            return fill.fgColor.rgb[-6:] if fill.fill_type else None
-    return None
 
 
 # ---- building one sheet ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ blank, and the 信息处理费 cells against each other and against 表三."""
 from __future__ import annotations
 
 from ..findings import Finding
-from ..formats import format_for_year
+from ..formats import format_for_year, year_mismatch
 from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..formats.model import KIND_LABELS
 from ..layout import cell_address, layout_of
@@ -70,12 +70,10 @@ def check_meta(ctx: Context) -> list[Finding]:
         if value is None or (isinstance(value, str) and not value.strip()):
             out.append(finding(fid, "error", say("meta.missing", where=describe(ctx.fmt.id, fid)),
                                ctx.fmt.id, fid))
-    year = ctx.report.meta.year
-    if isinstance(year, int) and format_for_year(year).id != ctx.fmt.id:
-        due = format_for_year(year)
-        out.append(finding("format.year", "error",
-                           say("format.year", year=year, expected=due.title, basis=due.basis,
-                               actual=ctx.fmt.title, actual_basis=ctx.fmt.basis),
+    mismatch = year_mismatch(ctx.report.meta.year, ctx.fmt)
+    if mismatch is not None:
+        due = format_for_year(mismatch["year"])  # type: ignore[arg-type]
+        out.append(finding("format.year", "error", say("format.year", **mismatch),
                            ctx.fmt.id, "meta.year", expected=due.id, actual=ctx.fmt.id))
     return out
 

@@ -16,6 +16,7 @@ by :mod:`.digits`, which settles run-together digits by the declared rules.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,6 +45,7 @@ class Imported:
     report: Report
     format_detected: str | None  # "2021", "2019", "mixed", or None (no table found)
     ambiguous: list[Ambiguity] = field(default_factory=list)
+    path: Path | None = None  # the workbook it was written to (``nianbao import -o``)
 
     @property
     def detected_title(self) -> str:

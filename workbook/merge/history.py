@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import NianbaoError
+from ..errors import NianbaoError
 
 # each entry migrates the schema from version i to i + 1; a new one is appended, never edited
-MIGRATIONS: tuple[str, ...] = (
+SCHEMA_STEPS: tuple[str, ...] = (
     """
     CREATE TABLE files (
         sha256 TEXT PRIMARY KEY,
@@ -60,7 +60,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX receipts_sha ON receipts(sha256);
     """,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database
 
 
@@ -70,7 +70,7 @@ def now() -> str:
 
 def archive_dir(db_path: str | os.PathLike) -> Path:
     """The archive folder beside the database: 汇总.db → 汇总-存档/."""
-    from .messages import say
+    from ..messages import say
 
     p = Path(db_path)
     return p.with_name(say("history.archive_dir", stem=p.stem))
@@ -89,7 +89,7 @@ def _migrate(con: sqlite3.Connection, db: Path) -> None:
         raise NianbaoError("history.newer", file=str(db), version=version, known=SCHEMA_VERSION)
     for i in range(version, SCHEMA_VERSION):
         # the version is written in the same transaction as the schema it describes
-        con.executescript(f"BEGIN; {MIGRATIONS[i]} PRAGMA user_version = {i + 1}; COMMIT;")
+        con.executescript(f"BEGIN; {SCHEMA_STEPS[i]} PRAGMA user_version = {i + 1}; COMMIT;")
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,16 @@ class History:
             "INSERT INTO receipts (consolidation, sha256, path, file_time, unit, status, reason)"
             " VALUES (?,?,?,?,?,?,?)", [(cid, *r) for r in receipts])
         return cid
+
+
+def archive_copy(data: bytes, target: Path) -> None:
+    """Keep a copy of the received bytes; an existing copy is the same bytes (same hash)."""
+    if target.exists():
+        return
+    from ..fileio import atomic_path
+
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def archive_name(sha256: str, name: str) -> str:
@@ -228,4 +238,5 @@ def merge_history(db_path: str | os.PathLike) -> list[dict[str, Any]]:
 
 
 __all__ = ["recording", "merge_history", "History", "Received", "archive_dir", "archive_name",
-           "SCHEMA_VERSION", "MIGRATIONS"]
+           "archive_copy",
+           "SCHEMA_VERSION", "SCHEMA_STEPS"]
