@@ -159,8 +159,9 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         result = _evaluate(inst, values, blank, format_id, prev)
         if result is not None:
             out.append(result)
-            if not inst.cross_year:
-                failed.append(_failed(inst, values, result, format_id))
+            # a cross-year rule takes part too: its this-year cells are the ones to change
+            # (「上年结转」 D7 that 上年结转校验 flags is what breaks the column's 勾稽关系)
+            failed.append(_failed(inst, values, result, format_id))
 
     for f, titles in invalid_cells.items():
         out.append(finding("rule.skipped", "notice",
@@ -295,6 +296,8 @@ def _failed(inst: Instance, values: dict[Term, int | float], result: Finding, fo
     weights: dict[str, int] = {}
     for side, terms in ((1, inst.left), (-1, inst.right)):
         for t in terms:
+            if t.prev:  # last year's figure is given, not a cell of this workbook
+                continue
             ref = place(format_id, t.field).ref
             weights[ref] = weights.get(ref, 0) + side * t.sign
     residual = (sum(t.sign * values[t] for t in inst.left)
