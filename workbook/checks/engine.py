@@ -172,6 +172,31 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
     return _name_shared_cells(out, failed)
 
 
+def cross_year_agreement(ctx: Context, prev: Report) -> tuple[list[str], list[str]]:
+    """(titles of the cross-year rules that hold, titles of those that fail) between this
+    report and ``prev``, over the instances whose cells are numbers on both sides — what
+    tells last year's report of the same office from another office's (``prev.unit``)."""
+    prev_fields = layout_of(prev.format).fields
+    held: dict[str, None] = {}
+    failed: dict[str, None] = {}
+    for inst in instances(ctx.fmt.id):
+        if not inst.cross_year or inst.sheets & ctx.unreadable:
+            continue
+        values = []
+        for t in inst.terms:
+            if t.prev and t.field not in prev_fields:
+                break
+            v = (prev if t.prev else ctx.report).number(t.field)
+            if v is None:
+                break
+            values.append(t.sign * v)
+        else:
+            n = len(inst.left)
+            ok = _close(sum(values[:n]), sum(values[n:]))
+            (held if ok else failed)[inst.rule.title] = None
+    return [t for t in held if t not in failed], list(failed)
+
+
 MISSING_NAMED = 8  # cells named in a message; every one is in ``cells``
 
 
@@ -349,4 +374,4 @@ def _cell_order(ref: str):
     return (sheet,) + parse_cell(addr)
 
 
-__all__ = ["check_rules", "instances", "Instance", "Term"]
+__all__ = ["check_rules", "cross_year_agreement", "instances", "Instance", "Term"]
