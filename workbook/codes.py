@@ -169,7 +169,9 @@ _CODES: tuple[Code, ...] = (
     # -- across years ------------------------------------------------------------------------------
     Code("prev.year", "上年报告年度不衔接", "error", _E(previous={}),
          _E(previous={"meta.year": 2019})),
-    Code("prev.unit", "上年报告单位不一致", "error", _E(previous={}),
+    # a warning when the cross-year rules hold (a renamed office), else an error; the bad
+    # example's 现行有效件数 does not follow on (see tests/test_checks_clerk_loop.py for the warning)
+    Code("prev.unit", "上年报告单位不一致", "warning/error", _E(previous={}),
          _E(previous={"meta.unit": "另一个单位"})),
     Code("prev.invalid", "上年数据不是数字", "notice", _E(previous=_CARRY_OK),
          _E(previous={**_CARRY_OK, "t3.carry_forward.natural": "INVALID:九"})),

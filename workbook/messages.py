@@ -81,7 +81,7 @@ MESSAGES.update({
     "text.count_both": "{where}写的是「{quote}」，但{new_where}{new}，{carried_where}{carried}",
     "text.none_received": "{where}写的是「{quote}」，但{table_where}为 {expected}",
     "text.all_done": "{where}写的是「{quote}」，但{table_where}为 {expected}，仍有申请结转下年度办理",
-    "text.parts": "{where}「{quote}」：其中各项 {parts} = {sum}，与所述总数 {total}{unit} 不符",
+    "text.parts": "{where}写的是「{total_quote}」，其后「其中」所列{parts}合计 {sum} {unit}，多于所述总数 {total} {unit}",
     "text.plus": " + ",
     "text.and": "、",
     "text.cases_count": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
@@ -632,10 +632,10 @@ MESSAGES.update({
     "table.blank_stated": "{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格",
     "fee.no_notice": "{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知",
     "fee.unpaid": "{unpaid_where}为 {unpaid}（申请人逾期未缴费），说明发出过收费通知，但{where}{state}",
-    "text.parts_short": "{where}「{quote}」：其中各项 {parts} = {sum}，少于所述总数 {total}{unit}（如所列并非全部，可不理会）",
+    "text.parts_short": "{where}写的是「{total_quote}」，其后「其中」所列{parts}合计 {sum} {unit}，少于所述总数 {total} {unit}（如所列并非全部，可不理会）",
     "text.cases_outcome": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.problems_generic": "{where}只有「还存在一定差距」「有待进一步加强」一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
-    "text.part_empty": "{where}未填写，正文其他部分也未涉及：评议时会作为内容缺失扣分",
+    "text.problems_generic": "{where}只有{phrases}一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
+    "text.part_empty": "{where}未填写，正文其他部分也未写明{part}",
     "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
     "text.halfwidth": "{where}「{quote}」在中文之间用了半角标点（全文共 {n} 处），年报中已按全角标点印出",
 })
@@ -645,4 +645,14 @@ MESSAGES.update({
 MESSAGES.update({
     "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
     "wb.status.blank": "未填写",
+})
+
+
+# -- prose checks that confirm from the whole text; a renamed office across years ----------------
+MESSAGES.update({
+    "text.equals": " = ",
+    "prev.unit_renamed": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，名称不同，但两年的数字衔接（{titles}相符）：如系机构改革或更名，核实后可标为已复核",
+    "prev.unit_other": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两年的数字也不衔接（{titles}不符）：请确认所给的是本单位的上年报告",
+    "text.problems_elsewhere": "{where}未填写；{other}中有「{heading}」一段，如是这一部分的内容，请移到此处（年报按部分印出）",
+    "text.problems_unspecific": "{where}没有写出具体问题：应写明本年度存在的具体问题",
 })

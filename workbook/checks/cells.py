@@ -13,6 +13,7 @@ from ..places import describe, place
 from ..text.cjk import unit_key
 from ..report import Invalid, Missing, Report, format_number, is_number
 from .context import NUMERIC_KINDS, Context, finding
+from .engine import cross_year_agreement
 
 
 def check_values(ctx: Context) -> list[Finding]:
@@ -90,12 +91,23 @@ def check_previous_meta(ctx: Context, prev: Report) -> tuple[list[Finding], bool
                            ctx.fmt.id, "meta.year", expected=year - 1, actual=pyear))
     unit, punit = unit_key(ctx.report.meta.unit), unit_key(prev.meta.unit)
     if unit and punit and unit != punit:
-        out.append(finding("prev.unit", "error",
-                           say("prev.unit", prev=prev.meta.unit.strip(),
-                               unit=ctx.report.meta.unit.strip()),
-                           ctx.fmt.id, "meta.unit", expected=prev.meta.unit.strip(),
-                           actual=ctx.report.meta.unit.strip()))
+        names = dict(prev=prev.meta.unit.strip(), unit=ctx.report.meta.unit.strip())
+        # a renamed office (机构改革, a corrected name) is told from another office's report by
+        # the figures: last year's 结转 is this year's 上年结转 — the declared cross-year rules
+        held, failed = cross_year_agreement(ctx, prev) if follows else ([], [])
+        if held and not failed:
+            severity, msg = "warning", say("prev.unit_renamed", titles=_titles(held), **names)
+        elif failed:
+            severity, msg = "error", say("prev.unit_other", titles=_titles(failed), **names)
+        else:
+            severity, msg = "error", say("prev.unit", **names)
+        out.append(finding("prev.unit", severity, msg, ctx.fmt.id, "meta.unit",
+                           expected=names["prev"], actual=names["unit"]))
     return out, follows
+
+
+def _titles(titles: list[str]) -> str:
+    return say("place.quote", text=say("join.titles").join(titles))
 
 
 # the reader's and the value check's per-cell notices that a blank table's one finding replaces

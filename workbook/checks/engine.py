@@ -109,8 +109,9 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         result = _evaluate(inst, values, blank, format_id, prev)
         if result is not None:
             out.append(result)
-            if not inst.cross_year:
-                failed.append(_failed(inst, values, result, format_id))
+            # a cross-year rule takes part too: its this-year cells are the ones to change
+            # (「上年结转」 D7 that 上年结转校验 flags is what breaks the column's 勾稽关系)
+            failed.append(_failed(inst, values, result, format_id))
 
     for f, titles in invalid_cells.items():
         out.append(finding("rule.skipped", "notice",
@@ -119,6 +120,31 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
                            format_id, f))
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed)
+
+
+def cross_year_agreement(ctx: Context, prev: Report) -> tuple[list[str], list[str]]:
+    """(titles of the cross-year rules that hold, titles of those that fail) between this
+    report and ``prev``, over the instances whose cells are numbers on both sides — what
+    tells last year's report of the same office from another office's (``prev.unit``)."""
+    prev_fields = layout_of(prev.format).fields
+    held: dict[str, None] = {}
+    failed: dict[str, None] = {}
+    for inst in instances(ctx.fmt.id):
+        if not inst.cross_year or inst.sheets & ctx.unreadable:
+            continue
+        values = []
+        for t in inst.terms:
+            if t.prev and t.field not in prev_fields:
+                break
+            v = (prev if t.prev else ctx.report).number(t.field)
+            if v is None:
+                break
+            values.append(t.sign * v)
+        else:
+            n = len(inst.left)
+            ok = _close(sum(values[:n]), sum(values[n:]))
+            (held if ok else failed)[inst.rule.title] = None
+    return [t for t in held if t not in failed], list(failed)
 
 
 MISSING_NAMED = 8  # cells named in a message; every one is in ``cells``
@@ -245,6 +271,8 @@ def _failed(inst: Instance, values: dict[Term, int | float], result: Finding, fo
     weights: dict[str, int] = {}
     for side, terms in ((1, inst.left), (-1, inst.right)):
         for t in terms:
+            if t.prev:  # last year's figure is given, not a cell of this workbook
+                continue
             ref = place(format_id, t.field).ref
             weights[ref] = weights.get(ref, 0) + side * t.sign
     residual = (sum(t.sign * values[t] for t in inst.left)
@@ -296,4 +324,4 @@ def _cell_order(ref: str):
     return (sheet,) + parse_cell(addr)
 
 
-__all__ = ["check_rules"]
+__all__ = ["check_rules", "cross_year_agreement"]
