@@ -449,7 +449,6 @@ def test_a_file_the_system_cannot_read_is_unreadable(tmp_path):
 
 def test_new_codes_are_registered_with_messages():
     from nianbao.codes import registry
-    from nianbao.messages import MESSAGES
 
     for code in ("file.unreadable", "read.sheet_too_large", "read.formula", "read.out_of_range"):
-        assert code in registry() and code in MESSAGES
+        assert code in registry() and registry()[code].template

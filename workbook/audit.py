@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .rules import instances
-from .findings import SEVERITY_LABELS, Finding, Findings
+from .findings import SEVERITY_LABELS, Findings
 from .formats.common import t3_result_rows
 from .messages import say
 from .report import Report
@@ -142,9 +142,7 @@ def series(rows: list[AuditRow]) -> None:
             cross = {i.rule.id for i in instances(row.format) if i.cross_year}
             found = [f for f in check_rules(Context.of(row.report), prev.report) if f.rule in cross]
             row.findings.findings += [
-                Finding(f.rule, f.severity, say("audit.series", prev=year - 1, year=year,
-                                                message=f.message), f.sheet, f.cell,
-                        f.expected, f.actual, f.field, f.cells)
+                replace(f, message=say("audit.series", prev=year - 1, year=year, message=f.message))
                 for f in found]
 
 

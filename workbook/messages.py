@@ -1,32 +1,21 @@
-"""The catalogue of every message a user reads, in one place so wording stays consistent.
+"""Everything a user reads besides the findings: the command line, the add-in, the workbook's
+own labels, the pieces messages are made of — in one place so wording stays consistent.  The
+findings' wording is in the catalogue of finding codes (:mod:`nianbao.codes`), one entry per code.
 
-``say(code, **args)`` renders a message; a missing placeholder raises instead of printing a
-blank, so a typo in a call site fails its test rather than misleading a clerk.
+``say(key, **args)`` renders a message (a finding code's key gives its template, as an error
+about a whole file is worded); a missing placeholder raises instead of printing a blank, so a
+typo in a call site fails its test rather than misleading a clerk.
 """
 from __future__ import annotations
 
 import string
 
+from .codes import template_of
+
 MESSAGES: dict[str, str] = {
     # -- reading a workbook: file level (exit code 2) -------------------------------------------
-    "file.missing": "找不到文件：{file}",
-    "file.not_xlsx": "{file} 不是有效的 Excel 工作簿（.xlsx），无法读取：{detail}",
-    "file.encrypted": "{file} 已加密或设置了打开密码，请去掉密码后再试",
-    "file.too_large": "{file} 解压后过大（{size}），疑似异常文件，已拒绝读取",
-    "file.hostile": "{file} 含有不安全的内容（{detail}），已拒绝读取",
-    "file.not_nianbao": "{file} 不是年报工作簿：缺少「{sheet}」等工作表，请使用 nianbao new 生成的模板",
-    "file.unknown_format": "{file} 的报告格式「{format}」无法识别（支持：{known}）",
     "file.write_failed": "无法写入 {file}：{detail}",
     # -- reading a workbook: cell level (findings) ---------------------------------------------
-    "read.blank": "{where}未填写，按 0 计",
-    "read.text_number": "{where}是文本格式的数字「{raw}」，已按 {value} 读取",
-    "read.fullwidth": "{where}含全角数字「{raw}」，已按 {value} 读取",
-    "read.thousands": "{where}含千位分隔符「{raw}」，已按 {value} 读取",
-    "read.suffix": "{where}带有单位「{raw}」，已按 {value} 读取",
-    "read.invalid": "{where}应填{kind}，实为「{raw}」，无法识别为数字",
-    "read.sheet_missing": "缺少工作表「{sheet}」（可能被改名或删除），该部分数据无法读取",
-    "read.label_moved": "工作表「{sheet}」{cell} 应为「{expected}」，实为「{actual}」：表格结构被改动（行列被插入、删除或移动），该表数据未读取",
-    "read.meta_mismatch": "基本信息中的{item}「{actual}」与工作簿下发时的「{expected}」不一致",
 }
 
 
@@ -48,51 +37,17 @@ MESSAGES.update({
     "place.prev": "上年{what}",
     "join.titles": "」「",
     # reconciliation rules, one template per rule kind
-    "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
-    "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
-    "rule.carry": "{where}应为 {expected}（{prev}{prev_where}为 {expected}），实为 {actual}（{basis}）",
     "rule.prev_year": "{year}年报告",
     "rule.prev_report": "上年报告",
-    "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
     "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
-    "rule.skipped_table": "「{sheet}」未能读取，{table}的勾稽校验未进行",
-    "rule.skipped_invalid": "{where}不是数字，「{title}」中涉及该单元格的校验未进行",
     # value kinds
-    "value.negative": "{where}应填{kind}，实为 {value}（不能为负数）",
-    "value.not_integer": "{where}应填{kind}，实为 {value}（不能有小数）",
-    "value.invalid": "{where}应填{kind}，实为「{raw}」，无法识别为数字",
-    "value.blank": "{where}未填写，按 0 计",
-    "value.blank_unknown": "{where}未填写",
     "value.unfilled": "未填写",
-    "rule.missing": "{table}有 {n} 个单元格在来源中缺失（不是 0，也不是空白）：{cells}；涉及它们的「{title}」校验未进行",
     "rule.missing_more": " 等，共 {n} 个",
-    "prev.missing_value": "上年报告{where}在来源中缺失，「{title}」中涉及该单元格的核对未进行",
     # basic information and format
-    "meta.missing": "{where}未填写",
-    "format.year": "报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}（{actual_basis}）",
     # across years
-    "prev.year": "上年报告的年度为 {prev} 年，本报告为 {year} 年，上年报告应为 {expected} 年；跨年度数据核对未进行",
-    "prev.unit": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两者应一致",
-    "prev.missing_field": "上年报告（{format}）没有{what}，「{title}」未核对",
-    "prev.unreadable": "上年报告的「{sheet}」未能读取，「{title}」未核对",
-    "prev.invalid": "上年报告{where}不是数字，「{title}」中涉及该单元格的核对未进行",
     # narrative ↔ table (warnings)
-    "text.count": "{where}写的是「{quote}」，但{table_where}{shown}",
-    "text.count_both": "{where}写的是「{quote}」，但{new_where}{new}，{carried_where}{carried}",
-    "text.none_received": "{where}写的是「{quote}」，但{table_where}为 {expected}",
-    "text.all_done": "{where}写的是「{quote}」，但{table_where}为 {expected}，仍有申请结转下年度办理",
-    "text.parts": "{where}写的是「{total_quote}」，其后「其中」所列{parts}合计 {sum} {unit}，多于所述总数 {total} {unit}",
     "text.plus": " + ",
     "text.and": "、",
-    "text.cases_count": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.cases_none": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.fee_missing": "{where}未说明信息处理费的收取情况（按《政府信息公开信息处理费管理办法》，应写明发出收费通知的件数和收取的金额，或写明未收取）",
-    "text.fee_none": "{where}写的是「{quote}」，但填写的信息处理费金额为 {amount}、收费通知为 {notices} 件",
-    "text.fee_amount": "{where}写明信息处理费 {stated} 元，但{table_where}为 {expected}",
-    "text.fee_unpaid": "{table_where}为 {unpaid}，说明本年发出过信息处理费收费通知，但{where}未写明发出收费通知的件数",
-    "text.problems_thin": "{where}只有「{text}」：应具体写明本年度存在的主要问题和改进情况",
-    "text.problems_repeated": "{where}约 {share}% 的文字与上年报告相同：不得照搬往年内容",
-    "text.problems_empty": "{where}未填写：应具体写明本年度存在的主要问题和改进情况",
     # the marked copy (--mark)
     "mark.sheet": "校验结果",
     "mark.title": "校验结果：{file}",
@@ -225,8 +180,19 @@ class _Strict(string.Formatter):
 _fmt = _Strict()
 
 
-def say(code: str, **args: object) -> str:
-    return _fmt.format(MESSAGES[code], **args)
+def render(template: str, **args: object) -> str:
+    """``template`` with its ``{placeholders}`` filled; a missing one raises."""
+    return _fmt.format(template, **args)
+
+
+def say(key: str, **args: object) -> str:
+    """The message ``key`` (a finding code gives its catalogue template), rendered."""
+    template = MESSAGES.get(key)
+    if template is None:
+        template = template_of(key)
+        if template is None:
+            raise KeyError(key)
+    return _fmt.format(template, **args)
 
 
 # -- document ---------------------------------------------------------------------------------
@@ -363,7 +329,6 @@ MESSAGES.update({
 
 # -- hostile and broken inputs (issue 19) -------------------------------------------------------
 MESSAGES.update({
-    "file.unreadable": "无法读取 {file}：{detail}",
     "file.output_is_input": "不能把结果写到输入文件 {file} 上，那会覆盖它（请另给一个文件名）",
     "file.exists": "{file} 已存在，未覆盖；如需覆盖请加 --force",
     "file.output_twice": "不能把两个结果写到同一个文件 {file} 上（请另给一个文件名）",
@@ -371,9 +336,6 @@ MESSAGES.update({
     "file.output_not_folder": "无法写入文件夹 {file}：同名的文件已存在",
     "file.output_in_inputs": "不写入 {file}：它在要读取的文件夹中，是一份报来的文件（请把输出写到别处）",
     "file.output_not_file": "无法写入 {file}：它不是普通文件（是目录或设备）",
-    "read.sheet_too_large": "工作表「{sheet}」的数据区域异常大（延伸到 {cell}），该表数据未读取：请删除表格以外远处单元格的内容后再试",
-    "read.formula": "{where}是公式「{formula}」，但文件中没有它的计算结果（文件可能由程序生成），无法读取其数值：请用 Excel、WPS 或 LibreOffice 打开并保存后再检查",
-    "read.out_of_range": "{where}的数值「{raw}」超出可处理的范围（最多 15 位数字），无法读取",
     "read.long_value": "{start}……（共 {n} 个字符）",
     "os.EACCES": "没有访问权限",
     "os.EPERM": "操作不被允许",
@@ -417,11 +379,7 @@ MESSAGES.update({
 # nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
 # format's cross-year rules
 MESSAGES.update({
-    "rule.roll": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}）",
     # the checks against last year (notices)
-    "year.repeated": "「{where}」约 {share}% 的文字与{prev}相同，请确认是否照搬",
-    "year.repeated_all": "全部文字约 {share}% 与{prev}相同（{sections}）",
-    "year.jump": "{where}为 {now}，{prev}为 {before}，变化超过 {ratio} 倍，请在报告文字中说明原因",
     # starting from last year
     "yearly.no_year": "{file} 未填写报告年度，无法据此生成下一年度的工作簿",
     "yearly.sheet": "上年文字",
@@ -462,25 +420,15 @@ MESSAGES.update({
 # -- importing and auditing published reports (issue 15) --------------------------------------
 # nianbao.importing, nianbao.audit and the import / audit commands.
 MESSAGES.update({
-    "import.unknown_kind": "{file} 不是可导入的年报文件（支持：{known}）",
-    "import.unreadable": "{file} 无法打开：{detail}",
     "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
     "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
-    "import.pdf_library": "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）",
     "import.subject_disclosure": "政府信息公开",
     "import.subject_openness": "政务公开",
     "import.unit_yuan": "元",
     "import.unit_wan": "万元",
-    "import.year_inferred": "标题中没有年度，按正文中最常出现的年份 {year} 年读取，请核对",
-    "import.unit": "金额按「元」印出，{value} 元已换算为 {converted} 万元",
-    "import.table_missing": "原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）",
-    "import.cells_missing": "{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}",
-    "import.format_mixed": "报告应使用{format}，但部分内容按{others}印制：{parts}。这些部分中新格式没有的数值未导入",
     "import.detected_mixed": "新旧格式混用",
     "import.row": "「{row}」行",
     "import.mix_part": "{where}（{labels}）",
-    "import.ambiguous": "{where}印作「{printed}」，数字之间缺少分隔，有 {n} 种拆分都符合勾稽关系（如 {candidates}），未擅自选取，记为缺失，请核对原文",
-    "import.inconsistent": "{where}印作「{printed}」，数字之间缺少分隔，且没有一种拆分符合勾稽关系，记为缺失，请核对原文",
     "cli.import.help": "导入已发布的年报（Word、PDF、网页 .html、文本 .txt），读出单位、年度、格式、各部分文字和全部法定数值",
     "cli.import.output": "把导入结果写成年报工作簿（缺失的数值留空，待补填）",
     "cli.import.detected": "识别的格式：{format}；缺失 {missing} 个数值；无法确定拆分的数字 {ambiguous} 处",
@@ -625,19 +573,6 @@ MESSAGES.update({
     "cli.dismissed": "已复核、不再提示的 {n} 项：",
     "cli.dismissed_line": "  [{id}] {where}{message}（理由：{reason}）",
     "cli.h.id": "编号",
-    "read.dash": "{where}填的是「{raw}」，按未填写读取（表示无此项）",
-    "read.unit": "{where}填的是「{raw}」，本栏单位为{unit}，已按所写单位换算为 {value}",
-    "read.note": "{where}「{raw}」已按 {value} 读取；括号中的说明「{note}」未计入，可写入本表的备注",
-    "table.blank": "{table}（「{sheet}」{n} 个单元格）全部未填写：如本年确无数据，请逐格填 0",
-    "table.blank_stated": "{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格",
-    "fee.no_notice": "{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知",
-    "fee.unpaid": "{unpaid_where}为 {unpaid}（申请人逾期未缴费），说明发出过收费通知，但{where}{state}",
-    "text.parts_short": "{where}写的是「{total_quote}」，其后「其中」所列{parts}合计 {sum} {unit}，少于所述总数 {total} {unit}（如所列并非全部，可不理会）",
-    "text.cases_outcome": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.problems_generic": "{where}只有{phrases}一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
-    "text.part_empty": "{where}未填写，正文其他部分也未写明{part}",
-    "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
-    "text.halfwidth": "{where}「{quote}」在中文之间用了半角标点（全文共 {n} 处），年报中已按全角标点印出",
 })
 
 
@@ -651,8 +586,4 @@ MESSAGES.update({
 # -- prose checks that confirm from the whole text; a renamed office across years ----------------
 MESSAGES.update({
     "text.equals": " = ",
-    "prev.unit_renamed": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，名称不同，但两年的数字衔接（{titles}相符）：如系机构改革或更名，核实后可标为已复核",
-    "prev.unit_other": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两年的数字也不衔接（{titles}不符）：请确认所给的是本单位的上年报告",
-    "text.problems_elsewhere": "{where}未填写；{other}中有「{heading}」一段，如是这一部分的内容，请移到此处（年报按部分印出）",
-    "text.problems_unspecific": "{where}没有写出具体问题：应写明本年度存在的具体问题",
 })

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from python_calamine import CalamineWorkbook
 
 from .errors import UnreadableWorkbook
-from .findings import Finding
+from .findings import Finding, emit
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
 from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, known_sheets, layout_of
@@ -94,9 +94,8 @@ def _last_rows() -> dict[str, int | None]:
 
 
 def _refusals(refused: dict[str, SheetScan]) -> dict[str, Finding]:
-    return {name: Finding("read.sheet_too_large", "error",
-                          say("read.sheet_too_large", sheet=name, cell=scan.absurd),
-                          sheet=name, cell=None, actual=scan.absurd)
+    return {name: emit("read.sheet_too_large", dict(sheet=name, cell=scan.absurd),
+                       sheet=name, actual=scan.absurd)
             for name, scan in refused.items()}
 
 
@@ -114,9 +113,8 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
         if f.table != "meta":
             report.values[f.id] = Invalid(formula)
         report.findings = [x for x in report.findings if x.field != f.id]
-        report.findings.append(Finding(
-            "read.formula", "error",
-            say("read.formula", where=describe(report.format, f.id), formula=formula),
+        report.findings.append(emit(
+            "read.formula", dict(where=describe(report.format, f.id), formula=formula),
             sheet=f.sheet, cell=f.cell, field=f.id, actual=formula))
 
 
@@ -144,9 +142,8 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
             report.findings.append(refused[sheet.name])
             continue
         if grid is None:
-            report.findings.append(Finding("read.sheet_missing", "error",
-                                           say("read.sheet_missing", sheet=sheet.name),
-                                           sheet=sheet.name))
+            report.findings.append(emit("read.sheet_missing", dict(sheet=sheet.name),
+                                        sheet=sheet.name))
             continue
         moved = _moved_label(sheet, grid)
         if moved is not None:
@@ -232,11 +229,11 @@ def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
             continue
         found = _at(grid, lab.row, lab.col)
         if found != lab.text and _norm_label(found) != _norm_label(lab.text):
-            return Finding("read.label_moved", "error",
-                           say("read.label_moved", sheet=sheet.name, cell=lab.cell,
-                               expected=lab.text, actual=_as_text(found) or "（空）"),
-                           sheet=sheet.name, cell=lab.cell, expected=lab.text,
-                           actual=_as_text(found))
+            return emit("read.label_moved", dict(sheet=sheet.name, cell=lab.cell,
+                                                 expected=lab.text,
+                                                 actual=_as_text(found) or "（空）"),
+                        sheet=sheet.name, cell=lab.cell, expected=lab.text,
+                        actual=_as_text(found))
     return None
 
 
@@ -268,11 +265,9 @@ def _origin_findings(report: Report, lay: Layout) -> list[Finding]:
         handed = report.origin.get(key, "")
         if handed and got not in (None, "") and str(got) != handed:
             f = lay.fields[f"meta.{key}"]
-            out.append(Finding("read.meta_mismatch", "warning",
-                               say("read.meta_mismatch", item=f.labels[-1], actual=got,
-                                   expected=handed),
-                               sheet=f.sheet, cell=f.cell, expected=handed, actual=got,
-                               field=f.id))
+            out.append(emit("read.meta_mismatch", dict(item=f.labels[-1], actual=got,
+                                                       expected=handed),
+                            sheet=f.sheet, cell=f.cell, expected=handed, actual=got, field=f.id))
     return out
 
 
@@ -309,18 +304,17 @@ def _number(text: str, kind: str) -> int | float:
 def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     """Turn what a cell holds into a value of the field's kind, saying what was done."""
 
-    def note(code: str, severity: str = "notice", **args: Any) -> Finding:
-        return Finding(code, severity, say(code, where=describe(format_id, f.id), **args), sheet=f.sheet,
-                       cell=f.cell, field=f.id, actual=args.get("raw"),
-                       expected=args.get("value"))
+    def note(code: str, **args: Any) -> Finding:
+        return emit(code, dict(where=describe(format_id, f.id), **args), sheet=f.sheet,
+                    cell=f.cell, field=f.id, actual=args.get("raw"), expected=args.get("value"))
 
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None, note("read.blank")
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
         text = _as_text(raw)
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+        return Invalid(text), note("read.invalid", raw=text, kind=KIND_LABELS[f.kind])
     if isinstance(raw, (int, float)) and not (abs(raw) < _LIMIT):  # NaN and inf included
-        return Invalid(_as_text(raw)), note("read.out_of_range", "error", raw=_short(raw))
+        return Invalid(_as_text(raw)), note("read.out_of_range", raw=_short(raw))
     if isinstance(raw, int):
         return (float(raw) if f.kind == "money" else raw), None
     if isinstance(raw, float):
@@ -347,9 +341,9 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     money_written = written_unit in _MONEY_FACTORS
     if not _NUMBER.match(normal) or money_written != (f.kind == "money" and written_unit is not None):
         # a money unit in a count cell, a count unit in a money cell: not a guess to make
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+        return Invalid(text), note("read.invalid", raw=text, kind=KIND_LABELS[f.kind])
     if _too_long(normal):
-        return Invalid(text), note("read.out_of_range", "error", raw=_short(text))
+        return Invalid(text), note("read.out_of_range", raw=_short(text))
     if money_written and f.unit in _MONEY_FACTORS and written_unit != f.unit:
         # 「5000元」 in a 万元 cell: converted by the unit written, and said so
         amount = Decimal(normal) * _MONEY_FACTORS[written_unit] / _MONEY_FACTORS[f.unit]

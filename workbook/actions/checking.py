@@ -15,8 +15,7 @@ from typing import Any, Iterable, Iterator, Union
 
 from ..checks.run import check_report, result, unreadable
 from ..errors import NianbaoError
-from ..findings import Finding, Findings
-from ..messages import say
+from ..findings import Finding, Findings, emit
 from ..report import Report
 from .inputs import expand
 from .outputs import Outputs
@@ -97,8 +96,7 @@ def _previous(previous: Source | None) -> tuple[Report | None, Finding | None]:
     try:
         return load(previous), None
     except NianbaoError as e:
-        return None, Finding("prev.unreadable", "error",
-                             say("cli.previous_failed", message=str(e)))
+        return None, emit("prev.unreadable", dict(message=str(e)))
 
 
 def check_many(sources: Iterable[Source], previous: Source | None = None) -> Iterator[Findings]:

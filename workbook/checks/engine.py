@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats import get_format
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
@@ -58,8 +58,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
                 if sheet not in skipped_tables:
                     skipped_tables.add(sheet)
                     table = place(format_id, here[0].field).table or ""
-                    out.append(Finding("rule.skipped", "notice",
-                                       say("rule.skipped_table", sheet=sheet, table=table), sheet))
+                    out.append(emit("rule.skipped", dict(sheet=sheet, table=table),
+                                    variant="table", sheet=sheet))
             continue
         # last year's terms: the field may not exist in last year's format, or not be readable
         if inst.cross_year:
@@ -79,9 +79,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             if isinstance(v, Missing):
                 skip = True
                 if t.prev:
-                    out.append(Finding("prev.skipped", "notice",
-                                       say("prev.missing_value", where=describe(prev.format, t.field),
-                                           title=rule.title)))
+                    out.append(emit("prev.skipped", dict(where=describe(prev.format, t.field),
+                                                         title=rule.title)))
                 else:
                     titles = missing_cells.setdefault(place(format_id, t.field).sheet, {})
                     titles.setdefault(t.field, [])
@@ -90,9 +89,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             elif isinstance(v, Invalid) or isinstance(v, str):
                 skip = True
                 if t.prev:
-                    out.append(finding("prev.invalid", "notice",
-                                       say("prev.invalid", where=describe(prev.format, t.field),
-                                           title=rule.title), format_id, None))
+                    out.append(finding("prev.invalid", format_id, None,
+                                       dict(where=describe(prev.format, t.field), title=rule.title)))
                 else:
                     invalid_cells.setdefault(t.field, [])
                     if rule.title not in invalid_cells[t.field]:
@@ -114,10 +112,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             failed.append(_failed(inst, values, result, format_id))
 
     for f, titles in invalid_cells.items():
-        out.append(finding("rule.skipped", "notice",
-                           say("rule.skipped_invalid", where=describe(format_id, f),
-                               title=say("join.titles").join(titles)),
-                           format_id, f))
+        out.append(finding("rule.skipped", format_id, f,
+                           dict(where=describe(format_id, f), title=say("join.titles").join(titles))))
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed)
 
@@ -157,10 +153,11 @@ def _missing_finding(format_id: str, sheet: str, by_field: dict[str, list[str]])
     titles = dict.fromkeys(t for ts in by_field.values() for t in ts)
     more = say("rule.missing_more", n=len(fields)) if len(fields) > MISSING_NAMED else ""
     first = place(format_id, fields[0])
-    msg = say("rule.missing", table=first.table or sheet, n=len(fields),
-              cells=say("text.and").join(names) + more, title=say("join.titles").join(titles))
-    return Finding("rule.missing", "warning", msg, sheet, _span(format_id, fields),
-                   None, len(fields), fields[0], tuple(place(format_id, f).ref for f in fields))
+    return emit("rule.missing", dict(table=first.table or sheet, n=len(fields),
+                                     cells=say("text.and").join(names) + more,
+                                     title=say("join.titles").join(titles)),
+                sheet=sheet, cell=_span(format_id, fields), actual=len(fields), field=fields[0],
+                cells=tuple(place(format_id, f).ref for f in fields))
 
 
 def _prev_problem(inst: Instance, prev: Report, prev_ctx: Context, prev_fields,
@@ -169,14 +166,12 @@ def _prev_problem(inst: Instance, prev: Report, prev_ctx: Context, prev_fields,
         if not t.prev:
             continue
         if t.field not in prev_fields:
-            return Finding("prev.skipped", "notice",
-                           say("prev.missing_field", format=get_format(prev.format).title,
-                               what=describe(format_id, t.field, with_cell=False),
-                               title=inst.rule.title))
+            return emit("prev.skipped", dict(format=get_format(prev.format).title,
+                                             what=describe(format_id, t.field, with_cell=False),
+                                             title=inst.rule.title), variant="field")
         sheet = prev_fields[t.field].sheet
         if sheet in prev_ctx.unreadable:
-            return Finding("prev.skipped", "notice",
-                           say("prev.unreadable", sheet=sheet, title=inst.rule.title))
+            return emit("prev.skipped", dict(sheet=sheet, title=inst.rule.title), variant="sheet")
     return None
 
 
@@ -200,11 +195,11 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
         here, cells = _cells(inst, format_id)
         common, names = common_and_names(format_id, [t.field for t in inst.terms])
         n = len(inst.left)
-        msg = say("rule.balance", where=common or describe(format_id, inst.left[0].field),
-                  left_terms=_signed_names(inst.left, names[:n]), left=format_number(left),
-                  right_terms=_signed_names(inst.right, names[n:]), right=format_number(right),
-                  basis=rule.basis)
-        return finding(rule.id, rule.severity, msg, format_id, inst.left[0].field,
+        args = dict(where=common or describe(format_id, inst.left[0].field),
+                    left_terms=_signed_names(inst.left, names[:n]), left=format_number(left),
+                    right_terms=_signed_names(inst.right, names[n:]), right=format_number(right),
+                    basis=rule.basis)
+        return finding(rule.id, format_id, inst.left[0].field, args,
                        expected=left, actual=right, cells=cells, cell=_span(format_id, here))
     # sum / carry / stock: the first left term is the target
     target = inst.left[0]
@@ -230,8 +225,8 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
             (("− " if t.sign < 0 else ("+ " if i else "")) + f"{n} {_shown(values.get(t, 0), t in blank)}")
             for i, (t, n) in enumerate(zip(others, names))
         )
-    return finding(rule.id, rule.severity, say(f"rule.{rule.kind}", **args), format_id,
-                   target.field, expected=expected, actual=actual, cells=cells)
+    return finding(rule.id, format_id, target.field, args, expected=expected, actual=actual,
+                   cells=cells)
 
 
 def _cells(inst: Instance, format_id: str) -> tuple[list[str], tuple[str, ...]]:

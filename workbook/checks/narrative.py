@@ -38,9 +38,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats.common import (FEE_AMOUNT, FEE_NOTICES, PART_HEADING_PREFIXES, PART_HEADING_SUFFIXES,
                               PART_HEADINGS, UNPAID)
 from ..layout import HEADINGS, layout_of
@@ -386,11 +386,13 @@ class _Scan:
         fields = layout_of(self.fmt_id).fields
         return [(fid, t) for fid, t in self.texts if fields[fid].table == section]
 
-    def finding(self, code: str, text_fid: str, message: str, expected, actual,
-                table_fids: tuple[str, ...] = (), severity: str = "warning") -> Finding:
+    def finding(self, code: str, text_fid: str, args: dict[str, Any], expected: Any, actual: Any,
+                table_fids: tuple[str, ...] = (), variant: str = "") -> Finding:
+        """The finding ``code`` at the text cell ``text_fid``, involving ``table_fids``."""
         p = place(self.fmt_id, text_fid)
         cells = (p.ref,) + tuple(place(self.fmt_id, f).ref for f in table_fids)
-        return Finding(code, severity, message, p.sheet, p.cell, expected, actual, text_fid, cells)
+        return emit(code, args, variant=variant, sheet=p.sheet, cell=p.cell, expected=expected,
+                    actual=actual, field=text_fid, cells=cells)
 
 
 def _counts(scan: _Scan) -> list[Finding]:
@@ -406,18 +408,19 @@ def _counts(scan: _Scan) -> list[Finding]:
                 options = {new, new + carried} if st.kind == "accepted" else {new + carried}
                 if st.value in options:
                     continue
-                msg = say("text.count_both", where=where, quote=st.quote,
-                          new_where=describe(scan.fmt_id, NEW), new=scan.shown(NEW),
-                          carried_where=describe(scan.fmt_id, CARRIED), carried=scan.shown(CARRIED))
-                out.append(scan.finding("text.received", fid, msg, new + carried, st.value, (NEW, CARRIED)))
+                args = dict(where=where, quote=st.quote,
+                            new_where=describe(scan.fmt_id, NEW), new=scan.shown(NEW),
+                            carried_where=describe(scan.fmt_id, CARRIED), carried=scan.shown(CARRIED))
+                out.append(scan.finding("text.received", fid, args, new + carried, st.value,
+                                        (NEW, CARRIED), variant="both"))
             elif st.kind in targets:
                 target = targets[st.kind]
                 expected = scan.value(target)
                 if expected is None or st.value == expected:
                     continue
-                msg = say("text.count", where=where, quote=st.quote,
-                          table_where=describe(scan.fmt_id, target), shown=scan.shown(target))
-                out.append(scan.finding(f"text.{st.kind}", fid, msg, expected, st.value, (target,)))
+                args = dict(where=where, quote=st.quote,
+                            table_where=describe(scan.fmt_id, target), shown=scan.shown(target))
+                out.append(scan.finding(f"text.{st.kind}", fid, args, expected, st.value, (target,)))
     return out
 
 
@@ -432,9 +435,9 @@ def _contradicted(code: str, target: str, pattern: "re.Pattern[str]", needs: str
         out = []
         for fid, text in scan.texts:
             for sentence in _claims(text, pattern, needs=needs):
-                msg = say(code, where=describe(scan.fmt_id, fid), quote=sentence,
-                          table_where=describe(scan.fmt_id, target), expected=format_number(value))
-                out.append(scan.finding(code, fid, msg, value, 0, (target,)))
+                args = dict(where=describe(scan.fmt_id, fid), quote=sentence,
+                            table_where=describe(scan.fmt_id, target), expected=format_number(value))
+                out.append(scan.finding(code, fid, args, value, 0, (target,)))
         return out
 
     return run
@@ -449,13 +452,12 @@ def _parts(scan: _Scan) -> list[Finding]:
             figures = [format_number(p.value) for p in s.parts]
             if len(figures) > 1:
                 figures.append(format_number(total))
-            msg = say(code, where=describe(scan.fmt_id, fid), total_quote=s.total_quote,
-                      parts="".join(say("place.quote", text=q) for q in s.part_quotes),
-                      total=format_number(s.total.value), unit=s.total.unit,
-                      sum=say("text.equals").join([say("text.plus").join(figures[:-1]), figures[-1]])
-                      if len(figures) > 1 else figures[0])
-            out.append(scan.finding(code, fid, msg, s.total.value, total,
-                                    severity="warning" if s.over else "notice"))
+            args = dict(where=describe(scan.fmt_id, fid), total_quote=s.total_quote,
+                        parts="".join(say("place.quote", text=q) for q in s.part_quotes),
+                        total=format_number(s.total.value), unit=s.total.unit,
+                        sum=say("text.equals").join([say("text.plus").join(figures[:-1]), figures[-1]])
+                        if len(figures) > 1 else figures[0])
+            out.append(scan.finding(code, fid, args, s.total.value, total))
     return out
 
 
@@ -512,9 +514,9 @@ def _table2(scan: _Scan) -> list[Finding]:
             expected = scan.value(fig.field)
             if expected is None or fig.value == expected:
                 continue
-            msg = say("text.count", where=describe(scan.fmt_id, fid), quote=fig.quote,
-                      table_where=describe(scan.fmt_id, fig.field), shown=scan.shown(fig.field))
-            out.append(scan.finding("text.table2", fid, msg, expected, fig.value, (fig.field,)))
+            args = dict(where=describe(scan.fmt_id, fid), quote=fig.quote,
+                        table_where=describe(scan.fmt_id, fig.field), shown=scan.shown(fig.field))
+            out.append(scan.finding("text.table2", fid, args, expected, fig.value, (fig.field,)))
     return out
 
 
@@ -534,9 +536,9 @@ def _cases(scan: _Scan) -> list[Finding]:
                 continue
             expected, fids = counts[st.kind]
             if st.value != expected:
-                msg = say("text.cases_count", where=where, quote=st.quote,
-                          table_where=_names(scan, fids), expected=format_number(expected))
-                out.append(scan.finding("text.cases", fid, msg, expected, st.value, fids))
+                args = dict(where=where, quote=st.quote,
+                            table_where=_names(scan, fids), expected=format_number(expected))
+                out.append(scan.finding("text.cases", fid, args, expected, st.value, fids))
         for sentence in _claims(text, _NO_CASES):
             span = _NO_CASES.search(sentence).group(0)
             kinds = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in span]
@@ -547,10 +549,10 @@ def _cases(scan: _Scan) -> list[Finding]:
                 values = [scan.value(f) for f in fids]
                 if any(v is None for v in values) or not sum(values):
                     continue
-                code = "text.cases_outcome" if outcome else "text.cases_none"
-                msg = say(code, where=where, quote=sentence, table_where=_names(scan, fids),
-                          expected=format_number(sum(values)))
-                out.append(scan.finding("text.cases", fid, msg, sum(values), 0, fids))
+                args = dict(where=where, quote=sentence, table_where=_names(scan, fids),
+                            expected=format_number(sum(values)))
+                out.append(scan.finding("text.cases", fid, args, sum(values), 0, fids,
+                                        variant="outcome" if outcome else "none"))
     return out
 
 
@@ -597,8 +599,7 @@ def _fee(scan: _Scan) -> list[Finding]:
     notices = _extra(scan, FEE_NOTICES) if FEE_NOTICES in fields else None
     out = []
     if not stated and amount is None and notices is None:
-        out.append(scan.finding("text.fee_missing", first, say("text.fee_missing", where=where),
-                                None, None))
+        out.append(scan.finding("text.fee_missing", first, dict(where=where), None, None))
         return out
     claims_none = next(((fid, m) for fid, sentence in stated
                         if (m := _FEE_NONE.search(sentence)) and not _PAYING.search(m.group(0))),
@@ -622,15 +623,15 @@ def _fee(scan: _Scan) -> list[Finding]:
     if claims_none and (charged > 0 or (notices or 0) > 0):
         fid, m = claims_none
         out.append(scan.finding("text.fee", fid,
-                                say("text.fee_none", where=describe(scan.fmt_id, fid), quote=m.group(0),
-                                    amount=format_number(charged), notices=format_number(notices or 0)),
+                                dict(where=describe(scan.fmt_id, fid), quote=m.group(0),
+                                     amount=format_number(charged), notices=format_number(notices or 0)),
                                 0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", amount_at,
-                                say("text.fee_amount", where=describe(scan.fmt_id, amount_at),
-                                    stated=format_number(stated_amount),
-                                    table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
-                                amount, stated_amount, (FEE_AMOUNT,)))
+                                dict(where=describe(scan.fmt_id, amount_at),
+                                     stated=format_number(stated_amount),
+                                     table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
+                                amount, stated_amount, (FEE_AMOUNT,), variant="amount"))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
     # a notices cell left at 0 or blank is the fee rule's (cells.check_fees); here: the text
     if unpaid and notices:
@@ -638,8 +639,8 @@ def _fee(scan: _Scan) -> list[Finding]:
         if sent < unpaid:
             at = notices_at if stated_notices is not None else first
             out.append(scan.finding("text.fee_unpaid", at,
-                                    say("text.fee_unpaid", where=describe(scan.fmt_id, at),
-                                        table_where=describe(scan.fmt_id, UNPAID), unpaid=unpaid),
+                                    dict(where=describe(scan.fmt_id, at),
+                                         table_where=describe(scan.fmt_id, UNPAID), unpaid=unpaid),
                                     unpaid, sent, (UNPAID,)))
     return out
 
@@ -670,24 +671,21 @@ def _problems(scan: _Scan) -> list[Finding]:
     out = []
     if len(text) < 10:
         code = "text.problems_thin" if text else "text.problems_empty"
-        msg = say(code, where=where, text=text)
+        args, variant = dict(where=where, text=text), ""
         elsewhere = None if text else _written_under_heading(scan).get(own[0][0])
         if elsewhere:  # 「六、存在的主要问题及改进情况」 written into 六: the part is there, misplaced
             fid, heading = elsewhere
-            msg = say("text.problems_elsewhere", where=where, other=describe(scan.fmt_id, fid),
-                      heading=heading)
-        out.append(scan.finding(code, first, msg, None, text))
+            args = dict(where=where, other=describe(scan.fmt_id, fid), heading=heading)
+            variant = "elsewhere"
+        out.append(scan.finding(code, first, args, None, text, variant=variant))
         return out
     problems = _letters(own[0][1])
     if problems and not _CONCRETE.search(problems):
         stock = list(dict.fromkeys(m.group(0) for m in _GENERIC.finditer(normalize(own[0][1]))))
-        if stock:
-            msg = say("text.problems_generic", where=where,
-                      phrases="".join(say("place.quote", text=p) for p in stock[:GENERIC_QUOTED]))
-        else:
-            msg = say("text.problems_unspecific", where=where)
-        out.append(scan.finding("text.problems_generic", first, msg, None, None,
-                                severity="notice"))
+        args = dict(where=where,
+                    phrases="".join(say("place.quote", text=p) for p in stock[:GENERIC_QUOTED]))
+        out.append(scan.finding("text.problems_generic", first, args, None, None,
+                                variant="" if stock else "unspecific"))
     if scan.previous is not None:
         prev_fields = layout_of(scan.previous.format).fields
         before = _letters("".join(t for k, t in scan.previous.texts.items()
@@ -696,8 +694,7 @@ def _problems(scan: _Scan) -> list[Finding]:
             share = repeated_share(before, text)
             if share > 0.5:
                 out.append(scan.finding("text.problems_repeated", first,
-                                        say("text.problems_repeated", where=where,
-                                            share=round(share * 100)),
+                                        dict(where=where, share=round(share * 100)),
                                         None, round(share, 3)))
     return out
 
@@ -799,8 +796,8 @@ def _expected_parts(scan: _Scan) -> list[Finding]:
         if fid in under_heading:
             continue
         out.append(scan.finding("text.part_empty", fid,
-                                say("text.part_empty", where=describe(scan.fmt_id, fid),
-                                    part=_HEADING_NUMBER.sub("", item.label, count=1)), None, None))
+                                dict(where=describe(scan.fmt_id, fid),
+                                     part=_HEADING_NUMBER.sub("", item.label, count=1)), None, None))
     return out
 
 
@@ -813,8 +810,7 @@ def _overview_length(scan: _Scan) -> list[Finding]:
     if n <= limit:
         return []
     return [scan.finding("text.overview_long", own[0][0],
-                         say("text.overview_long", where=describe(scan.fmt_id, own[0][0]),
-                             n=n, limit=limit), limit, n, severity="notice")]
+                         dict(where=describe(scan.fmt_id, own[0][0]), n=n, limit=limit), limit, n)]
 
 
 # half-width punctuation between Chinese characters (「同时,也」), as text pasted from a
@@ -839,9 +835,8 @@ def _halfwidth(scan: _Scan) -> list[Finding]:
         m = hits[0]
         quote = text[_clause_start(text, m.start()):_clause_end(text, m.end())].strip()
         out.append(scan.finding("text.halfwidth", fid,
-                                say("text.halfwidth", where=describe(scan.fmt_id, fid), quote=quote,
-                                    n=len(hits)),
-                                None, len(hits), severity="notice"))
+                                dict(where=describe(scan.fmt_id, fid), quote=quote, n=len(hits)),
+                                None, len(hits)))
     return out
 
 

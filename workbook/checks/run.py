@@ -49,7 +49,8 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
 
 def unreadable(file: str | None, error: NianbaoError) -> Findings:
     """The result for an input that could not be read: one error finding, no position."""
-    return Findings([Finding(error.code, "error", str(error))], file=file, unreadable=True)
+    return Findings([Finding(error.code, "error", str(error), args=dict(error.params))],
+                    file=file, unreadable=True)
 
 
 def result(report: Report, found: list[Finding], file: str | None) -> Findings:

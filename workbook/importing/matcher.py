@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
@@ -332,8 +332,7 @@ def read_meta(report: Report, title: str, body: str, fmt: Format) -> list[Findin
         counted = Counter(int(y) for y in _YEAR.findall("".join(body.split())) if lo <= int(y) <= hi)
         if counted:
             report.meta.year = counted.most_common(1)[0][0]
-            out.append(Finding("import.year_inferred", "notice",
-                               say("import.year_inferred", year=report.meta.year)))
+            out.append(emit("import.year_inferred", dict(year=report.meta.year)))
     if flat:
         # the unit is what precedes the year, or the subject (政府信息公开 …) of the title
         subject = say("document.title_rest", year="")
@@ -488,8 +487,8 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
         if fid not in report.values:
             continue
         if fid in scale and isinstance(v, (int, float)):
-            report.findings.append(Finding("import.unit", "notice", say(
-                "import.unit", value=format_number(v), converted=format_number(v * scale[fid]))))
+            report.findings.append(emit("import.unit", dict(
+                value=format_number(v), converted=format_number(v * scale[fid]))))
             v = round(v * scale[fid], 6)
         report.values[fid] = v
     return ambiguous
@@ -546,8 +545,8 @@ def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
         if not fids:
             continue
         if not any(br.rows for br in readings[table.key]):
-            out.append(Finding("import.missing", "warning", say(
-                "import.table_missing", table=table.title, n=len(fids))))
+            out.append(emit("import.missing", dict(table=table.title, n=len(fids)),
+                            variant="table"))
             continue
         names = []
         for block in table.blocks:
@@ -560,9 +559,9 @@ def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
                     names += [describe(main.id, f, with_cell=False) for f in gone]
         shown = names[:MISSING_NAMED]
         more = say("rule.missing_more", n=len(names)) if len(names) > MISSING_NAMED else ""
-        out.append(Finding("import.missing", "warning", say(
-            "import.cells_missing", table=table.title, n=len(fids),
-            cells=say("text.and").join(shown) + more), field=fids[0]))
+        out.append(emit("import.missing", dict(table=table.title, n=len(fids),
+                                               cells=say("text.and").join(shown) + more),
+                        field=fids[0]))
     return out
 
 
@@ -579,8 +578,8 @@ def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
             if own:
                 where = br.block.title or main.table(key).title
                 parts.append(say("import.mix_part", where=where, labels="、".join(dict.fromkeys(own))))
-    return [Finding("import.format_mixed", "error", say(
-        "import.format_mixed", format=main.title, others="、".join(get_format(o).title for o in others),
+    return [emit("import.format_mixed", dict(
+        format=main.title, others="、".join(get_format(o).title for o in others),
         parts="；".join(parts)))]
 
 
@@ -591,8 +590,7 @@ def _ambiguous_finding(main: Format, a: Ambiguity, report: Report) -> Finding:
     first = next(f for f in a.fields if f in report.values)
     where = describe(main.id, first, with_cell=False)
     if a.candidates:
-        msg = say("import.ambiguous", where=where, printed=a.printed, n=len(a.candidates),
-                  candidates=" / ".join(shown))
-    else:
-        msg = say("import.inconsistent", where=where, printed=a.printed)
-    return Finding("import.ambiguous", "warning", msg, field=first)
+        return emit("import.ambiguous", dict(where=where, printed=a.printed, n=len(a.candidates),
+                                             candidates=" / ".join(shown)), field=first)
+    return emit("import.ambiguous", dict(where=where, printed=a.printed),
+                variant="inconsistent", field=first)
