@@ -12,6 +12,31 @@ import string
 
 from .codes import template_of
 
+class _Strict(string.Formatter):
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, str) and key not in kwargs:
+            raise KeyError(f"message placeholder {{{key}}} not supplied")
+        return super().get_value(key, args, kwargs)
+
+
+_fmt = _Strict()
+
+
+def render(template: str, **args: object) -> str:
+    """``template`` with its ``{placeholders}`` filled; a missing one raises."""
+    return _fmt.format(template, **args)
+
+
+def say(key: str, **args: object) -> str:
+    """The message ``key`` (a finding code gives its catalogue template), rendered."""
+    template = MESSAGES.get(key)
+    if template is None:
+        template = template_of(key)
+        if template is None:
+            raise KeyError(key)
+    return _fmt.format(template, **args)
+
+
 MESSAGES: dict[str, str] = {
     # -- reading a workbook: file level (exit code 2) -------------------------------------------
     "file.write_failed": "无法写入 {file}：{detail}",
@@ -23,7 +48,7 @@ MESSAGES: dict[str, str] = {
 # nianbao.checks: rule findings, value kinds, format and cross-year checks, narrative ↔ table,
 # the check command and the marked copy.  Kept apart from the reader's codes above.
 MESSAGES.update({
-    # naming a place (nianbao.checks.places)
+    # naming a place (nianbao.places)
     "place.table": "表{number}",
     "place.join": "·",
     "place.quote": "「{text}」",
@@ -170,31 +195,6 @@ MESSAGES.update({
 })
 
 
-class _Strict(string.Formatter):
-    def get_value(self, key, args, kwargs):
-        if isinstance(key, str) and key not in kwargs:
-            raise KeyError(f"message placeholder {{{key}}} not supplied")
-        return super().get_value(key, args, kwargs)
-
-
-_fmt = _Strict()
-
-
-def render(template: str, **args: object) -> str:
-    """``template`` with its ``{placeholders}`` filled; a missing one raises."""
-    return _fmt.format(template, **args)
-
-
-def say(key: str, **args: object) -> str:
-    """The message ``key`` (a finding code gives its catalogue template), rendered."""
-    template = MESSAGES.get(key)
-    if template is None:
-        template = template_of(key)
-        if template is None:
-            raise KeyError(key)
-    return _fmt.format(template, **args)
-
-
 # -- document ---------------------------------------------------------------------------------
 # nianbao.narrative, nianbao.document and the report command: templates, the Word file, the PDF.
 MESSAGES.update({
@@ -220,7 +220,7 @@ MESSAGES.update({
 })
 
 
-# -- hand out, collect, consolidate (issue 14) ---------------------------------------------------
+# -- hand out, collect, consolidate ---------------------------------------------------
 # nianbao.units (the unit list, nianbao new --units), nianbao.consolidate and nianbao.consolidated
 # (nianbao merge), nianbao.history (the record of what was received).
 MESSAGES.update({
@@ -327,7 +327,7 @@ MESSAGES.update({
 })
 
 
-# -- hostile and broken inputs (issue 19) -------------------------------------------------------
+# -- hostile and broken inputs -------------------------------------------------------
 MESSAGES.update({
     "file.output_is_input": "不能把结果写到输入文件 {file} 上，那会覆盖它（请另给一个文件名）",
     "file.exists": "{file} 已存在，未覆盖；如需覆盖请加 --force",
@@ -375,7 +375,7 @@ MESSAGES.update({
 })
 
 
-# -- year over year (issue 16) -----------------------------------------------------------------
+# -- year over year -----------------------------------------------------------------
 # nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
 # format's cross-year rules
 MESSAGES.update({
@@ -417,7 +417,7 @@ MESSAGES.update({
 })
 
 
-# -- importing and auditing published reports (issue 15) --------------------------------------
+# -- importing and auditing published reports --------------------------------------
 # nianbao.importing, nianbao.audit and the import / audit commands.
 MESSAGES.update({
     "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
@@ -462,7 +462,7 @@ MESSAGES.update({
 })
 
 
-# -- the Excel add-in: building and installing it (issue 13) -----------------------------------
+# -- the Excel add-in: building and installing it -----------------------------------
 # nianbao.addin.build, nianbao.addin.entry and the ``addin`` command.
 MESSAGES.update({
     "addin.tab": "年报",
@@ -516,7 +516,7 @@ MESSAGES.update({
 })
 
 
-# -- Excel add-in (issue 13) ------------------------------------------------------------------------
+# -- the Excel add-in's buttons and functions ------------------------------------------------------------------------
 # nianbao.addin: the 校验 and 生成报告 buttons and the NB_ worksheet functions.
 MESSAGES.update({
     "addin.validate_title": "年报校验",
@@ -555,7 +555,7 @@ MESSAGES.update({
 })
 
 
-# -- issue 17: checks that hold on real reports ----------------------------------------------------
+# -- checks on real reports: fragments and table notes ----------------------------------------------------
 MESSAGES.update({
     "text.value_is": "为 {value}",
     "dismiss.no_reason": "请用 --reason 写明不再提示的理由（如「经核实，系统计口径不同」）",
@@ -576,7 +576,7 @@ MESSAGES.update({
 })
 
 
-# -- issue 18: the report as an office publishes it --------------------------------------------
+# -- the report as an office publishes it --------------------------------------------
 MESSAGES.update({
     "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
     "wb.status.blank": "未填写",
