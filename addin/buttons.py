@@ -31,9 +31,9 @@ from typing import Any, Iterator
 from .. import actions
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..layout import INFO_SHEET, META_SHEET, known_sheets, parse_cell
-from ..marks import RESULT_FIRST_ROW, MarkPlan, plan_marks
-from ..painting import Painting, counts_text, painting, recorded_marks
+from ..layout import INFO_SHEET, known_sheets, parse_cell
+from ..marks import RESULT_FIRST_ROW, MarkPlan
+from ..painting import Painting, counts_text
 from ..messages import say
 from ..report import Report
 
@@ -75,18 +75,18 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
     workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
     book = _caller(book)
-    read = _read_book(book)
-    if read is None:
+    report = _read_book(book)
+    if report is None:
         return None
     try:
         # the one publish every door calls; a button cannot ask before replacing a file, so
         # an existing report (a clerk's edited .docx) stays and the new one gets a free name
-        done = actions.publish(read.report, _report_path(book, output), free=True, pdf=None)
+        done = actions.publish(report, _report_path(book, output), free=True, pdf=None)
     except NianbaoError as e:
         _alert(book, str(e), "addin.report_title", critical=True)
         return None
     if done.refused:
-        checked = _book_check(book, read, done.findings)
+        checked = _book_check(book, report, done.findings)
         _paint(book, checked)
         _alert(book, _refusal(checked), "addin.report_title", critical=True)
         return None
@@ -202,41 +202,29 @@ def read_grids(book) -> dict[str, list[list[Any]]]:
     return grids
 
 
-@dataclass
-class OpenBook:
-    """An open workbook as read: its Report, and its hidden sheet's rows (which cells the
-    previous run marked)."""
-
-    report: Report
-    meta: list[list[Any]] | None
-
-
-def _read_book(book) -> OpenBook | None:
+def _read_book(book) -> Report | None:
     """The open workbook read (one read a sheet); None, after saying why, when it is not a
     nianbao workbook at all."""
-    grids = read_grids(book)
     try:
-        report = actions.load_grids(grids, source=book.name)
+        return actions.load_grids(read_grids(book), source=book.name,
+                                  sheet_names=[s.name for s in book.sheets])
     except NianbaoError as e:
         _alert(book, say("addin.unreadable", message=str(e)), "addin.validate_title", critical=True)
         return None
-    return OpenBook(report, grids.get(META_SHEET))
 
 
-def _book_check(book, read: OpenBook, findings: Findings) -> BookCheck:
+def _book_check(book, report: Report, findings: Findings) -> BookCheck:
     """The plan of ``findings`` and the steps that paint it, undoing what the previous run
-    marked (the core decides both: :mod:`nianbao.marks`, :mod:`nianbao.painting`)."""
-    names = [s.name for s in book.sheets]
-    plan = plan_marks(findings, names, book.name)
-    steps = painting(plan, read.report, names, recorded_marks(read.meta), len(read.meta or []))
-    return BookCheck(read.report, findings, plan, steps, names)
+    marked (the core decides both: :func:`nianbao.actions.plan_painting`)."""
+    plan, steps = actions.plan_painting(findings, book.name)
+    return BookCheck(report, findings, plan, steps, list(report.sheet_names))
 
 
 def _check_book(book) -> BookCheck | None:
-    read = _read_book(book)
-    if read is None:
+    report = _read_book(book)
+    if report is None:
         return None
-    return _book_check(book, read, actions.check(read.report))
+    return _book_check(book, report, actions.check(report))
 
 
 # -- painting ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 
 import nianbao
 from helpers import consistent_report
-from nianbao.layout import MARK_RECORD_COL, META_SHEET, layout_of, parse_cell
+from nianbao.layout import META_SHEET, layout_of, parse_cell
 from nianbao.marks import plan_marks
 from nianbao.painting import MARK_RECORD_HEADER, painting, recorded_marks
 from nianbao.palette import INPUT_FILL
@@ -54,14 +54,13 @@ def test_the_next_run_puts_back_the_template_fill_where_it_no_longer_marks():
     first = painting(plan_marks(nianbao.check(report), names), report, names)
     record = next(b for b in first.blocks if b.sheet == META_SHEET)
     assert record.values[0] == (MARK_RECORD_HEADER,)
-    meta_rows = [[None] * (MARK_RECORD_COL - 1) + list(v) for v in record.values]
-    previous = recorded_marks(meta_rows)
+    previous = recorded_marks(v[0] for v in record.values[1:])
     assert previous and set(previous) == {(m.sheet, m.cell) for m in
                                          plan_marks(nianbao.check(report), names).marks}
     fixed = consistent_report("2021", seed=4)
     fixed.meta.unit, fixed.meta.year = "测试单位", 2021
-    again = painting(plan_marks(nianbao.check(fixed), names), fixed, names, previous,
-                     len(record.values))
+    fixed.mark_record = tuple(v[0] for v in record.values[1:])  # as the reader gives it back
+    again = painting(plan_marks(nianbao.check(fixed), names), fixed, names)
     restored = _cells(again.fills)
     t3 = layout_of("2021").fields["t3.new.natural"]
     assert restored[(t3.sheet, t3.row, t3.col)] == INPUT_FILL  # the input's own yellow back

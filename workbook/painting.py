@@ -75,13 +75,11 @@ class Painting:
         return asdict(self)
 
 
-def recorded_marks(meta_rows: Iterable[Iterable[Any]] | None) -> list[tuple[str, str]]:
-    """The cells the previous run marked, from the hidden sheet's record column (one
-    「sheet!D6:J30」 a row), as (sheet, cell)."""
+def recorded_marks(record: Iterable[str]) -> list[tuple[str, str]]:
+    """The cells the previous run marked, from the hidden sheet's record (one 「sheet!D6:J30」
+    a row, :attr:`nianbao.report.Report.mark_record`), as (sheet, cell)."""
     out: list[tuple[str, str]] = []
-    for row in list(meta_rows or [])[1:]:
-        row = list(row)
-        ref = row[MARK_RECORD_COL - 1] if len(row) >= MARK_RECORD_COL else None
+    for ref in record:
         if not (isinstance(ref, str) and "!" in ref):
             continue
         sheet, area = ref.rsplit("!", 1)
@@ -149,13 +147,14 @@ def run_status(plan: MarkPlan, when: dt.datetime | None = None) -> str:
     return say(key, counts=counts, time=time)
 
 
-def painting(plan: MarkPlan, report: Report, sheet_names: Iterable[str],
-             previous: Iterable[tuple[str, str]] = (), record_rows: int = 0,
+def painting(plan: MarkPlan, report: Report, sheet_names: Iterable[str] | None = None,
              when: dt.datetime | None = None) -> Painting:
-    """The steps that paint ``plan`` into the open workbook ``report`` was read from, whose
-    sheets are ``sheet_names``; ``previous``: the cells the last run marked
-    (:func:`recorded_marks`), ``record_rows``: the rows its record took (blanked when longer)."""
-    names = set(sheet_names)
+    """The steps that paint ``plan`` into the open workbook ``report`` was read from (its sheets:
+    ``sheet_names``, default the report's); what the last run marked is undone (the report's
+    :attr:`~nianbao.report.Report.mark_record`) and its record blanked."""
+    names = set(sheet_names if sheet_names is not None else report.sheet_names)
+    previous = recorded_marks(report.mark_record)
+    record_rows = len(report.mark_record) + 1
     fmt = report.format
     declared = {s.name for s in layout_of(fmt).sheets}
     now = {(m.sheet, m.cell): m.fill[-6:] for m in plan.marks}
