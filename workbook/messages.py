@@ -239,7 +239,6 @@ MESSAGES.update({
     "cli.new.units_or_output": "请给出 -o（一份工作簿）或 --units 与 -d（按名单每个单位一份），二者选一",
     "cli.new.handed_out": "已在 {dir} 生成 {n} 份工作簿（{format}，{year}年度），每个单位一份，文件以单位名称命名",
     # reading many files
-    "merge.os_error": "{file} 无法读取：{detail}",
     "merge.crashed": "{file} 读取时出错（{kind}：{detail}），已跳过",
     "merge.fatal": "{message}；汇总已停止，汇总记录未作改动",
     # why a file is not merged

@@ -19,7 +19,7 @@ from ..findings import Finding, Findings, emit
 from ..marks import MarkPlan, plan_marks
 from ..painting import Painting, painting
 from ..report import Report
-from .inputs import expand
+from .inputs import expand, is_folder
 from .outputs import Outputs
 
 Source = Union[Report, str, os.PathLike[str]]
@@ -140,7 +140,7 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
 
 def _sources(sources: Iterable[Source]) -> Iterator[Source]:
     for s in sources:
-        if isinstance(s, Report) or not Path(s).is_dir():
+        if isinstance(s, Report) or not is_folder(s):
             yield s
         else:
             yield from expand([s])
