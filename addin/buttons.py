@@ -21,28 +21,25 @@ a formula.
 """
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..addin_marks import blocks as _blocks
+from ..addin_marks import counts_text, new_fills, record_rows, restored_fills
+from ..addin_marks import recorded_cells as _recorded
+from ..addin_marks import refusal_text, result_summary, run_status, summary_text
 from ..checks import check
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
-                      parse_cell)
+from ..layout import INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of
 from ..marks import FILLS, RESULT_FIRST_ROW, MarkPlan, plan_marks
 from ..messages import say
 from ..reader import KNOWN_SHEETS, report_from_grids
 from ..report import Report
 
-MARK_RECORD_HEADER = "marked_by_addin"
 NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
-# errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
-# are on 校验结果
-REFUSED_LINES = 5
-RECORD_AREA_LIMIT = 10_000  # cells in one recorded block: a template sheet has a few hundred
 
 
 @dataclass
@@ -69,7 +66,7 @@ def validate(book=None) -> Findings | None:
     if done is None:
         return None
     _paint(book, done)
-    _alert(book, _summary(done.plan), "addin.validate_title", critical=bool(done.plan.errors))
+    _alert(book, summary_text(done.plan), "addin.validate_title", critical=bool(done.plan.errors))
     return done.findings
 
 
@@ -85,7 +82,7 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
         return None
     if done.plan.errors:
         _paint(book, done)
-        _alert(book, _refusal(done), "addin.report_title", critical=True)
+        _alert(book, refusal_text(done.plan), "addin.report_title", critical=True)
         return None
     try:
         target = _report_path(book, output)
@@ -241,37 +238,15 @@ def _check_book(book) -> BookCheck | None:
     return BookCheck(report, findings, plan, names, _recorded(meta), len(meta or []))
 
 
-def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
-    """The cells the previous run marked, from the hidden sheet's record column (one
-    「sheet!D6:J30」 a row)."""
-    out = []
-    for row in (meta or [])[1:]:
-        ref = row[MARK_RECORD_COL - 1] if len(row) >= MARK_RECORD_COL else None
-        if not (isinstance(ref, str) and "!" in ref):
-            continue
-        sheet, area = ref.rsplit("!", 1)
-        (r1, c1), (r2, c2) = parse_cell(area), parse_cell(area.split(":")[-1])
-        if not (r1 and c1) or (r2 - r1 + 1) * (c2 - c1 + 1) > RECORD_AREA_LIMIT:
-            continue  # not a record this add-in wrote
-        out += [(sheet, cell_address(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-    return out
-
-
 # -- painting ---------------------------------------------------------------------------------------
 def _paint(book, done: BookCheck) -> None:
-    from ..xlsx_writer import template_fill  # openpyxl: only when painting
-
     plan, fmt = done.plan, done.report.format
     names = set(done.sheet_names)
-    declared = {s.name for s in layout_of(fmt).sheets}
     no_fill = NO_FILL_REMOTE if book.app.engine.name == "remote" else None
-    now = {(m.sheet, m.cell): "#" + m.fill[-6:] for m in plan.marks}
+    now = new_fills(plan)
     # the template's own fill back where the previous run marked and this one does not
-    restore = {}
-    for sheet, cell in done.previous_marks:
-        if sheet in declared and sheet in names and (sheet, cell) not in now:
-            fill = template_fill(fmt, sheet, *parse_cell(cell))
-            restore[(sheet, cell)] = "#" + fill if fill else no_fill
+    restore = {key: fill or no_fill
+               for key, fill in restored_fills(fmt, done.previous_marks, now, names).items()}
     touched = {s for s, _ in {**restore, **now}} | {INFO_SHEET, META_SHEET}
     with _unprotected(book, sorted(touched & names)):
         for (sheet, r1, c1, r2, c2), colour in _blocks({**restore, **now}).items():
@@ -279,35 +254,9 @@ def _paint(book, done: BookCheck) -> None:
         _write_results(book, plan, names)
         if INFO_SHEET in names:
             book.sheets[INFO_SHEET].range(layout_of(fmt).status.run_cell).value = \
-                _literal(_run_status(plan))
+                _literal(run_status(plan))
         if META_SHEET in names:
             _write_record(book, list(_blocks(now)), done.record_rows)
-
-
-def _blocks(colours: dict[tuple[str, str], str | None]) -> dict[tuple, str | None]:
-    """Cells of one colour joined into rectangles — runs along a row, then equal runs on
-    consecutive rows — so that one action paints each: {(sheet, r1, c1, r2, c2): colour}."""
-    runs: list[list] = []  # [sheet, row, c1, c2, colour]
-    for sheet, r, c, colour in sorted((sheet, *parse_cell(cell), colour)
-                                      for (sheet, cell), colour in colours.items()):
-        last = runs[-1] if runs else None
-        if last and last[:2] == [sheet, r] and last[3] == c - 1 and last[4] == colour:
-            last[3] = c
-        else:
-            runs.append([sheet, r, c, c, colour])
-    blocks: dict[tuple, str | None] = {}
-    open_: dict[tuple, tuple] = {}  # (sheet, c1, c2, colour) -> key of the block growing down
-    for sheet, r, c1, c2, colour in runs:
-        key = (sheet, c1, c2, colour)
-        grow = open_.get(key)
-        if grow is not None and grow[3] == r - 1:
-            del blocks[grow]
-            grow = (sheet, grow[1], c1, r, c2)
-        else:
-            grow = (sheet, r, c1, r, c2)
-        blocks[grow] = colour
-        open_[key] = grow
-    return blocks
 
 
 def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
@@ -320,8 +269,7 @@ def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
     width = len(plan.headers)
     block: list[list[Any]] = [[None] * width for _ in range(RESULT_FIRST_ROW - 1 + len(plan.rows))]
     block[0][0] = plan.title
-    block[1][0] = (say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
-                       notices=plan.notices) if plan.rows else plan.summary)
+    block[1][0] = result_summary(plan)
     block[RESULT_FIRST_ROW - 2] = list(plan.headers)
     for i, row in enumerate(plan.rows):
         block[RESULT_FIRST_ROW - 1 + i] = list(row.values())
@@ -354,11 +302,7 @@ def _link(rng, sheet: str, cell: str, text: str) -> None:
 def _write_record(book, blocks: list[tuple], previous: int) -> None:
     """List the blocks this run marked in the hidden sheet, blanking the rest of the previous
     list."""
-    rows = [[MARK_RECORD_HEADER]] + [
-        [_literal(f"{sheet}!{cell_address(r1, c1)}"
-                  + ("" if (r1, c1) == (r2, c2) else f":{cell_address(r2, c2)}"))]
-        for sheet, r1, c1, r2, c2 in blocks]
-    rows += [[None]] * max(0, previous - len(rows))
+    rows = [[_literal(v)] for v in record_rows(blocks, previous)]
     book.sheets[META_SHEET].range((1, MARK_RECORD_COL)).value = rows
 
 
@@ -398,43 +342,6 @@ def _literal(value: Any) -> Any:
     """Text is written as text: a leading apostrophe stops Excel from reading 「=…」 as a formula
     or 「2025-01-01」 and 「12」 as a date or a number (Excel does not show the apostrophe)."""
     return "'" + value if isinstance(value, str) and value else value
-
-
-def counts_text(errors: int, warnings: int, notices: int) -> str:
-    """「2 处错误、1 处警告」: the counts that are not zero."""
-    parts = [say(f"addin.count.{kind}", n=n) for kind, n in
-             (("error", errors), ("warning", warnings), ("notice", notices)) if n]
-    return say("addin.count.join").join(parts)
-
-
-def _summary(plan: MarkPlan) -> str:
-    if not plan.rows:
-        return say("addin.clean")
-    return (say("addin.found", counts=counts_text(plan.errors, plan.warnings, plan.notices))
-            + "\n" + say("addin.see_sheet", sheet=plan.sheet_name))
-
-
-def _run_status(plan: MarkPlan) -> str:
-    time = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    counts = counts_text(plan.errors, plan.warnings, 0)
-    key = "addin.run.failed" if plan.errors else "addin.run.warned" if counts else "addin.run.ok"
-    return say(key, counts=counts, time=time)
-
-
-def _refusal(done: BookCheck) -> str:
-    errors = [r for r in done.plan.rows if r.severity == "error"]
-    lines = [say("document.error_line", where=_where(r), message=r.message)
-             for r in errors[:REFUSED_LINES]]
-    if len(errors) > REFUSED_LINES:
-        lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
-                         sheet=done.plan.sheet_name))
-    return say("addin.refused", count=len(errors), lines="\n".join(lines))
-
-
-def _where(row) -> str:
-    if row.sheet and row.cell:
-        return say("report.where", sheet=row.sheet, cell=row.cell)
-    return say("report.where_sheet", sheet=row.sheet) if row.sheet else ""
 
 
 def _alert(book, text: str, title: str, critical: bool = False) -> None:
