@@ -103,6 +103,7 @@ def test_the_job_marks_what_check_mark_marks(hostile):
     assert job.cells[0] == (META_SHEET, 1, MARK_RECORD_COL, "marked_by_addin")
     assert all(s == META_SHEET and c == MARK_RECORD_COL for s, _, c, _ in job.cells)
     assert job.alert_title == "年报校验" and job.critical and "校验结果" in job.alert_text
+    assert job.widths == (6, 8, 24, 20, 80, 10, 10, 16) and job.headers[job.wrap - 1] == "说明"
 
 
 def test_a_second_run_puts_the_template_fill_back(tmp_path):

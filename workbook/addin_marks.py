@@ -17,6 +17,8 @@ TAB, the first field naming the record::
     result  SHEET  TITLE  SUMMARY                    the 校验结果 sheet: name, A1, A2
     header  H1 … H8                                  its row 4
     row     SEVERITY  RRGGBB  LINK_SHEET  LINK_CELL  V1 … V8    one finding (row 5 on)
+    columns WRAP  W1 … W8                            its column widths (characters); WRAP: the
+                                                     column whose text wraps (说明)
     fill    SHEET  R1  C1  R2  C2  RRGGBB|""         a rectangle's fill ("" = no fill)
     status  SHEET  CELL  TEXT                        the result cell; «{time}» → the clerk's time
     cell    SHEET  ROW  COL  VALUE                   one value written (the record)
@@ -40,7 +42,7 @@ from typing import Any, Iterable
 from .findings import Findings
 from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
                      parse_cell)
-from .marks import FILLS, MarkPlan, plan_marks
+from .marks import FILLS, RESULT_COLUMNS, RESULT_WIDTHS, MarkPlan, plan_marks
 from .messages import say
 
 VERSION = "1"
@@ -199,6 +201,9 @@ class PaintJob:
     fills: tuple[tuple[str, int, int, int, int, str | None], ...]  # sheet r1 c1 r2 c2 RRGGBB|None
     status: tuple[str, str, str] | None  # sheet, cell, text with TIME_MARK
     cells: tuple[tuple[str, int, int, Any], ...] = field(default=())  # sheet row col value
+    # 校验结果's column widths, in characters, and the (1-based) column whose text wraps
+    widths: tuple[int, ...] = field(default=())
+    wrap: int = 0
 
 
 def paint_job(plan: MarkPlan, format_id: str, sheet_names: Iterable[str],
@@ -225,7 +230,8 @@ def paint_job(plan: MarkPlan, format_id: str, sheet_names: Iterable[str],
     else:
         title, text, critical = say("addin.validate_title"), summary_text(plan), bool(plan.errors)
     return PaintJob(title, text, critical, plan.sheet_name, plan.title, result_summary(plan),
-                    plan.headers, rows, fills, status, cells)
+                    plan.headers, rows, fills, status, cells, RESULT_WIDTHS,
+                    RESULT_COLUMNS.index("mark.h.message") + 1)
 
 
 def job_for_workbook(path: str | Path, findings: Findings | None = None,
@@ -345,6 +351,8 @@ def dump_job(job: PaintJob) -> str:
     for r in job.rows:
         lines.append("\t".join(("row", e(r.severity), e(r.fill), e(r.link_sheet or ""),
                                 e(r.link_cell or ""), *map(_value, r.values))))
+    if job.widths:
+        lines.append("\t".join(("columns", str(job.wrap), *map(str, job.widths))))
     for sheet, r1, c1, r2, c2, colour in job.fills:
         lines.append("\t".join(("fill", e(sheet), str(r1), str(c1), str(r2), str(c2),
                                 e(colour or ""))))
@@ -370,8 +378,8 @@ def load_job(text: str) -> PaintJob:
     for i, line in enumerate(lines[1:], start=1):
         kind, *fields = line.split("\t")
         want = _FIELDS.get(kind)
-        if kind == "header":
-            want = len(fields)
+        if kind in ("header", "columns"):
+            want = max(len(fields), 1)
         if want is None:
             continue  # a record of a later minor revision: ignored, as the VBA does
         if len(fields) != want:
@@ -393,8 +401,15 @@ def load_job(text: str) -> PaintJob:
                   for f in got.get("fill", []))
     status = tuple(map(u, got["status"][0])) if "status" in got else None
     cells = tuple((u(f[0]), int(f[1]), int(f[2]), _parse_value(f[3])) for f in got.get("cell", []))
+    wrap, *widths = map(_count, got["columns"][0]) if "columns" in got else (0,)
     return PaintJob(u(title), u(alert), critical == "1", u(sheet), u(result_title), u(summary),
-                    tuple(map(u, headers)), rows, fills, status, cells)
+                    tuple(map(u, headers)), rows, fills, status, cells, tuple(widths), wrap)
+
+
+def _count(s: str) -> int:
+    if not s.isdigit() or not s.isascii():
+        raise ValueError(f"bad number {s!r}")
+    return int(s)
 
 
 __all__ = ["VERSION", "PaintJob", "ResultLine", "paint_job", "job_for_workbook", "dump_job",

@@ -106,7 +106,7 @@ Function ExecuteWindows(PythonCommand As String, PYTHON_WIN As String) As Intege
         PythonInterpreter = PYTHON_WIN
     Else
         If Not FileExists(PYTHON_WIN) Then
-            Err.Raise vbObjectError + 513, "nianbao", Replace(NbText("no_python"), "{python}", PYTHON_WIN)
+            Err.Raise NB_ERROR, "nianbao", Replace(NbText("no_python"), "{python}", PYTHON_WIN)
         End If
         ' the interpreter's folder, as xlwings does (pywin32 finds its DLLs from there)
         Folder = ParentFolder(PYTHON_WIN)
@@ -121,7 +121,7 @@ Function ExecuteWindows(PythonCommand As String, PYTHON_WIN As String) As Intege
     Set Target = ActiveWorkbook
     If Target Is Nothing Then Set Target = ThisWorkbook
     If InStr(Target.Name, Chr(34)) > 0 Then
-        Err.Raise vbObjectError + 513, "nianbao", Replace(NbText("bad_name"), "{file}", Target.Name)
+        Err.Raise NB_ERROR, "nianbao", Replace(NbText("bad_name"), "{file}", Target.Name)
     End If
 
     RunCommand = CdCommand & PythonInterpreter & " -B -c " & Chr(34) & SAFE_PATH & PythonCommand & Chr(34) & _

@@ -12,8 +12,8 @@ Attribute VB_Name = "NianbaoRun"
 ' the faulty cells are filled, the results sheet is written, as local Python's Check does.
 ' Every text goes into a cell as a literal (a leading apostrophe), never as a formula.
 '
-' The parser and the painter use only what LibreOffice's VBA support also has: the tests run
-' them there on real workbooks.  Chinese words come from NianbaoText (NbText): the project's
+' The parser and the painter run in LibreOffice's VBA support as well (the tests run them there
+' on real workbooks; only a protected sheet's Allow* permissions are not exposed there).  Chinese words come from NianbaoText (NbText): the project's
 ' code page is Western, so the source stays ASCII.
 Option Explicit
 Option Private Module
@@ -22,9 +22,10 @@ Private Const PLAN_MAGIC As String = "nianbao-plan"
 Private Const PLAN_VERSION As String = "1"
 Private Const TIME_MARK As String = "{time}"
 Private Const XL_NONE As Long = -4142
+Private Const XL_TOP As Long = -4160
 Private Const RESULT_FIRST_ROW As Long = 5
 Private Const RESULT_COLUMNS As Long = 8
-Private Const NB_ERROR As Long = 513  ' + vbObjectError: a failure this module explains itself
+Public Const NB_ERROR As Long = -2147220991  ' vbObjectError + 513: a failure this add-in explains itself
 
 ' ---- the guards --------------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ End Sub
 Public Sub NbFailed(ByVal buttonKey As String, ByVal number As Long, ByVal description As String)
     Dim text As String
     text = Replace(NbText("failed"), "{button}", NbText("button." & buttonKey))
-    If number <> vbObjectError + NB_ERROR Then description = description & " (" & number & ")"
+    If number <> NB_ERROR Then description = description & " (" & number & ")"
     MsgBox Replace(text, "{detail}", description), vbCritical, NbText("title")
 End Sub
 
@@ -94,13 +95,13 @@ failed:
     On Error Resume Next
     NbDelete copyPath
     On Error GoTo 0
-    If number = vbObjectError + NB_ERROR Then Err.Raise number, "nianbao", description
+    If number = NB_ERROR Then Err.Raise number, "nianbao", description
     NbFail Replace(Replace(NbText("unreachable"), "{url}", url), "{detail}", description & " (" & number & ")")
 End Sub
 
 ' Raise the error NbFailed shows as it is.
 Private Sub NbFail(ByVal text As String)
-    Err.Raise vbObjectError + NB_ERROR, "nianbao", text
+    Err.Raise NB_ERROR, "nianbao", text
 End Sub
 
 ' A copy of wb as it is now, in the temporary folder; wb itself is not saved.
@@ -142,8 +143,8 @@ Private Function NbHttp() As Object
 End Function
 
 ' A multipart/form-data body with one file field, as browsers send it (the file name in UTF-8).
-Public Function NbMultipart(ByVal boundary As String, ByVal fileName As String, data As Variant) As Byte()
-    Dim head() As Byte, tail() As Byte, out() As Byte, i As Long, n As Long, nh As Long, nd As Long
+Public Function NbMultipart(ByVal boundary As String, ByVal fileName As String, data As Variant) As Variant
+    Dim head As Variant, tail As Variant, out() As Byte, i As Long, n As Long, nh As Long, nd As Long
     fileName = Replace(Replace(Replace(fileName, """", "%22"), vbCr, " "), vbLf, " ")
     head = NbUtf8("--" & boundary & vbCrLf & "Content-Disposition: form-data; name=""file""; filename=""" _
                   & fileName & """" & vbCrLf & "Content-Type: application/octet-stream" & vbCrLf & vbCrLf)
@@ -166,7 +167,7 @@ Public Function NbMultipart(ByVal boundary As String, ByVal fileName As String, 
 End Function
 
 ' s as UTF-8 bytes (a surrogate pair becomes one 4-byte sequence).
-Public Function NbUtf8(ByVal s As String) As Byte()
+Public Function NbUtf8(ByVal s As String) As Variant
     Dim out() As Byte, n As Long, i As Long, c As Long, lo As Long
     ReDim out(0 To 4 * Len(s) + 1)
     i = 1
@@ -284,8 +285,8 @@ End Function
 ' whose element 0 is the kind.  Raises NB_ERROR with the reason when the text is not a job of
 ' this version (wrong version, cut short, a character or escape the server never writes).
 Public Function NbParsePlan(ByVal text As String) As Variant
-    Dim lines() As String, fields() As String, recs() As Variant, rec() As Variant
-    Dim i As Long, k As Long, n As Long, want As Long, kind As String, count As Long, ended As Boolean
+    Dim lines() As String, fields() As String, recs() As Variant, rec As Variant
+    Dim i As Long, n As Long, want As Long, kind As String, count As Long, ended As Boolean
     If Right$(text, 1) <> vbLf Then NbBadPlan "cut short"
     lines = Split(Left$(text, Len(text) - 1), vbLf)
     If lines(0) <> PLAN_MAGIC & vbTab & PLAN_VERSION Then NbBadPlan "version " & Left$(lines(0), 40)
@@ -300,6 +301,7 @@ Public Function NbParsePlan(ByVal text As String) As Variant
             Case "alert": want = 3
             Case "result": want = 3
             Case "header": want = n
+            Case "columns": want = n
             Case "row": want = 12
             Case "fill": want = 6
             Case "status": want = 3
@@ -309,28 +311,7 @@ Public Function NbParsePlan(ByVal text As String) As Variant
         End Select
         If want >= 0 Then
             If n <> want Then NbBadPlan "line " & (i + 1) & ": " & kind & " has " & n & " fields"
-            ReDim rec(0 To n)
-            rec(0) = kind
-            For k = 1 To n
-                Select Case kind
-                    Case "row"
-                        If k >= 5 Then rec(k) = NbValue(fields(k)) Else rec(k) = NbUnescape(fields(k))
-                    Case "fill"
-                        If k >= 2 And k <= 5 Then rec(k) = NbNumber(fields(k)) Else rec(k) = NbUnescape(fields(k))
-                    Case "cell"
-                        If k = 2 Or k = 3 Then
-                            rec(k) = NbNumber(fields(k))
-                        ElseIf k = 4 Then
-                            rec(k) = NbValue(fields(k))
-                        Else
-                            rec(k) = NbUnescape(fields(k))
-                        End If
-                    Case "end"
-                        rec(k) = NbNumber(fields(k))
-                    Case Else
-                        rec(k) = NbUnescape(fields(k))
-                End Select
-            Next k
+            rec = NbRecord(fields)
             If kind = "end" Then
                 If rec(1) <> i Then NbBadPlan "the end line counts " & rec(1) & " lines, not " & i
                 ended = True
@@ -344,6 +325,39 @@ Public Function NbParsePlan(ByVal text As String) As Variant
     If count = 0 Then NbBadPlan "empty"
     ReDim Preserve recs(0 To count - 1)
     NbParsePlan = recs
+End Function
+
+' One line's fields decoded: element 0 the kind, then strings unescaped, numbers as Long and
+' values typed.  A new array each call (arrays assigned in LibreOffice Basic are shared).
+Private Function NbRecord(fields() As String) As Variant
+    Dim rec() As Variant, k As Long, n As Long, kind As String
+    kind = fields(0)
+    n = UBound(fields)
+    ReDim rec(0 To n)
+    rec(0) = kind
+    For k = 1 To n
+        Select Case kind
+            Case "row"
+                If k >= 5 Then rec(k) = NbValue(fields(k)) Else rec(k) = NbUnescape(fields(k))
+            Case "fill"
+                If k >= 2 And k <= 5 Then rec(k) = NbNumber(fields(k)) Else rec(k) = NbUnescape(fields(k))
+            Case "columns"
+                rec(k) = NbNumber(fields(k))
+            Case "cell"
+                If k = 2 Or k = 3 Then
+                    rec(k) = NbNumber(fields(k))
+                ElseIf k = 4 Then
+                    rec(k) = NbValue(fields(k))
+                Else
+                    rec(k) = NbUnescape(fields(k))
+                End If
+            Case "end"
+                rec(k) = NbNumber(fields(k))
+            Case Else
+                rec(k) = NbUnescape(fields(k))
+        End Select
+    Next k
+    NbRecord = rec
 End Function
 
 Private Sub NbBadPlan(ByVal detail As String)
@@ -471,7 +485,7 @@ Public Sub NbPaint(ByVal wb As Object, plan As Variant)
         If rec(0) = "status" Then
             If NbSheetExists(wb, CStr(rec(1))) Then
                 wb.Worksheets(CStr(rec(1))).Range(CStr(rec(2))).Value = _
-                    NbLiteral(Replace(CStr(rec(3)), TIME_MARK, Format(Now, "yyyy-mm-dd hh:nn")))
+                    NbLiteral(Replace(CStr(rec(3)), TIME_MARK, NbNow()))
             End If
         ElseIf rec(0) = "cell" Then
             If NbSheetExists(wb, CStr(rec(1))) Then
@@ -493,6 +507,14 @@ failed:
     Err.Raise number, "nianbao", description
 End Sub
 
+' The date and time as 2025-03-01 09:05 (built by hand: Format's codes differ between hosts).
+Private Function NbNow() As String
+    Dim t As Date
+    t = Now
+    NbNow = Year(t) & "-" & Right$("0" & Month(t), 2) & "-" & Right$("0" & Day(t), 2) & " " _
+            & Right$("0" & Hour(t), 2) & ":" & Right$("0" & Minute(t), 2)
+End Function
+
 ' The alert of a parsed job: its text, title and whether it is an error.
 Public Sub NbShowAlert(plan As Variant)
     Dim i As Long, rec As Variant
@@ -513,12 +535,15 @@ End Sub
 Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
     Dim i As Long, k As Long, rec As Variant, ws As Object, rows As Long, cells() As Variant
     Dim r As Long, name As String, title As String, summary As String, headers As Variant
+    Dim widths As Variant
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
         If rec(0) = "result" Then
             name = rec(1): title = rec(2): summary = rec(3)
         ElseIf rec(0) = "header" Then
             headers = rec
+        ElseIf rec(0) = "columns" Then
+            widths = rec
         ElseIf rec(0) = "row" Then
             rows = rows + 1
         End If
@@ -526,7 +551,9 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
     If name = "" Then Exit Sub
     If NbSheetExists(wb, name) Then
         Set ws = wb.Worksheets(name)
+        On Error Resume Next  ' LibreOffice has no Hyperlinks.Delete (its Clear removes them)
         ws.Hyperlinks.Delete
+        On Error GoTo 0
         ws.Cells.Clear
     Else
         Set ws = wb.Worksheets.Add(After:=wb.Sheets(wb.Sheets.Count))
@@ -557,12 +584,36 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
         If rec(0) = "row" Then
             NbFill ws.Cells(r, 2), CStr(rec(2))
             If rec(3) <> "" And rec(4) <> "" Then
-                ws.Hyperlinks.Add ws.Cells(r, 3), "", "'" & Replace(rec(3), "'", "''") & "'!" & rec(4)
+                NbLink ws, ws.Cells(r, 3), "'" & Replace(rec(3), "'", "''") & "'!" & rec(4)
             End If
             r = r + 1
         End If
     Next i
-    ws.Range(ws.Cells(RESULT_FIRST_ROW - 1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Columns.AutoFit
+    If IsArray(widths) Then  ' as check --mark: fixed widths, the message column wrapped
+        For k = 2 To UBound(widths)
+            ws.Columns(k - 1).ColumnWidth = widths(k)
+        Next k
+        If rows > 0 Then
+            With ws.Range(ws.Cells(RESULT_FIRST_ROW, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS))
+                .VerticalAlignment = XL_TOP
+                If widths(1) >= 1 Then
+                    ws.Range(ws.Cells(RESULT_FIRST_ROW, widths(1)), ws.Cells(RESULT_FIRST_ROW - 1 + rows, widths(1))).WrapText = True
+                End If
+                .EntireRow.AutoFit
+            End With
+        End If
+    Else
+        ws.Range(ws.Cells(RESULT_FIRST_ROW - 1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Columns.AutoFit
+    End If
+End Sub
+
+' A link from cell to a place in the same workbook ('sheet'!A1); the cell keeps its text.
+Private Sub NbLink(ByVal ws As Object, ByVal cell As Object, ByVal place As String)
+    On Error GoTo address
+    ws.Hyperlinks.Add cell, "", place
+    Exit Sub
+address:  ' a host that wants an address even for a place in the workbook (LibreOffice)
+    ws.Hyperlinks.Add cell, "#" & place
 End Sub
 
 Private Sub NbActivateResults(ByVal wb As Object, plan As Variant)
@@ -624,6 +675,7 @@ Private Sub NbUnprotect(ByVal ws As Object, lifted As Collection)
     Set allowed(0) = ws
     allowed(1) = ws.ProtectDrawingObjects
     allowed(2) = ws.ProtectScenarios
+    On Error Resume Next  ' LibreOffice has no Protection object: its permissions stay Empty
     With ws.Protection
         allowed(3) = .AllowFormattingCells
         allowed(4) = .AllowFormattingColumns
@@ -652,10 +704,14 @@ Private Sub NbProtectAgain(lifted As Collection)
     Do While lifted.Count > 0
         a = lifted(1)
         lifted.Remove 1
-        a(0).Protect DrawingObjects:=a(1), Contents:=True, Scenarios:=a(2), _
-            AllowFormattingCells:=a(3), AllowFormattingColumns:=a(4), AllowFormattingRows:=a(5), _
-            AllowInsertingColumns:=a(6), AllowInsertingRows:=a(7), AllowInsertingHyperlinks:=a(8), _
-            AllowDeletingColumns:=a(9), AllowDeletingRows:=a(10), AllowSorting:=a(11), _
-            AllowFiltering:=a(12), AllowUsingPivotTables:=a(13)
+        If IsEmpty(a(3)) Then  ' permissions unknown (LibreOffice): protected as before, no more
+            a(0).Protect DrawingObjects:=a(1), Contents:=True, Scenarios:=a(2)
+        Else
+            a(0).Protect DrawingObjects:=a(1), Contents:=True, Scenarios:=a(2), _
+                AllowFormattingCells:=a(3), AllowFormattingColumns:=a(4), AllowFormattingRows:=a(5), _
+                AllowInsertingColumns:=a(6), AllowInsertingRows:=a(7), AllowInsertingHyperlinks:=a(8), _
+                AllowDeletingColumns:=a(9), AllowDeletingRows:=a(10), AllowSorting:=a(11), _
+                AllowFiltering:=a(12), AllowUsingPivotTables:=a(13)
+        End If
     Loop
 End Sub
