@@ -61,6 +61,12 @@ Private Function NbTestTask(ByVal mode As String, ByVal arg As String) As String
             NbTestTask = "OK" & vbTab & NbTestCodes(NbFreeName(Left$(arg, bar - 1), NbTestString(Mid$(arg, bar + 1)), ".docx"))
         Case "literal"
             NbTestTask = "OK" & vbTab & NbTestCodes(NbLiteral(NbTestString(arg)))
+        Case "text"
+            NbTestTask = "OK" & vbTab & NbTestCodes(NbText(arg))
+        Case "button"  ' a ribbon procedure without xlwings' module: its handler must catch that
+            If arg = "consolidate" Then NB_consolidate Nothing
+            If arg = "validate" Then NB_validate Nothing
+            NbTestTask = "OK"
     End Select
     Exit Function
 failed:
@@ -162,17 +168,25 @@ End Sub
 '''
 
 
-def macro_workbook(xlsx: Path, out: Path) -> Path:
+def macro_workbook(xlsx: Path, out: Path, project: bytes | None = None) -> Path:
     """``xlsx`` as an .xlsm holding the add-in's NianbaoRun and NianbaoText (as built) and the
-    test driver."""
+    test driver; or, given ``project`` (a built add-in's vbaProject.bin), all of that project's
+    modules and the driver."""
     from nianbao.addin.build import find_xlwings, run_module, stock_files, text_module
 
-    parts, _ = stock_files(find_xlwings())
-    stock = ovba.read_project(parts["xl/vbaProject.bin"])
-    modules = [stock.module("ThisWorkbook"),
-               ovba.Module("NianbaoRun", ovba.PROCEDURAL, run_module()),
-               ovba.Module("NianbaoText", ovba.PROCEDURAL, text_module()),
-               ovba.Module("NbTestDriver", ovba.PROCEDURAL, DRIVER.replace("\n", "\r\n"))]
+    driver = ovba.Module("NbTestDriver", ovba.PROCEDURAL, DRIVER.replace("\n", "\r\n"))
+    if project is not None:
+        stock = ovba.read_project(project)
+        # LibreOffice compiles every module of a project before it runs any, and two cannot be
+        # compiled there: xlwings' Dictionary class (VBA-Dictionary, for the Mac), and the xlwings
+        # module, whose #If/#Else blocks (Mac, Win64, VBA7) LibreOffice Basic does not honour
+        modules = [*(m for m in stock.modules if m.name not in ("Dictionary", "xlwings")), driver]
+    else:
+        parts, _ = stock_files(find_xlwings())
+        stock = ovba.read_project(parts["xl/vbaProject.bin"])
+        modules = [stock.module("ThisWorkbook"),
+                   ovba.Module("NianbaoRun", ovba.PROCEDURAL, run_module()),
+                   ovba.Module("NianbaoText", ovba.PROCEDURAL, text_module()), driver]
     vba = ovba.write_project(ovba.Project(stock.head, stock.codepage, stock.properties,
                                           stock.host_extenders, modules), LIBRARY)
     with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -20,6 +20,7 @@ import pytest
 from lo_basic import codes, decoded, macro_workbook, run_driver, text_of
 from test_addin_marks import HOSTILE, hostile_workbook
 
+from nianbao.addin import ovba
 from nianbao.addin_marks import PaintJob, ResultLine, dump_job, job_for_workbook, load_job
 from nianbao.checks import check, mark_workbook
 from nianbao.layout import INFO_SHEET, META_SHEET, MARK_RECORD_COL, layout_of
@@ -250,3 +251,36 @@ def test_a_second_run_undoes_the_first(profile, tmp_path):
         assert after[(natural.sheet, cell)] == template_fill("2021", natural.sheet, *parse_cell(cell)), cell
     assert result_rows(again)[1:] == [tuple(r.values) for r in job.rows]
     assert check(again).errors == check(fixed).errors  # painting changed no value
+
+
+def test_the_built_add_ins_buttons_compile_and_catch_their_errors_in_libreoffice(profile, tmp_path):
+    """The modules nianbao writes into the add-in, taken from the built file, in one project
+    with the driver (xlwings' module and Dictionary class are left out: LibreOffice cannot
+    compile them, see lo_basic.macro_workbook).  Without xlwings' module RunPython and GetConfig
+    do not exist: a ribbon procedure called there must end in its own handler (its message box;
+    headless, it returns at once), not escape to the caller — what Excel shows as the debugger.
+    A ribbon module that did not compile would answer «not defined»; NianbaoFunctions cannot be
+    told apart this way in LibreOffice (its Application.Caller fails first), and is checked by
+    the build tests' reading only."""
+    import zipfile
+
+    from nianbao.addin.build import build_addin
+
+    addin, *_ = build_addin(tmp_path / "addin", python="")
+    with zipfile.ZipFile(addin) as z:
+        project = z.read("xl/vbaProject.bin")
+    assert {m.name for m in ovba.read_project(project).modules} >= {
+        "Nianbao", "NianbaoFunctions", "NianbaoRun", "NianbaoText"}
+    workbook = hostile_workbook(tmp_path, "2021")
+    plan = tmp_path / "plan.txt"
+    job = job_for_workbook(workbook)
+    plan.write_text(dump_job(job), encoding="ascii")
+    results = run_driver(profile, macro_workbook(workbook, tmp_path / "t.xlsm", project),
+                         [("text", "open_workbook"), ("text", "button.report"),
+                          ("button", "consolidate"), ("button", "validate"), ("parse", str(plan))],
+                         tmp_path / "out.xlsx")
+    assert [status for status, _ in results] == ["OK"] * 5, [
+        (status, text_of(fields[-1]) if status == "ERROR" else "") for status, fields in results]
+    assert text_of(results[0][1][0]) == MESSAGES["addin.vba.open_workbook"]
+    assert text_of(results[1][1][0]) == "生成报告"
+    assert decoded(results[4][1][0]) == records_of(job)
