@@ -125,8 +125,8 @@ Private Function NbPost(ByVal url As String, ByVal path As String, ByVal fileNam
     Randomize
     boundary = "----nianbao" & Format(Now, "yyyymmddhhnnss") & CStr(Int(Rnd * 1000000000))
     Set http = NbHttp()
+    http.setTimeouts 10000, 10000, 120000, 300000  ' before Open, as ServerXMLHTTP wants it
     http.Open "POST", url, False
-    http.setTimeouts 10000, 10000, 120000, 300000
     http.setRequestHeader "Content-Type", "multipart/form-data; boundary=" & boundary
     http.send NbMultipart(boundary, fileName, NbReadBytes(path))
     status = http.Status
