@@ -364,10 +364,10 @@ Private Sub NbBadPlan(ByVal detail As String)
     NbFail Replace(NbText("bad_reply"), "{detail}", detail)
 End Sub
 
-Private Sub NbCheckAscii(ByVal line As String, ByVal i As Long)
+Private Sub NbCheckAscii(ByVal ln As String, ByVal i As Long)
     Dim k As Long, c As Long
-    For k = 1 To Len(line)
-        c = AscW(Mid$(line, k, 1))
+    For k = 1 To Len(ln)
+        c = AscW(Mid$(ln, k, 1))
         If (c < 32 Or c > 126) And c <> 9 Then NbBadPlan "line " & (i + 1) & ", character " & k
     Next k
 End Sub
@@ -533,13 +533,13 @@ End Sub
 ' The the results sheet sheet: cleared when it exists, else added at the end; title, summary, headers and
 ' one row per finding (values in one block), the level cells filled, the position cells linked.
 Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
-    Dim i As Long, k As Long, rec As Variant, ws As Object, rows As Long, cells() As Variant
-    Dim r As Long, name As String, title As String, summary As String, headers As Variant
+    Dim i As Long, k As Long, rec As Variant, ws As Object, rows As Long, block() As Variant
+    Dim r As Long, sheetName As String, title As String, summary As String, headers As Variant
     Dim widths As Variant
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
         If rec(0) = "result" Then
-            name = rec(1): title = rec(2): summary = rec(3)
+            sheetName = rec(1): title = rec(2): summary = rec(3)
         ElseIf rec(0) = "header" Then
             headers = rec
         ElseIf rec(0) = "columns" Then
@@ -548,23 +548,23 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
             rows = rows + 1
         End If
     Next i
-    If name = "" Then Exit Sub
-    If NbSheetExists(wb, name) Then
-        Set ws = wb.Worksheets(name)
+    If sheetName = "" Then Exit Sub
+    If NbSheetExists(wb, sheetName) Then
+        Set ws = wb.Worksheets(sheetName)
         On Error Resume Next  ' LibreOffice has no Hyperlinks.Delete (its Clear removes them)
         ws.Hyperlinks.Delete
         On Error GoTo 0
         ws.Cells.Clear
     Else
         Set ws = wb.Worksheets.Add(After:=wb.Sheets(wb.Sheets.Count))
-        ws.Name = name
+        ws.Name = sheetName
     End If
-    ReDim cells(1 To RESULT_FIRST_ROW - 1 + rows, 1 To RESULT_COLUMNS)
-    cells(1, 1) = NbLiteral(title)
-    cells(2, 1) = NbLiteral(summary)
+    ReDim block(1 To RESULT_FIRST_ROW - 1 + rows, 1 To RESULT_COLUMNS)
+    block(1, 1) = NbLiteral(title)
+    block(2, 1) = NbLiteral(summary)
     If IsArray(headers) Then
         For k = 1 To UBound(headers)
-            If k <= RESULT_COLUMNS Then cells(RESULT_FIRST_ROW - 1, k) = NbLiteral(headers(k))
+            If k <= RESULT_COLUMNS Then block(RESULT_FIRST_ROW - 1, k) = NbLiteral(headers(k))
         Next k
     End If
     r = RESULT_FIRST_ROW
@@ -572,12 +572,12 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
         rec = plan(i)
         If rec(0) = "row" Then
             For k = 1 To RESULT_COLUMNS
-                cells(r, k) = NbLiteral(rec(4 + k))
+                block(r, k) = NbLiteral(rec(4 + k))
             Next k
             r = r + 1
         End If
     Next i
-    ws.Range(ws.Cells(1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Value = cells
+    ws.Range(ws.Cells(1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Value = block
     r = RESULT_FIRST_ROW
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
@@ -649,18 +649,18 @@ Public Function NbLiteral(ByVal v As Variant) As Variant
     End If
 End Function
 
-Private Sub NbAddName(names As Collection, ByVal name As String)
+Private Sub NbAddName(names As Collection, ByVal sheetName As String)
     Dim i As Long
     For i = 1 To names.Count
-        If names(i) = name Then Exit Sub
+        If names(i) = sheetName Then Exit Sub
     Next i
-    names.Add name
+    names.Add sheetName
 End Sub
 
-Public Function NbSheetExists(ByVal wb As Object, ByVal name As String) As Boolean
+Public Function NbSheetExists(ByVal wb As Object, ByVal sheetName As String) As Boolean
     Dim ws As Object
     For Each ws In wb.Worksheets
-        If ws.Name = name Then
+        If ws.Name = sheetName Then
             NbSheetExists = True
             Exit Function
         End If
