@@ -366,14 +366,16 @@ def xlwings_module(stock_module: str) -> str:
     declarations = [line for line in patch[:first] if line.strip() and not line.startswith("'")]
     replaced = {name: patch[a:b] for name, (a, b) in patch_spans.items()}
     spans = procedure_spans(lines)
-    for name in list(replaced) + list(XLWINGS_DROPPED):
+    for name in XLWINGS_DROPPED + ("RunPython", "GetConfig", "XLPyCommand", "XLPyLoadDLL"):
         if name not in spans:
             raise ValueError(f"{STOCK_MODULE}: no procedure {name}")
+    added = [line for name, body in replaced.items() if name not in spans for line in ["", *body]]
     for name, (a, b) in sorted(spans.items(), key=lambda kv: -kv[1][0]):  # bottom up
         if name in replaced:
             lines[a:b] = replaced[name]
         elif name in XLWINGS_DROPPED:
             lines[a:b] = []
+    lines += added  # the patch's own procedures (the command lines, testable on their own)
     at = lines.index(f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"') + 1
     lines[at:at] = declarations
     lines[1:1] = ["Option Private Module", *note]

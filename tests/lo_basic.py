@@ -42,7 +42,7 @@ Public Function NbTestRun(ByVal manifest As String) As String
 End Function
 
 Private Function NbTestTask(ByVal mode As String, ByVal arg As String) As String
-    Dim plan As Variant, bytes As Variant, data(0 To 3) As Byte, bar As Long
+    Dim plan As Variant, bytes As Variant, data(0 To 3) As Byte, bar As Long, f() As String
     On Error GoTo failed
     Select Case mode
         Case "parse"
@@ -63,6 +63,12 @@ Private Function NbTestTask(ByVal mode As String, ByVal arg As String) As String
             NbTestTask = "OK" & vbTab & NbTestCodes(NbLiteral(NbTestString(arg)))
         Case "text"
             NbTestTask = "OK" & vbTab & NbTestCodes(NbText(arg))
+        Case "runcmd"  ' the rewritten xlwings module's command lines, fields joined by "|"
+            f = Split(NbTestString(arg), "|")
+            NbTestTask = "OK" & vbTab & NbTestCodes(RunPythonCommandLine(f(0), f(1), f(2), f(3), f(4), f(5), f(6)))
+        Case "udfcmd"
+            f = Split(NbTestString(arg), "|")
+            NbTestTask = "OK" & vbTab & NbTestCodes(UdfCommandLine(f(0), f(1), f(2)))
         Case "button"  ' a ribbon procedure without xlwings' module: its handler must catch that
             If arg = "consolidate" Then NB_consolidate Nothing
             If arg = "validate" Then NB_validate Nothing
@@ -182,11 +188,13 @@ def macro_workbook(xlsx: Path, out: Path, project: bytes | None = None) -> Path:
         # module, whose #If/#Else blocks (Mac, Win64, VBA7) LibreOffice Basic does not honour
         modules = [*(m for m in stock.modules if m.name not in ("Dictionary", "xlwings")), driver]
     else:
-        parts, _ = stock_files(find_xlwings())
+        parts, stock_module = stock_files(find_xlwings())
         stock = ovba.read_project(parts["xl/vbaProject.bin"])
         modules = [stock.module("ThisWorkbook"),
                    ovba.Module("NianbaoRun", ovba.PROCEDURAL, run_module()),
-                   ovba.Module("NianbaoText", ovba.PROCEDURAL, text_module()), driver]
+                   ovba.Module("NianbaoText", ovba.PROCEDURAL, text_module()),
+                   ovba.Module("XlwingsCommands", ovba.PROCEDURAL, xlwings_commands(stock_module)),
+                   driver]
     vba = ovba.write_project(ovba.Project(stock.head, stock.codepage, stock.properties,
                                           stock.host_extenders, modules), LIBRARY)
     with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -207,6 +215,40 @@ def macro_workbook(xlsx: Path, out: Path, project: bytes | None = None) -> Path:
                               data, count=1)
             dst.writestr(name, data)
         dst.writestr("xl/vbaProject.bin", vba)
+    return out
+
+
+def xlwings_commands(stock_module: str) -> str:
+    """The command-line procedures of the rewritten xlwings module, as the build writes them,
+    in a module of their own (the whole module cannot run in LibreOffice: see above)."""
+    from nianbao.addin.build import procedure_spans, xlwings_module
+
+    lines = xlwings_module(stock_module).split("\r\n")
+    spans = procedure_spans(lines)
+    out = ['Attribute VB_Name = "XlwingsCommands"', "Option Explicit"]
+    out += [line for line in lines if line.startswith("Private Const SAFE_PATH ")]
+    for name in ("ParentFolder", "RunPythonCommandLine", "UdfCommandLine"):
+        a, b = spans[name]
+        out += windows_branch(lines[a:b])
+    return "\r\n".join(out) + "\r\n"
+
+
+def windows_branch(lines: list[str]) -> list[str]:
+    """``#If Mac Then … #Else … #End If`` resolved as VBA on Windows does (LibreOffice Basic runs
+    both branches); only the Mac condition occurs in the procedures taken."""
+    out, keep = [], [True]
+    for line in lines:
+        directive = line.strip()
+        if directive.startswith("#If "):
+            if directive != "#If Mac Then":
+                raise ValueError(f"unexpected condition {directive!r}")
+            keep.append(False)
+        elif directive == "#Else":
+            keep[-1] = not keep[-1]
+        elif directive == "#End If":
+            keep.pop()
+        elif all(keep):
+            out.append(line)
     return out
 
 

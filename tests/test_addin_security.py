@@ -131,12 +131,15 @@ def test_no_code_is_taken_from_a_workbook(modules):
 
 def test_python_starts_in_a_fixed_folder_without_the_current_one_on_its_path(modules):
     run = procedures(modules["xlwings"])
-    execute, udf = run["ExecuteWindows"], run["XLPyCommand"]
+    execute, line, udf = run["ExecuteWindows"], run["RunPythonCommandLine"], run["UdfCommandLine"]
+    # the commands come from procedures of their own (run in LibreOffice by test_addin_vba):
     # cmd.exe first changes to a folder no received file chooses, then runs python
-    assert "CdCommand & PythonInterpreter" in execute
-    assert execute.count('CdCommand = "cd /d "') == 1 and 'CdCommand = "pushd "' in execute
-    assert 'Folder = Environ("SystemRoot")' in execute and "Folder = ParentFolder(PYTHON_WIN)" in execute
-    assert "SAFE_PATH & PythonCommand" in execute
+    assert 'WScript.Run(RunPythonCommandLine(PythonCommand, PYTHON_WIN, Environ("SystemRoot"), Target.Name' in execute
+    assert "UdfCommandLine(" in run["XLPyCommand"]
+    assert "CdCommand & PythonInterpreter" in line
+    assert line.count('CdCommand = "cd /d "') == 1 and 'CdCommand = "pushd "' in line
+    assert "Folder = SystemRoot" in line and "Folder = ParentFolder(PYTHON_WIN)" in line
+    assert "SAFE_PATH & PythonCommand" in line
     assert 'SAFE_PATH & "import xlwings; xlwings.serve' in udf
     # with no workbook open the add-in itself is the caller (汇总, 导入上年)
     assert "If Target Is Nothing Then Set Target = ThisWorkbook" in execute

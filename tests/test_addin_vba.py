@@ -284,3 +284,54 @@ def test_the_built_add_ins_buttons_compile_and_catch_their_errors_in_libreoffice
     assert text_of(results[0][1][0]) == MESSAGES["addin.vba.open_workbook"]
     assert text_of(results[1][1][0]) == "生成报告"
     assert decoded(results[4][1][0]) == records_of(job)
+
+
+# -- the command lines of the rewritten xlwings module ------------------------------------------------
+def test_the_command_lines_the_vba_builds(profile, tmp_path):
+    """RunPython's and the UDF server's command lines, built in LibreOffice Basic by the procedures
+    of the rewritten xlwings module as the build writes them, are exactly what cmd.exe must get;
+    and the Python part of RunPython's, run here in a folder holding a hostile ``xlwings.py`` and
+    ``nianbao/``, imports the installed packages."""
+    import subprocess
+    import sys
+
+    from nianbao.addin.build import VBA_DIR
+
+    safe = re.search(r'^Private Const SAFE_PATH As String = "(.*)"$',
+                     (VBA_DIR / "xlwings_patch.bas").read_text(), re.M).group(1)
+    python_code = "import nianbao.addin.entry as e, xlwings; print(e.__file__); print(xlwings.__file__)"
+    book, app, log = "收到的年报 & 1.xlsx", r"C:\Office\EXCEL.EXE", r"C:\Temp\xlwings-1.log"
+    tail = f' --wb="{book}" --from_xl=1 --app="{app}" --hwnd="123" 2> "{log}" '
+    runs = {
+        r"C:\Py 3\python.exe": rf'cmd.exe /C cd /d "C:\Py 3" && "C:\Py 3\python.exe" -B -c "{safe}{python_code}"{tail}',
+        "python": rf'cmd.exe /C cd /d "C:\WINDOWS" && python -B -c "{safe}{python_code}"{tail}',
+        r"\\srv\py\python.exe": rf'cmd.exe /C pushd "\\srv\py" && "\\srv\py\python.exe" -B -c "{safe}{python_code}"{tail}',
+    }
+    serve = "import xlwings; xlwings.serve('$(CLSID)')"
+    udfs = {  # xlwings' own shape: cmd.exe /K ""python.exe" -B -c "…"" (cmd strips the outer quotes)
+        (r"C:\Py 3\pythonw.exe", ""): rf'cmd.exe  /K ""C:\Py 3\pythonw.exe" -B -c "{safe}{serve}""',
+        ("pythonw", "/showconsole"): rf'cmd.exe /showconsole /K "cd /d "C:\WINDOWS" && "pythonw" -B -c "{safe}{serve}""',
+    }
+    tasks = [("runcmd", codes("|".join([python_code, python, r"C:\WINDOWS", book, app, "123", log])))
+             for python in runs]
+    tasks.append(("runcmd", codes("|".join([python_code, "python", r"C:\WINDOWS", 'a"b.xlsx', app, "1", log]))))
+    tasks += [("udfcmd", codes("|".join([python, switch, r"C:\WINDOWS"]))) for python, switch in udfs]
+    workbook = hostile_workbook(tmp_path, "2021")
+    results = run_driver(profile, macro_workbook(workbook, tmp_path / "t.xlsm"), tasks, tmp_path / "out.xlsx")
+    got = [text_of(fields[0]) if status == "OK" else ("ERROR", text_of(fields[1]))
+           for status, fields in results]
+    assert got[:3] == list(runs.values())
+    assert got[3] == ("ERROR", MESSAGES["addin.vba.bad_name"].format(file='a"b.xlsx'))  # never on a command line
+    assert got[4:] == list(udfs.values())
+
+    # the Python part, as cmd.exe hands it over (it holds no double quote), run in a hostile folder
+    payload = re.search(r' -B -c "([^"]*)"', got[0]).group(1)
+    assert payload == safe + python_code
+    (tmp_path / "cwd").mkdir()
+    (tmp_path / "cwd" / "xlwings.py").write_text("raise SystemExit('hostile xlwings imported')\n")
+    (tmp_path / "cwd" / "nianbao").mkdir()
+    (tmp_path / "cwd" / "nianbao" / "__init__.py").write_text("raise SystemExit('hostile nianbao')\n")
+    done = subprocess.run([sys.executable, "-B", "-c", payload], cwd=tmp_path / "cwd",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert all("cwd" not in line for line in done.stdout.splitlines()) and len(done.stdout.splitlines()) == 2

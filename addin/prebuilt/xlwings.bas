@@ -93,44 +93,21 @@ End Function
 
 
 Function ExecuteWindows(PythonCommand As String, PYTHON_WIN As String) As Integer
-    Dim WindowStyle As Integer, Folder As String, PythonInterpreter As String, CdCommand As String
-    Dim RunCommand As String, LOG_FILE As String, ExitCode As Long, Target As Object
+    Dim WindowStyle As Integer, LOG_FILE As String, ExitCode As Long, Target As Object
 
-    If GetConfig("SHOW CONSOLE", False) = True Then WindowStyle = 1 Else WindowStyle = 0
+    If UCase$(GetConfig("SHOW CONSOLE", "False")) = "TRUE" Then WindowStyle = 1 Else WindowStyle = 0
     LOG_FILE = Environ("Temp") & "\xlwings-" & CreateGUID() & ".log"
-
-    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
-        ' python from PATH, started from Windows' own folder: cmd.exe looks for a program in the
-        ' current folder first, and that is wherever Excel last opened a file
-        Folder = Environ("SystemRoot")
-        PythonInterpreter = PYTHON_WIN
-    Else
+    If PYTHON_WIN <> "python" And PYTHON_WIN <> "pythonw" Then
         If Not FileExists(PYTHON_WIN) Then
             Err.Raise NB_ERROR, "nianbao", Replace(NbText("no_python"), "{python}", PYTHON_WIN)
         End If
-        ' the interpreter's folder, as xlwings does (pywin32 finds its DLLs from there)
-        Folder = ParentFolder(PYTHON_WIN)
-        PythonInterpreter = Chr(34) & PYTHON_WIN & Chr(34)
     End If
-    If Left$(Folder, 2) = "\\" Then
-        CdCommand = "pushd " & Chr(34) & Folder & Chr(34) & " && "  ' cd cannot enter a UNC path
-    Else
-        CdCommand = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
-    End If
-
     Set Target = ActiveWorkbook
     If Target Is Nothing Then Set Target = ThisWorkbook
-    If InStr(Target.Name, Chr(34)) > 0 Then
-        Err.Raise NB_ERROR, "nianbao", Replace(NbText("bad_name"), "{file}", Target.Name)
-    End If
 
-    RunCommand = CdCommand & PythonInterpreter & " -B -c " & Chr(34) & SAFE_PATH & PythonCommand & Chr(34) & _
-                 " --wb=" & Chr(34) & Target.Name & Chr(34) & " --from_xl=1" & _
-                 " --app=" & Chr(34) & Application.Path & "\" & Application.Name & Chr(34) & _
-                 " --hwnd=" & Chr(34) & Application.Hwnd & Chr(34) & _
-                 " 2> " & Chr(34) & LOG_FILE & Chr(34) & " "
-    ExitCode = WScript.Run("cmd.exe /C " & RunCommand, WindowStyle, True)
-
+    ExitCode = WScript.Run(RunPythonCommandLine(PythonCommand, PYTHON_WIN, Environ("SystemRoot"), Target.Name, _
+                           Application.Path & "\" & Application.Name, CStr(Application.Hwnd), LOG_FILE), _
+                           WindowStyle, True)
     If ExitCode <> 0 Then
         Call ShowError(LOG_FILE)
         ExecuteWindows = -1
@@ -172,18 +149,12 @@ Private Sub CleanUp()
 End Sub
 
 Function XLPyCommand()
-    ' The command xlwings' DLL starts the UDF server with (it replaces $(CLSID)).  It runs in
-    ' Excel's current folder: SAFE_PATH drops that from sys.path before xlwings is imported.
-    Dim PYTHON_WIN As String, ConsoleSwitch As String, CdCommand As String
+    ' The command xlwings' DLL starts the UDF server with (it replaces $(CLSID)).
+    Dim PYTHON_WIN As String, ConsoleSwitch As String
     PYTHON_WIN = GetConfig("INTERPRETER_WIN", "")
     If PYTHON_WIN = "" Then PYTHON_WIN = GetConfig("INTERPRETER", "pythonw")
-    If GetConfig("SHOW CONSOLE", False) = True Then ConsoleSwitch = "/showconsole" Else ConsoleSwitch = ""
-    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
-        ' a program name alone is looked for in the current folder first
-        CdCommand = "cd /d " & Chr(34) & Environ("SystemRoot") & Chr(34) & " && "
-    End If
-    XLPyCommand = "cmd.exe " & ConsoleSwitch & " /K " & Chr(34) & CdCommand & Chr(34) & PYTHON_WIN & Chr(34) & _
-                  " -B -c " & Chr(34) & SAFE_PATH & "import xlwings; xlwings.serve('$(CLSID)')" & Chr(34) & Chr(34)
+    If UCase$(GetConfig("SHOW CONSOLE", "False")) = "TRUE" Then ConsoleSwitch = "/showconsole" Else ConsoleSwitch = ""
+    XLPyCommand = UdfCommandLine(PYTHON_WIN, ConsoleSwitch, Environ("SystemRoot"))
 End Function
 
 Private Sub XLPyLoadDLL()
@@ -804,3 +775,47 @@ Function GetFullName(wb As Workbook) As String
 End Function
 #End If
 
+
+
+Function RunPythonCommandLine(PythonCommand As String, PYTHON_WIN As String, SystemRoot As String, _
+                              BookName As String, AppPath As String, Hwnd As String, LogFile As String) As String
+    ' The command RunPython runs, decided by its arguments alone: cmd.exe first changes to a folder
+    ' no received file chooses -- the interpreter's own (xlwings does so: pywin32 finds its DLLs
+    ' there), or Windows' for a python found on PATH (cmd.exe looks for a program in the current
+    ' folder first, and that is wherever Excel last opened a file) -- then runs Python, whose first
+    ' statement drops the current folder from sys.path.
+    Dim Folder As String, PythonInterpreter As String, CdCommand As String
+    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
+        Folder = SystemRoot
+        PythonInterpreter = PYTHON_WIN
+    Else
+        Folder = ParentFolder(PYTHON_WIN)
+        PythonInterpreter = Chr(34) & PYTHON_WIN & Chr(34)
+    End If
+    If InStr(BookName, Chr(34)) > 0 Then
+        Err.Raise NB_ERROR, "nianbao", Replace(NbText("bad_name"), "{file}", BookName)
+    End If
+    If Left$(Folder, 2) = "\\" Then
+        CdCommand = "pushd " & Chr(34) & Folder & Chr(34) & " && "  ' cd cannot enter a UNC path
+    Else
+        CdCommand = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
+    End If
+    RunPythonCommandLine = "cmd.exe /C " & CdCommand & PythonInterpreter & " -B -c " & _
+                           Chr(34) & SAFE_PATH & PythonCommand & Chr(34) & _
+                           " --wb=" & Chr(34) & BookName & Chr(34) & " --from_xl=1" & _
+                           " --app=" & Chr(34) & AppPath & Chr(34) & _
+                           " --hwnd=" & Chr(34) & Hwnd & Chr(34) & _
+                           " 2> " & Chr(34) & LogFile & Chr(34) & " "
+End Function
+
+Function UdfCommandLine(PYTHON_WIN As String, ConsoleSwitch As String, SystemRoot As String) As String
+    ' xlwings' structure, cmd.exe /K ""python.exe" -B -c "..."" (cmd strips the outer quotes).
+    ' It runs in Excel's current folder: SAFE_PATH drops that from sys.path before xlwings is
+    ' imported, and a program named without its folder is looked for in Windows' folder instead.
+    Dim CdCommand As String
+    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
+        CdCommand = "cd /d " & Chr(34) & SystemRoot & Chr(34) & " && "
+    End If
+    UdfCommandLine = "cmd.exe " & ConsoleSwitch & " /K " & Chr(34) & CdCommand & Chr(34) & PYTHON_WIN & Chr(34) & _
+                     " -B -c " & Chr(34) & SAFE_PATH & "import xlwings; xlwings.serve('$(CLSID)')" & Chr(34) & Chr(34)
+End Function
