@@ -33,14 +33,11 @@ from ..errors import NianbaoError
 from ..findings import Findings
 from ..layout import INFO_SHEET, known_sheets, parse_cell
 from ..marks import RESULT_FIRST_ROW, MarkPlan
-from ..painting import Painting, counts_text
+from ..painting import Painting, counts_text, refusal_text
 from ..messages import say
 from ..report import Report
 
 NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
-# errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
-# are on 校验结果
-REFUSED_LINES = 5
 
 
 @dataclass
@@ -88,7 +85,7 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     if done.refused:
         checked = _book_check(book, report, done.findings)
         _paint(book, checked)
-        _alert(book, _refusal(checked), "addin.report_title", critical=True)
+        _alert(book, refusal_text(checked.plan), "addin.report_title", critical=True)
         return None
     files = [str(p) for p in done.written]
     if done.no_pdf:  # no LibreOffice, or it failed: the .docx still stands
@@ -313,22 +310,6 @@ def _literal(value: Any) -> Any:
     """Text is written as text: a leading apostrophe stops Excel from reading 「=…」 as a formula
     or 「2025-01-01」 and 「12」 as a date or a number (Excel does not show the apostrophe)."""
     return "'" + value if isinstance(value, str) and value else value
-
-
-def _refusal(done: BookCheck) -> str:
-    errors = [r for r in done.plan.rows if r.severity == "error"]
-    lines = [say("document.error_line", where=_where(r), message=r.message)
-             for r in errors[:REFUSED_LINES]]
-    if len(errors) > REFUSED_LINES:
-        lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
-                         sheet=done.plan.sheet_name))
-    return say("addin.refused", count=len(errors), lines="\n".join(lines))
-
-
-def _where(row) -> str:
-    if row.sheet and row.cell:
-        return say("report.where", sheet=row.sheet, cell=row.cell)
-    return say("report.where_sheet", sheet=row.sheet) if row.sheet else ""
 
 
 def _alert(book, text: str, title: str, critical: bool = False) -> None:

@@ -32,6 +32,10 @@ from .palette import template_fill
 from .report import Report
 
 MARK_RECORD_HEADER = "marked_by_addin"
+TIME_MARK = "{time}"  # a verdict's time a painter fills in itself (the add-in's VBA: the clerk's)
+# errors listed in 生成报告's refusal (a message box shows about 1,024 characters); the rest are
+# on 校验结果
+REFUSED_LINES = 5
 # a recorded rectangle larger than this is not one an add-in wrote (a template sheet has a few
 # hundred cells): it is ignored rather than expanded
 RECORD_AREA_LIMIT = 10_000
@@ -139,16 +143,41 @@ def summary(plan: MarkPlan) -> str:
             + "\n" + say("addin.see_sheet", sheet=plan.sheet_name))
 
 
-def run_status(plan: MarkPlan, when: dt.datetime | None = None) -> str:
-    """The verdict written beside the template's own status on 基本信息."""
-    time = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+def result_summary(plan: MarkPlan) -> str:
+    """Row 2 of a painter's 校验结果 (it adds no comments, so not ``plan.summary``)."""
+    return (say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
+                notices=plan.notices) if plan.rows else plan.summary)
+
+
+def refusal_text(plan: MarkPlan) -> str:
+    """What 生成报告 says when the workbook has errors: the first few, and where the rest are."""
+    errors = [r for r in plan.rows if r.severity == "error"]
+    lines = [say("document.error_line", where=_where(r), message=r.message)
+             for r in errors[:REFUSED_LINES]]
+    if len(errors) > REFUSED_LINES:
+        lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
+                         sheet=plan.sheet_name))
+    return say("addin.refused", count=len(errors), lines="\n".join(lines))
+
+
+def _where(row: Any) -> str:
+    if row.sheet and row.cell:
+        return say("report.where", sheet=row.sheet, cell=row.cell)
+    return say("report.where_sheet", sheet=row.sheet) if row.sheet else ""
+
+
+def run_status(plan: MarkPlan, when: dt.datetime | None = None, time_text: str | None = None) -> str:
+    """The verdict written beside the template's own status on 基本信息 (``time_text``: what
+    to print for the time instead of ``when``)."""
+    time = time_text if time_text is not None else \
+        (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     counts = counts_text(plan.errors, plan.warnings, 0)
     key = "addin.run.failed" if plan.errors else "addin.run.warned" if counts else "addin.run.ok"
     return say(key, counts=counts, time=time)
 
 
 def painting(plan: MarkPlan, report: Report, sheet_names: Iterable[str] | None = None,
-             when: dt.datetime | None = None) -> Painting:
+             when: dt.datetime | None = None, time_text: str | None = None) -> Painting:
     """The steps that paint ``plan`` into the open workbook ``report`` was read from (its sheets:
     ``sheet_names``, default the report's); what the last run marked is undone (the report's
     :attr:`~nianbao.report.Report.mark_record`) and its record blanked."""
@@ -168,15 +197,14 @@ def painting(plan: MarkPlan, report: Report, sheet_names: Iterable[str] | None =
     width = len(plan.headers)
     rows: list[tuple[Any, ...]] = [(None,) * width] * (RESULT_FIRST_ROW - 1 + len(plan.rows))
     rows[0] = (plan.title,) + (None,) * (width - 1)
-    rows[1] = ((say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
-                    notices=plan.notices) if plan.rows else plan.summary),) + (None,) * (width - 1)
+    rows[1] = (result_summary(plan),) + (None,) * (width - 1)
     rows[RESULT_FIRST_ROW - 2] = tuple(plan.headers)
     for i, row in enumerate(plan.rows):
         rows[RESULT_FIRST_ROW - 1 + i] = tuple(row.values())
     blocks = [Block(plan.sheet_name, "A1", tuple(rows))]
     if INFO_SHEET in names:
         blocks.append(Block(INFO_SHEET, layout_of(fmt).status.run_cell,
-                            ((run_status(plan, when),),)))
+                            ((run_status(plan, when, time_text),),)))
     if META_SHEET in names:
         marked = [f"{f.sheet}!{f.range}" for f in rectangles(dict.fromkeys(now, ""))]
         record: list[tuple[Any, ...]] = [(MARK_RECORD_HEADER,), *((m,) for m in marked)]
@@ -194,4 +222,5 @@ def painting(plan: MarkPlan, report: Report, sheet_names: Iterable[str] | None =
 
 
 __all__ = ["Painting", "Fill", "Block", "Link", "painting", "recorded_marks", "rectangles",
-           "summary", "run_status", "counts_text", "MARK_RECORD_HEADER"]
+           "summary", "run_status", "result_summary", "refusal_text", "counts_text",
+           "MARK_RECORD_HEADER", "TIME_MARK", "REFUSED_LINES"]
