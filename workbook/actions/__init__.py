@@ -34,6 +34,7 @@ from typing import Any
 _WHERE = {
     "load": "checking", "load_grids": "checking", "load_ranges": "checking",
     "check": "checking", "check_many": "checking", "mark": "checking", "is_published": "checking",
+    "Upload": "checking", "plan": "checking",
     "new_workbook": "new", "hand_out": "new", "format_for": "new", "default_year": "new",
     "start_from_last_year": "yearly",
     "migrate_workbook": "migrate",
