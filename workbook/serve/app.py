@@ -74,19 +74,25 @@ class Guard:
             await self._too_large(scope, send, addin)
             return
         received = 0
-        started = False
+        started = exceeded = False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise TooLarge()
             return msg
 
         async def secured(msg: Message) -> None:
             nonlocal started
+            if exceeded:  # the form parser turned our TooLarge into its own error: answer 413
+                if msg["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._too_large(scope, send, addin)
+                return
             if msg["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in msg.get("headers", [])
@@ -99,12 +105,10 @@ class Guard:
 
         try:
             await self.app(scope, limited, secured)
-        except TooLarge:
-            if not started:
-                await self._too_large(scope, send, addin)
         except Exception as e:  # noqa: BLE001 - the last line: log it, answer in Chinese
-            if isinstance(getattr(e, "__context__", None), TooLarge) and not started:
-                await self._too_large(scope, send, addin)
+            if exceeded:
+                if not started:
+                    await self._too_large(scope, send, addin)
                 return
             log.exception("unhandled error")
             if not started:
