@@ -335,3 +335,41 @@ def test_the_command_lines_the_vba_builds(profile, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert all("cwd" not in line for line in done.stdout.splitlines()) and len(done.stdout.splitlines()) == 2
+
+
+# -- server mode against a running nianbao serve --------------------------------------------------
+@pytest.mark.parametrize("purpose", ["check", "report"])
+def test_server_mode_round_trips_against_a_running_server(profile, tmp_path, purpose):
+    """The add-in's server mode end to end but for Windows' HTTP component: the workbook posted
+    as the VBA posts it (multipart ``file`` with its own name) to a real ``nianbao serve``, the
+    reply painted by the add-in's VBA in LibreOffice Basic — the same cells, colours and rows as
+    ``check --mark``; 生成报告 with errors is a 409 whose body paints the errors too."""
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("uvicorn")
+    from serve_helpers import Server
+
+    source = hostile_workbook(tmp_path, "2021")
+    server = Server(tmp_path / "data").start()
+    try:
+        path = "/api/check?format=vba" if purpose == "check" else "/api/report?format=vba"
+        r = httpx.post(server.url + path, files={"file": (source.name, source.read_bytes())},
+                       timeout=120)
+    finally:
+        server.stop()
+    assert r.status_code == (200 if purpose == "check" else 409), r.text
+    assert r.headers["content-type"].startswith("text/plain") and r.content.isascii()
+    job = load_job(r.text)
+    assert job == job_for_workbook(source, file_name=source.name, purpose=purpose)
+    plan = tmp_path / "plan.txt"
+    plan.write_text(r.text, encoding="ascii")
+    painted = tmp_path / "painted.xlsx"
+    (status, fields), = run_driver(profile, macro_workbook(source, tmp_path / "t.xlsm"),
+                                   [("paint", str(plan))], painted)
+    assert status == "OK", text_of(fields[-1])
+    marked = tmp_path / "marked.xlsx"
+    mark_workbook(source, marked)
+    declared = {s.name for s in layout_of("2021").sheets}
+    before = fills(source, declared)
+    changed = {k: v for k, v in fills(painted, declared).items() if before.get(k) != v}
+    assert changed and changed == {k: v for k, v in fills(marked, declared).items()
+                                   if before.get(k) != v}

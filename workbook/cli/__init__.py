@@ -156,6 +156,7 @@ COMMANDS = (
     ("addin", "addin_command"),
     ("import_", "import_command"),
     ("audit", "audit_command"),
+    ("serve", "serve_command"),
 )
 
 for _module, _name in COMMANDS:
