@@ -38,7 +38,8 @@ def reports(draw, format_id: str) -> Report:
     for fid in r.values:
         r.values[fid] = draw(_value(lay.fields[fid].kind))
     for fid in r.texts:
-        r.texts[fid] = draw(st.one_of(_text, st.sampled_from(["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2", "<w:p>&amp;", "{{ 7*7 }}"])))
+        r.texts[fid] = draw(st.one_of(_text, st.sampled_from(["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2",
+                                                              "<w:p>&amp;", "{{ 7*7 }}"])))
     return r
 
 
@@ -93,7 +94,7 @@ def test_lenient_conversions_are_recorded(template):
     r = read_report(template)
     lay = layout_of("2021")
     by_cell = {(f.sheet, f.cell): f for f in r.findings}
-    for fid, typed, value, code in CASES:
+    for fid, _typed, value, code in CASES:
         assert r[fid] == value, fid
         f = lay.fields[fid]
         finding = by_cell[(f.sheet, f.cell)]
@@ -223,7 +224,8 @@ def test_dataframe_has_statutory_labels(tmp_path):
     df = r.table("t3")
     assert df.shape == (25, 7)
     assert df.loc[("（七）总计", ""), ("总计", "")] == r["t3.total.total"]
-    assert df.loc[("（三）不予公开", "3.危及“三安全一稳定”"), ("法人或其他组织", "商业企业")] == r["t3.denied_3.business"]
+    assert (df.loc[("（三）不予公开", "3.危及“三安全一稳定”"), ("法人或其他组织", "商业企业")]
+            == r["t3.denied_3.business"])
     t4 = r.table("t4")
     assert t4.shape == (1, 15)
     assert list(t4.columns[:2]) == [("行政复议", "结果维持", ""), ("行政复议", "结果纠正", "")]

@@ -295,8 +295,8 @@ def label_lines(text: str, per_line: float) -> list[str]:
 
     A label that wraps breaks after its ordinal when the rest fits a line (「（三）/不予公开」);
     else it is left to Word's own wrapping when that leaves at least two characters on the last
-    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so that no character
-    stands alone (「（三）不予公 / 开」)."""
+    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so
+    that no character stands alone (「（三）不予公 / 开」)."""
     width = _visual_width(text)
     lines = math.ceil(width / per_line) if per_line > 0 else 1
     if lines <= 1:

@@ -13,8 +13,8 @@ checked at all; a rule instance involving a cell that is not a number is skipped
 per such cell; an instance involving a *missing* cell (not in the source) is skipped, with one
 finding per table naming every missing cell; and when several failing instances share a cell
 that alone explains all of them, each message names that cell and the other rule, since one
-wrong entry usually breaks its row *and* its column.  Blank cells count as the format declares (0 in the official tables), and a
-message about a blank target says 「未填写」.
+wrong entry usually breaks its row *and* its column.  Blank cells count as the format declares
+(0 in the official tables), and a message about a blank target says 「未填写」.
 
 The engine only interprets rules; :mod:`nianbao.checks.run` orchestrates a whole check.
 """

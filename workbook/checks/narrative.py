@@ -163,9 +163,11 @@ def _about_requests(sentence: str, q: Quantity, whole_text: bool) -> bool:
     return bool(_REQUEST_SUBJECT.search(sentence[q.end:q.end + 12])) or whole_text
 
 
-_CARRIED_RE = re.compile(r"(上年|上一年|去年|上年度|上一年度)[^，,。]{0,6}(结转|遗留|转来|未办结)|结转自(上年|上一年|去年)")
+_CARRIED_RE = re.compile(r"(上年|上一年|去年|上年度|上一年度)[^，,。]{0,6}(结转|遗留|转来|未办结)"
+                         r"|结转自(上年|上一年|去年)")
 _FORWARD_RE = re.compile(r"(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
-_FORWARD_AFTER = re.compile(r"^[^，,。；;]{0,4}(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
+_FORWARD_AFTER = re.compile(r"^[^，,。；;]{0,4}"
+                            r"(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
 _DONE_RE = re.compile(r"(办结|答复完毕|办理完毕|处理完毕|答复|办理)[^，,。]{0,4}$")
 _RECEIVED_RE = re.compile(r"(收到|新收|接收|接到)[^，,。]{0,20}申请[^，,。]{0,8}$")
 _ACCEPTED_RE = re.compile(r"受理[^，,。]{0,20}申请[^，,。]{0,8}$|申请[^，,。]{0,6}受理[^，,。]{0,4}$")
@@ -625,12 +627,14 @@ def _fee(scan: _Scan) -> list[Finding]:
         out.append(scan.finding("text.fee", fid,
                                 dict(where=describe(scan.fmt_id, fid), quote=m.group(0),
                                      amount=format_number(charged), notices=format_number(notices or 0)),
-                                0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
+                                0, charged or notices,
+                                tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", amount_at,
                                 dict(where=describe(scan.fmt_id, amount_at),
                                      stated=format_number(stated_amount),
-                                     table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
+                                     table_where=describe(scan.fmt_id, FEE_AMOUNT),
+                                     expected=format_number(amount)),
                                 amount, stated_amount, (FEE_AMOUNT,), variant="amount"))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
     # a notices cell left at 0 or blank is the fee rule's (cells.check_fees); here: the text

@@ -9,8 +9,9 @@ The table of a section lies between its heading and the next one; in it, block t
 found in declared order, and each row's label anywhere in its block (a PDF prints a merged
 label beside the middle of its rows); a row's values are the numbers between its label and the
 next label found.  Columns are taken in declared order: an extraction keeps a row's numbers in
-the printed order of the columns, and offices print the columns as the format does.  A label is found folded (see :mod:`.text`), whole, or else by a long
-prefix (an extraction that moved a label's last character past the numbers).  Numbers are read
+the printed order of the columns, and offices print the columns as the format does.  A label
+is found folded (see :mod:`.text`), whole, or else by a long prefix (an extraction that moved a
+label's last character past the numbers).  Numbers are read
 by :mod:`.digits`, which settles run-together digits by the declared rules.
 """
 from __future__ import annotations
@@ -309,7 +310,7 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678"
 def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
     """The report's title and its line numbers: the first lines that end in 报告 or 总结,
     before the first section heading or just after it."""
-    filled = [i for i, l in enumerate(lines) if l.strip()]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
     before = [i for i in filled if i < first_heading_line][:TITLE_LINES]
     after = [i for i in filled if i > first_heading_line][:2]
     for group in (before, after):
@@ -454,7 +455,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
             continue
         _, b = _region(heads, section.key, order, size)
         lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
-        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        own = [line for i, line in enumerate(lines[lo:hi], lo) if i not in title_lines]
         if b >= size:  # the last section: the report's 落款 (unit, date) is not its text
             own = without_signature(own, report.meta.unit)
         report.texts.update(split_texts(section, own))
@@ -573,8 +574,8 @@ def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
     for key, blocks in readings.items():
         by_fmt = _labels_by_format(key)
         for br in blocks:
-            own = [l for l in br.labels if l not in by_fmt[main.id]
-                   and any(l in by_fmt[o] for o in others)]
+            own = [label for label in br.labels if label not in by_fmt[main.id]
+                   and any(label in by_fmt[o] for o in others)]
             if own:
                 where = br.block.title or main.table(key).title
                 parts.append(say("import.mix_part", where=where, labels="、".join(dict.fromkeys(own))))
