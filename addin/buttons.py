@@ -25,7 +25,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from .. import actions
 from ..errors import NianbaoError
@@ -282,7 +282,7 @@ def _paint(book, done: BookCheck) -> None:
             _write_record(book, list(_blocks(now)), done.record_rows)
 
 
-def _blocks(colours: dict[tuple[str, str], str | None]) -> dict[tuple, str | None]:
+def _blocks(colours: Mapping[tuple[str, str], str | None]) -> dict[tuple, str | None]:
     """Cells of one colour joined into rectangles — runs along a row, then equal runs on
     consecutive rows — so that one action paints each: {(sheet, r1, c1, r2, c2): colour}."""
     runs: list[list] = []  # [sheet, row, c1, c2, colour]
@@ -330,7 +330,7 @@ def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
     for (_, r1, c1, r2, c2), colour in _blocks(level).items():
         ws.range((r1, c1), (r2, c2)).color = colour
     for i, row in enumerate(plan.rows):
-        if row.sheet:
+        if row.sheet and row.cell:  # a linked row has both (marks.plan_marks)
             _link(ws.range((first + i, 3)), row.sheet, row.cell, row.position)
     ws.range((RESULT_FIRST_ROW - 1, 1), (RESULT_FIRST_ROW - 1 + len(plan.rows), width)) \
         .columns.autofit()

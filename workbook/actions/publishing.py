@@ -77,6 +77,7 @@ def publish(source: Source, output: PathLike | None = None, *, previous: Source 
     done.forced = bool(done.errors)
     from ..document import pdf_font_warning, render_report
 
+    assert findings.report is not None  # check() keeps the report it read
     done.docx = render_report(findings.report, docx, templates_dir=templates_dir,
                               offer_generated=offer_generated)
     done.written.append(done.docx)

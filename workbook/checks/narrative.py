@@ -306,6 +306,7 @@ def stated_sums(text: str) -> list[PartsSum]:
         mixed = len(parts) < len(listed)
         if not parts or total.approx or any(p.approx for p in parts):
             continue
+        running: int | float
         running, fine, over = 0, False, False
         for p in parts:
             running += p.value
@@ -503,8 +504,8 @@ def table_figures(text: str, stated) -> list[TableFigure]:
             nearest = max(nearest_each, default=-1)
             # 「现行有效件数含…延期继续有效的规范性文件1件」: a figure after 含 is a part of the
             # measure, not its value
-            if best is not None and best_at == nearest and not _INCLUDES.search(
-                    clause, best_measure.end()):
+            if best is not None and best_measure is not None and best_at == nearest \
+                    and not _INCLUDES.search(clause, best_measure.end()):
                 out.append(TableFigure(best.field, q.value, _quote(sentence, q)))
     return out
 
@@ -523,9 +524,9 @@ def _table2(scan: _Scan) -> list[Finding]:
 
 
 def _cases(scan: _Scan) -> list[Finding]:
-    review = [scan.value(f) for f in REVIEW]
-    suits = [scan.value(f) for f in SUITS]
-    if any(v is None for v in review + suits):
+    review = [v for f in REVIEW if (v := scan.value(f)) is not None]
+    suits = [v for f in SUITS if (v := scan.value(f)) is not None]
+    if len(review) < len(REVIEW) or len(suits) < len(SUITS):  # one figure unknown
         return []
     counts = {"review": (sum(review), REVIEW), "suit": (sum(suits), SUITS),
               "cases": (sum(review) + sum(suits), REVIEW + SUITS)}
@@ -542,14 +543,16 @@ def _cases(scan: _Scan) -> list[Finding]:
                             table_where=_names(scan, fids), expected=format_number(expected))
                 out.append(scan.finding("text.cases", fid, args, expected, st.value, fids))
         for sentence in _claims(text, _NO_CASES):
-            span = _NO_CASES.search(sentence).group(0)
+            claim = _NO_CASES.search(sentence)
+            assert claim is not None  # _claims keeps only the sentences it matches
+            span = claim.group(0)
             kinds = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in span]
             outcome = bool(_OUTCOME.search(span))
             for k in kinds:
                 # 「未被复议机关纠错」 is about 结果纠正, 「未发生行政复议」 about the cases
                 fids = corrected[k] if outcome else counts[k][1]
-                values = [scan.value(f) for f in fids]
-                if any(v is None for v in values) or not sum(values):
+                values = [v for f in fids if (v := scan.value(f)) is not None]
+                if len(values) < len(fids) or not sum(values):
                     continue
                 args = dict(where=where, quote=sentence, table_where=_names(scan, fids),
                             expected=format_number(sum(values)))

@@ -184,7 +184,7 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
     order: list[str] = []
     labels: dict[str, list[str]] = {}
     for _, block in variants:
-        prev = None
+        prev: str | None = None
         for row in block.rows:
             if row.key not in labels:
                 labels[row.key] = []
@@ -231,9 +231,9 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, start, end, every)
-        if hit:
-            hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
+        at = find_first(stream, labels, start, end, every)
+        if at:
+            hits.append(RowHit(rows_by_key[key], at[0], at[1], at[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     hits = [h for i, h in enumerate(hits) if i == 0 or h.start >= hits[i - 1].end]
     header_end = hits[0].start if hits else end
@@ -250,9 +250,9 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
         # a table without row labels (表四): the numbers follow the last column label
         cursor = start
         for c in block.columns:
-            hit = find(stream, c.labels[-1], cursor, end)
-            if hit:
-                cursor = hit[1]
+            found = find(stream, c.labels[-1], cursor, end)
+            if found:
+                cursor = found[1]
         tokens = _value_tokens(stream, cursor, end)
         if tokens and labels:
             rows.append((block.rows[0], tokens))
@@ -270,7 +270,7 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
     by_key: dict[str, list[tuple[Format, Block]]] = {}
     order: list[str] = []
     for fmt in sorted(FORMATS.values(), key=lambda f: f.id != main.id):
-        prev = None
+        prev: str | None = None
         for block in fmt.table(key).blocks:
             if block.key not in by_key:
                 by_key[block.key] = []
@@ -443,6 +443,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
         seen = _formats_seen(readings)
         if best is None or (len(seen) == 1 and main.id in seen):
             best = (main, readings, seen)
+    assert best is not None  # mains is never empty
     main, readings, seen = best
     report = Report.empty(main, missing=True)
     report.meta = probe.meta
