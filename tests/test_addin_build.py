@@ -22,6 +22,8 @@ from defusedxml import ElementTree as SafeET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
+
 from nianbao.libreoffice import convert
 
 olefile = pytest.importorskip("olefile")
@@ -46,7 +48,7 @@ def pinned_in_pyproject() -> str:
 
 # --- the formats, against independent readers --------------------------------------------------
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.one_of(
     st.binary(max_size=10000),
     st.text(alphabet="Sub End Dim As\r\n'\"()=.RunPython", max_size=12000).map(str.encode),

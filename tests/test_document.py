@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import consistent_report
+from helpers import consistent_report, examples
 from nianbao.document import (OFFICIAL_FONTS, STYLE, check_pdf_fonts, docx_template, find_soffice,
                                pdf_fonts, render_report, to_pdf)
 from nianbao.cli.report import report_command
@@ -441,7 +441,8 @@ def test_user_data_appears_literally_and_is_never_executed(tmp_path, fmt):
     assert "&lt;w:t&gt;单位 &amp; " in xml and "<b>" not in xml
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), fmt=st.sampled_from(FORMATS))
 def test_any_report_renders_and_reopens(tmp_path, data, fmt):
     """Whatever a workbook holds — blanks, text in number cells, huge or negative numbers, any

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
+
 from nianbao import Invalid, Report, layout_of
 from nianbao.errors import UnreadableWorkbook
 from nianbao.reader import read_report
@@ -45,7 +47,7 @@ def reports(draw, format_id: str) -> Report:
 
 @pytest.mark.parametrize("format_id", FORMATS)
 def test_round_trip(format_id, tmp_path_factory):
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(reports(format_id))
     def run(report):
         path = tmp_path_factory.mktemp("rt") / "r.xlsx"
