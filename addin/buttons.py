@@ -3,16 +3,18 @@
 
 Each button is one function taking an xlwings ``Book`` — a desktop Excel book when a ribbon
 button runs it through ``RunPython``, or a book rebuilt from the JSON an xlwings remote client
-sends — and it only calls the core: every sheet is read with one ``.value``, the Report is built
-by :func:`nianbao.reader.report_from_grids`, checked by :func:`nianbao.checks.check`, and
-painted from :func:`nianbao.marks.plan_marks` (the same plan ``nianbao check --mark`` paints with
-openpyxl).  A new button is one more function here and one line in the ribbon declaration.
+sends — and it only calls actions: every sheet is read with one ``.value`` and handed to
+:func:`nianbao.actions.load_grids`, checked by :func:`nianbao.check` (or published by
+:func:`nianbao.publish`), and painted by carrying out :func:`nianbao.painting.painting` — the steps
+every painter of an open workbook takes (the WPS add-in too), from the same plan ``nianbao check
+--mark`` paints with openpyxl.  A new button is one more function here and one line in the ribbon
+declaration.
 
-What the remote engine cannot do shapes the painting: it reads neither formats nor comments, so
-the cells a run marked are recorded in a column of the hidden sheet
+What the remote engine cannot do shapes the painting (decided in the core): it reads neither
+formats nor comments, so the cells a run marked are recorded in a column of the hidden sheet
 (:data:`nianbao.layout.MARK_RECORD_COL`) and the next run puts back the template's own fill there
-(:func:`nianbao.xlsx_writer.template_fill`); and xlwings' VBA client has no font, comment or
-width actions, so the marks are fills and the messages live in the 校验结果 sheet.
+(:func:`nianbao.palette.template_fill`); and xlwings' VBA client has no font, comment or width
+actions, so the marks are fills and the messages live in the 校验结果 sheet.
 
 No input cell is ever written: only fills, the 校验结果 sheet, the result cell on 基本信息
 (:attr:`nianbao.layout.StatusArea.run_cell`) and the record in the hidden sheet.  Every string
@@ -21,40 +23,32 @@ a formula.
 """
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from .. import actions
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, known_sheets, layout_of,
-                      parse_cell)
-from ..marks import FILLS, RESULT_FIRST_ROW, MarkPlan, plan_marks
-from ..palette import template_fill
+from ..layout import INFO_SHEET, known_sheets, parse_cell
+from ..marks import RESULT_FIRST_ROW, MarkPlan
+from ..painting import Painting, counts_text, refusal_text
 from ..messages import say
 from ..report import Report
 
-MARK_RECORD_HEADER = "marked_by_addin"
 NO_FILL_REMOTE = "#FFFFFF"  # xlwings' VBA client cannot clear a fill; white is the nearest
-# errors listed in the 生成报告 refusal (a VBA MsgBox shows about 1,024 characters); the rest
-# are on 校验结果
-REFUSED_LINES = 5
-RECORD_AREA_LIMIT = 10_000  # cells in one recorded block: a template sheet has a few hundred
 
 
 @dataclass
 class BookCheck:
-    """One read and check of an open workbook."""
+    """One read and check of an open workbook, and how to paint it."""
 
     report: Report
     findings: Findings
     plan: MarkPlan
+    painting: Painting
     sheet_names: list[str]
-    previous_marks: list[tuple[str, str]]
-    record_rows: int  # rows of the hidden sheet the previous record may occupy
 
 
 # -- the buttons ------------------------------------------------------------------------------------
@@ -69,7 +63,7 @@ def validate(book=None) -> Findings | None:
     if done is None:
         return None
     _paint(book, done)
-    _alert(book, _summary(done.plan), "addin.validate_title", critical=bool(done.plan.errors))
+    _alert(book, done.painting.message, "addin.validate_title", critical=done.painting.critical)
     return done.findings
 
 
@@ -78,20 +72,20 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
     otherwise write the Word report (and its PDF where LibreOffice is installed) beside the
     workbook or at ``output``.  Returns the .docx path, or None when nothing was written."""
     book = _caller(book)
-    read = _read_book(book)
-    if read is None:
+    report = _read_book(book)
+    if report is None:
         return None
     try:
         # the one publish every door calls; a button cannot ask before replacing a file, so
         # an existing report (a clerk's edited .docx) stays and the new one gets a free name
-        done = actions.publish(read.report, _report_path(book, output), free=True, pdf=None)
+        done = actions.publish(report, _report_path(book, output), free=True, pdf=None)
     except NianbaoError as e:
         _alert(book, str(e), "addin.report_title", critical=True)
         return None
     if done.refused:
-        checked = _book_check(book, read, done.findings)
+        checked = _book_check(book, report, done.findings)
         _paint(book, checked)
-        _alert(book, _refusal(checked), "addin.report_title", critical=True)
+        _alert(book, refusal_text(checked.plan), "addin.report_title", critical=True)
         return None
     files = [str(p) for p in done.written]
     if done.no_pdf:  # no LibreOffice, or it failed: the .docx still stands
@@ -205,136 +199,67 @@ def read_grids(book) -> dict[str, list[list[Any]]]:
     return grids
 
 
-@dataclass
-class OpenBook:
-    """An open workbook as read: its Report, and its hidden sheet's rows (which cells the
-    previous run marked)."""
-
-    report: Report
-    meta: list[list[Any]] | None
-
-
-def _read_book(book) -> OpenBook | None:
+def _read_book(book) -> Report | None:
     """The open workbook read (one read a sheet); None, after saying why, when it is not a
     nianbao workbook at all."""
-    grids = read_grids(book)
     try:
-        report = actions.load_grids(grids, source=book.name)
+        return actions.load_grids(read_grids(book), source=book.name,
+                                  sheet_names=[s.name for s in book.sheets])
     except NianbaoError as e:
         _alert(book, say("addin.unreadable", message=str(e)), "addin.validate_title", critical=True)
         return None
-    return OpenBook(report, grids.get(META_SHEET))
 
 
-def _book_check(book, read: OpenBook, findings: Findings) -> BookCheck:
-    """What painting needs: the plan of ``findings`` and what the previous run marked."""
-    names = [s.name for s in book.sheets]
-    plan = plan_marks(findings, names, book.name)
-    return BookCheck(read.report, findings, plan, names, _recorded(read.meta),
-                     len(read.meta or []))
+def _book_check(book, report: Report, findings: Findings) -> BookCheck:
+    """The plan of ``findings`` and the steps that paint it, undoing what the previous run
+    marked (the core decides both: :func:`nianbao.actions.plan_painting`)."""
+    plan, steps = actions.plan_painting(findings, book.name)
+    return BookCheck(report, findings, plan, steps, list(report.sheet_names))
 
 
 def _check_book(book) -> BookCheck | None:
-    read = _read_book(book)
-    if read is None:
+    report = _read_book(book)
+    if report is None:
         return None
-    return _book_check(book, read, actions.check(read.report))
-
-
-def _recorded(meta: list[list[Any]] | None) -> list[tuple[str, str]]:
-    """The cells the previous run marked, from the hidden sheet's record column (one
-    「sheet!D6:J30」 a row)."""
-    out = []
-    for row in (meta or [])[1:]:
-        ref = row[MARK_RECORD_COL - 1] if len(row) >= MARK_RECORD_COL else None
-        if not (isinstance(ref, str) and "!" in ref):
-            continue
-        sheet, area = ref.rsplit("!", 1)
-        (r1, c1), (r2, c2) = parse_cell(area), parse_cell(area.split(":")[-1])
-        if not (r1 and c1) or (r2 - r1 + 1) * (c2 - c1 + 1) > RECORD_AREA_LIMIT:
-            continue  # not a record this add-in wrote
-        out += [(sheet, cell_address(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-    return out
+    return _book_check(book, report, actions.check(report))
 
 
 # -- painting ---------------------------------------------------------------------------------------
 def _paint(book, done: BookCheck) -> None:
-    plan, fmt = done.plan, done.report.format
-    names = set(done.sheet_names)
-    declared = {s.name for s in layout_of(fmt).sheets}
-    no_fill = NO_FILL_REMOTE if book.app.engine.name == "remote" else None
-    now = {(m.sheet, m.cell): "#" + m.fill[-6:] for m in plan.marks}
-    # the template's own fill back where the previous run marked and this one does not
-    restore = {}
-    for sheet, cell in done.previous_marks:
-        if sheet in declared and sheet in names and (sheet, cell) not in now:
-            fill = template_fill(fmt, sheet, *parse_cell(cell))
-            restore[(sheet, cell)] = "#" + fill if fill else no_fill
-    touched = {s for s, _ in {**restore, **now}} | {INFO_SHEET, META_SHEET}
-    with _unprotected(book, sorted(touched & names)):
-        for (sheet, r1, c1, r2, c2), colour in _blocks({**restore, **now}).items():
-            book.sheets[sheet].range((r1, c1), (r2, c2)).color = colour
-        _write_results(book, plan, names)
-        if INFO_SHEET in names:
-            book.sheets[INFO_SHEET].range(layout_of(fmt).status.run_cell).value = \
-                _literal(_run_status(plan))
-        if META_SHEET in names:
-            _write_record(book, list(_blocks(now)), done.record_rows)
-
-
-def _blocks(colours: Mapping[tuple[str, str], str | None]) -> dict[tuple, str | None]:
-    """Cells of one colour joined into rectangles — runs along a row, then equal runs on
-    consecutive rows — so that one action paints each: {(sheet, r1, c1, r2, c2): colour}."""
-    runs: list[list] = []  # [sheet, row, c1, c2, colour]
-    for sheet, r, c, colour in sorted((sheet, *parse_cell(cell), colour)
-                                      for (sheet, cell), colour in colours.items()):
-        last = runs[-1] if runs else None
-        if last and last[:2] == [sheet, r] and last[3] == c - 1 and last[4] == colour:
-            last[3] = c
+    """Carry out the painting steps the core decided (:func:`nianbao.painting.painting`)."""
+    p = done.painting
+    remote = _remote(book)
+    with _unprotected(book, list(p.unprotect)):
+        for f in p.fills:
+            _range(book.sheets[f.sheet], f.range).color = _colour(f.colour, remote)
+        if p.results_sheet in done.sheet_names:
+            ws = book.sheets[p.results_sheet]
+            ws.clear()
         else:
-            runs.append([sheet, r, c, c, colour])
-    blocks: dict[tuple, str | None] = {}
-    open_: dict[tuple, tuple] = {}  # (sheet, c1, c2, colour) -> key of the block growing down
-    for sheet, r, c1, c2, colour in runs:
-        key = (sheet, c1, c2, colour)
-        grow = open_.get(key)
-        if grow is not None and grow[3] == r - 1:
-            del blocks[grow]
-            grow = (sheet, grow[1], c1, r, c2)
-        else:
-            grow = (sheet, r, c1, r, c2)
-        blocks[grow] = colour
-        open_[key] = grow
-    return blocks
+            ws = book.sheets.add(p.results_sheet, after=book.sheets[len(book.sheets) - 1])
+        for b in p.blocks:
+            book.sheets[b.sheet].range(b.cell).value = [[_literal(v) for v in row]
+                                                       for row in b.values]
+        for f in p.result_fills:
+            _range(ws, f.range).color = _colour(f.colour, remote)
+        for link in p.links:
+            _link(ws.range(link.cell), link.target_sheet, link.target_cell, link.text)
+        plan = done.plan
+        ws.range((RESULT_FIRST_ROW - 1, 1),
+                 (RESULT_FIRST_ROW - 1 + len(plan.rows), len(plan.headers))).columns.autofit()
+        ws.activate()
 
 
-def _write_results(book, plan: MarkPlan, names: set[str]) -> None:
-    """The 校验结果 sheet: cleared when it exists, else added at the end; written in one block."""
-    if plan.sheet_name in names:
-        ws = book.sheets[plan.sheet_name]
-        ws.clear()
-    else:
-        ws = book.sheets.add(plan.sheet_name, after=book.sheets[len(book.sheets) - 1])
-    width = len(plan.headers)
-    block: list[list[Any]] = [[None] * width for _ in range(RESULT_FIRST_ROW - 1 + len(plan.rows))]
-    block[0][0] = plan.title
-    block[1][0] = (say("addin.result_summary", errors=plan.errors, warnings=plan.warnings,
-                       notices=plan.notices) if plan.rows else plan.summary)
-    block[RESULT_FIRST_ROW - 2] = list(plan.headers)
-    for i, row in enumerate(plan.rows):
-        block[RESULT_FIRST_ROW - 1 + i] = list(row.values())
-    ws.range("A1").value = [[_literal(v) for v in line] for line in block]
-    first = RESULT_FIRST_ROW
-    level = {(plan.sheet_name, cell_address(first + i, 2)): "#" + FILLS[row.severity][-6:]
-             for i, row in enumerate(plan.rows)}
-    for (_, r1, c1, r2, c2), colour in _blocks(level).items():
-        ws.range((r1, c1), (r2, c2)).color = colour
-    for i, row in enumerate(plan.rows):
-        if row.sheet and row.cell:  # a linked row has both (marks.plan_marks)
-            _link(ws.range((first + i, 3)), row.sheet, row.cell, row.position)
-    ws.range((RESULT_FIRST_ROW - 1, 1), (RESULT_FIRST_ROW - 1 + len(plan.rows), width)) \
-        .columns.autofit()
-    ws.activate()
+def _range(sheet, address: str):
+    """``sheet.range`` of an 「A1」 or 「A1:B2」 address, by row and column numbers (what every
+    xlwings engine takes)."""
+    first, _, last = address.partition(":")
+    return sheet.range(parse_cell(first), parse_cell(last or first))
+
+
+def _colour(colour: str | None, remote: bool) -> str | None:
+    # xlwings' VBA client cannot clear a fill; white is the nearest
+    return "#" + colour if colour else (NO_FILL_REMOTE if remote else None)
 
 
 def _link(rng, sheet: str, cell: str, text: str) -> None:
@@ -347,17 +272,6 @@ def _link(rng, sheet: str, cell: str, text: str) -> None:
         links.Add(Anchor=rng.api, Address="", SubAddress=place, TextToDisplay=text)
     else:
         rng.add_hyperlink("#" + place, text, text)
-
-
-def _write_record(book, blocks: list[tuple], previous: int) -> None:
-    """List the blocks this run marked in the hidden sheet, blanking the rest of the previous
-    list."""
-    rows = [[MARK_RECORD_HEADER]] + [
-        [_literal(f"{sheet}!{cell_address(r1, c1)}"
-                  + ("" if (r1, c1) == (r2, c2) else f":{cell_address(r2, c2)}"))]
-        for sheet, r1, c1, r2, c2 in blocks]
-    rows += [[None]] * max(0, previous - len(rows))
-    book.sheets[META_SHEET].range((1, MARK_RECORD_COL)).value = rows
 
 
 @contextmanager
@@ -396,43 +310,6 @@ def _literal(value: Any) -> Any:
     """Text is written as text: a leading apostrophe stops Excel from reading 「=…」 as a formula
     or 「2025-01-01」 and 「12」 as a date or a number (Excel does not show the apostrophe)."""
     return "'" + value if isinstance(value, str) and value else value
-
-
-def counts_text(errors: int, warnings: int, notices: int) -> str:
-    """「2 处错误、1 处警告」: the counts that are not zero."""
-    parts = [say(f"addin.count.{kind}", n=n) for kind, n in
-             (("error", errors), ("warning", warnings), ("notice", notices)) if n]
-    return say("addin.count.join").join(parts)
-
-
-def _summary(plan: MarkPlan) -> str:
-    if not plan.rows:
-        return say("addin.clean")
-    return (say("addin.found", counts=counts_text(plan.errors, plan.warnings, plan.notices))
-            + "\n" + say("addin.see_sheet", sheet=plan.sheet_name))
-
-
-def _run_status(plan: MarkPlan) -> str:
-    time = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    counts = counts_text(plan.errors, plan.warnings, 0)
-    key = "addin.run.failed" if plan.errors else "addin.run.warned" if counts else "addin.run.ok"
-    return say(key, counts=counts, time=time)
-
-
-def _refusal(done: BookCheck) -> str:
-    errors = [r for r in done.plan.rows if r.severity == "error"]
-    lines = [say("document.error_line", where=_where(r), message=r.message)
-             for r in errors[:REFUSED_LINES]]
-    if len(errors) > REFUSED_LINES:
-        lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
-                         sheet=done.plan.sheet_name))
-    return say("addin.refused", count=len(errors), lines="\n".join(lines))
-
-
-def _where(row) -> str:
-    if row.sheet and row.cell:
-        return say("report.where", sheet=row.sheet, cell=row.cell)
-    return say("report.where_sheet", sheet=row.sheet) if row.sheet else ""
 
 
 def _alert(book, text: str, title: str, critical: bool = False) -> None:

@@ -9,7 +9,10 @@ for a format.  Given some sheets only, a function speaks of those sheets only �
 status is ``NB_STATUS`` of that table's sheet.
 
 Arguments arrive as Excel gives them: 2-D lists, ``None`` for a blank, floats for numbers.  The
-help Excel shows comes from the docstrings and ``@xw.arg(doc=…)``, i.e. from the catalogue.
+docstrings and ``@xw.arg(doc=…)`` (from the catalogue) serve ``help()`` and xlwings' own
+"Import Functions"; the built add-in registers no Insert-Function help (a VBA attribute cannot
+hold Chinese under the project's Western code page, and ``Application.MacroOptions`` at load
+would give the add-in an auto-run macro), so Excel's function wizard shows none.
 """
 from __future__ import annotations
 

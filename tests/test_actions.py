@@ -25,7 +25,8 @@ ADAPTERS = ("reader", "safety", "xlsx_writer", "xlsx_marks", "document", "libreo
 # the add-in's builder and installer are the add-in's own tools, not a door onto the core: they
 # write the add-in file itself, atomically
 OWN_TOOLS = {"cli/addin.py": {"fileio", "fileio.atomic_path"},
-             "addin/build.py": {"fileio", "fileio.atomic_path"}}
+             "addin/build.py": {"fileio", "fileio.atomic_path"},
+             "addin/install.py": {"fileio", "fileio.atomic_path"}}
 SAMPLES = Path(__file__).parent / "data" / "samples"
 
 

@@ -370,7 +370,8 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from nianbao.addin.buttons import _blocks
+    from nianbao.layout import parse_cell
+    from nianbao.painting import rectangles
 
     cells = st.dictionaries(
         st.tuples(st.sampled_from(["甲", "乙"]),
@@ -380,7 +381,10 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
     @given(cells)
     def check_cover(colours):
         covered = {}
-        for (sheet, r1, c1, r2, c2), colour in _blocks(colours).items():
+        for fill in rectangles(colours):
+            sheet, colour = fill.sheet, fill.colour
+            first, _, last = fill.range.partition(":")
+            (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     assert (sheet, cell_address(r, c)) not in covered

@@ -22,12 +22,12 @@ class _Strict(string.Formatter):
 _fmt = _Strict()
 
 
-def render(template: str, **args: object) -> str:
+def render(template: str, /, **args: object) -> str:
     """``template`` with its ``{placeholders}`` filled; a missing one raises."""
     return _fmt.format(template, **args)
 
 
-def say(key: str, **args: object) -> str:
+def say(key: str, /, **args: object) -> str:
     """The message ``key`` (a finding code gives its catalogue template), rendered."""
     template = MESSAGES.get(key)
     if template is None:
@@ -239,7 +239,6 @@ MESSAGES.update({
     "cli.new.units_or_output": "请给出 -o（一份工作簿）或 --units 与 -d（按名单每个单位一份），二者选一",
     "cli.new.handed_out": "已在 {dir} 生成 {n} 份工作簿（{format}，{year}年度），每个单位一份，文件以单位名称命名",
     # reading many files
-    "merge.os_error": "{file} 无法读取：{detail}",
     "merge.crashed": "{file} 读取时出错（{kind}：{detail}），已跳过",
     "merge.fatal": "{message}；汇总已停止，汇总记录未作改动",
     # why a file is not merged
@@ -482,7 +481,7 @@ MESSAGES.update({
     "addin.next_year_done": "已生成本年度工作簿（已据上年填入 {n} 个单元格）：\n{file}",
     "addin.pick_unavailable": "此处无法弹出选择框，请在桌面版 Excel 中使用此按钮",
     "addin.pick_filter": "年报工作簿或已发布的年报 (*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt),*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt",
-    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（有 LibreOffice 或 Word 时另存 PDF）",
+    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（装有 LibreOffice 时另存 PDF）",
     "addin.title": "年报",
     "addin.unknown_button": "加载项中的按钮「{button}」没有对应的功能，请重新生成加载项（nianbao addin build）",
     "addin.internal": "内部错误（{kind}: {detail}）。请将此信息与工作簿一并反馈给维护人员。",
@@ -495,12 +494,12 @@ MESSAGES.update({
     "addin.build.done": "已生成 Excel 加载项：{file}",
     "addin.build.done_bas": "加载项的 VBA 源代码（供核对或手工导入）：{file}",
     "addin.build.python_set": "加载项将调用的 Python：{python}",
-    "addin.build.python_default": "加载项将调用 PATH 中的 python；如需指定，请在 Windows 上重新运行 nianbao addin build，或加 --python 指定 python.exe 的完整路径",
+    "addin.build.python_default": "加载项中未写入 Python：它将调用本人设置文件 %USERPROFILE%\\.nianbao\\nianbao.conf 中记下的 Python（由 nianbao addin install 记下），没有时调用 PATH 中的 python",
     "addin.xlwings_missing": "未安装 xlwings，无法生成加载项。请执行：pip install \"nianbao[addin]\"",
     "addin.xlwings_version": "已安装的 xlwings 版本为 {found}，与 nianbao 要求的 {pinned} 不符（加载项中的 VBA 须与 xlwings{bits}-{pinned}.dll 一致）。请执行：pip install \"nianbao[addin]\"",
     "addin.xlwings_files": "xlwings {version} 中缺少生成加载项所需的文件 {file}：{detail}",
-    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART），在其他系统上列出安装步骤。",
-    "addin.install.file": "要安装的加载项文件（默认：当前目录下的 nianbao.xlam）",
+    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART）并记下当前的 Python，在其他系统上列出安装步骤。",
+    "addin.install.file": "要安装的加载项文件（默认：随 nianbao 安装的 nianbao.xlam）",
     "addin.install.missing": "找不到加载项 {file}，请先执行：nianbao addin build",
     "addin.install.copied": "已把加载项复制到 Excel 启动文件夹：{file}",
     "addin.install.next": "请关闭并重新打开 Excel，功能区将出现「年报」选项卡。首次点击按钮时如有安全提示，请按 README「在 Excel 中使用」一节设置信任。",
@@ -508,10 +507,9 @@ MESSAGES.update({
     "addin.install.steps": (
         "  1. 安装 Python 3.10 或更高版本（python.org 的 Windows 安装程序：取消「Use admin privileges when installing py.exe」，勾选「Add python.exe to PATH」，点「Install Now」，无需管理员权限）；\n"
         "  2. 在命令提示符中执行：pip install \"nianbao[addin]\"；\n"
-        "  3. 执行：nianbao addin build -d %USERPROFILE%\\nianbao，生成 nianbao.xlam；\n"
-        "  4. 执行：nianbao addin install -f %USERPROFILE%\\nianbao\\nianbao.xlam，把加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART；\n"
-        "  5. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
-        "  6. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
+        "  3. 执行：nianbao addin install，把随 nianbao 安装的加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART，并在 %USERPROFILE%\\.nianbao\\nianbao.conf 中记下这个 Python；\n"
+        "  4. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
+        "  5. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
     ),
 })
 
@@ -586,4 +584,26 @@ MESSAGES.update({
 # -- prose checks that confirm from the whole text; a renamed office across years ----------------
 MESSAGES.update({
     "text.equals": " = ",
+})
+
+
+# -- the Excel add-in's own words: its VBA's guards and server mode (nianbao.addin.build writes
+# them into the add-in; {name} fields are filled in by the VBA) ---------------------------------
+MESSAGES.update({
+    "addin.vba.open_workbook": "请先打开年报工作簿。（工作簿在「受保护的视图」中打开时，请先点「启用编辑」。）",
+    "addin.vba.failed": "「{button}」未能完成：{detail}",
+    "addin.vba.no_folder": "工作簿「{file}」还没有保存到文件夹，请先保存，再生成年报。",
+    "addin.vba.copy_failed": "无法保存工作簿的副本以发送给年报服务器：{detail}",
+    "addin.vba.no_http": "这台电脑上没有可用的 HTTP 组件（{detail}），无法连接年报服务器。",
+    "addin.vba.unreachable": "无法连接年报服务器 {url}：{detail}\n请检查加载项设置中的服务器地址（SERVER_URL）和网络。",
+    "addin.vba.http_error": "年报服务器返回了错误（HTTP {status}）：{detail}",
+    "addin.vba.bad_reply": "年报服务器的答复无法识别（{detail}）。请确认服务器和加载项是同一版本的 nianbao。",
+    "addin.vba.save_failed": "无法保存年报 {file}：{detail}",
+    "addin.vba.protected": "工作表「{sheet}」设有密码保护，无法标出问题单元格：请先撤销保护（审阅 → 撤销工作表保护）。",
+    "addin.vba.no_python": "找不到加载项设置中的 Python：{python}\n请在装有 nianbao 的 Python 中执行 nianbao addin install。",
+    "addin.vba.no_dll": "无法载入 {file}：请在装有 nianbao 的 Python 中执行 nianbao addin install（它会记下该文件的位置）。",
+    "addin.install.recorded": "已在本人的设置文件 {file} 中记下加载项调用的 Python：{python}",
+    "addin.install.bad_setting": "无法把 {key} = {value} 写入加载项设置文件：路径中含有引号、换行或本机代码页无法表示的字符",
+    "addin.foreign_sheets": "工作簿「{file}」中有工作表 {sheets}：以 .py、.conf 结尾的工作表会被 xlwings 当作程序或设置，为安全起见本加载项不处理这个工作簿。请删除这些工作表，或把数据复制到新的年报模板中后再试。",
+    "addin.vba.bad_name": "工作簿名称「{file}」中含有双引号，无法交给 Python：请另存为不含引号的名称。",
 })

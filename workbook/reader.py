@@ -25,7 +25,8 @@ from .errors import UnreadableWorkbook
 from .findings import Finding, emit
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, known_sheets, layout_of
+from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, Field, Layout, SheetLayout,
+                     known_sheets, layout_of)
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
@@ -78,7 +79,8 @@ def read_report(source: str | os.PathLike | bytes, *, name: str | None = None) -
     except Exception:  # calamine raises several error types for damaged parts
         raise UnreadableWorkbook("file.not_xlsx", file=label,
                                  detail="工作簿内容已损坏，无法解析") from None
-    report = report_from_grids(grids, source=label, refused=_refusals(refused))
+    report = report_from_grids(grids, source=label, refused=_refusals(refused),
+                               sheet_names=wb.sheet_names)
     _uncomputed(report, scans)
     return report
 
@@ -119,11 +121,12 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
 
 
 def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
-                      refused: dict[str, Finding] | None = None) -> Report:
+                      refused: dict[str, Finding] | None = None,
+                      sheet_names: Iterable[str] | None = None) -> Report:
     """Build a Report from sheet name → rows of cell values (as calamine or xlwings give them).
 
     ``refused``: sheets that exist but were not read, with the finding that says why (instead
-    of ``read.sheet_missing``)."""
+    of ``read.sheet_missing``); ``sheet_names``: every sheet of the file (default: the grids')."""
     refused = refused or {}
     origin = _origin(grids.get(META_SHEET))
     fmt_id = origin.get("format") or _guess_format(grids)
@@ -135,6 +138,8 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
     lay = layout_of(fmt_id)
     report = Report.empty(fmt_id)
     report.source, report.origin = source, origin
+    report.sheet_names = tuple(sheet_names if sheet_names is not None else grids)
+    report.mark_record = _mark_record(grids.get(META_SHEET))
     meta: dict[str, Any] = {}
     for sheet in lay.sheets:
         grid = grids.get(sheet.name)
@@ -235,6 +240,13 @@ def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
                         sheet=sheet.name, cell=lab.cell, expected=lab.text,
                         actual=_as_text(found))
     return None
+
+
+def _mark_record(grid: list[list[Any]] | None) -> tuple[str, ...]:
+    """The hidden sheet's record column (below its header): the ranges an add-in marked."""
+    col = MARK_RECORD_COL - 1
+    return tuple(r[col] for r in (grid or [])[1:]
+                 if len(r) > col and isinstance(r[col], str) and "!" in r[col])
 
 
 def _origin(grid: list[list[Any]] | None) -> dict[str, str]:

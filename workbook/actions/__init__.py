@@ -33,6 +33,7 @@ from typing import Any
 # python-docx or the importer it does not need
 _WHERE = {
     "load": "checking", "load_grids": "checking", "load_ranges": "checking",
+    "plan_painting": "checking",
     "check": "checking", "check_many": "checking", "mark": "checking", "is_published": "checking",
     "new_workbook": "new", "hand_out": "new", "format_for": "new", "default_year": "new",
     "start_from_last_year": "yearly",

@@ -5,7 +5,6 @@ written as a workbook and/or a page (:mod:`nianbao.audit`, :mod:`nianbao.audit_w
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable, Iterable
 
 from ..audit import INDICATORS, Audit, AuditRow, flag_outliers, series
@@ -14,7 +13,7 @@ from ..errors import NianbaoError
 from ..findings import Findings
 from ..report import Report
 from .checking import import_published, is_published
-from .inputs import expand
+from .inputs import expand, is_folder
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
@@ -53,8 +52,8 @@ def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = 
     are busy, workers cost more than they save); results keep the order of the files.
     """
     sources = list(sources)
-    outputs = Outputs(inputs=[s for s in sources if not Path(s).is_dir()],
-                      folders=[s for s in sources if Path(s).is_dir()], force=force)
+    outputs = Outputs(inputs=[s for s in sources if not is_folder(s)],
+                      folders=[s for s in sources if is_folder(s)], force=force)
     targets = [outputs.add(p) if p is not None else None for p in (xlsx, html)]
     files = [str(f) for f in expand(sources, skip=[t for t in targets if t is not None])]
     from ..parallel import parallel_map

@@ -16,8 +16,10 @@ from typing import Any, Iterable, Iterator, Union
 from ..checks.run import check_report, result, unreadable
 from ..errors import NianbaoError
 from ..findings import Finding, Findings, emit
+from ..marks import MarkPlan, plan_marks
+from ..painting import Painting, painting
 from ..report import Report
-from .inputs import expand
+from .inputs import expand, is_folder
 from .outputs import Outputs
 
 Source = Union[Report, str, os.PathLike[str]]
@@ -61,12 +63,28 @@ def import_published(source: str | os.PathLike[str], data: bytes | None = None) 
     return imported
 
 
-def load_grids(grids: dict[str, list[list[Any]]], source: str = "") -> Report:
+def load_grids(grids: dict[str, list[list[Any]]], source: str = "",
+               sheet_names: Iterable[str] | None = None) -> Report:
     """A Report from sheet name → rows of cell values, as a spreadsheet program hands an open
-    workbook over (the add-ins); raises :class:`nianbao.UnreadableWorkbook`."""
+    workbook over (the add-ins; ``sheet_names``: every sheet it has); raises
+    :class:`nianbao.UnreadableWorkbook`."""
     from ..reader import report_from_grids
 
-    return report_from_grids(grids, source=source)
+    return report_from_grids(grids, source=source, sheet_names=sheet_names)
+
+
+def plan_painting(findings: Findings, file_name: str | None = None) -> tuple[MarkPlan, Painting]:
+    """What a check (its ``report`` included) means for the workbook it read: the marking plan
+    (the cells ``check --mark`` marks, the 校验结果 rows) and the steps a painter of the open
+    workbook carries out (:mod:`nianbao.painting`) — the xlwings add-in, the WPS add-in and the
+    server's ``/api/check`` all take them from here."""
+    report = findings.report
+    if report is None:
+        raise ValueError("plan_painting needs the check of a report, not of an unreadable file")
+    name = file_name if file_name is not None else Path(report.source or "").name
+    names = list(report.sheet_names) or None
+    plan = plan_marks(findings, names, name)
+    return plan, painting(plan, report, names)
 
 
 def load_ranges(ranges: Iterable[list[list[Any]]]) -> tuple[Report, dict[str, list[list[Any]]]]:
@@ -122,7 +140,7 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
 
 def _sources(sources: Iterable[Source]) -> Iterator[Source]:
     for s in sources:
-        if isinstance(s, Report) or not Path(s).is_dir():
+        if isinstance(s, Report) or not is_folder(s):
             yield s
         else:
             yield from expand([s])
@@ -152,5 +170,5 @@ def mark_workbook(source: str | os.PathLike[str], out: str | os.PathLike[str],
     return mark(source, out, previous=previous, findings=findings, force=force)[0]
 
 
-__all__ = ["load", "load_grids", "load_ranges", "check", "check_many", "mark", "mark_workbook", "Source",
+__all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark", "mark_workbook", "Source",
            "is_published", "import_published"]

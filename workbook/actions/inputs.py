@@ -17,6 +17,15 @@ from typing import Iterable
 PathLike = str | os.PathLike[str]
 
 
+def is_folder(path: PathLike) -> bool:
+    """Whether ``path`` is a folder; a name the system cannot even look up (too long, not
+    representable) is not one — reading it then says why, in Chinese."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
@@ -46,15 +55,21 @@ def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Pat
     skipped = [Path(s).resolve() for s in skip]
 
     def wanted(f: Path) -> bool:
-        r = f.resolve()
+        try:
+            r = f.resolve()
+        except (OSError, RuntimeError):  # a name too long to resolve, a link loop: read it as given
+            return True
         return not any(r == s or s in r.parents for s in skipped)
 
     out: list[Path] = []
     seen: set[Path] = set()
     for item in items:
         p = Path(item)
-        for f in (walk(p) if p.is_dir() else [p]):
-            key = f.resolve()
+        for f in (walk(p) if is_folder(p) else [p]):
+            try:
+                key = f.resolve()
+            except (OSError, RuntimeError):
+                key = f
             if wanted(f) and key not in seen:
                 seen.add(key)
                 out.append(f)
@@ -63,7 +78,7 @@ def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Pat
 
 def folders(items: Iterable[PathLike]) -> list[Path]:
     """The folders among ``items``."""
-    return [Path(p) for p in items if Path(p).is_dir()]
+    return [Path(p) for p in items if is_folder(p)]
 
 
-__all__ = ["expand", "walk", "folders"]
+__all__ = ["expand", "walk", "folders", "is_folder"]

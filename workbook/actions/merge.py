@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..checks.run import check_report, result, unreadable
 from ..errors import NianbaoError
+from ..fileio import os_reason
 from ..findings import Findings
 from ..merge.decide import decide, target_of
 from ..merge.history import Received, archive_copy, archive_dir, archive_name, merge_history, recording
@@ -35,7 +36,7 @@ from ..merge.units import ORIGIN_CODE, ORIGIN_PARENT, Unit, units_from
 from ..messages import say
 from ..reader import read_report
 from ..report import Report
-from .inputs import expand, folders
+from .inputs import expand, folders, is_folder
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
@@ -67,8 +68,8 @@ def examine(path: str, archive: str) -> Examined:
         stat = p.stat()
         data = p.read_bytes()
     except OSError as e:
-        ex.problem = say("file.missing", file=path) if not p.exists() else \
-            say("merge.os_error", file=path, detail=e.strerror or e)
+        ex.problem = say("file.missing", file=path) if isinstance(e, FileNotFoundError) else \
+            say("file.unreadable", file=path, detail=os_reason(e))
         ex.findings = _json({"file": path, "errors": 1, "warnings": 0, "notices": 0,
                              "findings": [], "problem": ex.problem})
         return ex
@@ -144,7 +145,7 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     inputs = list(inputs)
-    given = [p for p in inputs if not Path(p).is_dir()]
+    given = [p for p in inputs if not is_folder(p)]
     if isinstance(units, (str, os.PathLike)):
         given.append(units)
     outputs = Outputs(inputs=given, folders=folders(inputs), force=force, free=free)

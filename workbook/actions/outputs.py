@@ -56,13 +56,22 @@ def _inside(path: Path, folder: Path) -> bool:
 def _writable_folder(path: Path) -> None:
     """Refuse an output whose folder exists and cannot be written into (a folder still to be
     made is checked where it will be made)."""
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if folder.exists() and not folder.is_dir():
-        raise NianbaoError("file.write_failed", file=str(path), detail=_reason("ENOTDIR"))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise NianbaoError("file.write_failed", file=str(path), detail=_reason("EACCES"))
+    from ..fileio import os_reason
+
+    try:
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if folder.exists() and not folder.is_dir():
+            raise NianbaoError("file.write_failed", file=str(path), detail=_reason("ENOTDIR"))
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise NianbaoError("file.write_failed", file=str(path), detail=_reason("EACCES"))
+        if len(os.fsencode(path.name)) > 255:  # the system would refuse it when writing
+            raise NianbaoError("file.write_failed", file=str(path), detail=_reason("ENAMETOOLONG"))
+    except FileNotFoundError:
+        pass  # a folder still to be made
+    except OSError as e:  # a name the system cannot take (too long), a loop of links …
+        raise NianbaoError("file.write_failed", file=str(path), detail=os_reason(e)) from None
 
 
 def _reason(name: str) -> str:
