@@ -170,5 +170,5 @@ def mark_workbook(source: str | os.PathLike[str], out: str | os.PathLike[str],
     return mark(source, out, previous=previous, findings=findings, force=force)[0]
 
 
-__all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark", "mark_workbook", "Source",
-           "is_published", "import_published"]
+__all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark",
+           "mark_workbook", "Source", "is_published", "import_published"]
