@@ -59,10 +59,10 @@ def main() -> None:
         for path in books:
             res = check(path)
             report = read_report(path)
-            ours = median_ms(lambda: check(path), n)
-            read = median_ms(lambda: read_report(path), n)
-            only = median_ms(lambda: check_report(report), n)
-            base = median_ms(lambda: openpyxl_check(path), max(10, n // 10))
+            ours = median_ms(lambda path=path: check(path), n)
+            read = median_ms(lambda path=path: read_report(path), n)
+            only = median_ms(lambda report=report: check_report(report), n)
+            base = median_ms(lambda path=path: openpyxl_check(path), max(10, n // 10))
             verdict = "within target" if ours <= TARGET_MS else "OVER TARGET"
             print(f"\n{path.name}: {res.errors} errors, {res.warnings} warnings, {res.notices} notices")
             print(f"  nianbao check(path) = read + check: {ours:7.2f} ms  ({verdict})")

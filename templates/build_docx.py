@@ -270,7 +270,7 @@ def page_number_paragraph(doc, footer, align, indent_side: str) -> None:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
             run._r.append(fld)
-        elif text.strip() == "PAGE":
+        elif text and text.strip() == "PAGE":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text

@@ -158,7 +158,8 @@ def _damaged(data: bytes, rng: random.Random) -> Iterable[tuple[str, bytes]]:
 
 
 def _xml_attacks(parts: Parts) -> Iterable[tuple[str, Parts]]:
-    dtd = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    dtd = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+           b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
     ext = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
     sheet = sheet_part(parts, "三、依申请公开")
     for part in ("xl/workbook.xml", sheet, "xl/styles.xml", "[Content_Types].xml", "_rels/.rels",

@@ -59,3 +59,11 @@ def consistent_report(format_id: str, seed: int = 0) -> Report:
             report[f"t4.{group}.{k}"] = rng.randint(0, 3)
         report[f"t4.{group}.total"] = sum(report.number(f"t4.{group}.{k}") for k in outcomes)
     return report
+
+
+def examples(n: int) -> int:
+    """How many examples a property test tries: ``n`` (its count in CI), no more than the loaded
+    Hypothesis profile allows (20 on a developer's run; see conftest.py)."""
+    from hypothesis import settings
+
+    return min(n, settings.default.max_examples)

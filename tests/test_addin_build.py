@@ -22,17 +22,21 @@ from defusedxml import ElementTree as SafeET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
+
+from nianbao.libreoffice import convert
+
 olefile = pytest.importorskip("olefile")
 olevba = pytest.importorskip("oletools.olevba")
 
-from nianbao.libreoffice import convert
 from nianbao.addin import ovba  # noqa: E402  (needs olefile)
 from nianbao.addin.cfb import write_cfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 HAS_XLWINGS = importlib.util.find_spec("xlwings") is not None
-needs_xlwings = pytest.mark.skipif(not HAS_XLWINGS, reason="xlwings not installed (pip install -e '.[addin]')")
+needs_xlwings = pytest.mark.skipif(not HAS_XLWINGS,
+                                   reason="xlwings not installed (pip install -e '.[addin]')")
 CUSTOM_UI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 
 
@@ -44,7 +48,7 @@ def pinned_in_pyproject() -> str:
 
 # --- the formats, against independent readers --------------------------------------------------
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.one_of(
     st.binary(max_size=10000),
     st.text(alphabet="Sub End Dim As\r\n'\"()=.RunPython", max_size=12000).map(str.encode),
@@ -235,7 +239,8 @@ def test_every_ribbon_button_calls_a_procedure_that_exists(built, modules):
     tab = ui.find(f".//{CUSTOM_UI_NS}tab")
     assert tab.get("label") == "年报"
     buttons = ui.findall(f".//{CUSTOM_UI_NS}button")
-    assert [b.get("label") for b in buttons] == [say(b.label) for b in BUTTONS] == ["校验", "生成报告", "汇总", "导入上年"]
+    assert ([b.get("label") for b in buttons] == [say(b.label) for b in BUTTONS]
+            == ["校验", "生成报告", "汇总", "导入上年"])
     for b in buttons:
         module, procedure = b.get("onAction").split(".")
         assert procedure in _procedures(modules[module]), b.get("onAction")
@@ -485,7 +490,8 @@ def test_entry_runs_the_declared_function_with_the_callers_book(caller_book, mon
     from nianbao.addin import buttons_spec, entry
 
     seen = []
-    monkeypatch.setattr(buttons_spec.Button, "resolve", lambda self: (lambda book: seen.append((self.id, book))))
+    monkeypatch.setattr(buttons_spec.Button, "resolve",
+                        lambda self: (lambda book: seen.append((self.id, book))))
     entry.run("validate")
     assert seen == [("validate", caller_book)]
 
@@ -501,4 +507,5 @@ def test_entry_alerts_in_chinese_instead_of_a_traceback(caller_book, monkeypatch
     entry.run("no-such-button")
     alerts = [a["args"][0] for a in caller_book.json()["actions"] if a["func"] == "alert"]
     assert alerts == ["内部错误（ZeroDivisionError: boom）。请将此信息与工作簿一并反馈给维护人员。",
-                      "加载项中的按钮「no-such-button」没有对应的功能，请重新生成加载项（nianbao addin build）"]
+                      "加载项中的按钮「no-such-button」没有对应的功能，"
+                      "请重新生成加载项（nianbao addin build）"]

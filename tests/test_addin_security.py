@@ -87,7 +87,8 @@ def procedures(source: str) -> dict[str, str]:
     """{name: text} of every Sub/Function/Property (comments removed)."""
     code = code_of(source)
     found = {}
-    for m in re.finditer(r"^((?:Public |Private |Friend )?(?:Static )?(?:Function|Sub|Property (?:Get|Let|Set)) (\w+)"
+    for m in re.finditer(r"^((?:Public |Private |Friend )?(?:Static )?"
+                         r"(?:Function|Sub|Property (?:Get|Let|Set)) (\w+)"
                          r".*?^End (?:Function|Sub|Property))", code, re.M | re.S):
         found[m.group(2)] = m.group(1)
     return found
@@ -134,7 +135,8 @@ def test_python_starts_in_a_fixed_folder_without_the_current_one_on_its_path(mod
     execute, line, udf = run["ExecuteWindows"], run["RunPythonCommandLine"], run["UdfCommandLine"]
     # the commands come from procedures of their own (run in LibreOffice by test_addin_vba):
     # cmd.exe first changes to a folder no received file chooses, then runs python
-    assert 'WScript.Run(RunPythonCommandLine(PythonCommand, PYTHON_WIN, Environ("SystemRoot"), Target.Name' in execute
+    assert ('WScript.Run(RunPythonCommandLine(PythonCommand, PYTHON_WIN, Environ("SystemRoot"), Target.Name'
+            in execute)
     assert "UdfCommandLine(" in run["XLPyCommand"]
     assert "CdCommand & PythonInterpreter" in line
     assert line.count('CdCommand = "cd /d "') == 1 and 'CdCommand = "pushd "' in line
@@ -155,7 +157,8 @@ def test_the_python_prelude_keeps_the_current_folder_off_sys_path(modules, tmp_p
     (tmp_path / "xlwings.py").write_text("raise SystemExit('hostile xlwings imported')\n")
     (tmp_path / "nianbao").mkdir()
     (tmp_path / "nianbao" / "__init__.py").write_text("raise SystemExit('hostile nianbao imported')\n")
-    command = "import xlwings, nianbao.addin.entry; print(xlwings.__file__); print(nianbao.addin.entry.__file__)"
+    command = ("import xlwings, nianbao.addin.entry; print(xlwings.__file__); "
+               "print(nianbao.addin.entry.__file__)")
     done = subprocess.run([sys.executable, "-B", "-c", safe_path(modules) + command],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -264,7 +267,8 @@ def test_every_ribbon_procedure_has_its_error_handler(modules):
         body = [line.strip() for line in procs[b.procedure].split("\n")[1:-1] if line.strip()]
         assert body[0] == "On Error GoTo failed", b.id  # before anything can fail
         at = body.index("failed:")
-        assert body[at - 1] == "Exit Sub" and body[at + 1] == f'NbFailed "{b.id}", Err.Number, Err.Description'
+        assert body[at - 1] == "Exit Sub"
+        assert body[at + 1] == f'NbFailed "{b.id}", Err.Number, Err.Description'
         uses_workbook = [i for i, line in enumerate(body) if "ActiveWorkbook" in line]
         if b.needs_workbook:
             assert body[1] == "If ActiveWorkbook Is Nothing Then" and body[2] == "NbNeedWorkbook"
@@ -363,7 +367,8 @@ def test_the_shipped_add_in_names_no_interpreter():
 
     from nianbao.addin.install import prebuilt_addin
 
-    rows = dict(CalamineWorkbook.from_path(str(prebuilt_addin())).get_sheet_by_name("nianbao.conf").to_python())
+    conf = CalamineWorkbook.from_path(str(prebuilt_addin())).get_sheet_by_name("nianbao.conf")
+    rows = dict(conf.to_python())
     assert rows == {"ADD_WORKBOOK_TO_PYTHONPATH": "false"}
 
 

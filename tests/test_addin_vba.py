@@ -28,7 +28,8 @@ from nianbao.messages import MESSAGES
 from nianbao.palette import template_fill
 
 pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")]
+              pytest.mark.skipif(shutil.which("soffice") is None,
+                                 reason="LibreOffice (soffice) not installed")]
 pytest.importorskip("xlwings")  # the build reads xlwings' stock project for the references
 
 RESULTS = "校验结果"
@@ -303,25 +304,30 @@ def test_the_command_lines_the_vba_builds(profile, tmp_path):
     book, app, log = "收到的年报 & 1.xlsx", r"C:\Office\EXCEL.EXE", r"C:\Temp\xlwings-1.log"
     tail = f' --wb="{book}" --from_xl=1 --app="{app}" --hwnd="123" 2> "{log}" '
     runs = {
-        r"C:\Py 3\python.exe": rf'cmd.exe /C cd /d "C:\Py 3" && "C:\Py 3\python.exe" -B -c "{safe}{python_code}"{tail}',
+        r"C:\Py 3\python.exe":
+            rf'cmd.exe /C cd /d "C:\Py 3" && "C:\Py 3\python.exe" -B -c "{safe}{python_code}"{tail}',
         "python": rf'cmd.exe /C cd /d "C:\WINDOWS" && python -B -c "{safe}{python_code}"{tail}',
-        r"\\srv\py\python.exe": rf'cmd.exe /C pushd "\\srv\py" && "\\srv\py\python.exe" -B -c "{safe}{python_code}"{tail}',
+        r"\\srv\py\python.exe":
+            rf'cmd.exe /C pushd "\\srv\py" && "\\srv\py\python.exe" -B -c "{safe}{python_code}"{tail}',
     }
     serve = "import xlwings; xlwings.serve('$(CLSID)')"
     udfs = {  # xlwings' own shape: cmd.exe /K ""python.exe" -B -c "…"" (cmd strips the outer quotes)
         (r"C:\Py 3\pythonw.exe", ""): rf'cmd.exe  /K ""C:\Py 3\pythonw.exe" -B -c "{safe}{serve}""',
-        ("pythonw", "/showconsole"): rf'cmd.exe /showconsole /K "cd /d "C:\WINDOWS" && "pythonw" -B -c "{safe}{serve}""',
+        ("pythonw", "/showconsole"):
+            rf'cmd.exe /showconsole /K "cd /d "C:\WINDOWS" && "pythonw" -B -c "{safe}{serve}""',
     }
     tasks = [("runcmd", codes("|".join([python_code, python, r"C:\WINDOWS", book, app, "123", log])))
              for python in runs]
-    tasks.append(("runcmd", codes("|".join([python_code, "python", r"C:\WINDOWS", 'a"b.xlsx', app, "1", log]))))
+    tasks.append(("runcmd", codes("|".join([python_code, "python", r"C:\WINDOWS", 'a"b.xlsx', app, "1",
+                                            log]))))
     tasks += [("udfcmd", codes("|".join([python, switch, r"C:\WINDOWS"]))) for python, switch in udfs]
     workbook = hostile_workbook(tmp_path, "2021")
     results = run_driver(profile, macro_workbook(workbook, tmp_path / "t.xlsm"), tasks, tmp_path / "out.xlsx")
     got = [text_of(fields[0]) if status == "OK" else ("ERROR", text_of(fields[1]))
            for status, fields in results]
     assert got[:3] == list(runs.values())
-    assert got[3] == ("ERROR", MESSAGES["addin.vba.bad_name"].format(file='a"b.xlsx'))  # never on a command line
+    # never on a command line
+    assert got[3] == ("ERROR", MESSAGES["addin.vba.bad_name"].format(file='a"b.xlsx'))
     assert got[4:] == list(udfs.values())
 
     # the Python part, as cmd.exe hands it over (it holds no double quote), run in a hostile folder

@@ -213,7 +213,8 @@ def test_5_what_the_fee_words_must_not_catch():
     for key, sentence in (("s2_note", "注：本年度行政事业性收费0万元。"),
                           ("s1_active", "本年度无收费情况。"),
                           ("s1_request", "政府信息公开收费标准按国家规定执行。"),
-                          ("s1_request", "因申请人逾期未按收费通知要求缴纳费用，终止处理政府信息公开申请1件。")):
+                          ("s1_request",
+                           "因申请人逾期未按收费通知要求缴纳费用，终止处理政府信息公开申请1件。")):
         (f,) = check(district(**{key: sentence})).by_rule("text.fee_missing")
         assert (f.sheet, f.cell) == (S6, "B3"), sentence
 
@@ -261,7 +262,8 @@ def test_6_parts_of_one_under_their_own_headings_elsewhere():
                            "四是平台建设管理情况。升级改版门户网站。\n五）监督保障\n将政务公开纳入年度考核。")
     assert not [f for f in check(r).by_rule("text.part_empty") if f.sheet == S1]
     # two parts under one heading
-    r.texts["s6.other"] = "本年度未收取信息处理费。\n（四）平台建设和监督保障情况\n升级改版门户网站，开展年度考核。"
+    r.texts["s6.other"] = ("本年度未收取信息处理费。\n（四）平台建设和监督保障情况\n"
+                           "升级改版门户网站，开展年度考核。")
     assert [f.cell for f in check(r).by_rule("text.part_empty") if f.sheet == S1] == ["B6"]
 
 
@@ -404,7 +406,8 @@ def _this_year(tmp_path, **cells):
     last = read_report(sample_path())
     out = start_from_last_year(sample_path(), tmp_path / "2022年报.xlsx", free=True).path
     values = {fid: v for fid, v in last.values.items() if fid.startswith(("t2.", "t3.", "t4."))}
-    values["t2.normative.in_force"] = last.number("t2.normative.in_force") + last.number("t2.normative.issued")
+    values["t2.normative.in_force"] = (last.number("t2.normative.in_force")
+                                       + last.number("t2.normative.issued"))
     values["s6.fee_notices"] = values["s6.fee_amount"] = 0
     values.update(cells)
     wb = openpyxl.load_workbook(out)

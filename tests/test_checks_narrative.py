@@ -69,7 +69,8 @@ def test_approximations_are_not_statements():
 
 
 def test_prose_sums():
-    ok = "主动公开政府信息的数量：2842 条。其中通过政府网站公开政府信息 73 条；微信公众号公开 251 条；公共资源交易信息 2518 条。"
+    ok = ("主动公开政府信息的数量：2842 条。其中通过政府网站公开政府信息 73 条；"
+          "微信公众号公开 251 条；公共资源交易信息 2518 条。")
     assert stated_sums(ok) == []
     (bad,) = stated_sums(ok.replace("2842", "2843"))
     assert bad.total.value == 2843 and [p.value for p in bad.parts] == [73, 251, 2518]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
+
 from nianbao import check
 from nianbao.rules import instances
 from nianbao.formats import get_format
@@ -52,7 +54,7 @@ def consistent_reports(draw, format_id: str | None = None) -> Report:
     return r
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(consistent_reports())
 def test_random_consistent_reports_have_no_errors(report):
     res = check(report)
@@ -91,7 +93,7 @@ def one_cell_changed(draw):
     return format_id, report, fid
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_cell_changed())
 def test_changing_one_cell_is_found_at_that_cell_or_its_totals(case):
     format_id, report, fid = case

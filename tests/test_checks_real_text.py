@@ -51,7 +51,8 @@ def test_2_quotes_in_messages_are_whole_clauses():
 
 # -- 3. negated outcomes say nothing about the number of cases -------------------------------------
 def test_3_no_correction_is_not_no_cases():
-    r = district(s6_other="本年度未收取信息处理费。全年未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情形。")
+    r = district(s6_other="本年度未收取信息处理费。"
+                          "全年未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情形。")
     r["t4.review.corrected"], r["t4.review.upheld"] = 0, 1  # one review, upheld
     assert not check(r).by_rule("text.cases", "text.none_received")
     r.texts["s6.other"] = "本年度未收取信息处理费。我办没有被复议机关纠错的情况。"

@@ -155,7 +155,8 @@ def test_t4_sum_passes(fmt):
 def test_negative_count_is_an_error_at_its_cell(fmt):
     r = consistent_report(fmt, 6)
     r["t4.review.upheld"] = -1
-    r["t4.review.total"] = sum(r.number(f"t4.review.{k}") for k in ("upheld", "corrected", "other", "pending"))
+    r["t4.review.total"] = sum(r.number(f"t4.review.{k}")
+                               for k in ("upheld", "corrected", "other", "pending"))
     res = check(r)
     f = at(res, "value.negative", T4, "B6", "error")
     assert "非负整数" in f.message and f.actual == -1

@@ -123,7 +123,8 @@ def test_check_groups_blank_notices_for_people(tmp_path):
     fresh = tmp_path / "新.xlsx"
     run("new", "--year", "2025", "--unit", "某区", "-o", str(fresh))
     found = json.loads(run("check", str(fresh), "--json").stdout)[0]["findings"]
-    assert [f["sheet"] for f in found if f["rule"] == "table.blank"] == ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
+    assert ([f["sheet"] for f in found if f["rule"] == "table.blank"]
+            == ["二、主动公开", "三、依申请公开", "四、复议诉讼"])
     assert not [f for f in found if f["rule"] in ("read.blank", "value.blank")]
 
 

@@ -113,7 +113,8 @@ def _emitted_codes() -> set[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.args:
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 first = node.args[0]
                 if name in ("Finding", "finding", "note", "emit") and isinstance(first, ast.Constant) \
                         and isinstance(first.value, str) and "." in first.value:

@@ -157,7 +157,8 @@ def test_check_mark_paints_the_plan(tmp_path):
     found = nianbao.mark_workbook(path, out)
     plan = plan_marks(found, openpyxl.load_workbook(path).sheetnames, path.name)
     wb = openpyxl.load_workbook(out)
-    filled = {(ws.title, c.coordinate) for ws in wb.worksheets if ws.title in {s.name for s in layout_of("2021").sheets}
+    sheets = {s.name for s in layout_of("2021").sheets}
+    filled = {(ws.title, c.coordinate) for ws in wb.worksheets if ws.title in sheets
               for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb in FILLS.values()}
     assert filled == plan.marked()
     for m in plan.marks:

@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import consistent_report
+from helpers import consistent_report, examples
 from nianbao.document import (OFFICIAL_FONTS, STYLE, check_pdf_fonts, docx_template, find_soffice,
                                pdf_fonts, render_report, to_pdf)
 from nianbao.cli.report import report_command
@@ -441,7 +441,8 @@ def test_user_data_appears_literally_and_is_never_executed(tmp_path, fmt):
     assert "&lt;w:t&gt;单位 &amp; " in xml and "<b>" not in xml
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), fmt=st.sampled_from(FORMATS))
 def test_any_report_renders_and_reopens(tmp_path, data, fmt):
     """Whatever a workbook holds — blanks, text in number cells, huge or negative numbers, any
@@ -715,11 +716,11 @@ def test_pdf_has_title_labels_numbers_on_a4(tmp_path, fmt):
     for key in ("new", "carried", "carry_forward"):
         row = next(x for x in block.rows if x.key == key)
         numbers = values_of(r, "t3", block, row)
-        line = next(l for l in text.splitlines() if row.labels[0] in l)
+        line = next(t for t in text.splitlines() if row.labels[0] in t)
         assert line.split()[-7:] == numbers
     t4 = get_format(fmt).table("t4").blocks[0]
     t4_numbers = [format_number(r.values[field_id("t4", t4.rows[0], c)]) for c in t4.columns]
-    assert any(l.split() == t4_numbers for l in text.splitlines())
+    assert any(t.split() == t4_numbers for t in text.splitlines())
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts", info), info
 
@@ -871,7 +872,7 @@ def test_pdf_keeps_every_character_28_a_line_and_table3_on_one_page(tmp_path, fm
     got = Counter(re.sub(r"\s+", "", "".join(pages)))
     assert not want - got, want - got
     # 28 characters a line: the 100-character paragraph after its two-character indent
-    lines = [l.strip() for l in "\n".join(pages).splitlines()]
+    lines = [t.strip() for t in "\n".join(pages).splitlines()]
     assert plain[26:54] in lines and plain[54:82] in lines
     # 表三 whole on one page: its first row and its last
     flat = [re.sub(r"\s+", "", p) for p in pages]

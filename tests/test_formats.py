@@ -95,7 +95,8 @@ def test_labels_in_fields_json_shape():
     f = layout_of("2021").fields["t3.unavailable_1.natural"]
     assert f.labels == ("（四）无法提供", "1.本机关不掌握相关政府信息", "自然人")
     assert f.name == "NB_t3_unavailable_1_natural"
-    assert layout_of("2021").fields["t2.rules.issued"].labels == ("第二十条第（一）项", "规章", "本年制发件数")
+    assert layout_of("2021").fields["t2.rules.issued"].labels == ("第二十条第（一）项", "规章",
+                                                                  "本年制发件数")
 
 
 def test_layout_places_check_cells_only_under_the_block_they_check():

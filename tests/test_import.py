@@ -207,7 +207,8 @@ def test_check_previous_accepts_last_years_published_report(tmp_path):
     this = consistent_report("2021", 6)
     this.meta.year = 2022
     for col in ("natural", "business", "research", "nonprofit", "legal", "other_org", "total"):
-        this[f"t3.carried.{col}"] = last[f"t3.carry_forward.{col}"] + (1 if col in ("natural", "total") else 0)
+        this[f"t3.carried.{col}"] = (last[f"t3.carry_forward.{col}"]
+                                     + (1 if col in ("natural", "total") else 0))
     write_report(this, tmp_path / "2022.xlsx")
     res = CliRunner().invoke(main, ["check", str(tmp_path / "2022.xlsx"), "--previous",
                                     str(tmp_path / "2021.txt"), "--json"])

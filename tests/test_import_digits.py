@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import consistent_report
+from helpers import consistent_report, examples
 from nianbao.formats.common import T3_COLUMN_KEYS
 from nianbao.importing.digits import MAX_DIGITS, Group, candidates, resolve
 from nianbao.importing.matcher import match
@@ -15,7 +15,7 @@ from nianbao.importing.plain import plain_text
 from nianbao.report import MISSING
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(fmt=st.sampled_from(["2021", "2019"]), seed=st.integers(0, 10_000))
 def test_run_together_tables_are_split_or_reported_never_guessed(fmt, seed):
     want = consistent_report(fmt, seed)
@@ -47,7 +47,7 @@ def _cuts_consistent(run: str) -> list[tuple[int, ...]]:
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.integers(0, 120), min_size=6, max_size=6))
 def test_one_row_alone_unique_exactly_when_brute_force_says_so(applicants):
     row = tuple(applicants) + (sum(applicants),)
@@ -87,7 +87,7 @@ def test_a_2019_block_run_together_in_a_2021_report_is_reported_by_its_2021_cell
     assert f.field == "t2.licensing.decisions" and "行政许可" in f.message
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(fmt=st.sampled_from(["2021", "2019"]), seed=st.integers(0, 10_000), data=st.data())
 def test_a_row_whose_numbers_were_lost_is_missing_and_nothing_else_changes(fmt, seed, data):
     want = consistent_report(fmt, seed)

@@ -89,7 +89,8 @@ def test_what_maps_directly_is_carried_and_the_year_kept(tmp_path):
     out = tmp_path / "new.xlsx"
     assert run("migrate", src, "-o", out).returncode == 0
     new = read_report(out)
-    assert (new.format, new.meta.year, new.meta.unit, new.meta.contact) == ("2021", 2020, "某县司法局", "李四")
+    assert ((new.format, new.meta.year, new.meta.unit, new.meta.contact)
+            == ("2021", 2020, "某县司法局", "李四"))
     for fid, v in old.values.items():
         if fid.startswith(("t3.", "t4.")) and not fid.startswith("t3.other."):
             assert new.values[fid] == v, fid

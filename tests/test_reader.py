@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
+
 from nianbao import Invalid, Report, layout_of
 from nianbao.errors import UnreadableWorkbook
 from nianbao.reader import read_report
@@ -38,13 +40,14 @@ def reports(draw, format_id: str) -> Report:
     for fid in r.values:
         r.values[fid] = draw(_value(lay.fields[fid].kind))
     for fid in r.texts:
-        r.texts[fid] = draw(st.one_of(_text, st.sampled_from(["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2", "<w:p>&amp;", "{{ 7*7 }}"])))
+        r.texts[fid] = draw(st.one_of(_text, st.sampled_from(["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2",
+                                                              "<w:p>&amp;", "{{ 7*7 }}"])))
     return r
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
 def test_round_trip(format_id, tmp_path_factory):
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(reports(format_id))
     def run(report):
         path = tmp_path_factory.mktemp("rt") / "r.xlsx"
@@ -93,7 +96,7 @@ def test_lenient_conversions_are_recorded(template):
     r = read_report(template)
     lay = layout_of("2021")
     by_cell = {(f.sheet, f.cell): f for f in r.findings}
-    for fid, typed, value, code in CASES:
+    for fid, _typed, value, code in CASES:
         assert r[fid] == value, fid
         f = lay.fields[fid]
         finding = by_cell[(f.sheet, f.cell)]
@@ -223,7 +226,8 @@ def test_dataframe_has_statutory_labels(tmp_path):
     df = r.table("t3")
     assert df.shape == (25, 7)
     assert df.loc[("（七）总计", ""), ("总计", "")] == r["t3.total.total"]
-    assert df.loc[("（三）不予公开", "3.危及“三安全一稳定”"), ("法人或其他组织", "商业企业")] == r["t3.denied_3.business"]
+    assert (df.loc[("（三）不予公开", "3.危及“三安全一稳定”"), ("法人或其他组织", "商业企业")]
+            == r["t3.denied_3.business"])
     t4 = r.table("t4")
     assert t4.shape == (1, 15)
     assert list(t4.columns[:2]) == [("行政复议", "结果维持", ""), ("行政复议", "结果纠正", "")]

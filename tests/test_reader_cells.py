@@ -109,7 +109,8 @@ def test_12_each_table_has_a_note_input_under_it(tmp_path):
     from nianbao.xlsx_writer import write_report
 
     lay = layout_of("2021")
-    for key, sheet in (("s2.note", "二、主动公开"), ("s3.note", "三、依申请公开"), ("s4.note", "四、复议诉讼")):
+    for key, sheet in (("s2.note", "二、主动公开"), ("s3.note", "三、依申请公开"),
+                       ("s4.note", "四、复议诉讼")):
         f = lay.fields[key]
         table_rows = [g.row for g in lay.sheet(sheet).fields if g.statutory]
         assert f.sheet == sheet and f.kind == "text" and f.row > max(table_rows)

@@ -141,7 +141,8 @@ def test_mark_report_next_year_template_dismiss(client, tmp_path):
     assert r.status_code == 200 and r.content[:2] == b"PK"
     import docx
 
-    assert "政府信息公开工作年度报告" in "".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    paragraphs = docx.Document(io.BytesIO(r.content)).paragraphs
+    assert "政府信息公开工作年度报告" in "".join(p.text for p in paragraphs)
 
     r = client.post("/api/next-year", files={"file": ("年报.xlsx", f["sample"].read_bytes())})
     assert r.status_code == 200
@@ -498,7 +499,8 @@ def test_check_does_not_import_the_servers_libraries(tmp_path):
 
     code = ("import sys, nianbao.cli; from nianbao.cli import main\n"
             "try:\n main(['check', sys.argv[1]])\nexcept SystemExit: pass\n"
-            "bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'multipart', 'pydantic') if m in sys.modules]\n"
+            "bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'multipart', 'pydantic')"
+            " if m in sys.modules]\n"
             "print('LOADED', bad)")
     out = subprocess.run([sys.executable, "-c", code, str(sample_path())], capture_output=True,
                          text=True, timeout=120)

@@ -164,7 +164,8 @@ def test_a_coordinators_round_in_the_browser(server, browser, shots, tmp_path):
 
     page.click("text=查看报送情况")
     page.wait_for_selector("table.board")
-    rows = {r.split("\t")[0].split("\n")[0]: r for r in page.locator("table.board tbody tr").all_inner_texts()}
+    texts = page.locator("table.board tbody tr").all_inner_texts()
+    rows = {r.split("\t")[0].split("\n")[0]: r for r in texts}
     assert "已汇总" in rows["甲局"]
     assert "有错误（未计入）" in rows["乙局"]
     snap(page, shots, "09-board")

@@ -306,7 +306,8 @@ def test_repetition_share_per_section_and_overall():
     prev = consistent_report("2021", 4)
     prev.meta.year = 2024
     copied = "我局持续推进政务公开标准化规范化建设，完善主动公开目录，加强政策解读与回应关切工作。"
-    prev.texts.update({"s1.overview": copied, "s5.problems": "工作人员力量不足，部分栏目更新不及时，解读形式较为单一。",
+    prev.texts.update({"s1.overview": copied,
+                       "s5.problems": "工作人员力量不足，部分栏目更新不及时，解读形式较为单一。",
                        "s6.other": "本年度未收取信息处理费，无其他需要报告的事项。"})
     now = this_years_figures("2021", {c: prev.number(f"t3.carry_forward.{c}") for c in T3_APPLICANTS},
                              prev, 5)

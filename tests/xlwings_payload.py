@@ -150,7 +150,7 @@ def apply_to_xlsx(path: str | Path, actions: list[dict], out: str | Path) -> Pat
         func = a["func"]
         ws = wb.worksheets[a["sheet_position"]] if a["sheet_position"] is not None else None
 
-        def cells():
+        def cells(a=a, ws=ws):  # bound now: the loop moves on
             for i in range(a["row_count"]):
                 for j in range(a["column_count"]):
                     yield ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)

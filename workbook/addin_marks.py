@@ -253,7 +253,10 @@ def load_job(text: str) -> PaintJob:
                  for f in got.get("row", []))
     fills = tuple((u(f[0]), int(f[1]), int(f[2]), int(f[3]), int(f[4]), u(f[5]) or None)
                   for f in got.get("fill", []))
-    status = tuple(map(u, got["status"][0])) if "status" in got else None
+    status: tuple[str, str, str] | None = None
+    if "status" in got:
+        on_sheet, at_cell, said = got["status"][0]  # its three fields, counted above
+        status = (u(on_sheet), u(at_cell), u(said))
     cells = tuple((u(f[0]), int(f[1]), int(f[2]), _parse_value(f[3])) for f in got.get("cell", []))
     wrap, *widths = map(_count, got["columns"][0]) if "columns" in got else (0,)
     return PaintJob(u(title), u(alert), critical == "1", u(sheet), u(result_title), u(summary),

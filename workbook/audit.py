@@ -42,8 +42,8 @@ class Indicator:
     def value(self, report: Report) -> float | None:
         """None when a term is missing or the denominator is 0 (nothing to compute)."""
         def total(fids: list[str]) -> float | None:
-            vals = [report.number(f) for f in fids]
-            return None if not fids or any(v is None for v in vals) else float(sum(vals))
+            vals = [v for f in fids if (v := report.number(f)) is not None]
+            return None if not fids or len(vals) < len(fids) else float(sum(vals))
 
         num, den = total(self.numerator(report)), total(self.denominator(report))
         if num is None or den is None or den == 0:

@@ -295,8 +295,8 @@ def label_lines(text: str, per_line: float) -> list[str]:
 
     A label that wraps breaks after its ordinal when the rest fits a line (「（三）/不予公开」);
     else it is left to Word's own wrapping when that leaves at least two characters on the last
-    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so that no character
-    stands alone (「（三）不予公 / 开」)."""
+    line, and otherwise broken into lines of equal length (「2.其他法律行政 / 法规禁止公开」), so
+    that no character stands alone (「（三）不予公 / 开」)."""
     width = _visual_width(text)
     lines = math.ceil(width / per_line) if per_line > 0 else 1
     if lines <= 1:
@@ -309,7 +309,8 @@ def label_lines(text: str, per_line: float) -> list[str]:
     if width - (lines - 1) * per_line >= 2:
         return [text]
     target = width / lines
-    out, line = [], ""
+    out: list[str] = []
+    line = ""
     for ch in text:
         if line and _visual_width(line + ch) > math.ceil(target) and len(out) < lines - 1:
             out.append(line)
@@ -463,10 +464,11 @@ class _Builder:
                 body.remove(child)
         self.body = body
         section = self.doc.sections[-1]
-        # EMU → twips
-        self.text_width = int((section.page_width - section.left_margin
+        # EMU → twips.  python-docx reads None for a page size or margin the section does not
+        # set; Word always writes them, and a hand-made template without them fails here.
+        self.text_width = int((section.page_width - section.left_margin  # type: ignore[operator]
                                - section.right_margin) / 635)
-        self.text_height = int((section.page_height - section.top_margin
+        self.text_height = int((section.page_height - section.top_margin  # type: ignore[operator]
                                 - section.bottom_margin) / 635)
         size = self.doc.styles[STYLE.table_text].font.size
         self.table_char = int(size / 635) if size else 210
@@ -528,7 +530,7 @@ class _Builder:
         for i, t in enumerate(texts):
             self.paragraph((say("document.offered") if i == 0 else "") + t, "offered")
 
-    def table(self, table: Table, report: Report, note: list[str] = ()) -> None:
+    def table(self, table: Table, report: Report, note: Iterable[str] = ()) -> None:
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
         tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping
 
 from .codes import registry, title_of
 from .messages import render
+
+if TYPE_CHECKING:  # for the checker only: report imports this module
+    from .report import Report
 
 Severity = Literal["error", "warning", "notice"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
@@ -106,7 +109,7 @@ class Findings:
     findings: list[Finding]
     file: str | None = None
     unreadable: bool = False
-    report: Any = field(default=None, repr=False, compare=False)
+    report: Report | None = field(default=None, repr=False, compare=False)
     # warnings and notices the office reviewed and dismissed, with its reason (nianbao.dismissals)
     dismissed: list[tuple[Finding, str]] = field(default_factory=list)
 

@@ -319,7 +319,7 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
     rpaths = block.row_paths()
     for level in range(depth):
         for first, last, text, leaf in label_spans(rpaths, level):
-            style = "band" if (level == 0 and block.rows[first].band) else "label"
+            style: LabelStyle = "band" if (level == 0 and block.rows[first].band) else "label"
             s.labels.append(Label(first_data + first, 1 + level, text, style,
                                   first_data + last, depth if leaf else 1 + level))
     here: dict[str, Field] = {}
@@ -347,10 +347,10 @@ def _place_block(fmt: Format, table: Table, block: Block, s: SheetLayout, top: i
 
     by_column = targeted("column")
     for k, (rule, hits) in enumerate(by_column):
-        col = depth + ncols + 1 + k
-        s.labels.append(Label(top, col, rule.title, "check_header", top + hdepth - 1, col))
+        at = depth + ncols + 1 + k
+        s.labels.append(Label(top, at, rule.title, "check_header", top + hdepth - 1, at))
         for b, left, right, target in hits:
-            s.checks.append(CheckCell(rule, tuple(b.items()), left, right, target.row, col))
+            s.checks.append(CheckCell(rule, tuple(b.items()), left, right, target.row, at))
     r = last_data
     for rule, hits in targeted("row"):
         r += 1

@@ -26,7 +26,7 @@ from .formats.migrations import MIGRATIONS, Migration
 from .layout import Field, layout_of
 from .messages import say
 from .places import place
-from .report import MISSING, Report, format_number
+from .report import MISSING, Report, Value, format_number
 
 
 def _question(f: Field) -> tuple:
@@ -128,7 +128,7 @@ def _reason(m: Migrated, fid: str) -> str:
                values=values, column=place(new, fid).column)
 
 
-def shown_value(v: object) -> str:
+def shown_value(v: Value) -> str:
     """A value as a message quotes it: 「未填写」 for blank or missing."""
     return say("value.unfilled") if v is None or v is MISSING else format_number(v)
 

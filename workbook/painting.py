@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .layout import INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of, parse_cell
 from .marks import FILLS, RESULT_FIRST_ROW, MarkPlan
@@ -95,7 +95,7 @@ def recorded_marks(record: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
-def rectangles(colours: dict[tuple[str, str], str | None]) -> list[Fill]:
+def rectangles(colours: Mapping[tuple[str, str], str | None]) -> list[Fill]:
     """Cells of one colour joined into rectangles — runs along a row, then equal runs on
     consecutive rows — so that one step paints each (a blank workbook: 10 steps, not 236)."""
     runs: list[list[Any]] = []  # [sheet, row, c1, c2, colour]

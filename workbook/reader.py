@@ -206,10 +206,10 @@ def identify_grids(grids: Iterable[list[list[Any]]]) -> tuple[str, dict[str, lis
              for fid in FORMATS}
     fmt_id = origin if origin in FORMATS else max(FORMATS, key=lambda f: votes[f])
     for grid, scores in scored:
-        sheet, best = max(((name, v) for (fid, name), v in scores.items() if fid == fmt_id),
-                          key=lambda x: x[1])
+        likeliest, best = max(((name, v) for (fid, name), v in scores.items() if fid == fmt_id),
+                              key=lambda x: x[1])
         if best >= 0.5:
-            named.setdefault(sheet, grid)
+            named.setdefault(likeliest, grid)
     if set(named) <= {META_SHEET}:
         raise UnreadableWorkbook("file.not_nianbao", file="", sheet=INFO_SHEET)
     named.setdefault(META_SHEET, [[_META_FIRST_KEY, fmt_id]])
@@ -358,6 +358,7 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
         return Invalid(text), note("read.out_of_range", raw=_short(text))
     if money_written and f.unit in _MONEY_FACTORS and written_unit != f.unit:
         # 「5000元」 in a 万元 cell: converted by the unit written, and said so
+        assert written_unit is not None  # money_written: it is one of _MONEY_FACTORS
         amount = Decimal(normal) * _MONEY_FACTORS[written_unit] / _MONEY_FACTORS[f.unit]
         value = float(amount)
         return value, note("read.unit", raw=text, value=format_number(value), unit=f.unit)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, TypeGuard, Union
 
 from .findings import Finding
 from .formats import CURRENT, get_format
@@ -58,7 +58,7 @@ MISSING = Missing()
 Value = Union[int, float, None, Invalid, Missing]
 
 
-def is_number(v: object) -> bool:
+def is_number(v: object) -> TypeGuard[int | float]:
     """An entered number (bool is not one, though Python says so)."""
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Collection, Iterator
+from typing import Any, Collection, Iterator
 from xml.parsers import expat
 
 from .errors import UnreadableWorkbook
@@ -70,7 +70,7 @@ def _human(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of the workbook at ``path``, read once, never more than :data:`MAX_FILE`:
     a legacy or encrypted file, a file that is no zip and an oversized one are refused from
     their first bytes and their size, before the rest is read."""
@@ -284,8 +284,8 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, data: bytes | None = 
         if scan is not None:
             return scan
     scan = SheetScan()
-    at = {"row": 0, "col": 0, "cell": "", "formula": None, "value": False, "in": "",
-          "text_type": False}
+    at: dict[str, Any] = {"row": 0, "col": 0, "cell": "", "formula": None, "value": False, "in": "",
+                          "text_type": False}
 
     def close_cell() -> None:
         if at["formula"] is not None and not at["value"] and at["cell"]:

@@ -169,10 +169,10 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str,
         if c is None:
             continue
         had = c.comment is not None
-        row = (m.sheet, m.cell, tostring(c.fill.to_tree()).decode("utf-8"), 1 if had else 0,
-               c.comment.text if had else "", c.comment.author if had else "", "")
-        store.append([None] * len(row))
-        for j, v in enumerate(row, start=1):
+        stored = (m.sheet, m.cell, tostring(c.fill.to_tree()).decode("utf-8"), 1 if had else 0,
+                  c.comment.text if had else "", c.comment.author if had else "", "")
+        store.append([None] * len(stored))
+        for j, v in enumerate(stored, start=1):
             _literal(store.cell(store.max_row, j), v)
         c.fill = PatternFill("solid", fgColor=m.fill, bgColor=m.fill)
         comment = Comment(_clean(m.comment), say("mark.author"))

@@ -348,7 +348,8 @@ def _term_field(term: str, lay: Layout) -> Field:
 
 
 def _sum_expr(terms: Iterable[str], sheet: str, lay: Layout) -> str:
-    plus, minus = [], []
+    plus: list[str] = []
+    minus: list[str] = []
     for t in terms:
         f = _term_field(t, lay)
         ref = f.cell if f.sheet == sheet else f"{quote_sheetname(f.sheet)}!{f.cell}"

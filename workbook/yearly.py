@@ -54,7 +54,7 @@ def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> Ne
         raise NianbaoError("yearly.no_year", file=previous.source or "")
     fmt = get_format(format_id) if format_id else format_for_year(year + 1)
     m = previous.meta
-    kept = dict(unit=m.unit, contact=m.contact, phone=m.phone)
+    kept: dict[str, Any] = dict(unit=m.unit, contact=m.contact, phone=m.phone)
     kept.update({k: v for k, v in meta.items() if v})
     report = Report.empty(fmt.id, year=year + 1, **kept)
     filled = _fill_from_rules(report, previous)

@@ -105,7 +105,8 @@ def _identify(ex: Examined, report: Report, found: Findings) -> None:
     ex.handed_out = bool(origin.get("format"))
     ex.format = report.format
     year = report.meta.year if report.meta.year is not None else origin.get("year")
-    ex.year = int(year) if str(year or "").isdigit() else None
+    digits = str(year or "")
+    ex.year = int(digits) if digits.isdigit() else None
     ex.unit = origin.get("unit") or report.meta.unit
     ex.unit_code = origin.get(ORIGIN_CODE, "")
     ex.parent = origin.get(ORIGIN_PARENT, "")

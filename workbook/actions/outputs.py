@@ -120,7 +120,7 @@ class Outputs:
             if not append:
                 if self.free:
                     p = free_name(p)
-                elif any(_inside(p, folder) for folder in self.folders):
+                elif any(_inside(p, Path(folder)) for folder in self.folders):
                     raise NianbaoError("file.output_in_inputs", file=str(p))
                 elif not self.force:
                     raise NianbaoError("file.exists", file=str(p))

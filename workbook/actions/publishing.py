@@ -53,8 +53,9 @@ def publish(source: Source, output: PathLike | None = None, *, previous: Source 
     ``force``: write even when the check finds errors.  ``overwrite``: replace an existing
     output (never an input); ``free``: write under a free name instead of refusing.  ``pdf``:
     True — also the PDF, which must succeed; None — the PDF where LibreOffice is installed;
-    False — no PDF; ``pdf_timeout``: seconds LibreOffice may take.  Raises :class:`NianbaoError` when an input cannot be read or an output
-    cannot be written; errors in the report are a result (``refused``), not an exception.
+    False — no PDF; ``pdf_timeout``: seconds LibreOffice may take.  Raises
+    :class:`NianbaoError` when an input cannot be read or an output cannot be written; errors
+    in the report are a result (``refused``), not an exception.
     """
     if output is None:
         if not isinstance(source, (str, os.PathLike)):
@@ -77,6 +78,7 @@ def publish(source: Source, output: PathLike | None = None, *, previous: Source 
     done.forced = bool(done.errors)
     from ..document import pdf_font_warning, render_report
 
+    assert findings.report is not None  # check() keeps the report it read
     done.docx = render_report(findings.report, docx, templates_dir=templates_dir,
                               offer_generated=offer_generated)
     done.written.append(done.docx)

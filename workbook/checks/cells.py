@@ -3,7 +3,7 @@ against the format, last year's report's year and unit against this one's, a tab
 blank, and the 信息处理费 cells against each other and against 表三."""
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..formats import format_for_year, year_mismatch
 from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
 from ..formats.model import KIND_LABELS
@@ -88,6 +88,7 @@ def check_previous_meta(ctx: Context, prev: Report) -> tuple[list[Finding], bool
         # a renamed office (机构改革, a corrected name) is told from another office's report by
         # the figures: last year's 结转 is this year's 上年结转 — the declared cross-year rules
         held, failed = cross_year_agreement(ctx, prev) if follows else ([], [])
+        severity: Severity
         if held and not failed:
             severity, variant, args = "warning", "renamed", dict(names, titles=_titles(held))
         elif failed:

@@ -43,8 +43,8 @@ class Context:
                 if f.severity == "error":
                     ctx.reader_error_cells.add((f.sheet, f.cell))
         by_table: dict[str, list[str]] = {}
-        for f in layout_of(ctx.fmt.id).statutory_fields():
-            by_table.setdefault(f.table, []).append(f.id)
+        for fld in layout_of(ctx.fmt.id).statutory_fields():
+            by_table.setdefault(fld.table, []).append(fld.id)
         ctx.blank_tables = {t for t, fids in by_table.items()
                             if ctx.readable(fids[0]) and all(report.values.get(k) is None for k in fids)}
         return ctx

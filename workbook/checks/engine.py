@@ -13,8 +13,8 @@ checked at all; a rule instance involving a cell that is not a number is skipped
 per such cell; an instance involving a *missing* cell (not in the source) is skipped, with one
 finding per table naming every missing cell; and when several failing instances share a cell
 that alone explains all of them, each message names that cell and the other rule, since one
-wrong entry usually breaks its row *and* its column.  Blank cells count as the format declares (0 in the official tables), and a
-message about a blank target says 「未填写」.
+wrong entry usually breaks its row *and* its column.  Blank cells count as the format declares
+(0 in the official tables), and a message about a blank target says 「未填写」.
 
 The engine only interprets rules; :mod:`nianbao.checks.run` orchestrates a whole check.
 """
@@ -65,6 +65,7 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         if inst.cross_year:
             if rule.id in prev_skipped:
                 continue
+            assert prev is not None and prev_ctx is not None  # skipped above without last year
             reason = _prev_problem(inst, prev, prev_ctx, prev_fields, format_id)
             if reason is not None:
                 prev_skipped.add(rule.id)
@@ -75,11 +76,12 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         skip = False
         for t in inst.terms:
             src = prev if t.prev else ctx.report
+            assert src is not None  # last year's terms only in cross-year instances, see above
             v = src.values.get(t.field)
             if isinstance(v, Missing):
                 skip = True
                 if t.prev:
-                    out.append(emit("prev.skipped", dict(where=describe(prev.format, t.field),
+                    out.append(emit("prev.skipped", dict(where=describe(src.format, t.field),
                                                          title=rule.title)))
                 else:
                     titles = missing_cells.setdefault(place(format_id, t.field).sheet, {})
@@ -90,7 +92,7 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
                 skip = True
                 if t.prev:
                     out.append(finding("prev.invalid", format_id, None,
-                                       dict(where=describe(prev.format, t.field), title=rule.title)))
+                                       dict(where=describe(src.format, t.field), title=rule.title)))
                 else:
                     invalid_cells.setdefault(t.field, [])
                     if rule.title not in invalid_cells[t.field]:
@@ -111,9 +113,9 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             # (「上年结转」 D7 that 上年结转校验 flags is what breaks the column's 勾稽关系)
             failed.append(_failed(inst, values, result, format_id))
 
-    for f, titles in invalid_cells.items():
+    for f, skipped_by in invalid_cells.items():
         out.append(finding("rule.skipped", format_id, f,
-                           dict(where=describe(format_id, f), title=say("join.titles").join(titles))))
+                           dict(where=describe(format_id, f), title=say("join.titles").join(skipped_by))))
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed)
 

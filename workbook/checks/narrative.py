@@ -163,9 +163,11 @@ def _about_requests(sentence: str, q: Quantity, whole_text: bool) -> bool:
     return bool(_REQUEST_SUBJECT.search(sentence[q.end:q.end + 12])) or whole_text
 
 
-_CARRIED_RE = re.compile(r"(上年|上一年|去年|上年度|上一年度)[^，,。]{0,6}(结转|遗留|转来|未办结)|结转自(上年|上一年|去年)")
+_CARRIED_RE = re.compile(r"(上年|上一年|去年|上年度|上一年度)[^，,。]{0,6}(结转|遗留|转来|未办结)"
+                         r"|结转自(上年|上一年|去年)")
 _FORWARD_RE = re.compile(r"(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
-_FORWARD_AFTER = re.compile(r"^[^，,。；;]{0,4}(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
+_FORWARD_AFTER = re.compile(r"^[^，,。；;]{0,4}"
+                            r"(结转|转入|留待|转)(至|到|入)?(下年|下一年|明年|次年|\d{4}\s*年)")
 _DONE_RE = re.compile(r"(办结|答复完毕|办理完毕|处理完毕|答复|办理)[^，,。]{0,4}$")
 _RECEIVED_RE = re.compile(r"(收到|新收|接收|接到)[^，,。]{0,20}申请[^，,。]{0,8}$")
 _ACCEPTED_RE = re.compile(r"受理[^，,。]{0,20}申请[^，,。]{0,8}$|申请[^，,。]{0,6}受理[^，,。]{0,4}$")
@@ -304,6 +306,7 @@ def stated_sums(text: str) -> list[PartsSum]:
         mixed = len(parts) < len(listed)
         if not parts or total.approx or any(p.approx for p in parts):
             continue
+        running: int | float
         running, fine, over = 0, False, False
         for p in parts:
             running += p.value
@@ -501,8 +504,8 @@ def table_figures(text: str, stated) -> list[TableFigure]:
             nearest = max(nearest_each, default=-1)
             # 「现行有效件数含…延期继续有效的规范性文件1件」: a figure after 含 is a part of the
             # measure, not its value
-            if best is not None and best_at == nearest and not _INCLUDES.search(
-                    clause, best_measure.end()):
+            if best is not None and best_measure is not None and best_at == nearest \
+                    and not _INCLUDES.search(clause, best_measure.end()):
                 out.append(TableFigure(best.field, q.value, _quote(sentence, q)))
     return out
 
@@ -521,9 +524,9 @@ def _table2(scan: _Scan) -> list[Finding]:
 
 
 def _cases(scan: _Scan) -> list[Finding]:
-    review = [scan.value(f) for f in REVIEW]
-    suits = [scan.value(f) for f in SUITS]
-    if any(v is None for v in review + suits):
+    review = [v for f in REVIEW if (v := scan.value(f)) is not None]
+    suits = [v for f in SUITS if (v := scan.value(f)) is not None]
+    if len(review) < len(REVIEW) or len(suits) < len(SUITS):  # one figure unknown
         return []
     counts = {"review": (sum(review), REVIEW), "suit": (sum(suits), SUITS),
               "cases": (sum(review) + sum(suits), REVIEW + SUITS)}
@@ -540,14 +543,16 @@ def _cases(scan: _Scan) -> list[Finding]:
                             table_where=_names(scan, fids), expected=format_number(expected))
                 out.append(scan.finding("text.cases", fid, args, expected, st.value, fids))
         for sentence in _claims(text, _NO_CASES):
-            span = _NO_CASES.search(sentence).group(0)
+            claim = _NO_CASES.search(sentence)
+            assert claim is not None  # _claims keeps only the sentences it matches
+            span = claim.group(0)
             kinds = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in span]
             outcome = bool(_OUTCOME.search(span))
             for k in kinds:
                 # 「未被复议机关纠错」 is about 结果纠正, 「未发生行政复议」 about the cases
                 fids = corrected[k] if outcome else counts[k][1]
-                values = [scan.value(f) for f in fids]
-                if any(v is None for v in values) or not sum(values):
+                values = [v for f in fids if (v := scan.value(f)) is not None]
+                if len(values) < len(fids) or not sum(values):
                     continue
                 args = dict(where=where, quote=sentence, table_where=_names(scan, fids),
                             expected=format_number(sum(values)))
@@ -625,12 +630,14 @@ def _fee(scan: _Scan) -> list[Finding]:
         out.append(scan.finding("text.fee", fid,
                                 dict(where=describe(scan.fmt_id, fid), quote=m.group(0),
                                      amount=format_number(charged), notices=format_number(notices or 0)),
-                                0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
+                                0, charged or notices,
+                                tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", amount_at,
                                 dict(where=describe(scan.fmt_id, amount_at),
                                      stated=format_number(stated_amount),
-                                     table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
+                                     table_where=describe(scan.fmt_id, FEE_AMOUNT),
+                                     expected=format_number(amount)),
                                 amount, stated_amount, (FEE_AMOUNT,), variant="amount"))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
     # a notices cell left at 0 or blank is the fee rule's (cells.check_fees); here: the text

@@ -125,6 +125,7 @@ def quantities(text: str, units: tuple[str, ...] | None = None) -> list[Quantity
     """Every number followed by a measure word in ``text`` (already :func:`normalize` d)."""
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
+        value: int | float | None
         num, mult, unit = m.group("num"), m.group("mult") or "", m.group("unit")
         if units is not None and unit not in units:
             continue

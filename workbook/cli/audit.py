@@ -53,9 +53,10 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
             table.add_row(*cells)
         console = make_console()
         console.print(table)
-        console.print(say("cli.audit.summary", n=len(result.rows),
-                          errors=sum(1 for r in result.rows if r.findings.errors and not r.findings.unreadable),
-                          unreadable=sum(1 for r in result.rows if r.findings.unreadable)), markup=False)
+        rows = result.rows
+        console.print(say("cli.audit.summary", n=len(rows),
+                          errors=sum(1 for r in rows if r.findings.errors and not r.findings.unreadable),
+                          unreadable=sum(1 for r in rows if r.findings.unreadable)), markup=False)
         for out in result.written:
             console.print(say("cli.audit.written", file=out), markup=False)
     sys.exit(result.exit_code)

@@ -31,9 +31,8 @@ def fields_command(format_id: str, as_json: bool) -> None:
     t = Table(title=say("cli.fields.title", format=lay.format.title, n=len(rows)))
     for h in say("cli.fields.headers").split("|"):
         t.add_column(h)
-    for r in rows:
-        t.add_row(r["id"], r["table"], " / ".join(r["labels"]), f"{r['sheet']}!{r['cell']}",
-                  KIND_LABELS[r["kind"]])
+    for f in lay.fields.values():  # the fields of the JSON rows above
+        t.add_row(f.id, f.table, " / ".join(f.labels), f"{f.sheet}!{f.cell}", KIND_LABELS[f.kind])
     make_console().print(t)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +18,9 @@ from .. import actions
 from ..messages import say
 from .new import FORMAT_CHOICE
 from .terminal import emit_json, fail, make_console
+
+if TYPE_CHECKING:  # imported when a bar is shown
+    from rich.progress import Progress
 
 # a progress bar only where there is something to wait for
 PROGRESS_FROM = 20
@@ -63,8 +67,8 @@ class _progress:
 
     def __init__(self, quiet: bool) -> None:
         self.show = not quiet and sys.stderr.isatty()
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: Any = None  # rich's TaskID, once the bar is shown
 
     def __enter__(self):
         return self.update

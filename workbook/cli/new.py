@@ -13,6 +13,8 @@ from ..messages import say
 from .terminal import fail
 
 FORMAT_CHOICE = click.Choice(sorted(FORMATS))
+_YEARS = layout_of(CURRENT).fields["meta.year"].bounds
+assert _YEARS is not None  # 报告年度 declares its range
 
 
 @click.command("new", help=say("cli.new.help"))
@@ -23,7 +25,7 @@ FORMAT_CHOICE = click.Choice(sorted(FORMATS))
 @click.option("-d", "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=None, help=say("cli.new.dir"))
 @click.option("--format", "format_id", type=FORMAT_CHOICE, default=None, help=say("cli.new.format"))
-@click.option("--year", type=click.IntRange(*layout_of(CURRENT).fields["meta.year"].bounds),
+@click.option("--year", type=click.IntRange(*_YEARS),
               default=None, help=say("cli.new.year"))
 @click.option("--unit", default="", help=say("cli.new.unit"))
 @click.option("--contact", default="", help=say("cli.new.contact"))

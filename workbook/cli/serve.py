@@ -24,7 +24,7 @@ def serve_command(data: str, host: str, port: int, max_upload: float, root_path:
     try:
         from ..serve import run
         import fastapi  # noqa: F401 - the extra's libraries: say which is missing, plainly
-        import multipart  # noqa: F401
+        import multipart  # type: ignore[import-untyped]  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as e:
         fail(say("serve.missing_extra", module=e.name or str(e)))

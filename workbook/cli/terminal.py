@@ -58,8 +58,7 @@ def make_console() -> Console:
     """A console for people: piped output is not squeezed into 80 columns (Chinese labels are long)."""
     # emoji=False: a unit named 「:smile:」 prints as typed; highlight=False: rich's highlighter
     # takes minutes over a 32,767-digit cell, and colours nothing we need
-    options = {"emoji": False, "highlight": False}
-    return Console(**options) if sys.stdout.isatty() else Console(width=200, **options)
+    return Console(width=None if sys.stdout.isatty() else 200, emoji=False, highlight=False)
 
 
 def fmt_value(v: Value) -> str:

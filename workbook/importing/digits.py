@@ -203,7 +203,7 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
                 continue
             kept = []
             for opt in g.options:
-                mine = dict(zip(g.fields, opt))
+                mine: dict[str, Value] = dict(zip(g.fields, opt))
                 if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
                     kept.append(opt)
             if len(kept) != len(g.options):
@@ -218,7 +218,7 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
         rel = [i for i in insts if any(t.field in by_field for t in i.terms)]
         seen: list[set] = [set() for _ in rest]
         for combo in itertools.product(*(g.options for g in rest)):
-            mine: dict[str, Value] = {}
+            mine = {}
             for g, opt in zip(rest, combo):
                 mine.update(zip(g.fields, opt))
             if all(_holds(i, values, blank_zero, mine) is not False for i in rel):

@@ -9,8 +9,9 @@ The table of a section lies between its heading and the next one; in it, block t
 found in declared order, and each row's label anywhere in its block (a PDF prints a merged
 label beside the middle of its rows); a row's values are the numbers between its label and the
 next label found.  Columns are taken in declared order: an extraction keeps a row's numbers in
-the printed order of the columns, and offices print the columns as the format does.  A label is found folded (see :mod:`.text`), whole, or else by a long
-prefix (an extraction that moved a label's last character past the numbers).  Numbers are read
+the printed order of the columns, and offices print the columns as the format does.  A label
+is found folded (see :mod:`.text`), whole, or else by a long prefix (an extraction that moved a
+label's last character past the numbers).  Numbers are read
 by :mod:`.digits`, which settles run-together digits by the declared rules.
 """
 from __future__ import annotations
@@ -183,7 +184,7 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
     order: list[str] = []
     labels: dict[str, list[str]] = {}
     for _, block in variants:
-        prev = None
+        prev: str | None = None
         for row in block.rows:
             if row.key not in labels:
                 labels[row.key] = []
@@ -230,9 +231,9 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, start, end, every)
-        if hit:
-            hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
+        at = find_first(stream, labels, start, end, every)
+        if at:
+            hits.append(RowHit(rows_by_key[key], at[0], at[1], at[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     hits = [h for i, h in enumerate(hits) if i == 0 or h.start >= hits[i - 1].end]
     header_end = hits[0].start if hits else end
@@ -249,9 +250,9 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
         # a table without row labels (表四): the numbers follow the last column label
         cursor = start
         for c in block.columns:
-            hit = find(stream, c.labels[-1], cursor, end)
-            if hit:
-                cursor = hit[1]
+            found = find(stream, c.labels[-1], cursor, end)
+            if found:
+                cursor = found[1]
         tokens = _value_tokens(stream, cursor, end)
         if tokens and labels:
             rows.append((block.rows[0], tokens))
@@ -269,7 +270,7 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
     by_key: dict[str, list[tuple[Format, Block]]] = {}
     order: list[str] = []
     for fmt in sorted(FORMATS.values(), key=lambda f: f.id != main.id):
-        prev = None
+        prev: str | None = None
         for block in fmt.table(key).blocks:
             if block.key not in by_key:
                 by_key[block.key] = []
@@ -309,7 +310,7 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678"
 def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
     """The report's title and its line numbers: the first lines that end in 报告 or 总结,
     before the first section heading or just after it."""
-    filled = [i for i, l in enumerate(lines) if l.strip()]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
     before = [i for i in filled if i < first_heading_line][:TITLE_LINES]
     after = [i for i in filled if i > first_heading_line][:2]
     for group in (before, after):
@@ -442,6 +443,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
         seen = _formats_seen(readings)
         if best is None or (len(seen) == 1 and main.id in seen):
             best = (main, readings, seen)
+    assert best is not None  # mains is never empty
     main, readings, seen = best
     report = Report.empty(main, missing=True)
     report.meta = probe.meta
@@ -454,7 +456,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
             continue
         _, b = _region(heads, section.key, order, size)
         lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
-        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        own = [line for i, line in enumerate(lines[lo:hi], lo) if i not in title_lines]
         if b >= size:  # the last section: the report's 落款 (unit, date) is not its text
             own = without_signature(own, report.meta.unit)
         report.texts.update(split_texts(section, own))
@@ -573,8 +575,8 @@ def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
     for key, blocks in readings.items():
         by_fmt = _labels_by_format(key)
         for br in blocks:
-            own = [l for l in br.labels if l not in by_fmt[main.id]
-                   and any(l in by_fmt[o] for o in others)]
+            own = [label for label in br.labels if label not in by_fmt[main.id]
+                   and any(label in by_fmt[o] for o in others)]
             if own:
                 where = br.block.title or main.table(key).title
                 parts.append(say("import.mix_part", where=where, labels="、".join(dict.fromkeys(own))))

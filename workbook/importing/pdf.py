@@ -26,7 +26,8 @@ def read_lines(path: Path) -> list[str]:
 
 
 # a page number printed as a folio: 「— 3 —」, 「- 3 -」, 「第 3 页」, 「3/12」
-_FOLIO = re.compile(r"^[\s—–\-－·]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[\s—–\-－·]*$")
+_FOLIO = re.compile(r"^[\s—–\-－·]*(?:第\s*)?\d{1,3}(?:\s*页)?"
+                    r"(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[\s—–\-－·]*$")
 
 
 def _without_folio(lines: list[str]) -> list[str]:

@@ -41,6 +41,7 @@ def _rejection(ex: Examined, year: int | None, format_id: str | None) -> str:
     if ex.altered:
         return say("merge.altered", detail=ex.altered)
     if ex.format != format_id:
+        assert ex.format is not None  # read with the origin that makes it handed out
         return say("merge.wrong_format", actual=get_format(ex.format).title,
                    expected=get_format(format_id).title if format_id else "")
     if ex.year != year:
@@ -89,6 +90,7 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         if reason:
             rows.append(row(ex, REJECTED, reason, unit))
         else:
+            assert unit is not None  # no unit is a reason (merge.unlisted) above
             versions[unit_key(unit.name)].append((ex, unit))
     for candidates in versions.values():
         candidates.sort(key=lambda c: _saved_key(c[0]), reverse=True)

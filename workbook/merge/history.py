@@ -185,6 +185,7 @@ class History:
             " include_invalid, merged, rejected, missing, totals) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (now(), output, format, year, units_list, int(include_invalid), merged, rejected,
              missing, json.dumps(totals, ensure_ascii=False)))
+        assert cur.lastrowid is not None  # set by the INSERT just run
         cid = int(cur.lastrowid)
         self.con.executemany(
             "INSERT INTO receipts (consolidation, sha256, path, file_time, unit, status, reason)"

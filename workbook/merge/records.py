@@ -77,7 +77,8 @@ def merge_figures(report: Report) -> KeyFigures:
     out = []
     for _, fids in MERGE_FIGURES:
         nums = [report.number(f) for f in fids]
-        out.append(None if any(n is None for n in nums) else sum(nums))
+        present = [n for n in nums if n is not None]
+        out.append(sum(present) if len(present) == len(nums) else None)
     return tuple(out)
 
 

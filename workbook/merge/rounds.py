@@ -54,6 +54,12 @@ class SubmissionRow:
     examined: str  # JSON
 
 
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row just inserted (always set after an INSERT)."""
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
 def enable_wal(db: Path) -> None:
     """Create or migrate the database and switch it to write-ahead logging (kept in the file):
     readers never wait for the writer, and several server processes share it."""
@@ -126,14 +132,14 @@ def add_round(h: History, created_at: str, year: int, format_id: str, title: str
     """A round and its units, each ``(Unit, link hash)``; returns the ids."""
     cur = h.con.execute("INSERT INTO rounds (created_at, year, format, title, units_file)"
                         " VALUES (?,?,?,?,?)", (created_at, year, format_id, title, units_file))
-    rid = int(cur.lastrowid)
+    rid = _rowid(cur)
     ids = []
     for i, (u, digest) in enumerate(units, start=1):
         cur = h.con.execute(
             "INSERT INTO round_units (round, position, name, code, parent, contact, link_hash,"
             " link_issued) VALUES (?,?,?,?,?,?,?,?)",
             (rid, u.row or i, u.name, u.code, u.parent, u.contact, digest, created_at))
-        ids.append(int(cur.lastrowid))
+        ids.append(_rowid(cur))
     return rid, ids
 
 
@@ -188,7 +194,7 @@ def add_submission(h: History, round_id: int, unit_id: int, sha256: str, name: s
         "INSERT INTO submissions (round, unit, sha256, name, received, accepted, reason, examined)"
         " VALUES (?,?,?,?,?,?,?,?)",
         (round_id, unit_id, sha256, name, received, int(accepted), reason, examined))
-    return int(cur.lastrowid)
+    return _rowid(cur)
 
 
 def submissions(db: Path, round_id: int, unit_id: int | None = None) -> list[SubmissionRow]:
@@ -200,7 +206,7 @@ def submissions(db: Path, round_id: int, unit_id: int | None = None) -> list[Sub
         args = (round_id, unit_id)
     with reading(db) as con:
         rows = con.execute(query + " ORDER BY id", args).fetchall()
-    return [SubmissionRow(*r[:6], bool(r[6]), *r[7:]) for r in rows]
+    return [SubmissionRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows]
 
 
 def file_entry(db: Path, sha256: str) -> tuple[str, str] | None:

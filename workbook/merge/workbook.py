@@ -120,7 +120,7 @@ def _add_styles(wb) -> None:
         wb.add_named_style(style)
 
 
-def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
+def _header(ws: Worksheet, row: int, titles: list[str], widths: Sequence[float]) -> None:
     """A list's header row: frozen on screen, repeated on every printed page (landscape, one
     page wide)."""
     look = LABEL_LOOKS["header"]
@@ -144,7 +144,7 @@ def _figure(value: Any) -> Any:
 def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year: int | None,
                    include_invalid: bool, checked: Findings) -> None:
     fmt = get_format(format_id)
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.status] += 1
     title = ws.cell(1, 1)

@@ -25,11 +25,13 @@ router = APIRouter(prefix="/api")
 
 _FILE = "年报工作簿（.xlsx）"
 _PREVIOUS = "上年度的年报工作簿或已发布的年报（.docx/.pdf/.html/.txt），用于跨年度核对"
-_ERRORS = {
+# FastAPI's ``responses=`` (the OpenAPI description of each status code)
+Responses = dict[int | str, dict[str, Any]]
+_ERRORS: Responses = {
     413: {"description": "上传的文件超过大小上限"},
     422: {"description": "文件无法读取，或表单缺少字段：{\"error\", \"message\"}"},
 }
-_XLSX_OK = {200: {"content": {XLSX: {}}, "description": "工作簿"}}
+_XLSX_OK: Responses = {200: {"content": {XLSX: {}}, "description": "工作簿"}}
 
 
 def _settings(request: Request) -> Settings:
@@ -117,11 +119,12 @@ async def report(request: Request,
         if reply == "vba":
             return _vba_job(done.findings, upload.name, "report", status=409)
         return JSONResponse(work.check_result(done.findings), status_code=409)
-    headers = {"X-Nianbao-Notes": quote("\n".join(done.notes))} if done.notes else {}
+    notes = done.notes or []
+    headers = {"X-Nianbao-Notes": quote("\n".join(notes))} if notes else {}
     stem = work.stem(upload.name)
     if format == "pdf":
         if done.pdf is None:
-            return JSONResponse({"error": "serve.no_pdf", "message": "\n".join(done.notes)},
+            return JSONResponse({"error": "serve.no_pdf", "message": "\n".join(notes)},
                                 status_code=503)
         return download(done.pdf, f"{stem}.pdf", PDF, headers=headers)
     return download(done.docx or b"", f"{stem}.docx", DOCX, headers=headers)
@@ -177,7 +180,7 @@ async def coordinator(request: Request) -> None:
 
 
 Coordinator = Depends(coordinator)
-_AUTH = {401: {"description": "缺少或不正确的汇总管理口令"}}
+_AUTH: Responses = {401: {"description": "缺少或不正确的汇总管理口令"}}
 
 
 @router.get("/rounds", summary="收集批次列表", dependencies=[Coordinator], responses=_AUTH)

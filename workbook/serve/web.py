@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import quote
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -41,7 +41,9 @@ from ..layout import layout_of
 from ..messages import say
 
 CSRF_COOKIE, SESSION_COOKIE = "nb_csrf", "nb_session"
-YEARS = layout_of("2021").fields["meta.year"].bounds
+_BOUNDS = layout_of("2021").fields["meta.year"].bounds
+assert _BOUNDS is not None  # the year is a declared whole number with bounds
+YEARS: tuple[int, int] = _BOUNDS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF, ZIP = "application/pdf", "application/zip"
@@ -143,6 +145,12 @@ async def form(request: Request, settings: Settings) -> Any:
     return data
 
 
+@overload
+async def upload_of(value: Any, settings: Settings, *,
+                    required: Literal[True] = ...) -> actions.Upload: ...
+@overload
+async def upload_of(value: Any, settings: Settings, *,
+                    required: Literal[False]) -> actions.Upload | None: ...
 async def upload_of(value: Any, settings: Settings, *, required: bool = True
                     ) -> actions.Upload | None:
     """The bytes and name of a file field (None when empty and not required)."""

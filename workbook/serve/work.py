@@ -21,7 +21,7 @@ from ..errors import NianbaoError
 from ..findings import SEVERITY_ORDER, Findings
 from ..messages import say
 
-Upload = actions.Upload
+from ..actions.checking import Upload  # noqa: E402 - a name the type checker can follow
 _PDF_LOCK = threading.Lock()
 
 
