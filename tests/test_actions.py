@@ -17,10 +17,11 @@ from nianbao.samples import sample_path
 from nianbao.xlsx_writer import write_report
 
 ROOT = Path(nianbao.__file__).parent
-DOORS = [*sorted((ROOT / "cli").glob("*.py")), *sorted((ROOT.parent / "addin").glob("*.py"))]
+DOORS = [*sorted((ROOT / "cli").glob("*.py")), *sorted((ROOT.parent / "addin").glob("*.py")),
+         *sorted((ROOT / "serve").glob("*.py"))]
 # modules that read or write files or drive another program: only actions combine them
 ADAPTERS = ("reader", "safety", "xlsx_writer", "xlsx_marks", "document", "libreoffice",
-            "importing", "merge.history", "merge.workbook", "merge.units", "fileio",
+            "importing", "merge.history", "merge.workbook", "merge.units", "merge.rounds", "fileio",
             "audit_writer", "parallel", "checks", "samples.build")
 # the add-in's builder and installer are the add-in's own tools, not a door onto the core: they
 # write the add-in file itself, atomically

@@ -47,26 +47,29 @@ STORE_SHEET = "_nianbao_marks"  # very hidden: what each marked cell looked like
 _STORE_HEADER = ("sheet", "cell", "fill", "had_comment", "comment", "author", "result_sheet")
 
 
-def paint_marked_copy(source: str | os.PathLike, out: str | os.PathLike,
-                      findings: Findings) -> None:
-    """Write a marked copy of workbook ``source`` to ``out``, painting what ``findings`` (the
-    check of ``source``, its ``report`` included) found.  The caller (the ``mark`` action) has
-    decided that ``out`` may be written."""
-    src, dst = Path(source), Path(out)
+def paint_marked_copy(source: str | os.PathLike | io.BytesIO, out: str | os.PathLike,
+                      findings: Findings, *, name: str | None = None) -> None:
+    """Write a marked copy of workbook ``source`` (a path, or its bytes in a file object) to
+    ``out``, painting what ``findings`` (the check of ``source``, its ``report`` included)
+    found; ``name``: what 校验结果 calls the file (default: the source's file name).  The caller
+    (the ``mark`` action) has decided that ``out`` may be written."""
+    src = source if isinstance(source, io.BytesIO) else Path(source)
+    dst = Path(out)
+    file_name = Path(name).name if name else getattr(src, "name", "")
     # made in memory first, so that openpyxl refusing the workbook and the disk refusing the
     # file are told apart
     data = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's English warnings are not for our users
         try:
-            _painted(load_workbook(src), findings, src.name).save(data)
+            _painted(load_workbook(src), findings, file_name).save(data)
         except NianbaoError:
             raise
         except Exception:  # openpyxl refuses what calamine read: see the module docstring
             report = findings.report
             data = io.BytesIO()
             try:
-                _painted(_rebuilt(report), findings, src.name, say("mark.rebuilt")).save(data)
+                _painted(_rebuilt(report), findings, file_name, say("mark.rebuilt")).save(data)
             except Exception as e:  # our own workbook: only the machine (temporary space) refuses it
                 raise NianbaoError("file.write_failed", file=str(dst), detail=write_reason(e)) from e
     with atomic_path(dst) as tmp:

@@ -21,6 +21,9 @@ action                     what                                          command
 ``consolidate``            many units' workbooks into one                ``merge``
 ``audit``                  many reports checked, indicators, outliers    ``audit``
 ``import_report``          a published report back into a workbook       ``import``
+``open_round``, ``submit``,  a collection round through upload links        ``serve``
+``board``,
+``consolidate_round``
 ``demo``                   the sample through ``publish``                ``demo``
 =========================  ============================================  =====================
 """
@@ -35,6 +38,7 @@ _WHERE = {
     "load": "checking", "load_grids": "checking", "load_ranges": "checking",
     "plan_painting": "checking",
     "check": "checking", "check_many": "checking", "mark": "checking", "is_published": "checking",
+    "Upload": "checking", "plan": "checking",
     "new_workbook": "new", "hand_out": "new", "format_for": "new", "default_year": "new",
     "start_from_last_year": "yearly",
     "migrate_workbook": "migrate",
@@ -46,6 +50,12 @@ _WHERE = {
     "demo": "demo_run",
     "Outputs": "outputs", "free_name": "outputs",
     "expand": "inputs",
+    "Store": "rounds", "open_store": "rounds", "open_round": "rounds", "get_round": "rounds",
+    "list_rounds": "rounds", "submit": "rounds", "by_link": "rounds", "board": "rounds",
+    "consolidate_round": "rounds", "reissue_link": "rounds", "revoke_link": "rounds",
+    "handed_out": "rounds", "archived": "rounds", "coordinator_token": "rounds",
+    "is_coordinator": "rounds", "open_session": "rounds", "is_session": "rounds",
+    "close_session": "rounds", "display_name": "rounds", "versions": "rounds",
 }
 
 

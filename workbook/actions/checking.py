@@ -10,6 +10,7 @@ error finding (like frictionless' ``validate``), so one bad file never stops a b
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
@@ -22,7 +23,34 @@ from ..report import Report
 from .inputs import expand
 from .outputs import Outputs
 
-Source = Union[Report, str, os.PathLike[str]]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file whose bytes are already in memory — an upload to the web server, a copy an
+    add-in sends — and the name it is known by.  Every action that reads a file takes one.
+    The name is only shown (``Findings.file``, the title of 校验结果) and its suffix says which
+    reader applies; it is never opened or used as a path."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+Source = Union[Report, Upload, str, os.PathLike[str]]
+
+
+def paths(*sources: Any) -> list[Any]:
+    """The sources that are files on disk (what the output rule must never write over)."""
+    return [s for s in sources if isinstance(s, (str, os.PathLike))]
+
+
+def name_of(source: Source) -> str | None:
+    """The name a source is shown by."""
+    if isinstance(source, Report):
+        return source.source
+    if isinstance(source, Upload):
+        return source.name
+    return str(source)
 
 
 def is_published(source: str | os.PathLike[str]) -> bool:
@@ -37,6 +65,8 @@ def load(source: Source, *, data: bytes | None = None) -> Report:
     ``source`` is then only its name.  Raises :class:`nianbao.UnreadableWorkbook`."""
     if isinstance(source, Report):
         return source
+    if isinstance(source, Upload):
+        return load(source.name, data=source.data)
     if is_published(source):
         return import_published(source, data).report
     from ..reader import read_report  # late: checking an in-memory Report never needs calamine
@@ -104,7 +134,7 @@ def check(source: Source, previous: Source | None = None) -> Findings:
     read at all; :func:`check_many` turns that into a result instead."""
     report = load(source)
     prev = load(previous) if previous is not None else None
-    file = str(source) if not isinstance(source, Report) else report.source
+    file = report.source if isinstance(source, Report) else name_of(source)
     return result(report, check_report(report, prev), file)
 
 
@@ -126,7 +156,7 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
     """
     prev, prev_problem = _previous(previous)
     for source in _sources(sources):
-        file = str(source) if not isinstance(source, Report) else source.source
+        file = name_of(source)
         try:
             report = load(source)
         except NianbaoError as e:
@@ -140,27 +170,40 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
 
 def _sources(sources: Iterable[Source]) -> Iterator[Source]:
     for s in sources:
-        if isinstance(s, Report) or not Path(s).is_dir():
+        if isinstance(s, (Report, Upload)) or not Path(s).is_dir():
             yield s
         else:
             yield from expand([s])
 
 
-def mark(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
+def mark(source: str | os.PathLike[str] | Upload, out: str | os.PathLike[str], *,
          previous: Source | None = None, findings: Findings | None = None,
          force: bool = False, free: bool = False) -> tuple[Findings, Path]:
     """``check --mark``: check ``source`` and write a marked copy to ``out`` — faulty cells
     filled and commented, a 校验结果 sheet (:func:`nianbao.plan_marks`, painted with openpyxl).
     Returns the findings and the path written.  ``findings``: a check already made."""
-    outputs = Outputs(inputs=[source, *([previous] if isinstance(previous, (str, os.PathLike)) else [])],
-                      force=force, free=free)
+    outputs = Outputs(inputs=paths(source, previous), force=force, free=free)
     target = outputs.add(out)
     if findings is None:
         findings = check(source, previous)
     from ..xlsx_marks import paint_marked_copy
 
-    paint_marked_copy(source, target, findings)
+    if isinstance(source, Upload):
+        import io
+
+        paint_marked_copy(io.BytesIO(source.data), target, findings, name=source.name)
+    else:
+        paint_marked_copy(source, target, findings)
     return findings, target
+
+
+def plan(findings: Findings, sheetnames: Iterable[str] | None = None) -> Any:
+    """The marking plan of a check (:func:`nianbao.plan_marks`): the cells to colour and the
+    校验结果 rows, for a door that paints them itself (an add-in) or sends them on (the
+    server's ``/api/check``); titled with the checked file's name."""
+    from ..marks import plan_marks
+
+    return plan_marks(findings, sheetnames, Path(findings.file or "").name)
 
 
 def mark_workbook(source: str | os.PathLike[str], out: str | os.PathLike[str],
@@ -170,5 +213,5 @@ def mark_workbook(source: str | os.PathLike[str], out: str | os.PathLike[str],
     return mark(source, out, previous=previous, findings=findings, force=force)[0]
 
 
-__all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark", "mark_workbook", "Source",
-           "is_published", "import_published"]
+__all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark", "mark_workbook",
+           "Source", "is_published", "import_published", "Upload", "plan", "paths", "name_of"]

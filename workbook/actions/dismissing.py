@@ -12,13 +12,13 @@ from ..dismissals import DISMISSABLE, PREFIX
 from ..errors import NianbaoError
 from ..findings import Finding
 from ..layout import META_SHEET
-from .checking import Source, check
+from .checking import Source, Upload, check, paths
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
 
 
-def dismiss(source: PathLike, ids: str | Iterable[str], reason: str, out: PathLike, *,
+def dismiss(source: PathLike | Upload, ids: str | Iterable[str], reason: str, out: PathLike, *,
             previous: Source | None = None, everything: bool = False, force: bool = False,
             free: bool = False) -> list[Finding]:
     """Write a copy of workbook ``source`` to ``out`` in which the findings ``ids`` are
@@ -30,19 +30,23 @@ def dismiss(source: PathLike, ids: str | Iterable[str], reason: str, out: PathLi
     from ..xlsx_writer import save_workbook
 
     wanted = [ids] if isinstance(ids, str) else list(ids)
-    inputs = [source, *([previous] if isinstance(previous, (str, os.PathLike)) else [])]
-    target = Outputs(inputs=inputs, force=force, free=free).add(out)
+    target = Outputs(inputs=paths(source, previous), force=force, free=free).add(out)
     reason = " ".join(reason.split())
     if not reason:
         raise NianbaoError("dismiss.no_reason")
     result = check(source, previous)
-    chosen = _chosen(list(result), [f for f, _ in result.dismissed], wanted, everything,
-                     str(source))
+    file = result.file or ""
+    chosen = _chosen(list(result), [f for f, _ in result.dismissed], wanted, everything, file)
     if not chosen:
-        raise NianbaoError("dismiss.nothing", file=str(source))
-    wb = load_workbook(source)
+        raise NianbaoError("dismiss.nothing", file=file)
+    if isinstance(source, Upload):
+        import io
+
+        wb = load_workbook(io.BytesIO(source.data))
+    else:
+        wb = load_workbook(source)
     if META_SHEET not in wb.sheetnames:
-        raise NianbaoError("dismiss.no_store", file=str(source), sheet=META_SHEET)
+        raise NianbaoError("dismiss.no_store", file=file, sheet=META_SHEET)
     ws = wb[META_SHEET]
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     for f in chosen:

@@ -128,7 +128,8 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
                 year: int | None = None, format_id: str | None = None,
                 include_invalid: bool = False, unit: str | None = None,
                 progress: Progress | None = None, workers: int | None = None,
-                force: bool = False, free: bool = False) -> Consolidation:
+                force: bool = False, free: bool = False,
+                database: PathLike | None = None) -> Consolidation:
     """Consolidate the workbooks found in ``inputs`` (files and/or folders) into ``output``.
 
     ``units``: the unit list (path or :class:`Unit` s) — units that sent nothing are listed as
@@ -139,6 +140,8 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
     is called after each file.  The history database (``output`` with suffix .db) and the
     archive beside it record what was received; input files are only ever read.  An existing
     ``output`` is replaced only with ``force`` (``free``: a free name beside it).
+    ``database``: keep the history in this database (and its archive) instead of beside
+    ``output`` — a server's one record of everything it received.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -148,7 +151,8 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
         given.append(units)
     outputs = Outputs(inputs=given, folders=folders(inputs), force=force, free=free)
     out = outputs.add(output)
-    db = outputs.add(out.with_suffix(".db"), append=True)
+    db = outputs.add(Path(database) if database is not None else out.with_suffix(".db"),
+                     append=True)
     archive = outputs.folder(archive_dir(db))
     listed = None if units is None else units_from(units)
     files = expand(inputs, skip=(out, db, archive, db.with_name(db.name + "-journal")))

@@ -46,18 +46,18 @@ class Published:
 def publish(source: Source, output: PathLike | None = None, *, previous: Source | None = None,
             force: bool = False, overwrite: bool = False, free: bool = False,
             pdf: bool | None = False, templates_dir: PathLike | None = None,
-            offer_generated: bool = False) -> Published:
+            offer_generated: bool = False, pdf_timeout: float = 180) -> Published:
     """Check ``source`` (a workbook, a published report or a Report) and write its Word report
     to ``output`` (default: beside the workbook, ``.docx``).
 
     ``force``: write even when the check finds errors.  ``overwrite``: replace an existing
     output (never an input); ``free``: write under a free name instead of refusing.  ``pdf``:
     True — also the PDF, which must succeed; None — the PDF where LibreOffice is installed;
-    False — no PDF.  Raises :class:`NianbaoError` when an input cannot be read or an output
+    False — no PDF; ``pdf_timeout``: seconds LibreOffice may take.  Raises :class:`NianbaoError` when an input cannot be read or an output
     cannot be written; errors in the report are a result (``refused``), not an exception.
     """
     if output is None:
-        if isinstance(source, Report):
+        if not isinstance(source, (str, os.PathLike)):
             raise NianbaoError("publish.no_output")
         output = Path(source).with_suffix(".docx")
     inputs = [s for s in (source, previous) if isinstance(s, (str, os.PathLike))]
@@ -84,7 +84,7 @@ def publish(source: Source, output: PathLike | None = None, *, previous: Source 
         from ..libreoffice import to_pdf
 
         try:
-            done.pdf = to_pdf(done.docx, pdf_path)
+            done.pdf = to_pdf(done.docx, pdf_path, timeout=pdf_timeout)
         except NianbaoError as e:  # the .docx still stands
             if pdf:  # asked for: the command failed
                 done.pdf_failed = str(e)

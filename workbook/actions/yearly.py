@@ -11,7 +11,7 @@ from ..formats import get_format
 from ..messages import say
 from ..report import Report
 from ..yearly import NextYear, next_year
-from .checking import load
+from .checking import Upload, load, paths
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
@@ -49,14 +49,13 @@ def write_next_year(ny: NextYear, path: PathLike) -> Path:
     return save_workbook(wb, path)
 
 
-def start_from_last_year(last: PathLike | Report, output: PathLike, format_id: str | None = None,
+def start_from_last_year(last: PathLike | Report | Upload, output: PathLike, format_id: str | None = None,
                          *, force: bool = False, free: bool = False, **meta: Any) -> NextYear:
     """Read last year's workbook or published report, write this year's to ``output``.
 
     Never writes over ``last``; refuses an existing ``output`` unless ``force`` (``free``: a
     free name beside it).  ``NextYear.path`` is the file written."""
-    inputs = [] if isinstance(last, Report) else [last]
-    target = Outputs(inputs=inputs, force=force, free=free).add(output)
+    target = Outputs(inputs=paths(last), force=force, free=free).add(output)
     previous = load(last)
     ny = next_year(previous, format_id, **meta)
     ny.path = write_next_year(ny, target)

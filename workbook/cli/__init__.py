@@ -142,6 +142,7 @@ COMMANDS = (
     ("addin", "addin_command"),
     ("import_", "import_command"),
     ("audit", "audit_command"),
+    ("serve", "serve_command"),
 )
 
 for _module, _name in COMMANDS:

@@ -59,6 +59,46 @@ SCHEMA_STEPS: tuple[str, ...] = (
     CREATE INDEX receipts_unit ON receipts(unit);
     CREATE INDEX receipts_sha ON receipts(sha256);
     """,
+    # collection rounds (nianbao.merge.rounds): what a coordinator opened, whom it asked, what
+    # each unit sent through its private link, and the hashed credentials of the web door
+    """
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        year INTEGER NOT NULL,         -- as the coordinator set it, never read from the files
+        format TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        units_file TEXT NOT NULL DEFAULT ''   -- the unit list's name as sent (shown only)
+    );
+    CREATE TABLE round_units (
+        id INTEGER PRIMARY KEY,
+        round INTEGER NOT NULL REFERENCES rounds(id),
+        position INTEGER NOT NULL,     -- the row of the unit list
+        name TEXT NOT NULL, code TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        link_hash TEXT UNIQUE,         -- SHA-256 of the upload link's token; NULL: revoked
+        link_issued TEXT
+    );
+    CREATE INDEX round_units_round ON round_units(round);
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        round INTEGER NOT NULL REFERENCES rounds(id),
+        unit INTEGER NOT NULL REFERENCES round_units(id),
+        sha256 TEXT NOT NULL REFERENCES files(sha256),
+        name TEXT NOT NULL,            -- the file name the sender gave (shown, never a path)
+        received TEXT NOT NULL,        -- UTC, ISO 8601
+        accepted INTEGER NOT NULL,     -- 0: refused at the door (another unit's, year, format)
+        reason TEXT NOT NULL DEFAULT '',
+        examined TEXT NOT NULL         -- the file's Examined record as JSON
+    );
+    CREATE INDEX submissions_round ON submissions(round, unit);
+    CREATE TABLE credentials (
+        hash TEXT PRIMARY KEY,         -- SHA-256 of the token: the token itself is never kept
+        kind TEXT NOT NULL,            -- "coordinator" or "session"
+        created TEXT NOT NULL,
+        expires TEXT                   -- NULL: until replaced
+    );
+    """,
 )
 SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database
