@@ -194,7 +194,7 @@ def read_unit_list(units: PathLike | Upload | Sequence[Unit]) -> list[Unit]:
 
 
 def _renamed(e: NianbaoError, name: str) -> NianbaoError:
-    args = dict(e.args_)
+    args = dict(e.params)
     if "file" in args:
         args["file"] = name
     out = type(e)(e.code, **args)

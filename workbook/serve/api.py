@@ -262,8 +262,10 @@ unit_router = APIRouter()
                   responses={404: {"description": "链接无效或已被撤销"}, **_ERRORS})
 async def unit_upload_doc(request: Request, token: str,
                           file: Annotated[UploadFile, File(description=_FILE)]) -> Any:
-    from .pages import unit_upload
+    from .pages import unit_upload, wants_html
 
+    if not wants_html(request):  # a script: the check result as JSON
+        return await unit_upload_json(request)
     return await unit_upload(request)
 
 

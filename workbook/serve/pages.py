@@ -329,12 +329,8 @@ def wants_html(request: Request) -> bool:
 
 
 async def unit_upload(request: Request) -> Response:
-    """POST to a unit's link: from its page (a form: CSRF checked, a page back) or from a
-    script (``Accept: application/json``: the check result as JSON)."""
-    from .api import unit_upload_json
-
-    if not wants_html(request):
-        return await unit_upload_json(request)
+    """POST to a unit's link from its page (a form: CSRF checked, a page back); a script's POST
+    (``Accept: application/json``) is answered by :func:`.api.unit_upload_json`."""
     token = request.path_params["token"]
     settings = _settings(request)
     store = _store(request)
