@@ -83,7 +83,11 @@ class Api:
     runs)."""
 
     def __init__(self, data: Path) -> None:
-        from starlette.testclient import TestClient
+        import warnings
+
+        with warnings.catch_warnings():  # starlette's note about its httpx client: not ours
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from starlette.testclient import TestClient
 
         from nianbao.serve.app import create_app
         from nianbao.serve.web import Settings
