@@ -598,7 +598,6 @@ MESSAGES.update({
     "wps.button.report_tip": "校验通过后，由年报服务器生成 Word 年报，保存在工作簿旁并用 WPS 文字打开；有错误时不生成，标出错误",
     "wps.button.settings": "设置",
     "wps.button.settings_tip": "填写年报服务器的地址，并检查能否连接",
-    "wps.title": "年报",
     "wps.no_workbook": "没有打开的工作簿。请先打开年报工作簿，再点「{button}」。",
     "wps.unsaved": "工作簿「{file}」还没有保存。请先保存为 .xlsx 文件，再点「{button}」。工作簿未作任何改动。",
     "wps.not_xlsx": "工作簿「{file}」不是 .xlsx 格式。请先「另存为」Excel 工作簿（*.xlsx），再点「{button}」。工作簿未作任何改动。",

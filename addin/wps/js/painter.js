@@ -209,7 +209,7 @@
    * the spreadsheet refused a step half way (protection is put back either way). */
   function paint(book, p) {
     var bad = fault(p);
-    if (bad) { throw new T.Problem("wps.bad_answer", { detail: "painting." + bad }); }
+    if (bad) { throw new T.Problem("wps.bad_answer", { detail: bad === "painting" ? bad : "painting." + bad }); }
     var sheets = sheetsOf(book);
     named(p).forEach(function (name) {
       if (!Object.prototype.hasOwnProperty.call(sheets, name)) {
