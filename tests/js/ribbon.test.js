@@ -80,3 +80,13 @@ test("the pages run no inline script and no inline style (the server's CSP allow
     assert.doesNotMatch(html, /\sstyle=|<style|\son[a-z]+=/i, page);
   }
 });
+
+test("the add-in's scripts keep to ES5 with Promise (older WPS builds ship an older Chromium)", () => {
+  const newer = /=>|\blet\b|\bconst\b|`|\.\.\.|\bclass\b|\basync\b|\bawait\b|\?\.|\?\?/;
+  for (const file of fs.readdirSync(path.join(WPS, "js"))) {
+    const code = fs.readFileSync(path.join(WPS, "js", file), "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "")
+      .replace(/"(?:[^"\\\n]|\\.)*"/g, '""').replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+    assert.doesNotMatch(code, newer, file);
+  }
+});
