@@ -108,6 +108,18 @@ def test_the_ribbon_is_customui_with_one_button_per_declaration():
     assert root.find(".//c:tab", ns).get("label") == "年报"
 
 
+def test_every_ribbon_callback_is_defined_by_the_add_ins_page():
+    """The ribbon ↔ callbacks check without node (tests/js/ribbon.test.js runs the scripts): each
+    callback ribbon.xml names is assigned as a global by js/ribbon.js, which index.html loads."""
+    ribbon = (wps_files.WPS_FOLDER / "ribbon.xml").read_text(encoding="utf-8")
+    named = set(re.findall(r'\s(?:onLoad|onAction|getImage)="([^"]+)"', ribbon))
+    assert named == {wps_files.ON_LOAD, wps_files.GET_IMAGE, *(b.callback for b in wps_files.WPS_BUTTONS)}
+    script = (wps_files.WPS_FOLDER / "js" / "ribbon.js").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^\s*root\.(\w+) = function", script, re.M))
+    assert named <= defined, named - defined
+    assert 'src="js/ribbon.js"' in (wps_files.WPS_FOLDER / "index.html").read_text(encoding="utf-8")
+
+
 def test_every_add_in_file_is_package_data():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["nianbao.addin"]
