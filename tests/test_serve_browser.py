@@ -5,7 +5,6 @@ Chromium (``/usr/bin/chromium``, launched by path — no browser is downloaded) 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

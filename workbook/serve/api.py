@@ -17,8 +17,9 @@ from starlette.responses import JSONResponse, Response
 from .. import actions
 from ..messages import say
 from . import work
-from .pages import _year
-from .web import DOCX, PDF, XLSX, ZIP, Refused, Settings, absolute, bearer, download, upload_of
+from .pages import unit_upload
+from .web import (DOCX, PDF, XLSX, ZIP, Refused, Settings, absolute, archived, bearer, download,
+                  upload_of, wants_html, year_of)
 
 router = APIRouter(prefix="/api")
 
@@ -150,7 +151,7 @@ async def template(year: Annotated[int | None, Query(description="报告年度�
                    unit: Annotated[str, Query(description="填报单位")] = "",
                    format: Annotated[str | None, Query(description="2019 或 2021")] = None
                    ) -> Response:
-    year = _year(year) or actions.default_year()
+    year = year_of(year) or actions.default_year()
     data = await run_in_threadpool(work.template, year, unit, format or None)
     name = f"{' '.join(unit.split())[:50] or say('serve.blank_name')}-{year}.xlsx"
     return download(data, actions.display_name(name), XLSX)
@@ -185,7 +186,7 @@ async def create_round(request: Request,
     settings = _settings(request)
     listed = await upload_of(units, settings)
     made = await run_in_threadpool(lambda: actions.open_round(
-        _store(request), _year(year, required=True) or year, listed, format_id=format or None,
+        _store(request), year_of(year, required=True) or year, listed, format_id=format or None,
         title=title[:100]))
     return {"id": made.id, "year": made.year, "format": made.format, "title": made.title,
             "units": [{"id": u.id, "name": u.name, "code": u.code or None,
@@ -246,9 +247,7 @@ async def revoke(request: Request, rid: int, uid: int) -> Response:
 @router.get("/rounds/{rid}/files/{sha256}", summary="下载收到的某一版本", response_class=Response,
             dependencies=[Coordinator], responses={**_AUTH, 404: {"description": "没有这个文件"}})
 async def round_file(request: Request, rid: int, sha256: str) -> Response:
-    from .pages import _archived
-
-    return await _archived(request, rid, sha256, None)
+    return await archived(request, rid, sha256, None)
 
 
 # -- a unit's link (documented here; served at /u/{token}) ---------------------------------------
@@ -262,11 +261,9 @@ unit_router = APIRouter()
                   responses={404: {"description": "链接无效或已被撤销"}, **_ERRORS})
 async def unit_upload_doc(request: Request, token: str,
                           file: Annotated[UploadFile, File(description=_FILE)]) -> Any:
-    from .pages import unit_upload, wants_html
-
-    if not wants_html(request):  # a script: the check result as JSON
-        return await unit_upload_json(request)
-    return await unit_upload(request)
+    if wants_html(request):
+        return await unit_upload(request)
+    return await unit_upload_json(request)
 
 
 async def unit_upload_json(request: Request) -> Response:

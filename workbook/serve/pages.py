@@ -18,15 +18,14 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import actions
 from ..errors import NianbaoError
-from ..formats import FORMATS, format_for_year
-from ..layout import layout_of
+from ..formats import FORMATS
 from ..merge.records import STATUSES
 from ..messages import say
 from . import work
-from .web import (DOCX, PDF, XLSX, ZIP, Refused, Settings, absolute, base, carried, download,
-                  encoded, form, is_coordinator_page, message, page, session_cookie, upload_of)
+from .web import (DOCX, PDF, XLSX, YEARS, ZIP, Refused, Settings, absolute, archived, base,
+                  carried, download, encoded, form, is_coordinator_page, page, session_cookie,
+                  upload_of, year_of)
 
-YEARS = layout_of("2021").fields["meta.year"].bounds
 STATUS_WORDS = {s: say(f"merge.status.{s}") for s in STATUSES}
 
 
@@ -42,17 +41,6 @@ def _formats() -> list[dict[str, Any]]:
     return [{"id": f.id, "title": f.title, "years": f.years} for f in FORMATS.values()]
 
 
-def _year(text: Any, *, required: bool = False) -> int | None:
-    text = str(text or "").strip()
-    if not text:
-        if required:
-            raise Refused(400, "serve.bad_year", lo=YEARS[0], hi=YEARS[1])
-        return None
-    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
-        raise Refused(400, "serve.bad_year", lo=YEARS[0], hi=YEARS[1])
-    return int(text)
-
-
 # -- the clerk -----------------------------------------------------------------------------------
 async def home(request: Request) -> Response:
     return page(request, "clerk.html.j2", default_year=actions.default_year(),
@@ -61,7 +49,7 @@ async def home(request: Request) -> Response:
 
 async def template(request: Request) -> Response:
     q = request.query_params
-    year = _year(q.get("year")) or actions.default_year()
+    year = year_of(q.get("year")) or actions.default_year()
     fmt = q.get("format") or None
     unit = q.get("unit", "")
     data = await run_in_threadpool(work.template, year, unit, fmt)
@@ -202,7 +190,7 @@ async def create_round(request: Request) -> Response:
     _coordinator(request)
     settings = _settings(request)
     fields = await form(request, settings)
-    year = _year(fields.get("year"), required=True)
+    year = year_of(fields.get("year"), required=True)
     units = await upload_of(fields.get("units"), settings)
     fmt = str(fields.get("format", "") or "") or None
     title = str(fields.get("title", "") or "")[:100]
@@ -297,16 +285,7 @@ async def revoke(request: Request) -> Response:
 async def round_file(request: Request) -> Response:
     _coordinator(request)
     rid, sha = request.path_params["rid"], request.path_params["sha"]
-    return await _archived(request, rid, sha, None)
-
-
-async def _archived(request: Request, rid: int, sha: str, unit_id: int | None) -> Response:
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise Refused(404, "round.no_file")
-    path = await run_in_threadpool(actions.archived, _store(request), rid, sha, unit_id)
-    data = await run_in_threadpool(path.read_bytes)
-    # served as bytes to save, never as something a browser would show or run
-    return download(data, f"{sha[:12]}{path.suffix}", "application/octet-stream")
+    return await archived(request, rid, sha, None)
 
 
 # -- a unit's link -------------------------------------------------------------------------------
@@ -324,13 +303,9 @@ def _unit(request: Request, token: str, view: Any, submitted: Any = None,
                 format_title=FORMATS[view.round.format].title)
 
 
-def wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
-
-
 async def unit_upload(request: Request) -> Response:
-    """POST to a unit's link from its page (a form: CSRF checked, a page back); a script's POST
-    (``Accept: application/json``) is answered by :func:`.api.unit_upload_json`."""
+    """POST to a unit's link: from its page (a form: CSRF checked, a page back) or from a
+    script (``Accept: application/json``: the check result as JSON)."""
     token = request.path_params["token"]
     settings = _settings(request)
     store = _store(request)
@@ -359,7 +334,7 @@ async def unit_template(request: Request) -> Response:
 async def unit_file(request: Request) -> Response:
     token = request.path_params["token"]
     view = await run_in_threadpool(actions.by_link, _store(request), token)
-    return await _archived(request, view.round.id, request.path_params["sha"], view.unit.id)
+    return await archived(request, view.round.id, request.path_params["sha"], view.unit.id)
 
 
 async def stylesheet(request: Request) -> Response:
@@ -397,4 +372,4 @@ def routes() -> list[Any]:
     ]
 
 
-__all__ = ["routes", "wants_html"]
+__all__ = ["routes", "unit_upload"]

@@ -31,14 +31,17 @@ from urllib.parse import quote
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from .. import actions
 from ..errors import NianbaoError, UnreadableWorkbook
+from ..layout import layout_of
 from ..messages import say
 
 CSRF_COOKIE, SESSION_COOKIE = "nb_csrf", "nb_session"
+YEARS = layout_of("2021").fields["meta.year"].bounds
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF, ZIP = "application/pdf", "application/zip"
@@ -212,6 +215,30 @@ def status_of(e: NianbaoError) -> int:
 
 
 # -- the coordinator -----------------------------------------------------------------------------
+def year_of(text: Any, *, required: bool = False) -> int | None:
+    text = str(text or "").strip()
+    if not text:
+        if required:
+            raise Refused(400, "serve.bad_year", lo=YEARS[0], hi=YEARS[1])
+        return None
+    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
+        raise Refused(400, "serve.bad_year", lo=YEARS[0], hi=YEARS[1])
+    return int(text)
+
+
+async def archived(request: Request, rid: int, sha: str, unit_id: int | None) -> Response:
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise Refused(404, "round.no_file")
+    path = await run_in_threadpool(actions.archived, request.app.state.store, rid, sha, unit_id)
+    data = await run_in_threadpool(path.read_bytes)
+    # served as bytes to save, never as something a browser would show or run
+    return download(data, f"{sha[:12]}{path.suffix}", "application/octet-stream")
+
+
+def wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
 def bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
