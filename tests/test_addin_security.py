@@ -375,8 +375,10 @@ def test_the_shipped_add_in_names_no_interpreter():
 def test_the_wheel_carries_the_prebuilt_add_in_and_its_sources():
     from nianbao.addin.build import PREBUILT_DIR, VBA_DIR
 
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    globs = re.findall(r'"([^"]+)"', re.search(r'^"nianbao\.addin" = \[(.*)\]$', text, re.M).group(1))
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = conf["tool"]["setuptools"]["package-data"]["nianbao.addin"]
     package = ROOT / "addin"
     shipped = {p.relative_to(package).as_posix() for p in [*PREBUILT_DIR.iterdir(), *VBA_DIR.iterdir()]}
     assert shipped and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in shipped)

@@ -609,6 +609,61 @@ MESSAGES.update({
 })
 
 
+# -- the WPS add-in: its ribbon, its settings page and what it says ------------------------------
+# The JS add-in served at /wps/ (addin/wps/); nianbao.addin.wps_files copies these into its
+# js/messages.js (with the shared addin.* and report.* keys it names), so the add-in says what
+# every other door says.  The add-in talks to a nianbao server: every message says whether the
+# workbook was changed.
+MESSAGES.update({
+    "wps.button.report_tip": "校验通过后，由年报服务器生成 Word 年报，保存在工作簿旁并用 WPS 文字打开；有错误时不生成，标出错误",
+    "wps.button.settings": "设置",
+    "wps.button.settings_tip": "填写年报服务器的地址，并检查能否连接",
+    "wps.no_workbook": "没有打开的工作簿。请先打开年报工作簿，再点「{button}」。",
+    "wps.unsaved": "工作簿「{file}」还没有保存。请先保存为 .xlsx 文件，再点「{button}」。工作簿未作任何改动。",
+    "wps.not_xlsx": "工作簿「{file}」不是 .xlsx 格式。请先「另存为」Excel 工作簿（*.xlsx），再点「{button}」。工作簿未作任何改动。",
+    "wps.no_server": "还没有填写年报服务器的地址。请点「年报」选项卡上的「设置」填写（地址由信息化部门提供）。",
+    "wps.busy": "上一次操作还在进行，请稍候再点。",
+    "wps.unreachable": "无法连接年报服务器 {server}。请检查网络，或点「设置」核对服务器地址。工作簿未作任何改动。",
+    "wps.timeout": "年报服务器 {server} 在 {seconds} 秒内没有答复，已停止等待，请稍后再试。工作簿未作任何改动。",
+    "wps.server_error": "年报服务器出错（HTTP {status}）：{message}\n工作簿未作任何改动。",
+    "wps.server_error_plain": "年报服务器出错（HTTP {status}）。请稍后再试，或告知信息化部门。工作簿未作任何改动。",
+    "wps.bad_answer": "年报服务器的答复无法识别（{detail}）。请点「设置」确认地址指向年报服务器（nianbao serve）。工作簿未作任何改动。",
+    "wps.copy_failed": "无法保存工作簿的副本用于上传（{detail}）。工作簿未作任何改动。",
+    "wps.read_failed": "无法读取文件 {file}（{detail}）。",
+    "wps.write_failed": "无法写入 {file}（{detail}）。",
+    "wps.changed": "工作簿在校验期间被改动（找不到工作表「{sheet}」），未作标注。请重新校验。",
+    "wps.protected_sheet": "工作表「{sheet}」设有密码保护，无法标注。请撤销该表的保护后重新校验。工作簿未作任何改动。",
+    "wps.protected_book": "工作簿的结构受保护，无法添加「{sheet}」工作表。请撤销工作簿保护后重新校验。工作簿未作任何改动。",
+    "wps.paint_failed": "标注时出错（{detail}），标注可能不完整。请重新校验。",
+    "wps.report_written": "已生成年报，并用 WPS 文字打开：\n{file}",
+    "wps.report_notes": "说明：{notes}",
+    "wps.open_failed": "已生成 {file}，但无法自动打开（{detail}），请手动打开。",
+    "wps.pick_title": "选择上年的年报工作簿或已发布的年报",
+    "wps.pick_filter": "年报工作簿或已发布的年报 (*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt),*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt",
+    "wps.next_year_done": "已生成本年度工作簿，上年结转等已据上年填好：\n{file}",
+    "wps.next_year_default": "本年度年报.xlsx",
+    "wps.internal": "加载项内部错误（{detail}）。请将此信息告知信息化部门。工作簿未作任何改动。",
+    # the settings page (a task pane)
+    "wps.settings.title": "年报加载项设置",
+    "wps.settings.server": "年报服务器地址",
+    "wps.settings.hint": "如 http://192.168.1.10:8000，由信息化部门提供；留空则使用本加载项所在的服务器。地址只保存在本机的加载项中，不写入任何工作簿。",
+    "wps.settings.save": "保存",
+    "wps.settings.test": "检查连接",
+    "wps.settings.saved": "已保存，将使用 {server}。",
+    "wps.settings.reset": "已清除，将使用本加载项所在的服务器 {server}。",
+    "wps.settings.invalid": "地址须以 http:// 或 https:// 开头，只含主机、端口和路径，如 http://192.168.1.10:8000。",
+    "wps.settings.checking": "正在连接 {server} ……",
+    "wps.settings.ok": "连接正常：{server}（nianbao {version}）。",
+    "wps.settings.unreachable": "无法连接 {server}。请检查地址和网络，或请信息化部门确认年报服务器已启动。",
+    "wps.settings.timeout": "{server} 在 {seconds} 秒内没有答复。请检查地址和网络，或稍后再试。",
+    "wps.settings.not_nianbao": "{server} 可以访问，但不是年报服务器（nianbao serve）。请核对地址。",
+    "wps.settings.current": "当前使用：{server}",
+    "wps.settings.none": "当前没有可用的服务器地址，请填写。",
+    # the server's install page and jsplugins.xml
+    "wps.install.title": "在 WPS 表格中使用年报加载项",
+})
+
+
 # -- the web door (nianbao serve) and collection rounds through upload links ----------------------
 MESSAGES.update({
     "round.outputs_dir": "汇总",

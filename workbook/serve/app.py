@@ -25,18 +25,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__, actions
 from ..errors import NianbaoError
 from ..messages import say
-from . import api, pages
+from . import api, pages, wps
 from .web import Refused, Settings, message, problem, status_of
 
 log = logging.getLogger("nianbao.serve")
 
 # No script, no inline style, no frame, no plugin; forms post only here.  The add-in's files
-# (/wps/) need their own scripts: they get 'self' for script (issue of the WPS add-in).
+# (/wps/) need their own scripts: they get 'self' for script, and may connect to the nianbao
+# server their user set (any http/https address: the user's setting, see addin/wps/js/client.js).
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 CSP_ADDIN = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'; "
-             "object-src 'none'")
+             "connect-src 'self' http: https:; form-action 'self'; frame-ancestors 'self'; "
+             "base-uri 'none'; object-src 'none'")
 HEADERS = [(b"x-content-type-options", b"nosniff"),
            (b"referrer-policy", b"no-referrer"),  # unit links carry their token in the URL
            (b"x-frame-options", b"DENY"),
@@ -167,7 +168,7 @@ def create_app(settings: Settings) -> ASGIApp:
     app.state.store = store
     app.include_router(api.router)
     app.include_router(api.unit_router)
-    for route in pages.routes():
+    for route in [*pages.routes(), *wps.routes()]:  # before /wps/ is mounted
         app.router.routes.append(route)
     addin = _addin_folder()
     if addin is not None:
@@ -195,7 +196,7 @@ def create_app(settings: Settings) -> ASGIApp:
         code = {404: "serve.not_found", 405: "serve.method"}.get(e.status_code, "serve.bad_form")
         return _answer(request, e.status_code, code, say(code))
 
-    return Guard(app, settings)
+    return wps.AddinCors(Guard(app, settings))
 
 
 def _addin_folder() -> Path | None:

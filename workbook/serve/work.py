@@ -45,9 +45,17 @@ def check(upload: Upload, previous: Upload | None = None) -> Findings:
 
 
 def check_result(found: Findings) -> dict[str, Any]:
-    """``check --json``'s object for one file plus ``"plan"``: the marking plan."""
+    """``check --json``'s object for one file plus ``"plan"``: the marking plan, and
+    ``"painting"``: the steps that paint it into the open workbook the file was saved from
+    (:func:`nianbao.actions.plan_painting` — what the WPS add-in carries out; ``None`` for a file
+    that is not a readable workbook, or a published report: there is no workbook to paint)."""
     out = found.to_dict()
     out["plan"] = actions.plan(found).to_dict()
+    painting = None
+    if not (found.unreadable or found.report is None or actions.is_published(found.file or "")):
+        _, steps = actions.plan_painting(found, Path(found.file or "").name)
+        painting = steps.to_dict()
+    out["painting"] = painting
     return out
 
 
