@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 from nianbao.formats import get_format
+from nianbao.formats.model import MONEY_DECIMALS
 from nianbao.formats.common import T3_APPLICANTS, T4_GROUPS, T4_OUTCOMES, t3_result_rows
 from nianbao.layout import layout_of
 from nianbao.report import Report
@@ -17,8 +18,8 @@ def consistent_report(format_id: str, seed: int = 0) -> Report:
     t3.total, t3.balance and t4.sum.
 
     Counts are small non-negative ints (signed cells may be negative), money is a float with at
-    most 4 decimals.  Meta: unit 「测试单位」, the first year the format is valid for.  Texts and
-    the section-六 extras are left empty; cross-year rules (t3.carry, t2.stock) need a previous
+    most 4 decimals and none below the 分.  Meta: unit 「测试单位」, the first year the format is
+    valid for.  Texts and the section-六 extras are left empty; cross-year rules (t3.carry, t2.stock) need a previous
     report and are not arranged.
     """
     fmt = get_format(format_id)
@@ -29,8 +30,8 @@ def consistent_report(format_id: str, seed: int = 0) -> Report:
     for f in lay.statutory_fields():
         if f.table != "t2":
             continue
-        if f.kind == "money":
-            report[f.id] = round(rng.uniform(0, 5000), 4)
+        if f.kind == "money":  # to the 分 at most, as the report prints money (format_money)
+            report[f.id] = round(rng.uniform(0, 5000), min(4, MONEY_DECIMALS[f.unit]))
         elif f.kind == "signed":
             report[f.id] = rng.randint(-5, 5)
         else:

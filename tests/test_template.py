@@ -22,7 +22,8 @@ from helpers import consistent_report
 from nianbao import __version__
 from nianbao.libreoffice import convert
 from nianbao.formats import UnknownFormat, get_format
-from nianbao.layout import HEADINGS, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
+from nianbao.layout import (CALC_SHEET, HEADINGS, INFO_SHEET, META_SHEET, PREVIEW_SHEET,
+                            TEMPLATE_VERSION, calc_address, layout_of, parse_cell)
 from nianbao.report import Invalid, Report
 from nianbao.samples import build as samples
 from nianbao.xlsx_writer import (
@@ -146,9 +147,11 @@ def _merge_map(ws: Worksheet) -> dict[tuple[int, int], tuple[int, int, int, int]
 
 
 def _shown(ws: Worksheet, merges, row: int, col: int):
-    """What the reader sees at (row, col): the value of the merged range covering it."""
+    """What the reader sees at (row, col): the value of the merged range covering it, without
+    the line breaks a label is written with (the reader compares labels without whitespace)."""
     r, c, _, _ = merges.get((row, col), (row, col, row, col))
-    return ws.cell(r, c).value
+    v = ws.cell(r, c).value
+    return v.replace("\n", "") if isinstance(v, str) else v
 
 
 def _dedupe(texts) -> tuple[str, ...]:
@@ -188,9 +191,9 @@ def _sheet_of(fmt: str, table: str) -> str:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_sheets_in_order_with_hidden_meta_last(templates, fmt):
     wb = templates[fmt]
-    assert wb.sheetnames == SHEETS + [META_SHEET]
-    assert [wb[s].sheet_state for s in SHEETS] == ["visible"] * len(SHEETS)
-    assert wb[META_SHEET].sheet_state == "hidden"
+    assert wb.sheetnames == SHEETS + [PREVIEW_SHEET, META_SHEET, CALC_SHEET]
+    assert [wb[s].sheet_state for s in SHEETS + [PREVIEW_SHEET]] == ["visible"] * (len(SHEETS) + 1)
+    assert wb[META_SHEET].sheet_state == wb[CALC_SHEET].sheet_state == "hidden"
     assert wb.active.title == INFO_SHEET
 
 
@@ -202,7 +205,7 @@ def test_every_label_of_the_layout_is_written_with_its_merge(templates, fmt):
         merges = {(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges}
         expected_merges = set()
         for lb in sheet.labels:
-            assert ws.cell(lb.row, lb.col).value == (lb.text or None), (sheet.name, lb)
+            assert _shown(ws, {}, lb.row, lb.col) == (lb.text.replace("\n", "") or None), (sheet.name, lb)
             r2, c2 = lb.last_row or lb.row, lb.last_col or lb.col
             if (r2, c2) != (lb.row, lb.col):
                 expected_merges.add((lb.row, lb.col, r2, c2))
@@ -224,7 +227,7 @@ def test_table3_rows_and_columns_as_in_the_spec(templates, fmt):
     assert _row_labels(ws, fmt, "t3") == spec
     assert _column_labels(ws, fmt, "t3") == T3_COLUMNS
     corner = next(lb for lb in layout_of(fmt).sheet(ws.title).labels if lb.style == "corner")
-    assert ws.cell(corner.row, corner.col).value == T3_NOTE
+    assert _shown(ws, {}, corner.row, corner.col) == T3_NOTE
     assert ws["A1"].value == "三、收到和处理政府信息公开申请情况"
 
 
@@ -253,8 +256,8 @@ def test_table2_blocks_as_in_the_spec(templates, fmt):
         header = block[0] - 1
         cols = sorted({f.col for f in fields if f.row in block})
         assert ws.cell(header, 1).value == "信息内容"
-        got.append((ws.cell(header - 1, 1).value, [ws.cell(header, c).value for c in cols],
-                    [ws.cell(r, 1).value for r in block]))
+        got.append((_shown(ws, {}, header - 1, 1), [_shown(ws, {}, header, c) for c in cols],
+                    [_shown(ws, {}, r, 1) for r in block]))
     assert got == T2_BLOCKS[fmt]
     assert ws["A1"].value == "二、主动公开政府信息情况"
 
@@ -263,7 +266,8 @@ def test_table2_blocks_as_in_the_spec(templates, fmt):
 def test_header_groups_are_merged_like_the_official_table(templates, fmt):
     def span(ws, text):
         merges = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
-        [cell] = [c for row in ws.iter_rows() for c in row if c.value == text]
+        [cell] = [c for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.replace("\n", "") == text]
         rng = merges[(cell.row, cell.column)]
         return rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1
 
@@ -381,9 +385,9 @@ def test_meta_items_prefilled(templates, fmt):
     assert got == {"meta.unit": "某区人民政府办公室", "meta.year": YEARS[fmt], "meta.contact": "张三",
                    "meta.phone": "0571-12345678", "meta.date": "2022年1月10日",
                    "meta.address": None, "meta.postcode": None, "meta.email": None,
-                   "meta.website": None}
-    fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.style == "note")
-    assert get_format(fmt).basis in ws.cell(fmt_label.row, fmt_label.col).value
+                   "meta.website": None, "meta.document_date": None}
+    fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.text == "报告格式")
+    assert get_format(fmt).basis in ws.cell(fmt_label.row, 2).value
 
 
 def test_unknown_meta_item_or_format_is_refused():
@@ -411,25 +415,37 @@ def _refs(expr: str, sheet: str) -> list[tuple[str, str]]:
     return [(s.replace("''", "'") if s else sheet, f"{c}{r}") for s, c, r in _REF.findall(expr)]
 
 
+def _calc_cells(expr: str) -> list[tuple[int, int]]:
+    """The (row, column) of every cell of the calc-sheet ranges a SUM names."""
+    out = []
+    for a, b in re.findall(rf"'{CALC_SHEET}'!\$?([A-Z]+\$?[0-9]+)(?::\$?([A-Z]+\$?[0-9]+))?", expr):
+        (r1, c1), (r2, c2) = parse_cell(a), parse_cell(b or a)
+        out += [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return out
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_check_formulas_compare_the_rule_terms(templates, fmt):
+    """Each ✔/✘ cell adds up its rule's terms as `check` reads them: their converted copies on
+    the hidden calc sheet, each of which reads its own input cell."""
     wb = templates[fmt]
     lay = layout_of(fmt)
     checks = lay.checks()
     assert {c.rule.id for _, c in checks} == {"t3.row", "t3.total", "t3.balance", "t4.sum"}
+    calc = wb[CALC_SHEET]
     for sheet, check in checks:
         formula = wb[sheet.name].cell(check.row, check.col).value
-        m = re.fullmatch(r'=IF\((.+)=(.+),"✔","✘"\)', formula)
+        m = re.fullmatch(r'=IFERROR\(IF\((SUM\(.+\))=(SUM\(.+\)),"✔","✘"\),"✘"\)', formula)
         assert m, formula
-        left, right = m.groups()
-        assert left.startswith("SUM(") and right.startswith("SUM(")  # blanks count as 0
-        for expr, terms in ((left, check.left), (right, check.right)):
-            want = [(lay.fields[t].sheet, lay.fields[t].cell) for t in terms]
-            assert _refs(expr, sheet.name) == want
-    t3 = lay.sheet("三、依申请公开")
-    k6 = next(c for c in t3.checks if c.cell == "K6")
-    assert wb["三、依申请公开"]["K6"].value == '=IF(SUM(J6)=SUM(D6,E6,F6,G6,H6,I6),"✔","✘")'
-    assert k6.rule.id == "t3.row"
+        for expr, terms in zip(m.groups(), (check.left, check.right)):
+            cells = _calc_cells(expr)
+            assert sorted(cells) == sorted(calc_address(lay, t) for t in terms)
+            for t, (r, c) in zip(sorted(terms, key=lambda t: calc_address(lay, t)), sorted(cells)):
+                f = lay.fields[t]  # the copy reads the input
+                assert calc.cell(r, c).value.startswith(f"=IF(ISNUMBER('{f.sheet}'!{f.cell}),")
+    k6 = wb["三、依申请公开"]["K6"].value
+    assert k6 == ('=IFERROR(IF(SUM(\'_nianbao_calc\'!AN6)=SUM(\'_nianbao_calc\'!AH6:AM6),'
+                  '"✔","✘"),"✘")')
     cf = wb["三、依申请公开"].conditional_formatting
     red = [r for rng in cf for r in rng.rules if r.formula == ['"✘"']]
     assert red and red[0].dxf.font.color.rgb.endswith("C00000")
@@ -744,7 +760,7 @@ def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
-    visible = [s for s in layout_of(fmt).sheets]
+    visible = [s.name for s in layout_of(fmt).sheets] + [PREVIEW_SHEET]
     assert len(pages) == len(visible)
     flat = [re.sub(r"\s+", "", p) for p in pages]
     t3 = next(p for p in flat if "一、本年新收政府信息公开申请数量" in p)

@@ -56,6 +56,10 @@ class Code:
     severity: str  # as emitted; "warning/error" where it depends (table.blank)
     good: Example
     bad: Example
+    # a finding that stops the report being published (made unless forced), though `check`,
+    # `merge` and the add-in's 校验 count it as its severity says: a statutory table left wholly
+    # blank may be on its way to being filled, but a report printing it empty is not to go out
+    stops_publication: bool = False
 
 
 def _zip(parts: Mapping[str, bytes]) -> bytes:
@@ -163,6 +167,8 @@ _CODES: tuple[Code, ...] = (
     Code("meta.unit", "填报单位未填写", "error", _E(), _E(meta={"unit": ""})),
     Code("meta.year", "报告年度未填写", "error", _E(), _E(meta={"year": None})),
     Code("format.year", "年度与格式不符", "error", _E(), _E(meta={"year": 2020})),
+    Code("meta.document_date", "成文日期未填写", "warning", _E(meta={"document_date": "2022年1月20日"}),
+         _E(meta={"document_date": ""})),
     # -- rules skipped -----------------------------------------------------------------------------
     Code("rule.skipped", "校验未进行", "notice", _E(), _E(values={"t3.new.natural": "INVALID:九"})),
     Code("rule.missing", "来源中缺失", "warning", _E(), _E(values={"t3.new.natural": "MISSING"})),
@@ -240,7 +246,8 @@ _CODES: tuple[Code, ...] = (
          _E(cells={"t2.fees.amount": "5000元"})),
     Code("read.note", "数字后的说明", "notice", _E(), _E(cells={"t2.normative.in_force": "16（其中修订2件）"})),
     Code("table.blank", "整表未填写", "warning/error", _E(),
-         _E(values={f"t4.{g}.{k}": None for g, _ in T4_GROUPS for k, _ in T4_OUTCOMES})),
+         _E(values={f"t4.{g}.{k}": None for g, _ in T4_GROUPS for k, _ in T4_OUTCOMES}),
+         stops_publication=True),
     Code("fee.no_notice", "收费而无收费通知", "warning",
          _E(values={"s6.fee_notices": 2, "s6.fee_amount": 300}),
          _E(values={"s6.fee_notices": 0, "s6.fee_amount": 300})),
@@ -295,6 +302,14 @@ def title_of(code: str) -> str:
     return c.title if c else code
 
 
+def stops_publication(code: str, severity: str) -> bool:
+    """Whether a finding keeps the report from being published unless forced — every error,
+    and a finding whose code says so (``Code.stops_publication``): one rule for every door
+    that makes the report (the command, the add-in's 生成报告, the demo)."""
+    c = registry().get(code)
+    return severity == "error" or (c is not None and c.stops_publication)
+
+
 # declared rules: the bundled sample passes them; each bad example breaks one instance
 RULE_EXAMPLES: dict[str, tuple[Example, Example]] = {
     "t3.row": (_E(), _E(values={"t3.new.natural": "+1"})),
@@ -315,4 +330,4 @@ RULE_EXAMPLES: dict[str, tuple[Example, Example]] = {
 }
 
 
-__all__ = ["Code", "Example", "registry", "title_of", "RULE_EXAMPLES"]
+__all__ = ["Code", "Example", "registry", "title_of", "stops_publication", "RULE_EXAMPLES"]

@@ -24,7 +24,8 @@ from .errors import UnreadableWorkbook
 from .findings import Finding
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import INFO_SHEET, META_SHEET, Field, Layout, SheetLayout, layout_of
+from .layout import (INFO_SHEET, META_SHEET, TEMPLATE_VERSION, Field, Layout, SheetLayout,
+                     layout_of)
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
@@ -119,6 +120,7 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
     lay = layout_of(fmt_id)
     report = Report.empty(fmt_id)
     report.source, report.origin = source, origin
+    version = template_version(origin)
     meta: dict[str, Any] = {}
     for sheet in lay.sheets:
         grid = grids.get(sheet.name)
@@ -130,11 +132,13 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
                                            say("read.sheet_missing", sheet=sheet.name),
                                            sheet=sheet.name))
             continue
-        moved = _moved_label(sheet, grid)
+        moved = _moved_label(sheet, grid, version)
         if moved is not None:
             report.findings.append(moved)
             continue
         for f in sheet.fields:
+            if f.since > version:
+                continue  # an older template has no such cell: blank
             raw = _at(grid, f.row, f.col)
             if f.kind == "text":
                 text = _as_text(raw)
@@ -208,9 +212,16 @@ def _norm_label(v: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
 
 
-def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
+def template_version(origin: dict[str, str]) -> int:
+    """The template version a workbook was made with (its hidden sheet says; without one, the
+    current version)."""
+    recorded = origin.get("template_version", "")
+    return int(recorded) if recorded.isdigit() else int(TEMPLATE_VERSION)
+
+
+def _moved_label(sheet: SheetLayout, grid: list[list[Any]], version: int) -> Finding | None:
     for lab in sheet.labels:
-        if lab.style not in _CHECKED_LABELS or not lab.text:
+        if lab.style not in _CHECKED_LABELS or not lab.text or lab.since > version:
             continue
         found = _at(grid, lab.row, lab.col)
         if found != lab.text and _norm_label(found) != _norm_label(lab.text):

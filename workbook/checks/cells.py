@@ -63,12 +63,14 @@ def check_meta(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for item in ctx.fmt.meta:
         fid = f"meta.{item.key}"
-        if not item.required or ctx.reported_by_reader(fid) or not ctx.readable(fid):
+        if not (item.required or item.wanted) or ctx.reported_by_reader(fid) or not ctx.readable(fid):
             continue
         value = getattr(ctx.report.meta, item.key, None)
         if value is None or (isinstance(value, str) and not value.strip()):
-            out.append(finding(fid, "error", say("meta.missing", where=describe(ctx.fmt.id, fid)),
-                               ctx.fmt.id, fid))
+            # required: the report cannot be made; wanted: it is made with a gap to fill by hand
+            message = "meta.missing" if item.required else fid
+            out.append(finding(fid, "error" if item.required else "warning",
+                               say(message, where=describe(ctx.fmt.id, fid)), ctx.fmt.id, fid))
     year = ctx.report.meta.year
     if isinstance(year, int) and format_for_year(year).id != ctx.fmt.id:
         due = format_for_year(year)

@@ -42,7 +42,7 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
     from ..checks import check
-    from ..document import pdf_font_warning, render_report, to_pdf
+    from ..document import make_report, pdf_font_warning, to_pdf, written_lines
     from ..reader import read_report
 
     try:
@@ -55,7 +55,7 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
         report = read_report(file)
         prev = read_report(previous) if previous is not None else None
         findings = check(report, previous=prev)
-        errors = [f for f in findings if f.severity == "error"]
+        errors = findings.blocking  # the errors, and a statutory table left wholly blank
         if errors:
             key = "document.forced" if force else "document.refused"
             click.echo(say(key, file=str(file), count=len(errors)), err=True)
@@ -64,11 +64,14 @@ def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                            err=True)
             if not force:
                 sys.exit(1)
-        if findings.warnings:
-            click.echo(say("document.warnings", count=findings.warnings, file=str(file)), err=True)
-        render_report(report, target, templates_dir=templates_dir,
-                      offer_generated=offer_generated)
+        warnings = sum(1 for f in findings if f.severity == "warning" and f not in errors)
+        if warnings:
+            click.echo(say("document.warnings", count=warnings, file=str(file)), err=True)
+        made = make_report(report, target, templates_dir=templates_dir,
+                           offer_generated=offer_generated)
         click.echo(say("document.written", file=str(target)))
+        for line in written_lines(report, made.written):  # which paragraphs nianbao wrote
+            click.echo(line)
         if pdf:
             pdf_path = to_pdf(target, pdf_path)
             click.echo(say("document.pdf_written", file=str(pdf_path)))
