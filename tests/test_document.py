@@ -973,3 +973,109 @@ def test_header_columns_wide_enough_to_wrap_without_a_lone_character(text, chars
     from nianbao.document import fitting_width
 
     assert fitting_width(text) == chars
+
+
+# -- what nianbao writes, and what the office writes in its place (issue 26) -----------------------
+def test_office_text_replaces_each_paragraph_nianbao_writes(tmp_path):
+    """Every paragraph nianbao writes has a cell for the office's own text: 导语, 四's 表前说明,
+    the text parts; what it wrote is listed with that cell (``written_parts``)."""
+    from nianbao.document import written_parts
+
+    r = consistent_report("2021", seed=4)
+    generated = {w.place.part: w for w in written_parts(r)}
+    assert set(generated) == {"preamble", "s1.active", "s1.request", "s4"}
+    assert generated["s4"].place.field == "s4.lead" and not generated["s4"].place.mention
+    own = {"preamble": "本报告由本办编制，数据截至2021年12月31日。",
+           "s4.lead": "本年度我办行政复议、行政诉讼情况见下表。",
+           "s1.active": "主动公开文件若干。", "s1.request": "依申请公开工作依法开展。"}
+    r.texts.update(own)
+    assert written_parts(r) == []
+    text = body_text(render(r, tmp_path))
+    for t in own.values():
+        assert t in text
+    assert "本报告根据《中华人民共和国政府信息公开条例》" not in text
+    assert "被申请行政复议" not in text
+    # the fee sentence of 六 is replaced by the office writing about the fee in 其他需要报告的事项
+    r["s6.fee_notices"], r["s6.fee_amount"] = 0, 0
+    [fee] = [w for w in written_parts(r) if w.place.part == "s6"]
+    assert fee.place.field == "s6.other" and fee.place.mention
+    r.texts["s6.other"] = "本年度未收取信息处理费，无其他需要报告的事项。"
+    assert written_parts(r) == []
+
+
+def test_only_published_items_of_basic_information_are_printed(tmp_path):
+    """联系人 and 填报日期 stay in the workbook; 成文日期 is the 落款's date (not 填报日期)."""
+    r = consistent_report("2021", seed=4)
+    r.meta.contact, r.meta.date = "张三", "2022-01-05"
+    r.meta.phone, r.meta.email, r.meta.address = "0571-12345678", "gk@example.gov.cn", "某路1号"
+    text = body_text(render(r, tmp_path))
+    assert "张三" not in text and "2022年1月5日" not in text and "2022-01-05" not in text
+    assert "电话：0571-12345678" in text and "gk@example.gov.cn" in text and "地址：某路1号" in text
+    assert text.rstrip().endswith("　　　　年　　月　　日")  # no 成文日期 entered: left to fill
+    r.meta.document_date = "2022/1/20"
+    assert body_text(render(r, tmp_path, "b.docx")).rstrip().endswith("2022年1月20日")
+
+
+def test_table_rows_as_tall_as_published_tables_where_the_page_has_room(tmp_path):
+    """表二 and 表四 at 8 mm a row; 表三 as tall as lets it stay on one page (here: as set)."""
+    from nianbao.document import ROW_MAX
+
+    d = render(consistent_report("2021", seed=4), tmp_path)
+    heights = []
+    for table in d.tables:
+        rows = table._tbl.findall(W + "tr")
+        hs = {tr.find(f"{W}trPr/{W}trHeight") for tr in rows}
+        heights.append({(h.get(W + "val"), h.get(W + "hRule")) if h is not None else None
+                        for h in hs})
+    assert heights[0] == heights[2] == {(str(ROW_MAX), "atLeast")}
+    assert len(heights[1]) == 1  # one height for 表三, whatever fits
+
+
+@pytest.mark.parametrize("unit,lines", [
+    # an hourglass is not a title (GB/T 9704 7.3.3: 梯形 or 菱形)
+    ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市城市管理综合行政执法局市容环境卫生管理中心",
+     ["新疆维吾尔自治区伊犁哈萨克自治州奎屯市", "城市管理综合行政执法局", "市容环境卫生管理中心"]),
+    # a committee's office is one unit; a bracketed name goes whole on its line
+    ("某某市发展和改革委员会办公室（某某市粮食和物资储备局）",
+     ["某某市发展和改革委员会办公室", "（某某市粮食和物资储备局）"]),
+    ("中共某某省委机构编制委员会办公室（某某省机构编制研究中心）",
+     ["中共某某省委", "机构编制委员会办公室", "（某某省机构编制研究中心）"]),
+    # 「城市」「市容」「乡村」 are words, not places to break
+    ("某某省某某市城市管理局市容环境卫生处乡村振兴办公室", None),
+])
+def test_unit_names_break_by_meaning(unit, lines):
+    from nianbao.document import split_title, unit_breaks
+
+    got = split_title(unit, "2022年政府信息公开工作年度报告", 19.1)[:-1]
+    if lines is not None:
+        assert got == lines
+    for a, b in zip(got, got[1:]):
+        assert not (a.endswith("城") and b.startswith("市")), got
+        assert not (a.endswith("市") and b.startswith(("容", "场"))), got
+        assert not (a.endswith("乡") and b.startswith("村")), got
+    breaks = unit_breaks(unit)
+    assert all(unit[i - 1:i + 1] not in ("城市", "市容", "乡村", "员会", "办公") for i in breaks)
+
+
+def test_a_blank_workbook_is_refused_unless_forced_and_says_nothing(tmp_path):
+    """`nianbao new` then `nianbao report`: a statutory table left wholly blank stops the report
+    (exit 1) as an error does — the one rule every door uses (``Findings.blocking``); forced, the
+    report asserts nothing nobody entered."""
+    from nianbao.checks import check
+    from nianbao.xlsx_writer import new_workbook
+
+    src = new_workbook(tmp_path / "年报.xlsx", "2021", year=2022, unit="某区政务办")
+    found = check(src)
+    assert found.errors == 0 and [f.rule for f in found.blocking] == ["table.blank"] * 3
+    out = tmp_path / "年报.docx"
+    res = CliRunner().invoke(report_command, [str(src), "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists()
+    assert "3 处错误或整张未填写的表，未生成年报" in res.output and "表三" in res.output
+    forced = CliRunner().invoke(report_command, [str(src), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    text = body_text(docx.Document(str(out)))
+    for phrase in ("本年度未制发、废止规章和行政规范性文件", "全年未作出行政许可、行政处罚、行政强制决定",
+                   "本年度未收到政府信息公开申请，也无上年结转的申请",
+                   "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
+                   "本年度无其他需要报告的事项"):
+        assert phrase not in text, phrase

@@ -790,3 +790,176 @@ def test_text_rows_fit_what_is_typed(templates, fmt):
     # 960 characters of about two units each in a column 90 wide: 22 lines of 11 pt at least
     width = wb[long.sheet].column_dimensions["B"].width
     assert long_h >= math.ceil(960 * 2 / width) * 11 * 1.2
+
+
+# ---- what the workbook says about the report (issue 26) -------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_workbook_says_which_paragraphs_nianbao_writes(templates, fmt):
+    """Beside each text cell: whether nianbao writes a paragraph where it is left empty; and a
+    sheet 「将生成的文字」 listing each such paragraph, the cell whose own text replaces it, and
+    the text itself (NB_NARRATIVE, from the add-in)."""
+    from nianbao.layout import generated_parts, generated_places, sheet_ranges
+
+    wb = templates[fmt]
+    lay = layout_of(fmt)
+    parts = generated_parts(fmt)
+    assert {"preamble", "s1.active", "s1.request", "s4", "s6.other"} <= parts
+    texts = [f for f in lay.fields.values() if f.kind == "text" and lay.sheet(f.sheet).kind == "texts"
+             and f.table != HEADINGS]
+    for f in texts:
+        note = wb[f.sheet].cell(f.row, 3).value
+        if f.id == "s6.other":
+            assert "只填「无」时印为" in note and "留空时不印" in note
+        elif f.id in parts:
+            assert note.startswith("留空时由 nianbao 生成一段") and "将生成的文字" in note, f.id
+        else:
+            assert note == "留空时年报中不印此部分", f.id
+    # 四's paragraph before the table: a cell of its own, said to be generated when empty
+    lead = lay.fields["s4.lead"]
+    label = wb[lead.sheet].cell(lead.row, 1).value
+    assert label.startswith("表前说明") and "据本表生成" in label
+    # the preview sheet
+    ws = wb[PREVIEW_SHEET]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True)]
+    places = generated_places(fmt)
+    assert len(rows) == len(places) >= 5
+    for (name, cell, formula), p in zip(rows, places):
+        f = lay.fields[p.field]
+        assert cell.startswith(f"{f.sheet}!{f.cell}")
+        assert formula == (f'=IFERROR(NB_NARRATIVE("{p.part}",{",".join(sheet_ranges(fmt))}),'
+                           '"（在装有年报加载项的 Excel 中于此显示；也可运行 nianbao report 生成年报查看）")')
+    links = [c.hyperlink.location for row in ws.iter_rows(min_row=5, min_col=2, max_col=2)
+             for c in row]
+    assert links == [f"'{lay.fields[p.field].sheet}'!{lay.fields[p.field].cell}" for p in places]
+    assert ws.protection.sheet
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_where_to_see_the_preview(recalculated):
+    """Without the add-in (LibreOffice here, WPS, an Excel without it) the preview cells say
+    where to see the text, never an error value."""
+    _, done = recalculated["ok-2021"]
+    ws = openpyxl.load_workbook(done, data_only=True)[PREVIEW_SHEET]
+    shown = [r[2] for r in ws.iter_rows(min_row=5, values_only=True)]
+    assert shown and all(v.startswith("（在装有年报加载项的 Excel 中于此显示") for v in shown)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_basic_information_says_what_goes_on_the_web(templates, fmt):
+    """Phone, e-mail and address are printed in the published report: the sheet says so beside
+    them; 成文日期 is a cell of its own (the 落款's date, not 填报日期); the 导语 a text cell."""
+    ws = templates[fmt][INFO_SHEET]
+    lay = layout_of(fmt)
+    notes = {f.id: ws.cell(f.row, 3).value for f in lay.fields.values() if f.sheet == INFO_SHEET}
+    for item in get_format(fmt).meta:
+        note = notes[f"meta.{item.key}"]
+        assert ("公开发布" in note) == item.published, item.key
+    assert "不要填个人手机" in notes["meta.phone"] and "不要填个人邮箱" in notes["meta.email"]
+    assert notes["meta.date"].startswith("不印入年报") and notes["meta.contact"].startswith("不印入年报")
+    date = lay.fields["meta.document_date"]
+    assert ws.cell(date.row, 1).value == "成文日期" and "落款" in notes["meta.document_date"]
+    assert ws.cell(lay.fields["preamble"].row, 1).value == "导语"
+    # added below 报告格式: an older workbook's rows stay where they were
+    fmt_row = next(lb.row for lb in lay.sheet(INFO_SHEET).labels if lb.text == "报告格式")
+    assert date.row == fmt_row + 1 and lay.fields["preamble"].row == fmt_row + 2
+    assert date.since == lay.fields["preamble"].since == 3 == int(TEMPLATE_VERSION)
+    # the add-in's result cell says what it is for, rather than standing as an empty box
+    area = lay.status
+    assert "校验" in ws[area.run_cell].value
+
+
+def test_a_workbook_of_template_version_2_still_reads():
+    """A workbook made before 成文日期 and 导语 had cells reads as before, those blank — and
+    the report's 落款 then asks for the date (meta.document_date)."""
+    from nianbao.checks import check
+    from nianbao.reader import read_report
+    from nianbao.samples.build import load_sample
+
+    old = read_report(Path(__file__).parent / "data" / "template-v2-district-2021.xlsx")
+    assert old.origin["template_version"] == "2"
+    assert not [f for f in old.findings if f.severity == "error"]
+    sample = load_sample("district-2021")
+    assert old.values == sample.values
+    assert old.meta.document_date == "" and old.texts["preamble"] == "" == old.texts["s4.lead"]
+    assert [f.rule for f in check(old) if f.rule.startswith("meta.")] == ["meta.document_date"]
+    warning = check(old).by_rule("meta.document_date")[0]
+    assert warning.severity == "warning" and "成文日期" in warning.message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_money_cells_show_money_as_the_report_prints_it(templates, fmt):
+    from nianbao.xlsx_writer import money_number_format
+
+    lay = layout_of(fmt)
+    money = [f for f in lay.fields.values() if f.kind == "money"]
+    assert money
+    for f in money:
+        assert templates[fmt][f.sheet][f.cell].number_format == money_number_format(f.unit)
+    assert money_number_format("万元") == "0.00####;-0.00####;0"  # 0 shows 「0」, not 「0.0000」
+    assert money_number_format("元") == "0.00;-0.00;0"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_label_fits_its_cell_without_a_lone_character(templates, fmt):
+    """Labels are written with their line breaks (where the meaning allows, else evenly): no line
+    wider than its cell — so Excel, WPS and LibreOffice add no break of their own — and no line
+    of one character (「…不计其他情形 /）」「三、本年度办理结 / 果」)."""
+    from nianbao.xlsx_writer import LABEL_LOOKS, _units
+
+    for sheet in layout_of(fmt).sheets:
+        ws = templates[fmt][sheet.name]
+        for lb in sheet.labels:
+            if lb.style in ("title", "note") or not lb.text or len(lb.text) > 32:
+                continue  # prose wraps by itself
+            width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                        for c in range(lb.col, (lb.last_col or lb.col) + 1))
+            size = LABEL_LOOKS[lb.style].size
+            lines = ws.cell(lb.row, lb.col).value.split("\n")
+            for line in lines:
+                assert _units(line) * size / 11 <= width - 1.5, (sheet.name, lb.text, line)
+                if len(lines) > 1:
+                    assert len(line) > 1, (sheet.name, lb.text, lines)
+    t3 = templates[fmt][_sheet_of(fmt, "t3")]
+    band = next(c.value for row in t3.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.replace("\n", "") == "三、本年度办理结果")
+    assert band == "三、本年度\n办理结果"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table4s_row_of_numbers_is_labelled_in_the_workbook(templates, fmt):
+    ws = templates[fmt][_sheet_of(fmt, "t4")]
+    row = {f.row for f in _fields(fmt, "t4")}.pop()
+    assert ws.cell(row, 1).value == "本年度件数"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_sheets_rows_tall_enough_for_a_heading(templates, fmt):
+    """A blank text's row has no height of its own (it grows as the clerk types), and the sheet's
+    default is tall enough for a heading in LibreOffice (whose 15 pt cut 「上年问题改进情况」)."""
+    for sheet in layout_of(fmt).sheets:
+        if sheet.kind == "texts":
+            ws = templates[fmt][sheet.name]
+            assert ws.sheet_format.defaultRowHeight >= 20
+
+
+@pytest.mark.libreoffice
+def test_printed_workbook_money_and_labels(tmp_path):
+    """Printed through LibreOffice: money as the report prints it (「0」「1234.5678」「150.50」,
+    never 「0.0000」 or 「.50」); no label line of one character; 表四's row labelled."""
+    if shutil.which("pdftotext") is None or shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    r = consistent_report("2021", seed=2)
+    r["t2.fees.amount"], r["s6.fee_amount"], r["s6.fee_notices"] = 1234.5678, 150.5, 1
+    zero = consistent_report("2021", seed=2)
+    zero["t2.fees.amount"] = 0
+    paths = [write_report(r, tmp_path / "money.xlsx"), write_report(zero, tmp_path / "zero.xlsx")]
+    convert(paths, "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "money.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "1234.5678" in text and "150.50" in text and "本年度件数" in text
+    zero_text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "zero.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "0.0000" not in zero_text and not re.search(r"(?<![\d])\.\d\d", zero_text)
+    lines = [l.strip() for l in text.splitlines()]
+    for lone in ("）", "果", "人"):
+        assert lone not in lines

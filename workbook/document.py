@@ -301,7 +301,7 @@ def table_grid(table: Table, report: Report) -> Grid:
     header_rows = 0
     spans = []
     for block in table.blocks:
-        first = r
+        block_start = r
         k = units // len(block.columns)
         if block.title:
             cells.append(GridCell(r, 0, block.title, "table_head", cols=depth + units))
@@ -336,7 +336,7 @@ def table_grid(table: Table, report: Report) -> Grid:
                         else format_number(value))
                 cells.append(GridCell(top + i, depth + j * k, text, "table_text", cols=k))
         r = top + len(block.rows)
-        spans.append((first, r))
+        spans.append((block_start, r))
     return Grid(cells, r, depth, units, header_rows, tuple(spans))
 
 

@@ -317,6 +317,8 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
         cell = ws.cell(f.row, f.col)
         _put(cell, f.default)
         _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
+        if f.kind == "text" and sheet.kind == "info":  # 导语: a paragraph, room to write it
+            heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
         cell.protection = Protection(locked=False)
         if f.kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[f.kind]
@@ -347,7 +349,7 @@ def _write_label(ws: Worksheet, label: Label) -> str:
         ws.merge_cells(start_row=label.row, start_column=label.col, end_row=r2, end_column=c2)
     look = LABEL_LOOKS[label.style]
     text = label.text
-    if text and label.style in _BROKEN_STYLES:
+    if text and label.style in _BROKEN_STYLES and len(text) <= BROKEN_MAX:
         width = _span_width(ws, label.col, c2)
         text = "\n".join(line for para in text.split("\n")
                          for line in label_lines(para, width, look.size))
@@ -360,8 +362,10 @@ def _write_label(ws: Worksheet, label: Label) -> str:
     return text
 
 
-# labels short enough to break by hand (a note or a span of prose is left to wrap by itself)
+# labels broken by hand; a note, or a sentence longer than BROKEN_MAX, wraps by itself (prose
+# broken evenly would break inside its words)
 _BROKEN_STYLES = frozenset({"header", "label", "band", "block", "corner", "caption", "check_header"})
+BROKEN_MAX = 32
 _ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
 
 
@@ -752,17 +756,22 @@ def _add_preview_sheet(wb: Workbook, lay: Layout) -> None:
                                             "wb.preview.h.text")))]
     for p in places:
         name, cell = place_texts(lay.format.id, p)
-        f = lay.fields[p.field]
         formula = f'=IFERROR(NB_NARRATIVE("{p.part}",{ranges}),"{fallback}")'
-        rows.append(NoteRow((name, cell, _Formula(formula)), link=f"{f.sheet}!{f.cell}"))
+        rows.append(NoteRow((name, cell, _Formula(formula))))
     ws = add_note_sheet(wb, PREVIEW_SHEET, say("wb.preview.title"), PREVIEW_WIDTHS,
                         [NoteRow((say("wb.preview.intro"),), span=True)] + rows)
     for row in ws.iter_rows(min_row=4, max_row=4):
         for cell in row:
             _style(cell, LABEL_LOOKS["header"])
-    for r in range(5, ws.max_row + 1):  # the previews: room for a paragraph once computed
+    for r, p in enumerate(places, start=5):  # the previews: room for a paragraph once computed
         ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, 60)
         ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+        # the cell's address jumps to it (a link on the part's name would stop it wrapping)
+        f = lay.fields[p.field]
+        link = ws.cell(r, 2)
+        link.hyperlink = Hyperlink(ref=link.coordinate,
+                                   location=f"{quote_sheetname(f.sheet)}!{f.cell}")
+        link.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
 
 
 class _Formula(str):

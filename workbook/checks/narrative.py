@@ -534,7 +534,9 @@ def _fee(scan: _Scan) -> list[Finding]:
         out.append(scan.finding("text.fee", first,
                                 say("text.fee_none", where=where, quote=claims_none.group(0),
                                     amount=format_number(charged), notices=format_number(notices or 0)),
-                                0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
+                                # 应为 what the cells hold, 实为 what the text says (its 「未收取」)
+                                charged or notices, 0,
+                                tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", first,
                                 say("text.fee_amount", where=where, stated=format_number(stated_amount),
