@@ -863,6 +863,11 @@ def test_basic_information_says_what_goes_on_the_web(templates, fmt):
     fmt_row = next(lb.row for lb in lay.sheet(INFO_SHEET).labels if lb.text == "报告格式")
     assert date.row == fmt_row + 1 and lay.fields["preamble"].row == fmt_row + 2
     assert date.since == lay.fields["preamble"].since == 3 == int(TEMPLATE_VERSION)
+    # a one-line item keeps a one-line row (the note beside it wraps to two at most); the 导语
+    # has room for a paragraph
+    unit_row = lay.fields["meta.unit"].row
+    assert (ws.row_dimensions[unit_row].height or 15) < 40
+    assert ws.row_dimensions[lay.fields["preamble"].row].height >= 60
     # the add-in's result cell says what it is for, rather than standing as an empty box
     area = lay.status
     assert "校验" in ws[area.run_cell].value

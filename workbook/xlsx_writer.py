@@ -43,6 +43,7 @@ from .layout import (
     HEADINGS,
     INFO_SHEET,
     META_SHEET,
+    PREAMBLE,
     PREVIEW_SHEET,
     TEMPLATE_VERSION,
     TEXT_NOTE_COL,
@@ -317,7 +318,7 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
         cell = ws.cell(f.row, f.col)
         _put(cell, f.default)
         _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
-        if f.kind == "text" and sheet.kind == "info":  # 导语: a paragraph, room to write it
+        if f.table == PREAMBLE:  # 导语: a paragraph on 基本信息, room to write it
             heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
         cell.protection = Protection(locked=False)
         if f.kind in NUMBER_FORMATS:
