@@ -1079,3 +1079,17 @@ def test_a_blank_workbook_is_refused_unless_forced_and_says_nothing(tmp_path):
                    "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
                    "本年度无其他需要报告的事项"):
         assert phrase not in text, phrase
+
+
+def test_an_office_template_for_a_part_without_a_cell_is_listed(tmp_path):
+    """A lead the office writes a template for where the format has no text (before 表三): it is
+    printed and listed, with no cell to replace it but the template."""
+    from nianbao.document import make_report, written_lines
+
+    d = own_templates(tmp_path, s3="本年度依申请公开情况见下表。")
+    r = consistent_report("2021", seed=4)
+    made = make_report(r, tmp_path / "年报.docx", templates_dir=d)
+    assert "本年度依申请公开情况见下表。" in body_text(docx.Document(str(made.path)))
+    [s3] = [w for w in made.written if w.place.part == "s3"]
+    assert s3.place.field is None
+    assert any("修改或删空模板 s3.j2" in line for line in written_lines(r, made.written))

@@ -487,7 +487,9 @@ class GeneratedPlace:
     part: str  # "preamble", a section key (its lead paragraph) or a text id
     section: str | None  # the section it is printed in (None: before 「一、」)
     name: str  # what the part is called (「导语」「（二）依申请公开情况」「表前说明」)
-    field: str  # the text cell whose own text replaces it
+    # the text cell whose own text replaces it; None: no cell does (an office's own template
+    # for a part the format gives no text, e.g. before 表三: only the template replaces it)
+    field: str | None
     mention: bool  # True: it is replaced when that cell speaks of the same thing (信息处理费)
 
 
@@ -508,6 +510,8 @@ def generated_places(format_id: str, parts: Iterable[str] | None = None) -> list
                                           section.lead.key, False))
             elif section.texts:
                 out.append(GeneratedPlace(section.key, section.key, "", section.texts[0].key, True))
+            else:
+                out.append(GeneratedPlace(section.key, section.key, "", None, False))
         for t in section.texts:
             if t.key in parts:
                 out.append(GeneratedPlace(t.key, section.key, t.label, t.key, False))
@@ -522,6 +526,9 @@ def place_texts(format_id: str, place: GeneratedPlace) -> tuple[str, str]:
     fmt = get_format(format_id)
     sections = {s.key: s for s in fmt.sections}
     where = sections[place.section].title if place.section else say("wb.preview.before_first")
+    if place.field is None:
+        return (f"{where} · {place.name or say('wb.preview.opening')}",
+                say("wb.preview.template_only", part=place.part))
     f = layout_of(fmt.id).fields[place.field]
     cell = say("wb.preview.mention" if place.mention else "wb.preview.cell",
                sheet=f.sheet, cell=f.cell)

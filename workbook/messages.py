@@ -686,5 +686,6 @@ MESSAGES.update({
     "wb.preview.opening": "开头一段",
     "wb.preview.cell": "{sheet}!{cell}",
     "wb.preview.mention": "{sheet}!{cell}（其中写到这一内容时不再生成）",
+    "wb.preview.template_only": "没有对应的单元格：修改或删空模板 {part}.j2",
     "wb.preview.fallback": "（在装有年报加载项的 Excel 中于此显示；也可运行 nianbao report 生成年报查看）",
 })

@@ -768,6 +768,8 @@ def _add_preview_sheet(wb: Workbook, lay: Layout) -> None:
         ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, 60)
         ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
         # the cell's address jumps to it (a link on the part's name would stop it wrapping)
+        if p.field is None:
+            continue
         f = lay.fields[p.field]
         link = ws.cell(r, 2)
         link.hyperlink = Hyperlink(ref=link.coordinate,
