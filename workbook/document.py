@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from .errors import NianbaoError
 from .fileio import atomic_path
 from .formats.model import Section, Table, field_id
-from .layout import (PREAMBLE, GeneratedPlace, generated_places, heading_id,  # noqa: F401
+from .layout import (PREAMBLE, GeneratedPlace, generated_places, heading_id,
                      label_spans, place_texts)  # the workbook and the document merge labels alike
 from .messages import say
 from .narrative import (LEADING_ORDINAL, NOTHING_TO_REPORT, Narrator, format_number,
