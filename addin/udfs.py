@@ -23,7 +23,7 @@ import xlwings as xw
 from .. import actions
 from ..errors import NianbaoError, UnreadableWorkbook
 from ..findings import Finding
-from ..layout import META_SHEET, column_letter, layout_of
+from ..layout import META_SHEET, layout_of, sheet_ranges
 from ..marks import plan_marks
 from ..messages import say
 from ..report import Invalid, Report, is_number
@@ -124,13 +124,7 @@ def NB_NARRATIVE(part, *sheets):  # noqa: N802 - Excel's name
 def formula(function: str, format_id: str) -> str:
     """The call of ``function`` over every sheet of ``format_id``'s template, as typed into a
     cell: ``=NB_STATUS(基本信息!$A$1:$C$16,'一、总体情况'!$A$1:$B$6,…)``."""
-    ranges = []
-    for sheet in layout_of(format_id).sheets:
-        last_row = max([sheet.last_row] + [f.row for f in sheet.fields])
-        last_col = max([sheet.last_col] + [f.col for f in sheet.fields])
-        quoted = "'" + sheet.name.replace("'", "''") + "'"
-        ranges.append(f"{quoted}!$A$1:${column_letter(last_col)}${last_row}")
-    return f"={function}({','.join(ranges)})"
+    return f"={function}({','.join(sheet_ranges(format_id))})"
 
 
 __all__ = ["NB_STATUS", "NB_FINDINGS", "NB_NARRATIVE", "formula"]

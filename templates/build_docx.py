@@ -42,7 +42,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from nianbao.document import STYLE  # the style names render_report looks up
+from nianbao.document import CELL_MARGIN, STYLE  # what render_report relies on
 from nianbao.formats import CURRENT, get_format
 
 HERE = Path(__file__).resolve().parent
@@ -68,6 +68,7 @@ LINE = Twips(578)  # 28.9 pt: 22 lines in the 225 mm text block
 CHARS_PER_LINE = 28
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
+TITLE_LINE_PT = 29  # the title's line spacing: 10.2 mm, as published titles are set
 PAGE_NUMBER_PT = 14  # 4号
 TABLE_PT = 9  # 小五, as published reports set their tables
 
@@ -172,7 +173,10 @@ def build_styles(doc) -> None:
 
     title = paragraph_style(doc, STYLE.title, "NianbaoTitle")
     set_fonts(title, XIAOBIAOSONG, TITLE_PT)
-    exact(title.paragraph_format, Pt(35))  # a two-line title needs more than the body's 28.9
+    # its own exact spacing, off the body's line grid: snapped to it, a 22 pt line took two grid
+    # lines and the title's lines stood 20 mm apart, read as two titles (published: about 10 mm)
+    exact(title.paragraph_format, Pt(TITLE_LINE_PT))
+    no_grid_snap(title)
     title.paragraph_format.space_after = LINE  # one blank line before the text (GB/T 9704 7.3.3)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.keep_with_next = True
@@ -223,6 +227,9 @@ def build_styles(doc) -> None:
     page = paragraph_style(doc, STYLE.page_number, "NianbaoPageNumber", base=None)
     set_fonts(page, SONGTI, PAGE_NUMBER_PT)
     exact(page.paragraph_format, Pt(PAGE_NUMBER_PT))
+    # no first-line indent: LibreOffice bases every style on 正文 and would indent the even
+    # pages' number (aligned left) by the body's two characters — 44 mm in, not 33
+    indent_chars(page.element, 0, PAGE_NUMBER_PT)
     no_grid_snap(page)
 
     table = doc.styles.add_style(STYLE.table, WD_STYLE_TYPE.TABLE)
@@ -245,9 +252,9 @@ def build_styles(doc) -> None:
     tblpr.append(jc)
     tblpr.append(borders)
     margins = OxmlElement("w:tblCellMar")
-    for side, width in (("top", 28), ("left", 57), ("bottom", 28), ("right", 57)):
+    for side, width in (("top", 28), ("left", CELL_MARGIN), ("bottom", 28), ("right", CELL_MARGIN)):
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(width))  # 1 mm left/right: narrow number columns stay readable
+        m.set(qn("w:w"), str(width))  # 1.5 mm left/right: 表四's fifteen columns stay readable
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     tblpr.append(margins)
@@ -261,6 +268,8 @@ def page_number_paragraph(doc, footer, align, indent_side: str) -> None:
     ind = OxmlElement("w:ind")
     ind.set(qn(f"w:{indent_side}Chars"), "100")  # 空一字 (GB/T 9704 7.5)
     ind.set(qn(f"w:{indent_side}"), str(PAGE_NUMBER_PT * 20))
+    ind.set(qn("w:firstLineChars"), "0")
+    ind.set(qn("w:firstLine"), "0")
     ppr.append(ind)
     p.add_run("— ")
     run = p.add_run()

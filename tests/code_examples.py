@@ -148,6 +148,8 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     "value.not_integer": (_E(), _E(values={"t2.licensing.decisions": 1.5})),
     "meta.unit": (_E(), _E(meta={"unit": ""})),
     "meta.year": (_E(), _E(meta={"year": None})),
+    "meta.document_date": (_E(meta={"document_date": "2022年1月20日"}),
+                           _E(meta={"document_date": ""})),
     "format.year": (_E(), _E(meta={"year": 2020})),
     # -- rules skipped -----------------------------------------------------------------------------
     "rule.skipped": (_E(), _E(values={"t3.new.natural": "INVALID:九"})),

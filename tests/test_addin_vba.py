@@ -208,7 +208,12 @@ def test_the_vba_paints_what_check_mark_marks(profile, tmp_path, format_id):
 
     # no value the clerk typed was touched (LibreOffice's own load and save turn CR LF into LF);
     # the sheets are protected again
+    # and its formulas, the template's own, keep their meaning: it quotes a sheet name only where
+    # it must ('_nianbao_calc'! → _nianbao_calc!) and writes a function it does not know, our
+    # NB_ add-in functions, in small letters
     def norm(v):
+        if isinstance(v, str) and v.startswith("="):
+            v = re.sub(r"'([^'!\s]+)'!", r"\1!", v).lower()
         return v.replace("\r\n", "\n") if isinstance(v, str) else v
 
     src = openpyxl.load_workbook(source)
@@ -219,7 +224,8 @@ def test_the_vba_paints_what_check_mark_marks(profile, tmp_path, format_id):
                     continue
                 if ws.title == META_SHEET and c.column == MARK_RECORD_COL:
                     continue
-                assert wb[ws.title][c.coordinate].value == norm(c.value), (ws.title, c.coordinate)
+                assert norm(wb[ws.title][c.coordinate].value) == norm(c.value), \
+                    (ws.title, c.coordinate)
         assert wb[ws.title].protection.sheet == ws.protection.sheet, ws.title
 
 
@@ -273,6 +279,11 @@ def test_the_built_add_ins_buttons_compile_and_catch_their_errors_in_libreoffice
     assert {m.name for m in ovba.read_project(project).modules} >= {
         "Nianbao", "NianbaoFunctions", "NianbaoRun", "NianbaoText"}
     workbook = hostile_workbook(tmp_path, "2021")
+    # LibreOffice would compute the 将生成的文字 sheet's =NB_NARRATIVE(…) with the add-in's own
+    # wrapper on opening, and its Application.Caller does not exist there: that sheet is Excel's
+    wb = openpyxl.load_workbook(workbook)
+    del wb[MESSAGES["wb.preview.title"]]
+    wb.save(workbook)
     plan = tmp_path / "plan.txt"
     job = job_for_workbook(workbook)
     plan.write_text(dump_job(job), encoding="ascii")

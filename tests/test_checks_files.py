@@ -366,3 +366,45 @@ def test_check_is_a_subcommand_of_nianbao(good):
 
     result = CliRunner().invoke(main, ["check", "--json", str(good)])
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["errors"] == 0
+
+
+# -- the marked copy agrees with itself (issue 26) -------------------------------------------------
+def _rgb(hex6: str) -> tuple[int, int, int]:
+    return tuple(int(hex6[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def test_warning_orange_is_not_the_input_cells_yellow():
+    from nianbao.xlsx_writer import INPUT_FILL
+
+    colours = {"input": _rgb(INPUT_FILL), **{k: _rgb(v[-6:]) for k, v in FILLS.items()}}
+    for a in colours:
+        for b in colours:
+            if a < b:  # every two looks told apart at a glance
+                distance = sum((x - y) ** 2 for x, y in zip(colours[a], colours[b])) ** 0.5
+                assert distance > 40, (a, b, distance)
+
+
+def test_expected_is_the_tables_actual_the_texts(good, tmp_path):
+    """Text against the tables: 应为 is what the cells hold, 实为 what the text says — for every
+    such finding, 「未收取信息处理费」 against a fee entered included."""
+    r = consistent_report("2021", 3)
+    r.meta.unit, r.meta.year = "某区政务办", 2021
+    r["s6.fee_notices"], r["s6.fee_amount"] = 2, 300
+    r.texts["s6.other"] = "本年度未收取信息处理费。"
+    r.texts["s1.request"] = "本年度共收到政府信息公开申请999件。"
+    found = check(r)
+    [fee] = found.by_rule("text.fee")
+    assert (fee.expected, fee.actual) == (300, 0)
+    [received] = found.by_rule("text.received")
+    assert (received.expected, received.actual) == (r.number("t3.new.total"), 999)
+
+
+def test_result_sheet_keeps_numbers_and_codes_apart(bad, tmp_path):
+    out = tmp_path / "marked.xlsx"
+    run(bad, "--mark", out)
+    ws = openpyxl.load_workbook(out)["校验结果"]
+    headers = [c.value for c in ws[4]]
+    exp, act, code = (headers.index(h) + 1 for h in ("应为", "实为", "代码"))
+    for row in ws.iter_rows(min_row=5):
+        assert row[exp - 1].alignment.horizontal == row[act - 1].alignment.horizontal == "center"
+        assert row[code - 1].alignment.indent >= 1  # not against the 实为 beside it

@@ -86,3 +86,92 @@ def test_some_cases_fail_and_some_pass(recalculated):
     outcomes = {name: check(path).errors == 0 for name, _, _, path, _ in recalculated}
     assert outcomes["2021-ok-0"] and outcomes["2019-ok-1"]
     assert not outcomes["2021-one-0"] and not outcomes["2019-text"]
+
+
+# -- what `check` reads from text, the native checks read alike (issue 26) -----------------------
+def _forms(v: int) -> list[str]:
+    """Text that `check` reads as ``v`` (with a notice): the ways clerks type and paste numbers."""
+    fullwidth = str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    out = [str(v), fullwidth, f"{v}件", f"{fullwidth}件", f"{v}（其中修订1件）", f" {v} ", f"{v}人"]
+    if v >= 1000:
+        out.append(f"{v:,}")
+    if v == 0:
+        out += ["/", "／", "—", "－", "--"]
+    return out
+
+
+def _typed_cases():
+    """(name, format, {field: text}) — consistent reports with cells retyped as text that reads as
+    the same number (every check passes), and as a wrong number (the checks through it fail)."""
+    rng = random.Random(26)
+    out = []
+    for fmt in ("2021", "2019"):
+        lay = layout_of(fmt)
+        t34 = [f.id for f in lay.statutory_fields() if f.table in ("t3", "t4")]
+        for i in range(4):
+            report = consistent_report(fmt, 30 + i)
+            if i == 3:  # numbers with thousands
+                report["t3.granted.natural"] = report.number("t3.granted.natural") + 1200
+                for key in ("t3.granted.total", "t3.total.natural", "t3.total.total",
+                            "t3.new.natural", "t3.new.total"):
+                    report[key] = report.number(key) + 1200
+            typed = {}
+            for fid in rng.sample(t34, 25):
+                typed[fid] = rng.choice(_forms(report.number(fid)))
+            out.append((f"{fmt}-same-{i}", fmt, report, typed))
+            wrong = dict(typed)
+            fid = rng.choice(sorted(typed))
+            wrong[fid] = rng.choice(_forms(report.number(fid) + 3))
+            out.append((f"{fmt}-wrong-{i}", fmt, report, wrong))
+    return out
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    src = tmp_path_factory.mktemp("typed")
+    dst = tmp_path_factory.mktemp("typed-calc")
+    cases = []
+    for name, fmt, report, cells in _typed_cases():
+        report.meta.unit = "测试单位"
+        path = write_report(report, src / f"{name}.xlsx")
+        wb = openpyxl.load_workbook(path)
+        lay = layout_of(fmt)
+        for fid, text in cells.items():
+            f = lay.fields[fid]
+            wb[f.sheet][f.cell].value = text
+            wb[f.sheet][f.cell].data_type = "s"
+        wb.save(path)
+        cases.append((name, fmt, cells, path))
+    convert([c[3] for c in cases], "xlsx", dst, timeout=300)
+    return [(name, fmt, cells, path, dst / path.name) for name, fmt, cells, path in cases]
+
+
+def test_native_checks_read_typed_numbers_as_check_does(typed):
+    """「１０」「12件」「1,234」「22（其中修订1件）」「/」: `check` reads them (a notice, no error);
+    the workbook's own ✔/✘ read them alike — one rule — and 基本信息's count of ✘ is the number
+    of rule errors `check` lists."""
+    from nianbao.xlsx_writer import CHECK_NAME_PREFIX
+
+    rules = {"t3.row", "t3.total", "t3.balance", "t4.sum"}
+    seen_wrong = 0
+    for name, fmt, cells, path, calc in typed:
+        res = check(path)
+        assert not res.by_rule("read.invalid", "value.invalid"), name  # all accepted
+        assert {f.rule for f in res if f.field in cells and f.rule.startswith("read.")}  # noticed
+        failed = {(f.rule, f.field) for f in res if f.severity == "error" and f.rule in rules}
+        wb = openpyxl.load_workbook(calc, data_only=True)
+        crosses = 0
+        for sheet, cc in layout_of(fmt).checks():
+            native = wb[sheet.name][cc.cell].value
+            assert native in (CHECK_PASS, CHECK_FAIL), (name, cc.cell, native)
+            python_fails = (cc.rule.id, cc.left[0].lstrip("-")) in failed
+            assert (native == CHECK_FAIL) == python_fails, (name, cc.rule.id, sheet.name, cc.cell)
+            crosses += native == CHECK_FAIL
+        assert crosses == len(failed), name
+        assert ("wrong" in name) == bool(failed), name
+        seen_wrong += bool(failed)
+        total = next(wb[s][r.replace("$", "")].value for n, dn in
+                     openpyxl.load_workbook(path).defined_names.items()
+                     if n == CHECK_NAME_PREFIX + "all" for s, r in dn.destinations)
+        assert total == (f"✘ 有 {len(failed)} 处未通过" if failed else "✔ 全部通过"), name
+    assert seen_wrong == 8

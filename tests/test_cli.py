@@ -53,7 +53,8 @@ def test_new_then_show(tmp_path, fmt, year):
     shown = json.loads(run("show", str(out), "--json").stdout)
     assert shown["meta"] == {"unit": "某区政务办", "year": year, "format": fmt,
                              "contact": "", "phone": "", "date": "", "address": "",
-                             "postcode": "", "email": "", "website": ""}
+                             "postcode": "", "email": "", "website": "",
+                             "document_date": ""}
     assert set(shown["values"].values()) == {None}
     assert "s5.problems" in shown["texts"]
     # an existing file is never overwritten without --force

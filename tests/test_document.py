@@ -31,7 +31,7 @@ from nianbao.formats import get_format
 from nianbao.formats.common import T3_NOTE
 from nianbao.formats.model import field_id
 from nianbao.narrative import format_number
-from nianbao.report import Invalid, Report
+from nianbao.report import Invalid, Report, format_money
 
 FORMATS = ("2021", "2019")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -83,8 +83,9 @@ def body_text(document) -> str:
 
 
 def values_of(report: Report, table_key: str, block, row) -> list[str]:
-    """The row's values as printed: what was entered, a blank cell blank."""
-    return ["" if (v := report.values[field_id(table_key, row, c)]) is None else format_number(v)
+    """The row's values as printed: what was entered, a blank cell blank, an amount as money."""
+    return ["" if (v := report.values[field_id(table_key, row, c)]) is None
+            else format_money(v, c.unit) if c.kind == "money" else format_number(v)
             for c in block.columns]
 
 
@@ -120,8 +121,9 @@ def test_long_title_breaks_after_the_unit(tmp_path):
 
 @pytest.mark.parametrize("unit,lines", [
     ("内蒙古自治区呼和浩特市赛罕区人民政府办公室", ["内蒙古自治区呼和浩特市", "赛罕区人民政府办公室"]),
+    # not 「…自治州 / 奎屯市住房和城乡建设局 / 2021年…」: 16, 11, 15 characters is an hourglass
     ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市住房和城乡建设局",
-     ["新疆维吾尔自治区伊犁哈萨克自治州", "奎屯市住房和城乡建设局"]),
+     ["新疆维吾尔自治区", "伊犁哈萨克自治州奎屯市住房和城乡建设局"]),
 ])
 def test_a_unit_name_longer_than_a_line_breaks_between_words(tmp_path, unit, lines):
     r = Report.empty("2021", unit=unit, year=2021)
@@ -214,7 +216,10 @@ def test_table2_blocks_and_values(tmp_path, fmt):
             assert lines[i + 2 + k] == [row.labels[0]] + values_of(r, "t2", block, row)
         i += 2 + len(block.rows)
     assert i == len(lines)
-    assert "26828.74197" in {t for line in lines for t in line}
+    # money as the one rule prints it (format_money): 万元 to the 分, 元 to the 分
+    printed = format_money(26828.741970000002, "万元" if fmt == "2021" else "元")
+    assert printed == ("26828.74197" if fmt == "2021" else "26828.74")
+    assert printed in {t for line in lines for t in line}
     assert "26828.741970000002" not in body_text(d)
 
 
@@ -251,24 +256,69 @@ def test_generated_sentences_carry_the_numbers(tmp_path):
     assert paras[paras.index("（二）依申请公开情况") + 1].startswith("本年度新收政府信息公开申请")
 
 
+def zeros(report: Report) -> Report:
+    """``report`` with 0 entered in every cell of its three tables."""
+    for fid in report.statutory():
+        report[fid] = 0
+    return report
+
+
 def test_zero_cases_say_none(tmp_path):
-    r = Report.empty("2021", unit="某局", year=2022)
+    r = zeros(Report.empty("2021", unit="某局", year=2022))
     text = body_text(render(r, tmp_path))
     assert "本年度未收到政府信息公开申请" in text
     assert "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。" in text
     assert "本年度未制发、废止规章和行政规范性文件。" in text
     # what did not happen is said once, never as a list of zeros
     assert not re.search(r"(?<![0-9.])0(件|个|万元|元)", text), text
-    # the tables print what was entered: blanks stay blank (the sentences read them as 0)
     d = docx.Document(str(tmp_path / "年报.docx"))
+    assert distinct(grid(d.tables[2])[3]) == ["0"] * 15
+
+
+# what a blank workbook's report would have asserted before (issue 26): none of it was entered
+NOBODY_ENTERED = ("本年度未制发", "未作出行政许可", "未收到政府信息公开申请", "也无上年结转",
+                  "未发生因政府信息公开工作", "无其他需要报告的事项", "未收取")
+
+
+def test_blank_tables_say_nothing(tmp_path):
+    """Blank is 「未填写」, not 「none」: a report of a blank workbook states no fact about its
+    tables; its empty parts say they are not filled in, never stand as bare headings."""
+    d = render(Report.empty("2021", unit="某局", year=2022), tmp_path)
+    text = body_text(d)
+    for phrase in NOBODY_ENTERED:
+        assert phrase not in text, phrase
+    # the tables print what was entered: blanks stay blank
     assert distinct(grid(d.tables[2])[3]) == [""] * 15
+    paras = [p for p in d.paragraphs if p.text]
+    for i, p in enumerate(paras[:-1]):
+        if p.style.name == STYLE.heading1 and not re.match("^[二三四]、", p.text):
+            nxt = paras[i + 1]
+            assert nxt.style.name != STYLE.heading1, p.text  # never a bare heading
+    unfilled = [p for p in paras if p.text == "（本部分未填写）"]
+    assert len(unfilled) == 3 and all(p.style.name == STYLE.offered for p in unfilled)  # 一 五 六
+
+
+def test_a_sentence_states_only_entered_values(tmp_path):
+    """0 entered is a fact and is said; a blank beside it is not turned into one."""
+    r = Report.empty("2021", unit="某局", year=2022)
+    r["t2.rules.issued"], r["t2.licensing.decisions"] = 0, 3
+    r["t3.new.total"], r["t3.total.total"], r["t3.granted.total"] = 5, 5, 5
+    r["t4.review.total"], r["t4.review.corrected"] = 2, 1
+    text = body_text(render(r, tmp_path))
+    assert "本年度未制发规章。" in text  # not 「…规章和行政规范性文件」: that cell is blank
+    assert "全年作出行政许可决定3件。" in text  # nothing about 处罚、强制, nor 收费
+    assert "行政处罚" not in text.split("二、主动公开政府信息情况")[0]
+    assert "本年度新收政府信息公开申请5件；办结5件，其中予以公开5件。" in text
+    # 复议 entered, 诉讼 blank: the sentence speaks of 复议 only
+    assert "本年度因政府信息公开工作被申请行政复议2件，其中结果纠正1件。" in text
+    assert "行政诉讼" not in text.split("四、政府信息公开行政复议、行政诉讼情况")[1].split("行政复议")[1][:40]
 
 
 def test_fee_notices_and_amount(tmp_path):
     r = Report.empty("2021", unit="某局", year=2022)
     r["s6.fee_notices"], r["s6.fee_amount"] = 2, 150.5
     text = body_text(render(r, tmp_path))
-    assert "发出收费通知2件，实际收取信息处理费150.5元。" in text
+    assert "发出收费通知2件，实际收取信息处理费150.50元。" in text
     assert "未收取信息处理费" not in text
     # the office already wrote about the fee: its text, verbatim, and no second statement
     r.texts["s6.other"] = "本年度收取信息处理费150.5元，已全部上缴国库。"
@@ -286,15 +336,16 @@ def section_six(document) -> list[str]:
 @pytest.mark.parametrize("notices,amount,own,expected", [
     # blank fee cells: no statement about the fee; the office's 「无」 said in full
     (None, None, "无", ["本年度无其他需要报告的事项。"]),
-    (None, None, "", ["本年度无其他需要报告的事项。"]),
+    # nothing entered, nothing written: not 「无其他需要报告的事项」 (blank is not 「无」)
+    (None, None, "", ["（本部分未填写）"]),
     # entered zeros: the fee sentence and the office's text (or 「无」) make one paragraph
     (0, 0, "无", ["本年度未收取信息处理费。除此之外，无其他需要报告的事项。"]),
     (0, 0, "我办无其他需要报告的事项。", ["本年度未收取信息处理费。我办无其他需要报告的事项。"]),
-    (0, None, "", ["本年度未发出信息处理费收费通知。除此之外，无其他需要报告的事项。"]),
-    (3, 0, "", ["本年度发出信息处理费收费通知3件，未实际收取信息处理费。除此之外，无其他需要报告的事项。"]),
+    (0, None, "", ["本年度未发出信息处理费收费通知。"]),
+    (3, 0, "", ["本年度发出信息处理费收费通知3件，未实际收取信息处理费。"]),
 ])
 def test_section_six_states_only_what_was_entered(tmp_path, notices, amount, own, expected):
-    r = Report.empty("2021", unit="某局", year=2022, date="2023-01-15")
+    r = Report.empty("2021", unit="某局", year=2022, document_date="2023-01-15")
     r["s6.fee_notices"], r["s6.fee_amount"] = notices, amount
     r.texts["s6.other"] = own
     assert section_six(render(r, tmp_path)) == expected
@@ -322,23 +373,28 @@ def test_preamble_cites_the_format_and_says_how_to_reach_the_office(tmp_path):
 
 
 @pytest.mark.parametrize("unit,date,lines", [
-    ("某局", "2023-01-15", [("某局", 8.5), ("2023年1月15日", 2)]),  # the date is the longer
-    ("某市某区人民政府办公室", "2023年1月5日", [("某市某区人民政府办公室", 2), ("2023年1月5日", 5)]),
-    ("某局", "", [("某局", 2)]),
+    # the date is the longer: it ends two characters in, the unit moves left to match
+    ("某局", "2023-01-15", [("某局", "right", 8.5), ("2023年1月15日", "right", 2)]),
+    # the date starts two characters right of the unit's first character: placed by its left
+    # edge, whatever width a font gives its digits (28.08 characters a line)
+    ("某市某区人民政府办公室", "2023年1月5日", [("某市某区人民政府办公室", "right", 2),
+                                            ("2023年1月5日", "left", 28.08 - 2 - 11 + 2)]),
+    # no date entered: its line is left to be filled in by hand, never a date nobody entered
+    ("某局", "", [("某局", "right", 13), ("　　　　年　　月　　日", "right", 2)]),
 ])
 def test_the_report_ends_with_unit_and_date(tmp_path, unit, date, lines):
-    d = render(Report.empty("2021", unit=unit, year=2022, date=date), tmp_path)
+    d = render(Report.empty("2021", unit=unit, year=2022, document_date=date), tmp_path)
     paras = d.paragraphs[-len(lines) - 1:]
     assert paras[0].text == ""  # a blank line after the text
-    for p, (text, right) in zip(paras[1:], lines):
+    for p, (text, side, chars) in zip(paras[1:], lines):
         assert p.text == text
-        assert p.alignment == 2  # right
+        assert p.alignment == (2 if side == "right" else 0)
         ind = p._p.find(f"{W}pPr/{W}ind")
-        assert int(ind.get(W + "rightChars")) == right * 100, text
+        assert int(ind.get(W + f"{side}Chars")) == round(chars * 100), text
         assert ind.get(W + "firstLineChars") == "0"
     # no unit, no 落款
-    last = render(Report.empty("2021", date="2023-01-15"), tmp_path, "b.docx").paragraphs[-1]
-    assert last.text == "本年度无其他需要报告的事项。"
+    last = render(Report.empty("2021", document_date="2023-01-15"), tmp_path, "b.docx").paragraphs[-1]
+    assert last.text == "（本部分未填写）"
 
 
 def test_office_headings_are_printed_numbered_as_printed(tmp_path):
@@ -366,6 +422,7 @@ def test_office_headings_are_printed_numbered_as_printed(tmp_path):
 
 def test_2019_narrative_and_section_six(tmp_path):
     r = consistent_report("2019", seed=1)
+    r.texts["s6.other"] = "无"
     text = body_text(render(r, tmp_path))
     assert f"政府集中采购项目{r.number('t2.procurement.items')}个" in text
     assert "信息处理费" not in text  # the 2019 format has no fee items
@@ -400,7 +457,7 @@ def test_office_text_kept_verbatim_generated_only_when_asked(tmp_path):
 
 
 def test_sub_headings_are_numbered_as_printed(tmp_path):
-    r = Report.empty("2021", unit="某局", year=2022)
+    r = zeros(Report.empty("2021", unit="某局", year=2022))  # （一）（二） written from the tables
     r.texts["s1.platform"] = "平台。"  # 「（四）平台建设情况」, with （三） left empty
     texts = [p.text for p in render(r, tmp_path).paragraphs]
     heads = [t for t in texts if re.match("^（[一二三四五]）", t)]
@@ -500,7 +557,9 @@ def test_templates_saved_by_notepad_are_read(tmp_path, encoding):
     d = tmp_path / "模板"
     d.mkdir()
     (d / "s4.j2").write_bytes("复议{{ t4.review.total }}件。\r\n".encode(encoding))
-    text = body_text(render(Report.empty("2021", unit="某局", year=2022), tmp_path, templates_dir=d))
+    r = Report.empty("2021", unit="某局", year=2022)
+    r["t4.review.total"] = 0
+    text = body_text(render(r, tmp_path, templates_dir=d))
     assert "\n复议0件。\n" in text and "\ufeff" not in text
 
 
@@ -742,7 +801,11 @@ def test_command_writes_the_report(tmp_path):
     assert "已生成 Word 年报" in res.output
     d = docx.Document(str(out))
     assert headings(d) == [s.title for s in get_format("2021").sections]
-    assert d.paragraphs[0].text == f"某区政务办{r.meta.year}年政府信息公开工作年度报告"
+    assert d.paragraphs[0].text == f"某区政务办\n{r.meta.year}年政府信息公开工作年度报告"
+    # what nianbao wrote, and where the office's own text would replace it
+    assert "处文字由 nianbao 据表格和基本信息生成" in res.output
+    assert ("四、政府信息公开行政复议、行政诉讼情况 · 表前说明（本单位文字写在 四、复议诉讼!B10）"
+            in res.output)
 
 
 def test_command_mentions_warnings_but_writes(tmp_path):
@@ -768,7 +831,7 @@ def test_command_refuses_a_workbook_with_errors_unless_forced(tmp_path):
     out = tmp_path / "年报.docx"
     res = CliRunner().invoke(report_command, [str(src), "-o", str(out)])
     assert res.exit_code == 1
-    assert "处错误，未生成年报" in res.output and "--force" in res.output
+    assert "处错误或整张未填写的表，未生成年报" in res.output and "--force" in res.output
     assert "一、本年新收政府信息公开申请数量" in res.output  # the errors are listed
     assert not out.exists()
     forced = CliRunner().invoke(report_command, [str(src), "-o", str(out), "--force"])
@@ -913,3 +976,123 @@ def test_header_columns_wide_enough_to_wrap_without_a_lone_character(text, chars
     from nianbao.document import fitting_width
 
     assert fitting_width(text) == chars
+
+
+# -- what nianbao writes, and what the office writes in its place (issue 26) -----------------------
+def test_office_text_replaces_each_paragraph_nianbao_writes(tmp_path):
+    """Every paragraph nianbao writes has a cell for the office's own text: 导语, 四's 表前说明,
+    the text parts; what it wrote is listed with that cell (``written_parts``)."""
+    from nianbao.document import written_parts
+
+    r = consistent_report("2021", seed=4)
+    generated = {w.place.part: w for w in written_parts(r)}
+    assert set(generated) == {"preamble", "s1.active", "s1.request", "s4"}
+    assert generated["s4"].place.field == "s4.lead" and not generated["s4"].place.mention
+    own = {"preamble": "本报告由本办编制，数据截至2021年12月31日。",
+           "s4.lead": "本年度我办行政复议、行政诉讼情况见下表。",
+           "s1.active": "主动公开文件若干。", "s1.request": "依申请公开工作依法开展。"}
+    r.texts.update(own)
+    assert written_parts(r) == []
+    text = body_text(render(r, tmp_path))
+    for t in own.values():
+        assert t in text
+    assert "本报告根据《中华人民共和国政府信息公开条例》" not in text
+    assert "被申请行政复议" not in text
+    # the fee sentence of 六 is replaced by the office writing about the fee in 其他需要报告的事项
+    r["s6.fee_notices"], r["s6.fee_amount"] = 0, 0
+    [fee] = [w for w in written_parts(r) if w.place.part == "s6"]
+    assert fee.place.field == "s6.other" and fee.place.mention
+    r.texts["s6.other"] = "本年度未收取信息处理费，无其他需要报告的事项。"
+    assert written_parts(r) == []
+
+
+def test_only_published_items_of_basic_information_are_printed(tmp_path):
+    """联系人 and 填报日期 stay in the workbook; 成文日期 is the 落款's date (not 填报日期)."""
+    r = consistent_report("2021", seed=4)
+    r.meta.contact, r.meta.date = "张三", "2022-01-05"
+    r.meta.phone, r.meta.email, r.meta.address = "0571-12345678", "gk@example.gov.cn", "某路1号"
+    text = body_text(render(r, tmp_path))
+    assert "张三" not in text and "2022年1月5日" not in text and "2022-01-05" not in text
+    assert "电话：0571-12345678" in text and "gk@example.gov.cn" in text and "地址：某路1号" in text
+    assert text.rstrip().endswith("　　　　年　　月　　日")  # no 成文日期 entered: left to fill
+    r.meta.document_date = "2022/1/20"
+    assert body_text(render(r, tmp_path, "b.docx")).rstrip().endswith("2022年1月20日")
+
+
+def test_table_rows_as_tall_as_published_tables_where_the_page_has_room(tmp_path):
+    """表二 and 表四 at 8 mm a row; 表三 as tall as lets it stay on one page (here: as set)."""
+    from nianbao.document import ROW_MAX
+
+    d = render(consistent_report("2021", seed=4), tmp_path)
+    heights = []
+    for table in d.tables:
+        rows = table._tbl.findall(W + "tr")
+        hs = {tr.find(f"{W}trPr/{W}trHeight") for tr in rows}
+        heights.append({(h.get(W + "val"), h.get(W + "hRule")) if h is not None else None
+                        for h in hs})
+    assert heights[0] == heights[2] == {(str(ROW_MAX), "atLeast")}
+    assert len(heights[1]) == 1  # one height for 表三, whatever fits
+
+
+@pytest.mark.parametrize("unit,lines", [
+    # an hourglass is not a title (GB/T 9704 7.3.3: 梯形 or 菱形)
+    ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市城市管理综合行政执法局市容环境卫生管理中心",
+     ["新疆维吾尔自治区伊犁哈萨克自治州奎屯市", "城市管理综合行政执法局", "市容环境卫生管理中心"]),
+    # a committee's office is one unit; a bracketed name goes whole on its line
+    ("某某市发展和改革委员会办公室（某某市粮食和物资储备局）",
+     ["某某市发展和改革委员会办公室", "（某某市粮食和物资储备局）"]),
+    ("中共某某省委机构编制委员会办公室（某某省机构编制研究中心）",
+     ["中共某某省委", "机构编制委员会办公室", "（某某省机构编制研究中心）"]),
+    # 「城市」「市容」「乡村」 are words, not places to break
+    ("某某省某某市城市管理局市容环境卫生处乡村振兴办公室", None),
+])
+def test_unit_names_break_by_meaning(unit, lines):
+    from nianbao.document import split_title, unit_breaks
+
+    got = split_title(unit, "2022年政府信息公开工作年度报告", 19.1)[:-1]
+    if lines is not None:
+        assert got == lines
+    for a, b in zip(got, got[1:]):
+        assert not (a.endswith("城") and b.startswith("市")), got
+        assert not (a.endswith("市") and b.startswith(("容", "场"))), got
+        assert not (a.endswith("乡") and b.startswith("村")), got
+    breaks = unit_breaks(unit)
+    assert all(unit[i - 1:i + 1] not in ("城市", "市容", "乡村", "员会", "办公") for i in breaks)
+
+
+def test_a_blank_workbook_is_refused_unless_forced_and_says_nothing(tmp_path):
+    """`nianbao new` then `nianbao report`: a statutory table left wholly blank stops the report
+    (exit 1) as an error does — the one rule every door uses (``Findings.blocking``); forced, the
+    report asserts nothing nobody entered."""
+    from nianbao import check
+    from nianbao.xlsx_writer import new_workbook
+
+    src = new_workbook(tmp_path / "年报.xlsx", "2021", year=2022, unit="某区政务办")
+    found = check(src)
+    assert found.errors == 0 and [f.rule for f in found.blocking] == ["table.blank"] * 3
+    out = tmp_path / "年报.docx"
+    res = CliRunner().invoke(report_command, [str(src), "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists()
+    assert "3 处错误或整张未填写的表，未生成年报" in res.output and "表三" in res.output
+    forced = CliRunner().invoke(report_command, [str(src), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    text = body_text(docx.Document(str(out)))
+    for phrase in ("本年度未制发、废止规章和行政规范性文件", "全年未作出行政许可、行政处罚、行政强制决定",
+                   "本年度未收到政府信息公开申请，也无上年结转的申请",
+                   "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
+                   "本年度无其他需要报告的事项"):
+        assert phrase not in text, phrase
+
+
+def test_an_office_template_for_a_part_without_a_cell_is_listed(tmp_path):
+    """A lead the office writes a template for where the format has no text (before 表三): it is
+    printed and listed, with no cell to replace it but the template."""
+    from nianbao.document import make_report, written_lines
+
+    d = own_templates(tmp_path, s3="本年度依申请公开情况见下表。")
+    r = consistent_report("2021", seed=4)
+    made = make_report(r, tmp_path / "年报.docx", templates_dir=d)
+    assert "本年度依申请公开情况见下表。" in body_text(docx.Document(str(made.path)))
+    [s3] = [w for w in made.written if w.place.part == "s3"]
+    assert s3.place.field is None
+    assert any("修改或删空模板 s3.j2" in line for line in written_lines(r, made.written))

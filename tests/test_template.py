@@ -22,7 +22,8 @@ from helpers import consistent_report
 from nianbao import __version__
 from nianbao.libreoffice import convert
 from nianbao.formats import UnknownFormat, get_format
-from nianbao.layout import HEADINGS, INFO_SHEET, META_SHEET, TEMPLATE_VERSION, layout_of
+from nianbao.layout import (CALC_SHEET, HEADINGS, INFO_SHEET, META_SHEET, PREVIEW_SHEET,
+                            TEMPLATE_VERSION, calc_address, layout_of, parse_cell)
 from nianbao.report import Invalid, Report
 from nianbao.samples import build as samples
 from nianbao.xlsx_writer import (
@@ -148,9 +149,11 @@ def _merge_map(ws: Worksheet) -> dict[tuple[int, int], tuple[int, int, int, int]
 
 
 def _shown(ws: Worksheet, merges, row: int, col: int):
-    """What the reader sees at (row, col): the value of the merged range covering it."""
+    """What the reader sees at (row, col): the value of the merged range covering it, without
+    the line breaks a label is written with (the reader compares labels without whitespace)."""
     r, c, _, _ = merges.get((row, col), (row, col, row, col))
-    return ws.cell(r, c).value
+    v = ws.cell(r, c).value
+    return v.replace("\n", "") if isinstance(v, str) else v
 
 
 def _dedupe(texts) -> tuple[str, ...]:
@@ -190,9 +193,9 @@ def _sheet_of(fmt: str, table: str) -> str:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_sheets_in_order_with_hidden_meta_last(templates, fmt):
     wb = templates[fmt]
-    assert wb.sheetnames == SHEETS + [META_SHEET]
-    assert [wb[s].sheet_state for s in SHEETS] == ["visible"] * len(SHEETS)
-    assert wb[META_SHEET].sheet_state == "hidden"
+    assert wb.sheetnames == SHEETS + [PREVIEW_SHEET, META_SHEET, CALC_SHEET]
+    assert [wb[s].sheet_state for s in SHEETS + [PREVIEW_SHEET]] == ["visible"] * (len(SHEETS) + 1)
+    assert wb[META_SHEET].sheet_state == wb[CALC_SHEET].sheet_state == "hidden"
     assert wb.active.title == INFO_SHEET
 
 
@@ -204,7 +207,7 @@ def test_every_label_of_the_layout_is_written_with_its_merge(templates, fmt):
         merges = {(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges}
         expected_merges = set()
         for lb in sheet.labels:
-            assert ws.cell(lb.row, lb.col).value == (lb.text or None), (sheet.name, lb)
+            assert _shown(ws, {}, lb.row, lb.col) == (lb.text.replace("\n", "") or None), (sheet.name, lb)
             r2, c2 = lb.last_row or lb.row, lb.last_col or lb.col
             if (r2, c2) != (lb.row, lb.col):
                 expected_merges.add((lb.row, lb.col, r2, c2))
@@ -226,7 +229,7 @@ def test_table3_rows_and_columns_as_in_the_spec(templates, fmt):
     assert _row_labels(ws, fmt, "t3") == spec
     assert _column_labels(ws, fmt, "t3") == T3_COLUMNS
     corner = next(lb for lb in layout_of(fmt).sheet(ws.title).labels if lb.style == "corner")
-    assert ws.cell(corner.row, corner.col).value == T3_NOTE
+    assert _shown(ws, {}, corner.row, corner.col) == T3_NOTE
     assert ws["A1"].value == "三、收到和处理政府信息公开申请情况"
 
 
@@ -255,8 +258,8 @@ def test_table2_blocks_as_in_the_spec(templates, fmt):
         header = block[0] - 1
         cols = sorted({f.col for f in fields if f.row in block})
         assert ws.cell(header, 1).value == "信息内容"
-        got.append((ws.cell(header - 1, 1).value, [ws.cell(header, c).value for c in cols],
-                    [ws.cell(r, 1).value for r in block]))
+        got.append((_shown(ws, {}, header - 1, 1), [_shown(ws, {}, header, c) for c in cols],
+                    [_shown(ws, {}, r, 1) for r in block]))
     assert got == T2_BLOCKS[fmt]
     assert ws["A1"].value == "二、主动公开政府信息情况"
 
@@ -265,7 +268,8 @@ def test_table2_blocks_as_in_the_spec(templates, fmt):
 def test_header_groups_are_merged_like_the_official_table(templates, fmt):
     def span(ws, text):
         merges = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
-        [cell] = [c for row in ws.iter_rows() for c in row if c.value == text]
+        [cell] = [c for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.replace("\n", "") == text]
         rng = merges[(cell.row, cell.column)]
         return rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1
 
@@ -383,9 +387,9 @@ def test_meta_items_prefilled(templates, fmt):
     assert got == {"meta.unit": "某区人民政府办公室", "meta.year": YEARS[fmt], "meta.contact": "张三",
                    "meta.phone": "0571-12345678", "meta.date": "2022年1月10日",
                    "meta.address": None, "meta.postcode": None, "meta.email": None,
-                   "meta.website": None}
-    fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.style == "note")
-    assert get_format(fmt).basis in ws.cell(fmt_label.row, fmt_label.col).value
+                   "meta.website": None, "meta.document_date": None}
+    fmt_label = next(lb for lb in lay.sheet(INFO_SHEET).labels if lb.text == "报告格式")
+    assert get_format(fmt).basis in ws.cell(fmt_label.row, 2).value
 
 
 def test_unknown_meta_item_or_format_is_refused():
@@ -413,25 +417,37 @@ def _refs(expr: str, sheet: str) -> list[tuple[str, str]]:
     return [(s.replace("''", "'") if s else sheet, f"{c}{r}") for s, c, r in _REF.findall(expr)]
 
 
+def _calc_cells(expr: str) -> list[tuple[int, int]]:
+    """The (row, column) of every cell of the calc-sheet ranges a SUM names."""
+    out = []
+    for a, b in re.findall(rf"'{CALC_SHEET}'!\$?([A-Z]+\$?[0-9]+)(?::\$?([A-Z]+\$?[0-9]+))?", expr):
+        (r1, c1), (r2, c2) = parse_cell(a), parse_cell(b or a)
+        out += [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return out
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_check_formulas_compare_the_rule_terms(templates, fmt):
+    """Each ✔/✘ cell adds up its rule's terms as `check` reads them: their converted copies on
+    the hidden calc sheet, each of which reads its own input cell."""
     wb = templates[fmt]
     lay = layout_of(fmt)
     checks = lay.checks()
     assert {c.rule.id for _, c in checks} == {"t3.row", "t3.total", "t3.balance", "t4.sum"}
+    calc = wb[CALC_SHEET]
     for sheet, check in checks:
         formula = wb[sheet.name].cell(check.row, check.col).value
-        m = re.fullmatch(r'=IF\((.+)=(.+),"✔","✘"\)', formula)
+        m = re.fullmatch(r'=IFERROR\(IF\((SUM\(.+\))=(SUM\(.+\)),"✔","✘"\),"✘"\)', formula)
         assert m, formula
-        left, right = m.groups()
-        assert left.startswith("SUM(") and right.startswith("SUM(")  # blanks count as 0
-        for expr, terms in ((left, check.left), (right, check.right)):
-            want = [(lay.fields[t].sheet, lay.fields[t].cell) for t in terms]
-            assert _refs(expr, sheet.name) == want
-    t3 = lay.sheet("三、依申请公开")
-    k6 = next(c for c in t3.checks if c.cell == "K6")
-    assert wb["三、依申请公开"]["K6"].value == '=IF(SUM(J6)=SUM(D6,E6,F6,G6,H6,I6),"✔","✘")'
-    assert k6.rule.id == "t3.row"
+        for expr, terms in zip(m.groups(), (check.left, check.right)):
+            cells = _calc_cells(expr)
+            assert sorted(cells) == sorted(calc_address(lay, t) for t in terms)
+            for t, (r, c) in zip(sorted(terms, key=lambda t: calc_address(lay, t)), sorted(cells)):
+                f = lay.fields[t]  # the copy reads the input
+                assert calc.cell(r, c).value.startswith(f"=IF(ISNUMBER('{f.sheet}'!{f.cell}),")
+    k6 = wb["三、依申请公开"]["K6"].value
+    assert k6 == ('=IFERROR(IF(SUM(\'_nianbao_calc\'!AN6)=SUM(\'_nianbao_calc\'!AH6:AM6),'
+                  '"✔","✘"),"✘")')
     cf = wb["三、依申请公开"].conditional_formatting
     red = [r for rng in cf for r in rng.rules if r.formula == ['"✘"']]
     assert red and red[0].dxf.font.color.rgb.endswith("C00000")
@@ -746,7 +762,7 @@ def test_printed_workbook_one_page_a_sheet_whole_texts(tmp_path, fmt):
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
-    visible = [s for s in layout_of(fmt).sheets]
+    visible = [s.name for s in layout_of(fmt).sheets] + [PREVIEW_SHEET]
     assert len(pages) == len(visible)
     flat = [re.sub(r"\s+", "", p) for p in pages]
     t3 = next(p for p in flat if "一、本年新收政府信息公开申请数量" in p)
@@ -776,3 +792,181 @@ def test_text_rows_fit_what_is_typed(templates, fmt):
     # 960 characters of about two units each in a column 90 wide: 22 lines of 11 pt at least
     width = wb[long.sheet].column_dimensions["B"].width
     assert long_h >= math.ceil(960 * 2 / width) * 11 * 1.2
+
+
+# ---- what the workbook says about the report (issue 26) -------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_workbook_says_which_paragraphs_nianbao_writes(templates, fmt):
+    """Beside each text cell: whether nianbao writes a paragraph where it is left empty; and a
+    sheet 「将生成的文字」 listing each such paragraph, the cell whose own text replaces it, and
+    the text itself (NB_NARRATIVE, from the add-in)."""
+    from nianbao.layout import generated_parts, generated_places, sheet_ranges
+
+    wb = templates[fmt]
+    lay = layout_of(fmt)
+    parts = generated_parts(fmt)
+    assert {"preamble", "s1.active", "s1.request", "s4", "s6.other"} <= parts
+    texts = [f for f in lay.fields.values() if f.kind == "text" and lay.sheet(f.sheet).kind == "texts"
+             and f.table != HEADINGS]
+    for f in texts:
+        note = wb[f.sheet].cell(f.row, 3).value
+        if f.id == "s6.other":
+            assert "只填「无」时印为" in note and "留空时不印" in note
+        elif f.id in parts:
+            assert note.startswith("留空时由 nianbao 生成一段") and "将生成的文字" in note, f.id
+        else:
+            assert note == "留空时年报中不印此部分", f.id
+    # 四's paragraph before the table: a cell of its own, said to be generated when empty
+    lead = lay.fields["s4.lead"]
+    label = wb[lead.sheet].cell(lead.row, 1).value
+    assert label.startswith("表前说明") and "据本表生成" in label
+    # the preview sheet
+    ws = wb[PREVIEW_SHEET]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True)]
+    places = generated_places(fmt)
+    assert len(rows) == len(places) >= 5
+    for (_, cell, formula), p in zip(rows, places):
+        f = lay.fields[p.field]
+        assert cell.startswith(f"{f.sheet}!{f.cell}")
+        assert formula == (f'=IFERROR(NB_NARRATIVE("{p.part}",{",".join(sheet_ranges(fmt))}),'
+                           '"（在装有年报加载项的 Excel 中于此显示；也可运行 nianbao report 生成年报查看）")')
+    links = [c.hyperlink.location for row in ws.iter_rows(min_row=5, min_col=2, max_col=2)
+             for c in row]
+    assert links == [f"'{lay.fields[p.field].sheet}'!{lay.fields[p.field].cell}" for p in places]
+    assert ws.protection.sheet
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_where_to_see_the_preview(recalculated):
+    """Without the add-in (LibreOffice here, WPS, an Excel without it) the preview cells say
+    where to see the text, never an error value."""
+    _, done = recalculated["ok-2021"]
+    ws = openpyxl.load_workbook(done, data_only=True)[PREVIEW_SHEET]
+    shown = [r[2] for r in ws.iter_rows(min_row=5, values_only=True)]
+    assert shown and all(v.startswith("（在装有年报加载项的 Excel 中于此显示") for v in shown)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_basic_information_says_what_goes_on_the_web(templates, fmt):
+    """Phone, e-mail and address are printed in the published report: the sheet says so beside
+    them; 成文日期 is a cell of its own (the 落款's date, not 填报日期); the 导语 a text cell."""
+    ws = templates[fmt][INFO_SHEET]
+    lay = layout_of(fmt)
+    notes = {f.id: ws.cell(f.row, 3).value for f in lay.fields.values() if f.sheet == INFO_SHEET}
+    for item in get_format(fmt).meta:
+        note = notes[f"meta.{item.key}"]
+        assert ("公开发布" in note) == item.published, item.key
+    assert "不要填个人手机" in notes["meta.phone"] and "不要填个人邮箱" in notes["meta.email"]
+    assert notes["meta.date"].startswith("不印入年报") and notes["meta.contact"].startswith("不印入年报")
+    date = lay.fields["meta.document_date"]
+    assert ws.cell(date.row, 1).value == "成文日期" and "落款" in notes["meta.document_date"]
+    assert ws.cell(lay.fields["preamble"].row, 1).value == "导语"
+    # added below 报告格式: an older workbook's rows stay where they were
+    fmt_row = next(lb.row for lb in lay.sheet(INFO_SHEET).labels if lb.text == "报告格式")
+    assert date.row == fmt_row + 1 and lay.fields["preamble"].row == fmt_row + 2
+    assert date.since == lay.fields["preamble"].since == 3 == int(TEMPLATE_VERSION)
+    # a one-line item keeps a one-line row (the note beside it wraps to two at most); the 导语
+    # has room for a paragraph
+    unit_row = lay.fields["meta.unit"].row
+    assert (ws.row_dimensions[unit_row].height or 15) < 40
+    assert ws.row_dimensions[lay.fields["preamble"].row].height >= 60
+    # the add-in's result cell says what it is for, rather than standing as an empty box
+    area = lay.status
+    assert "校验" in ws[area.run_cell].value
+
+
+def test_a_workbook_of_template_version_2_still_reads():
+    """A workbook made before 成文日期 and 导语 had cells reads as before, those blank — and
+    the report's 落款 then asks for the date (meta.document_date)."""
+    from nianbao import check
+    from nianbao.reader import read_report
+    from nianbao.samples.build import load_sample
+
+    old = read_report(Path(__file__).parent / "data" / "template-v2-district-2021.xlsx")
+    assert old.origin["template_version"] == "2"
+    assert not [f for f in old.findings if f.severity == "error"]
+    sample = load_sample("district-2021")
+    assert old.values == sample.values
+    assert old.meta.document_date == "" and old.texts["preamble"] == "" == old.texts["s4.lead"]
+    assert [f.rule for f in check(old) if f.rule.startswith("meta.")] == ["meta.document_date"]
+    warning = check(old).by_rule("meta.document_date")[0]
+    assert warning.severity == "warning" and "成文日期" in warning.message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_money_cells_show_money_as_the_report_prints_it(templates, fmt):
+    from nianbao.xlsx_writer import money_number_format
+
+    lay = layout_of(fmt)
+    money = [f for f in lay.fields.values() if f.kind == "money"]
+    assert money
+    for f in money:
+        assert templates[fmt][f.sheet][f.cell].number_format == money_number_format(f.unit)
+    assert money_number_format("万元") == "0.00####;-0.00####;0"  # 0 shows 「0」, not 「0.0000」
+    assert money_number_format("元") == "0.00;-0.00;0"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_label_fits_its_cell_without_a_lone_character(templates, fmt):
+    """Labels are written with their line breaks (where the meaning allows, else evenly): no line
+    wider than its cell — so Excel, WPS and LibreOffice add no break of their own — and no line
+    of one character (「…不计其他情形 /）」「三、本年度办理结 / 果」)."""
+    from nianbao.xlsx_writer import LABEL_LOOKS, _units
+
+    for sheet in layout_of(fmt).sheets:
+        ws = templates[fmt][sheet.name]
+        for lb in sheet.labels:
+            if lb.style in ("title", "note") or not lb.text or len(lb.text) > 32:
+                continue  # prose wraps by itself
+            width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                        for c in range(lb.col, (lb.last_col or lb.col) + 1))
+            size = LABEL_LOOKS[lb.style].size
+            lines = ws.cell(lb.row, lb.col).value.split("\n")
+            for line in lines:
+                assert _units(line) * size / 11 <= width - 1.5, (sheet.name, lb.text, line)
+                if len(lines) > 1:
+                    assert len(line) > 1, (sheet.name, lb.text, lines)
+    t3 = templates[fmt][_sheet_of(fmt, "t3")]
+    band = next(c.value for row in t3.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.replace("\n", "") == "三、本年度办理结果")
+    assert band == "三、本年度\n办理结果"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table4s_row_of_numbers_is_labelled_in_the_workbook(templates, fmt):
+    ws = templates[fmt][_sheet_of(fmt, "t4")]
+    row = {f.row for f in _fields(fmt, "t4")}.pop()
+    assert ws.cell(row, 1).value == "本年度件数"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_sheets_rows_tall_enough_for_a_heading(templates, fmt):
+    """A blank text's row has no height of its own (it grows as the clerk types), and the sheet's
+    default is tall enough for a heading in LibreOffice (whose 15 pt cut 「上年问题改进情况」)."""
+    for sheet in layout_of(fmt).sheets:
+        if sheet.kind == "texts":
+            ws = templates[fmt][sheet.name]
+            assert ws.sheet_format.defaultRowHeight >= 20
+
+
+@pytest.mark.libreoffice
+def test_printed_workbook_money_and_labels(tmp_path):
+    """Printed through LibreOffice: money as the report prints it (「0」「1234.5678」「150.50」,
+    never 「0.0000」 or 「.50」); no label line of one character; 表四's row labelled."""
+    if shutil.which("pdftotext") is None or shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+    r = consistent_report("2021", seed=2)
+    r["t2.fees.amount"], r["s6.fee_amount"], r["s6.fee_notices"] = 1234.5678, 150.5, 1
+    zero = consistent_report("2021", seed=2)
+    zero["t2.fees.amount"] = 0
+    paths = [write_report(r, tmp_path / "money.xlsx"), write_report(zero, tmp_path / "zero.xlsx")]
+    convert(paths, "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "money.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "1234.5678" in text and "150.50" in text and "本年度件数" in text
+    zero_text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "zero.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "0.0000" not in zero_text and not re.search(r"(?<![\d])\.\d\d", zero_text)
+    lines = [ln.strip() for ln in text.splitlines()]
+    for lone in ("）", "果", "人"):
+        assert lone not in lines

@@ -29,6 +29,10 @@ class Code:
     severity: str  # as emitted; "warning/error" where the case decides (the call says which)
     template: str  # the message, ``{placeholders}`` filled by the finding's arguments
     variants: Mapping[str, str] = field(default_factory=dict)  # other wordings, by name
+    # a finding that stops the report being published (made unless forced), though `check`,
+    # `merge` and the add-in's 校验 count it as its severity says: a statutory table left wholly
+    # blank may be on its way to being filled, but a report printing it empty is not to go out
+    stops_publication: bool = False
 
     @property
     def severities(self) -> tuple[str, ...]:
@@ -111,11 +115,14 @@ _CODES: tuple[Code, ...] = (
          '{where}未填写'),
     Code('meta.year', '报告年度未填写', 'error',
          '{where}未填写'),
+    Code('meta.document_date', '成文日期未填写', 'warning',
+         '{where}未填写：年报落款的成文日期将留空，须手工填写后才能发布'),
     Code('format.year', '年度与格式不符', 'error',
          '报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}（{actual_basis}）'),
     Code('table.blank', '整表未填写', 'warning/error',
          '{table}（「{sheet}」{n} 个单元格）全部未填写：如本年确无数据，请逐格填 0',
-         {'stated': '{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格'}),
+         {'stated': '{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格'},
+         stops_publication=True),
     Code('fee.no_notice', '收费而无收费通知', 'warning',
          '{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知'),
     Code('fee.unpaid', '逾期未缴费而无收费通知', 'warning',
@@ -231,6 +238,14 @@ def registry() -> dict[str, Code]:
     return out
 
 
+def stops_publication(code: str, severity: str) -> bool:
+    """Whether a finding keeps the report from being published unless forced — every error,
+    and a finding whose code says so (``Code.stops_publication``): one rule for every door
+    that makes the report (the command, the add-in's 生成报告, the server, the demo)."""
+    c = registry().get(code)
+    return severity == "error" or (c is not None and c.stops_publication)
+
+
 def title_of(code: str) -> str:
     c = registry().get(code)
     return c.title if c else code
@@ -242,4 +257,5 @@ def template_of(code: str) -> str | None:
     return c.template if c else None
 
 
-__all__ = ["Code", "KIND_TEMPLATES", "SEVERITIES", "registry", "title_of", "template_of"]
+__all__ = ["Code", "KIND_TEMPLATES", "SEVERITIES", "registry", "title_of", "template_of",
+           "stops_publication"]

@@ -18,9 +18,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from importlib.resources import files
-from itertools import accumulate
+from itertools import accumulate, combinations
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -30,10 +30,12 @@ from docx.oxml.ns import qn
 from .errors import NianbaoError
 from .fileio import atomic_path
 from .formats.model import Section, Table, field_id
-from .layout import heading_id, label_spans  # the workbook and the document merge labels alike
+from .layout import (PREAMBLE, GeneratedPlace, generated_places, heading_id,
+                     label_spans, place_texts)  # the workbook and the document merge labels alike
 from .messages import say
-from .narrative import LEADING_ORDINAL, Narrator, format_number, narrative_context
-from .report import MISSING, Report
+from .narrative import (LEADING_ORDINAL, NOTHING_TO_REPORT, Narrator, format_number,
+                        narrative_context)
+from .report import MISSING, Report, format_money, is_number
 
 
 @dataclass(frozen=True)
@@ -95,30 +97,126 @@ def title_lines(report: Report) -> tuple[str, str]:
 
 
 # Where the name of a unit may break across lines: after a word that ends a level of
-# government or an organ (「某某省 / 某某市 / 某某区人民政府 / 办公室」), never inside one.
+# government or an organ (「某某省 / 某某市 / 某某区人民政府办公室」), never inside one.
 UNIT_WORD_ENDS = re.compile(
-    "(自治区|自治州|自治县|特别行政区|人民政府|委员会|办公室|办公厅|办事处|管理委员会|管委会|"
+    "(特别行政区|自治区|自治州|自治县|自治旗|人民政府|委员会|管委会|办公室|办公厅|办事处|"
     "街道|中心|集团|公司|总局|分局|支队|大队|"
     "[省市区县州盟旗镇乡局厅委办院部署处科所站队])")
+# a one-character end that is the start or the end of another word is no end there: 「城市」
+# 「市容」「市场」「区域」「乡村」「办公」…  (what follows it, what precedes it)
+_NOT_AFTER = {"市": "场容政民级委直辖属区", "区": "域划委级", "县": "域委级", "省": "委级直属",
+              "州": "委市", "局": "长", "委": "员", "办": "公理", "处": "理", "所": "有属",
+              "站": "点", "队": "伍", "部": "门", "院": "校", "科": "技学", "署": "名",
+              "乡": "村镇", "旗": "帜", "厅": "局"}
+_NOT_BEFORE = {"市": "城都超门", "区": "社园景小山城校库", "局": "格布", "站": "网"}
+# an organ's own office goes with it: 「…人民政府办公室」「…委员会办公室」 are one unit
+_ATTACHED = re.compile("办公室|办公厅")
+TITLE_FEWEST = 1.0  # cost of one more line, against evenness (squared widths over the line)
+
+
+def unit_breaks(unit: str) -> dict[int, float]:
+    """Where the name of a unit may break, each with what breaking there costs: 0 after a word
+    that ends a level of government or an organ, or after a bracketed name; more before 「（」
+    (a bracketed name goes with the one before it) and most after a word inside brackets — never
+    before the office of the organ just named, or inside 「城市」「市容」「社区」 …"""
+    depth, inside = 0, set()
+    for i, ch in enumerate(unit):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth:
+            inside.add(i)
+    out: dict[int, float] = {}
+    for m in UNIT_WORD_ENDS.finditer(unit):
+        end = m.end()
+        if end >= len(unit) or unit[end] in "）)":
+            continue
+        word = m.group(0)
+        if len(word) == 1:
+            if unit[end] in _NOT_AFTER.get(word, "") or (
+                    m.start() > 0 and unit[m.start() - 1] in _NOT_BEFORE.get(word, "")):
+                continue
+        if _ATTACHED.match(unit, end):
+            continue
+        out[end] = 3.0 if end - 1 in inside else 1.0 if unit[end] in "（(" else 0.0
+    for i, ch in enumerate(unit[:-1]):
+        if ch in "）)" and i not in inside:
+            out[i + 1] = 0.0
+        elif ch not in "（(" and unit[i + 1] in "（(" and i + 1 not in out:
+            out[i + 1] = 1.0
+    return dict(sorted(out.items()))
 
 
 def split_title(unit: str, rest: str, per_line: float) -> list[str]:
-    """The title's lines: one when it fits; else the unit's name, broken only after a word
-    (:data:`UNIT_WORD_ENDS`) into lines as even as possible, then 「{year}年政府信息公开工作年度
-    报告」 on a line of its own (it is never broken: 「…政府信息公 / 开工作年度报告」)."""
+    """The title's lines: one when it fits; else the unit's name broken only where its meaning
+    allows (:func:`unit_breaks`) — into as few lines as fit, as even as possible, and never
+    narrower in the middle than above and below (GB/T 9704 7.3.3: 词意完整，排列对称，梯形或
+    菱形) — then 「{year}年政府信息公开工作年度报告」 on a line of its own (never broken:
+    「…政府信息公 / 开工作年度报告」)."""
     if not unit or _visual_width(unit + rest) <= per_line:
         return [unit + rest] if unit + rest else []
+    lines = _best_lines(unit, per_line, _visual_width(rest) if rest else None)
+    return lines + [rest] if rest else lines
+
+
+_MAX_LINES = 4  # names longer than this many lines are broken greedily (a shape no longer matters)
+
+
+def _best_lines(unit: str, per_line: float, rest: float | None) -> list[str]:
+    """The unit's lines, chosen among every way to break it at :func:`unit_breaks` into the
+    fewest lines that fit (or one more): the cheapest breaks, the most even lines, none much
+    narrower than both its neighbours (the ``rest`` line below counted as one)."""
     # widths of every prefix, so a piece's width is a difference (a 32,767-character name
     # would otherwise be measured again for every line: quadratic)
     widths = list(accumulate((_visual_width(ch) for ch in unit), initial=0.0))
     total = widths[-1]
+    if total <= per_line:
+        return [unit]
+    fewest = math.ceil(total / per_line)
+    breaks = unit_breaks(unit)
+    if fewest <= _MAX_LINES and len(breaks) <= 40:
+        best: tuple[float, tuple[int, ...]] | None = None
+        for n in range(fewest, min(fewest + 1, _MAX_LINES) + 1):
+            for cuts in combinations(breaks, n - 1):
+                bounds = (0, *cuts, len(unit))
+                line_widths = [widths[b] - widths[a] for a, b in zip(bounds, bounds[1:])]
+                if max(line_widths) > per_line:
+                    continue
+                cost = (_shape_cost(line_widths, rest, per_line) + TITLE_FEWEST * n
+                        + sum(breaks[c] for c in cuts))
+                if best is None or cost < best[0]:
+                    best = (cost, cuts)
+        if best is not None:
+            bounds = (0, *best[1], len(unit))
+            return [unit[a:b] for a, b in zip(bounds, bounds[1:])]
+    return _greedy_lines(unit, widths, list(breaks), per_line)
+
+
+def _shape_cost(line_widths: list[float], rest: float | None, per_line: float) -> float:
+    """How far lines are from an even, symmetric block: their spread, each line more than a
+    character narrower than both neighbours (an hourglass: 「…某某省 / 人民政府 / …」), and a
+    line of a word or two."""
+    seq = line_widths + ([rest] if rest is not None else [])
+    mean = sum(line_widths) / len(line_widths)
+    cost = sum((w - mean) ** 2 for w in line_widths) / (per_line ** 2) * 4
+    for i in range(1, len(seq) - 1):
+        waist = min(seq[i - 1], seq[i + 1]) - seq[i]
+        if waist > 1:
+            cost += 1 + waist / per_line * 8
+    cost += sum(3 for w in line_widths if w < min(6.0, per_line / 2))
+    return cost
+
+
+def _greedy_lines(unit: str, widths: list[float], ends: list[int], per_line: float) -> list[str]:
+    """A name too long for a shape to matter: each line up to the last word end that fits,
+    near an even share of what is left; a word longer than a line breaks where it must."""
+    total = widths[-1]
     lines = math.ceil(total / per_line)
-    ends = sorted({m.end() for m in UNIT_WORD_ENDS.finditer(unit)} - {len(unit)})
     end_widths = [widths[e] for e in ends]
     out: list[str] = []
     start = 0
     while total - widths[start] > per_line:
-        # the latest word end that fits, preferring one near an even share of what is left
         # (a name of half-width characters cut at a full line may need more lines than estimated)
         share = (total - widths[start]) / max(1, lines - len(out))
         lo = bisect_right(ends, start)
@@ -131,7 +229,7 @@ def split_title(unit: str, rest: str, per_line: float) -> list[str]:
         out.append(unit[start:cut])
         start = cut
     out.append(unit[start:])
-    return out + [rest] if rest else out
+    return out
 
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+[\d:]+)?\s*$")
@@ -149,7 +247,9 @@ def signature_date(text: str | None) -> str:
 
 
 def _visual_width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    """Width in characters of the body font: Latin letters and digits half a character; the
+    rest whole — 「“”…—」 too, which the styles set as Chinese punctuation (w:hint eastAsia)."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
 
 
 def docx_template(templates_dir: str | os.PathLike | None = None) -> Path:
@@ -181,6 +281,9 @@ class Grid:
     depth: int  # label columns
     units: int  # value grid columns
     header_rows: int  # rows repeated on every page
+    # the rows of each block, [first, last): a block has its own title and header, so a table
+    # of several (表二) may break between them
+    blocks: tuple[tuple[int, int], ...] = ()
 
 
 def table_grid(table: Table, report: Report) -> Grid:
@@ -196,7 +299,9 @@ def table_grid(table: Table, report: Report) -> Grid:
     cells: list[GridCell] = []
     r = 0
     header_rows = 0
+    spans = []
     for block in table.blocks:
+        block_start = r
         k = units // len(block.columns)
         if block.title:
             cells.append(GridCell(r, 0, block.title, "table_head", cols=depth + units))
@@ -223,15 +328,22 @@ def table_grid(table: Table, report: Report) -> Grid:
                                       rows=last - first + 1, cols=depth - level if leaf else 1))
         for i, row in enumerate(block.rows):
             for j, col in enumerate(block.columns):
-                # what was entered: a blank cell stays blank, a missing one too (not 「0」)
+                # what was entered: a blank cell stays blank, a missing one too (not 「0」);
+                # an amount as money is printed everywhere (format_money)
                 value = report.values.get(field_id(table.key, row, col))
-                text = "" if value is None or value is MISSING else format_number(value)
+                text = ("" if value is None or value is MISSING
+                        else format_money(value, col.unit) if col.kind == "money" and is_number(value)
+                        else format_number(value))
                 cells.append(GridCell(top + i, depth + j * k, text, "table_text", cols=k))
         r = top + len(block.rows)
-    return Grid(cells, r, depth, units, header_rows)
+        spans.append((block_start, r))
+    return Grid(cells, r, depth, units, header_rows, tuple(spans))
 
 
-CELL_PAD = 2 * 57 + 20  # cell margins of the table style, and a little air (twips)
+CELL_MARGIN = 85  # left and right margin of a table cell, 1.5 mm (twips; the Word template's)
+CELL_PAD = 2 * CELL_MARGIN + 20  # both margins, and a little air
+ROW_MAX = 454  # a table row at least 8 mm, as published tables are set …
+ROW_MIN = 284  # … or 5 mm, short of which a table is set tight rather than broken over pages
 
 
 def fitting_width(text: str) -> int:
@@ -320,8 +432,10 @@ def label_lines(text: str, per_line: float) -> list[str]:
     return out
 
 
-def estimated_height(grid: Grid, widths: list[int], char: int) -> int:
-    """Twips a table will take (an estimate: each row as tall as its tallest cell's lines)."""
+def cell_heights(grid: Grid, widths: list[int], char: int
+                 ) -> tuple[dict[int, int], list[tuple[GridCell, int]]]:
+    """Twips each row's tallest single-row cell needs, and each merged cell's need (its lines of
+    text at single spacing, and the cell's margins)."""
     line = round(char * 1.35)  # single spacing of a CJK font
     need: dict[int, int] = {}
     spans: list[tuple[GridCell, int]] = []
@@ -334,13 +448,37 @@ def estimated_height(grid: Grid, widths: list[int], char: int) -> int:
             need[c.row] = max(need.get(c.row, 0), h)
         else:
             spans.append((c, h))
-    rows = [need.get(r, line + 56) for r in range(grid.n_rows)]
+    for r in range(grid.n_rows):
+        need.setdefault(r, line + 56)
+    return need, spans
+
+
+def estimated_height(grid: Grid, widths: list[int], char: int, row_min: int = 0,
+                     heights: tuple[dict[int, int], list[tuple[GridCell, int]]] | None = None
+                     ) -> int:
+    """Twips a table will take (an estimate: each row as tall as its tallest cell's lines, and
+    at least ``row_min``; ``heights`` from :func:`cell_heights`, when already measured)."""
+    need, spans = heights or cell_heights(grid, widths, char)
+    rows = [max(need[r], row_min) for r in range(grid.n_rows)]
     for c, h in spans:  # a merged label taller than its rows stretches them
         have = sum(rows[c.row:c.row + c.rows])
         if have < h:
             for r in range(c.row, c.row + c.rows):
                 rows[r] += math.ceil((h - have) / c.rows)
     return sum(rows)
+
+
+def row_height(grid: Grid, widths: list[int], char: int, room: int) -> int:
+    """The least height of the table's rows: ROW_MAX, as published tables are set, or as much
+    of it as lets the table fit ``room`` twips (a page less its heading and lead) — 表三 on one
+    page — down to ROW_MIN; 0 when even that does not fit.  Measured by
+    :func:`estimated_height`, which errs tall: a row it thinks as tall as ``h`` is set no
+    taller, so the table that fits the estimate fits the page."""
+    heights = cell_heights(grid, widths, char)
+    for h in range(ROW_MAX, ROW_MIN - 1, -4):
+        if estimated_height(grid, widths, char, h, heights) <= room:
+            return h
+    return 0
 
 
 def _el(tag: str, **attrs: Any):
@@ -372,8 +510,9 @@ def _cell_paragraph(lines: list[str], style_id: str, keep_next: bool = False):
 
 
 def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char: int = 210,
-                  page_height: int | None = None):
-    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge.
+                  page_height: int | None = None, row_min: int = 0):
+    """The ``w:tbl`` of a grid: horizontal merges as gridSpan, vertical ones as vMerge, every row
+    at least ``row_min`` twips tall.
 
     A table that fits on a page (``page_height`` twips, by :func:`estimated_height`) is kept on
     one: every row keeps with the next, so it starts on a new page when it does not fit where it
@@ -400,7 +539,12 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
             below[(rr, c.col)] = c
     ncols = grid.depth + grid.units
     keep: set[int] = set()
-    if page_height is not None and estimated_height(grid, widths, char) <= page_height:
+    if len(grid.blocks) > 1:
+        # blocks with titles and headers of their own (表二's 第二十条第（X）项): each whole on a
+        # page, the table free to break between them rather than leave half a page empty
+        for first, last in grid.blocks:
+            keep.update(range(first, last - 1))
+    elif page_height is not None and estimated_height(grid, widths, char, row_min) <= page_height:
         keep.update(range(grid.n_rows - 1))
     else:
         # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page,
@@ -413,6 +557,8 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
         tr = _el("w:tr")
         trpr = _el("w:trPr")
         trpr.append(_el("w:cantSplit"))
+        if row_min:
+            trpr.append(_el("w:trHeight", val=row_min, hRule="atLeast"))
         if r < grid.header_rows:
             trpr.append(_el("w:tblHeader"))
         tr.append(trpr)
@@ -477,13 +623,22 @@ class _Builder:
         # twips a body character takes: its size and the style's character spacing
         self.body_pitch = (int(body.font.size / 635) if body.font.size else 320) + (
             int(spacing.get(qn("w:val"))) if spacing is not None else 0)
+        line = body.paragraph_format.line_spacing
+        self.line = int(line / 635) if isinstance(line, int) and line > 1000 else 578  # twips
+
+    def lines_of(self, texts: Iterable[str]) -> int:
+        """Body lines the paragraphs take (an estimate: two characters of first-line indent)."""
+        per_line = self.text_width / self.body_pitch
+        return sum(math.ceil((_visual_width(t) + 2) / per_line) for t in texts)
 
     def title(self, report: Report) -> None:
         """Centred, in lines from :func:`split_title`."""
         unit, rest = title_lines(report)
         style = self.doc.styles[STYLE.title]
         size = style.font.size or 279400  # 22 pt in EMU
-        per_line = self.text_width * 635 / size
+        # a character to spare: a title set hard against the margin wraps its last character
+        # alone (「…年度报 / 告」) where a font sets the digits a little wider than half
+        per_line = self.text_width * 635 / size - 1
         p = self.doc.add_paragraph(style=style)
         for i, line in enumerate(split_title(unit, rest, per_line)):
             run = p.add_run(line)
@@ -493,47 +648,66 @@ class _Builder:
 
     def signature(self, report: Report) -> None:
         """The 落款 (GB/T 9704 7.3.5.3, a document without a seal): a blank line, the unit two
-        characters in from the right, the date on the next line starting two characters right
-        of the unit's first character — or, when the date is the longer, ending two characters
-        in from the right, and the unit moved left to match.  A unit too long for that moves
-        right up to the margin; one longer than a line breaks after a word (as in the title)."""
+        characters in from the right, the 成文日期 on the next line starting two characters right
+        of the first character of the unit's line above it — or, when the date is the longer,
+        ending two characters in from the right, and the unit moved left to match.  A unit
+        longer than a line breaks where its meaning allows (as in the title), each line ending
+        two characters in.  A date nobody entered is not printed: its line is left to be filled
+        in by hand (「　　　　年　　月　　日」, and a ``meta.document_date`` warning)."""
         unit = clean_text(report.meta.unit or "").strip()
         if not unit:
             return
-        date = signature_date(report.meta.date)
+        if self.doc.paragraphs:  # the 落款 never stands alone on a page: the text's end comes too
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        date = signature_date(report.meta.document_date) or say("document.date_blank")
         per_line = self.text_width / self.body_pitch
         names = split_title(unit, "", per_line - 2)
-        u, d = max(map(_visual_width, names)), _visual_width(date)
-        unit_right = max(2.0, 4 + d - u) if date else 2.0
-        unit_right = max(0.0, min(unit_right, per_line - u))
-        date_right = max(0.0, min(unit_right + u - 2 - d, per_line - d - 1))
-        lines = [(name, unit_right) for name in names] + ([(date, date_right)] if date else [])
-        self.paragraph("", "body")
-        for i, (text, right) in enumerate(lines):
+        u, last, d = max(map(_visual_width, names)), _visual_width(names[-1]), _visual_width(date)
+        # the date starts two characters right of the last line of the unit; a date that would
+        # then end within two characters of the margin ends there, and the unit moves left
+        longer = 4 + d - last > 2
+        unit_right = max(0.0, min(4 + d - last if longer else 2.0, per_line - u))
+        date_left = per_line - unit_right - last + 2
+        self.paragraph("", "body", keep=True)
+        lines = [(name, "right", unit_right) for name in names]
+        if longer:  # it ends two characters in; the unit was moved by its estimated width
+            lines.append((date, "right", max(0.0, min(2.0, per_line - d))))
+        else:  # by its left edge: where it starts does not depend on how wide its digits are set
+            lines.append((date, "left", date_left))
+        for i, (text, side, chars) in enumerate(lines):
             p = self.doc.add_paragraph(text, self.doc.styles[STYLE.body])
-            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if side == "right"
+                                            else WD_ALIGN_PARAGRAPH.LEFT)
             p.paragraph_format.keep_with_next = i < len(lines) - 1
             ind = p._p.get_or_add_pPr().get_or_add_ind()
-            ind.set(qn("w:rightChars"), str(round(right * 100)))
-            ind.set(qn("w:right"), str(round(right * self.body_pitch)))
+            ind.set(qn(f"w:{side}Chars"), str(round(chars * 100)))
+            ind.set(qn(f"w:{side}"), str(round(chars * self.body_pitch)))
             ind.set(qn("w:firstLineChars"), "0")
             ind.set(qn("w:firstLine"), "0")
 
-    def paragraph(self, text: str, style: str) -> None:
-        self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
+    def paragraph(self, text: str, style: str, keep: bool = False) -> None:
+        p = self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
+        if keep:  # with the table that follows: heading, lead and table on one page
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_together = True
 
-    def paragraphs(self, texts: Iterable[str], style: str = "body") -> None:
+    def paragraphs(self, texts: Iterable[str], style: str = "body", keep: bool = False) -> None:
         for t in texts:
-            self.paragraph(t, style)
+            self.paragraph(t, style, keep)
 
     def offered(self, texts: list[str]) -> None:
         for i, t in enumerate(texts):
             self.paragraph((say("document.offered") if i == 0 else "") + t, "offered")
 
-    def table(self, table: Table, report: Report, note: Iterable[str] = ()) -> None:
+    def table(self, table: Table, report: Report, note: Iterable[str] = (), lead_lines: int = 0) -> None:
+        """The table, its 备注 under it and a blank line; its rows as tall as published tables'
+        (:func:`row_height`) where the page has room for them with the heading and the
+        ``lead_lines`` lines of lead kept before it."""
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
-        tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height)
+        room = self.text_height - (1 + lead_lines) * self.line
+        tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height,
+                            row_height(grid, widths, self.table_char, room))
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
         self.paragraphs(note)  # the table's 备注, right under it
         self.paragraph("", "body")  # one blank line between a table and the next heading
@@ -549,19 +723,32 @@ def _is_numbered(label: str) -> bool:
     return bool(_NUMBER.match(label))
 
 
-# an office's whole text that only says there is nothing to report (「无」): where the part has a
-# generated sentence, that sentence says the same in full and joins the section's lead
-NOTHING_TO_REPORT = re.compile(r"^(无|暂无|没有|无此项)[。.]?$")
-
-
 def _heading(report: Report, item: Any) -> str:
     """The office's own heading of a text part, else the standard one."""
     own = clean_text(report.texts.get(heading_id(item.key)) or "").strip(_INDENT)
     return own or item.label
 
 
+@dataclass(frozen=True)
+class WrittenPart:
+    """Paragraphs of the report that nianbao wrote, not the office: where, and which cell of the
+    workbook holds the office's own text that would replace them."""
+
+    place: GeneratedPlace
+    paragraphs: tuple[str, ...]
+
+
+def _chosen(own: list[str], generated: list[str]) -> tuple[list[str], bool]:
+    """What a part prints — the office's text, else the generated one — and whether it is
+    generated.  An office's lone 「无」 gives way to the generated sentence that says it in full."""
+    if generated and len(own) == 1 and NOTHING_TO_REPORT.match(own[0]):
+        own = []
+    return (own, False) if own else (generated, bool(generated))
+
+
 def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narrator,
-                   ctx: dict[str, Any], offer_generated: bool, lead: list[str]) -> None:
+                   ctx: dict[str, Any], offer_generated: bool, lead: list[str],
+                   wrote: Callable[[str, list[str]], None], keep: bool = False) -> int:
     """A section's lead paragraphs and text parts; a part with neither office text nor
     generated text is left out.  Parts with a numbered standard label (「（一）…」) get
     sub-headings, renumbered in the order printed; unnumbered parts (五's 存在的主要问题 …) are
@@ -569,19 +756,19 @@ def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narr
     paragraphs unless the office gave it a heading of its own.  The office's heading is printed
     in place of the standard one, with the number it gets here.  When the first part runs
     without a heading and no table comes between, the lead's last sentence and the part's first
-    paragraph make one paragraph (「本年度未收取信息处理费。除此之外，无其他…」)."""
+    paragraph make one paragraph (「本年度未收取信息处理费。除此之外，无其他…」).  ``keep``: every
+    paragraph keeps with the next (a table follows).  Returns the paragraphs printed."""
     parts = []
     for item in section.texts:
         own = office_paragraphs(report.texts.get(item.key))
         generated = narrator.render(item.key, ctx) or []
-        if generated and len(own) == 1 and NOTHING_TO_REPORT.match(own[0]):
-            own = []
-        if own:
-            parts.append((item, own, generated if offer_generated else []))
-        elif generated:
-            parts.append((item, generated, []))
+        paras, is_generated = _chosen(own, generated)
+        if is_generated:
+            wrote(item.key, paras)
+        if paras:
+            parts.append((item, paras, generated if offer_generated and not is_generated else []))
     unnumbered = [p for p in parts if not _is_numbered(p[0].label)]
-    n = m = 0
+    n = m = printed = 0
     lead = list(lead)
     for item, paras, offered in parts:
         heading = _heading(report, item)
@@ -595,22 +782,101 @@ def _section_texts(b: _Builder, section: Section, report: Report, narrator: Narr
         elif heading == item.label:
             heading = ""
         if heading:
-            b.paragraphs(lead)
+            b.paragraphs(lead, keep=keep)
+            printed += len(lead)
             lead = []
             b.paragraph(heading, "heading2")
         elif lead:
             paras = lead[:-1] + [lead[-1] + paras[0]] + paras[1:]
             lead = []
-        b.paragraphs(paras)
+        b.paragraphs(paras, keep=keep)
+        printed += len(paras)
         if offered:
             b.offered(offered)
-    b.paragraphs(lead)
+    b.paragraphs(lead, keep=keep)
+    return printed + len(lead)
+
+
+def _build(report: Report, templates_dir: str | os.PathLike | None,
+           offer_generated: bool) -> tuple[_Builder, list[WrittenPart]]:
+    """The document in memory, and the parts nianbao wrote into it."""
+    fmt = report.spec
+    narrator = Narrator(templates_dir)
+    ctx = narrative_context(report)
+    b = _Builder(docx_template(templates_dir))
+    written: list[tuple[str, list[str]]] = []
+
+    def wrote(part: str, paras: list[str]) -> None:
+        written.append((part, paras))
+
+    b.title(report)
+    preamble, generated = _chosen(office_paragraphs(report.texts.get(PREAMBLE)),
+                                  narrator.render(PREAMBLE, ctx) or [])
+    if generated:
+        wrote(PREAMBLE, preamble)
+    b.paragraphs(preamble)
+    for section in fmt.sections:
+        b.paragraph(section.title, "heading1")
+        lead = narrator.render(section.key, ctx) or []
+        if section.lead is not None:  # the office's own paragraph in its place
+            lead, generated = _chosen(office_paragraphs(report.texts.get(section.lead.key)), lead)
+        else:
+            generated = bool(lead)
+        if generated:
+            wrote(section.key, lead)
+        printed = 0
+        if section.table:
+            # the heading, the lead and the texts stay with the table (GB/T 9704: a table's
+            # heading is not left at the foot of a page)
+            b.paragraphs(lead, keep=True)
+            lines = b.lines_of(lead)
+            printed = len(lead) + _section_texts(b, section, report, narrator, ctx,
+                                                 offer_generated, [], wrote, keep=True)
+            note = office_paragraphs(report.texts.get(section.note.key)) if section.note else []
+            b.table(fmt.table(section.table), report, note, lead_lines=lines)
+        else:
+            printed = _section_texts(b, section, report, narrator, ctx, offer_generated, lead,
+                                     wrote)
+            if not printed:  # never a bare heading: the part is visibly not written yet
+                b.paragraph(say("document.unfilled"), "offered")
+    b.signature(report)
+    places = {p.part: p for p in generated_places(fmt.id, [part for part, _ in written])}
+    return b, [WrittenPart(places[part], tuple(paras)) for part, paras in written]
+
+
+def written_parts(report: Report, templates_dir: str | os.PathLike | None = None
+                  ) -> list[WrittenPart]:
+    """The paragraphs :func:`render_report` writes from the figures because the office wrote
+    none there, each with the workbook cell that would take the office's own text (the
+    workbook's 「将生成的文字」 shows the same before).  A door that makes the report gets them
+    from :func:`make_report` without building it twice."""
+    return _build(report, templates_dir, False)[1]
+
+
+@dataclass(frozen=True)
+class MadeReport:
+    path: Path
+    written: list[WrittenPart]  # what nianbao wrote, for the door to tell (written_lines)
 
 
 def render_report(report: Report, path: str | os.PathLike, *,
                   templates_dir: str | os.PathLike | None = None,
                   offer_generated: bool = False) -> Path:
-    """Write the annual report of ``report`` as a Word document at ``path``; return the path.
+    """Write the annual report of ``report`` as a Word document at ``path``; return the path
+    (:func:`make_report` also says which paragraphs nianbao wrote)."""
+    return make_report(report, path, templates_dir=templates_dir,
+                       offer_generated=offer_generated).path
+
+
+def make_report(report: Report, path: str | os.PathLike, *,
+                templates_dir: str | os.PathLike | None = None,
+                offer_generated: bool = False) -> MadeReport:
+    """Write the annual report of ``report`` as a Word document at ``path``.
+
+    It states what the office entered: its texts verbatim; where it wrote none, a paragraph
+    generated from the figures it entered (a blank is not a 0: nothing is said about it); a text
+    part with neither is left out, and a section with nothing at all says so in a shaded line
+    rather than standing as a bare heading (:func:`written_parts` lists what was generated).
 
     ``templates_dir``: a directory of the office's own narrative templates (``*.j2``, used
     before the built-in ones) and optionally its own ``report.docx``.  ``offer_generated``:
@@ -620,24 +886,8 @@ def render_report(report: Report, path: str | os.PathLike, *,
     step, never left half-written.
     """
     fmt = report.spec
-    narrator = Narrator(templates_dir)
-    ctx = narrative_context(report)
-    b = _Builder(docx_template(templates_dir))
-
+    b, written = _build(report, templates_dir, offer_generated)
     title = report_title(report)
-    b.title(report)
-    b.paragraphs(narrator.render("preamble", ctx) or [])
-    for section in fmt.sections:
-        b.paragraph(section.title, "heading1")
-        lead = narrator.render(section.key, ctx) or []
-        if section.table:
-            b.paragraphs(lead)
-            lead = []
-        _section_texts(b, section, report, narrator, ctx, offer_generated, lead)
-        if section.table:
-            note = office_paragraphs(report.texts.get(section.note.key)) if section.note else []
-            b.table(fmt.table(section.table), report, note)
-    b.signature(report)
 
     props = b.doc.core_properties
     # a document property holds at most 255 characters; the title page has the whole name
@@ -654,7 +904,7 @@ def render_report(report: Report, path: str | os.PathLike, *,
     target = Path(path)
     with atomic_path(target) as tmp:
         b.doc.save(str(tmp))
-    return target
+    return MadeReport(target, written)
 
 
 # -- PDF --------------------------------------------------------------------------------------------
@@ -721,6 +971,20 @@ def pdf_font_warning(docx_path: str | os.PathLike, pdf_path: str | os.PathLike) 
                used="、".join(fonts.used) or "?", file=str(docx_path))
 
 
-__all__ = ["render_report", "to_pdf", "check_pdf_fonts", "pdf_font_warning", "pdf_fonts",
+__all__ = ["render_report", "make_report", "MadeReport", "written_parts", "written_lines",
+           "WrittenPart", "to_pdf", "check_pdf_fonts", "pdf_font_warning", "pdf_fonts",
            "FontCheck", "find_soffice", "table_grid", "column_widths",
            "report_title", "STYLE", "StyleNames", "docx_template"]
+
+
+
+def written_lines(report: Report, parts: list[WrittenPart]) -> list[str]:
+    """What a door prints after making the report: which paragraphs nianbao wrote, and the cell
+    where the office's own text replaces each (as the workbook's 「将生成的文字」 says)."""
+    if not parts:
+        return []
+    out = [say("document.generated", count=len(parts))]
+    for w in parts:
+        part, cell = place_texts(report.format, w.place)
+        out.append(say("document.generated_line", part=part, cell=cell))
+    return out

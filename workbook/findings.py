@@ -135,6 +135,14 @@ class Findings:
         return sum(1 for f in self.findings if f.severity == "notice")
 
     @property
+    def blocking(self) -> list[Finding]:
+        """The findings that keep the report from being published unless forced: the errors,
+        and a statutory table left wholly blank (:func:`nianbao.codes.stops_publication`)."""
+        from .codes import stops_publication
+
+        return [f for f in self.findings if stops_publication(f.rule, f.severity)]
+
+    @property
     def ok(self) -> bool:
         """No errors (warnings and notices allowed)."""
         return self.errors == 0

@@ -16,8 +16,9 @@ from .findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding, Findings
 from .layout import parse_cell
 from .messages import say
 
-# the look of a marked cell, by its worst finding (ARGB, as openpyxl writes it)
-FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "notice": "FFDDEBF7"}
+# the look of a marked cell, by its worst finding (ARGB, as openpyxl writes it): a warning is
+# orange, not the pale yellow of the template's input cells (FFF2CC), which it was mistaken for
+FILLS = {"error": "FFFFC7CE", "warning": "FFF4B084", "notice": "FFDDEBF7"}
 LINK_COLOUR = "FF0563C1"
 RESULT_COLUMNS = ("mark.h.no", "mark.h.severity", "mark.h.position", "mark.h.rule",
                   "mark.h.message", "mark.h.expected", "mark.h.actual", "mark.h.code")

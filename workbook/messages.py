@@ -209,8 +209,8 @@ MESSAGES.update({
     "document.soffice_missing": "未找到 LibreOffice（soffice），无法生成 PDF。Debian/Ubuntu 可执行：sudo apt-get install libreoffice-writer-nogui fonts-wqy-microhei；Windows、macOS 请从 https://zh-cn.libreoffice.org 下载安装；也可用 Word 打开 {file} 另存为 PDF",
     "document.pdf_failed": "LibreOffice 未能把 {file} 转换为 {what}：{detail}",
     "document.pdf_timeout": "LibreOffice 转换 {file} 超过 {seconds} 秒仍未完成，已中止",
-    "document.refused": "{file} 有 {count} 处错误，未生成年报。请改正后重试（或加 --force 照常生成）：",
-    "document.forced": "{file} 有 {count} 处错误，已按 --force 照常生成年报",
+    "document.refused": "{file} 有 {count} 处错误或整张未填写的表，未生成年报。请改正后重试（或加 --force 照常生成）：",
+    "document.forced": "{file} 有 {count} 处错误或整张未填写的表，已按 --force 照常生成年报",
     "document.error_line": "  {where}{message}",
     "document.written": "已生成 Word 年报：{file}",
     "document.pdf_written": "已生成 PDF：{file}",
@@ -719,4 +719,46 @@ MESSAGES.update({
     "serve.package_name": "年报-分发",
     "serve.col.link": "上传链接",
     "serve.links_file": "上传链接.csv",
+})
+
+
+# -- the report states only what was entered; what nianbao writes is said where it is written ----
+MESSAGES.update({
+    # beside each item of 基本信息: where the report prints it (a published one goes on the web)
+    "wb.meta_note.unit": "印为年报标题和落款（公开发布）",
+    "wb.meta_note.year": "印入年报标题（公开发布）",
+    "wb.meta_note.contact": "不印入年报，仅供上级联系",
+    "wb.meta_note.phone": "将印入年报导语，公开发布：请填单位的办公电话，不要填个人手机",
+    "wb.meta_note.date": "不印入年报（落款日期见「成文日期」）",
+    "wb.meta_note.address": "将印入年报导语，公开发布",
+    "wb.meta_note.postcode": "将印入年报导语，公开发布",
+    "wb.meta_note.email": "将印入年报导语，公开发布：请填单位的公开邮箱，不要填个人邮箱",
+    "wb.meta_note.website": "将印入年报导语，公开发布",
+    "wb.meta_note.document_date": "印为年报落款的日期（如 2023年1月20日，公开发布）；未填时落款日期留空，待手工填写",
+    # beside each text part: whether nianbao writes a paragraph where the office writes none
+    "wb.generated.note": "留空时由 nianbao 生成一段，内容见「将生成的文字」表；填写后以所填为准",
+    "wb.generated.none": "留空时年报中不印此部分",
+    "wb.generated.lead": "留空时由 nianbao 据本表生成一段，内容见「将生成的文字」表；填写后以所填为准",
+    "wb.generated.s6.other": "只填「无」时印为「本年度无其他需要报告的事项。」；留空时不印",
+    "wb.run_placeholder": "（装有年报加载项时，「校验」按钮的结果写在这里）",
+    # the report command: what nianbao wrote
+    "document.generated": "以下 {count} 处文字由 nianbao 据表格和基本信息生成（在所示单元格填写本单位的文字即可替换）：",
+    "document.generated_line": "  {part}（本单位文字写在 {cell}）",
+    "document.unfilled": "（本部分未填写）",
+    "document.date_blank": "　　　　年　　月　　日",
+})
+
+# the workbook's sheet 「将生成的文字」
+MESSAGES.update({
+    "wb.preview.title": "将生成的文字",
+    "wb.preview.intro": "下列各段由 nianbao 据表格和基本信息生成，在所示单元格留空时印入年报；在该单元格填写本单位的文字，即以所填为准，不再生成。第三列的文字由年报加载项计算，随填报更新。",
+    "wb.preview.h.part": "部分",
+    "wb.preview.h.cell": "本单位的文字写在",
+    "wb.preview.h.text": "将生成的文字（所示单元格留空时印出）",
+    "wb.preview.before_first": "标题之下",
+    "wb.preview.opening": "开头一段",
+    "wb.preview.cell": "{sheet}!{cell}",
+    "wb.preview.mention": "{sheet}!{cell}（其中写到这一内容时不再生成）",
+    "wb.preview.template_only": "没有对应的单元格：修改或删空模板 {part}.j2",
+    "wb.preview.fallback": "（在装有年报加载项的 Excel 中于此显示；也可运行 nianbao report 生成年报查看）",
 })

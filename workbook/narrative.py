@@ -41,7 +41,7 @@ from jinja2.loaders import split_template_path
 from .errors import NianbaoError
 from .formats.common import t3_result_rows
 from .formats.model import Format
-from .report import Invalid, Report, format_number
+from .report import Invalid, Money, Report, format_number, is_number
 from .sandbox import MAX_OUTPUT, LimitedSandbox, TemplateLimit, render_limited
 
 PREAMBLE = "preamble"
@@ -150,30 +150,44 @@ def _group_key(keys: list[str]) -> str:
     return os.path.commonprefix(keys).rstrip("_") or keys[0]
 
 
-def _fact(report: Report, fid: str) -> Any:
-    v = report.number(fid)  # as the rules use it: a blank as the format declares
-    return MISSING_FACT if v is None else v
-
-
-def _entered(report: Report, fid: str) -> Any:
-    """An extra (信息处理费) as the office entered it: a blank is not a 0 here — nothing was
-    stated, so nothing is said."""
-    return MISSING_FACT if report.values.get(fid) is None else _fact(report, fid)
+def _fact(report: Report, fid: str, unit: str | None = None) -> Any:
+    """A value as the office entered it.  A blank is not a 0 here (the rules count it so; a
+    sentence does not): nothing was entered, so nothing is said — like a value missing from the
+    source or text that is no number.  An amount carries its unit (:class:`Money`)."""
+    v = report.values.get(fid)
+    if not is_number(v):
+        return MISSING_FACT
+    return Money(v, unit) if unit is not None else v
 
 
 def is_entered(value: Any) -> bool:
-    """The template test ``x is entered``: a value the report has (see :class:`MissingFact`)."""
+    """The template test ``x is entered``: a value the office entered, 0 included (see
+    :class:`MissingFact`)."""
     return not isinstance(value, MissingFact)
 
 
-def _sum(values: Iterable[Any]) -> Any:
+def total(values: Iterable[Any]) -> Any:
+    """The template function ``total([a, b])``: the sum when every value was entered, else not
+    entered (a sentence states a sum only from what was entered)."""
     values = list(values)
     return MISSING_FACT if any(isinstance(v, MissingFact) for v in values) else sum(values)
 
 
+# an office's whole text that only says there is nothing to report (「无」): the template test
+# ``text is nothing_to_report`` (s6.other.j2 says it in full); the document prints that instead
+NOTHING_TO_REPORT = re.compile(r"^(无|暂无|没有|无此项)[。.]?$")
+
+
+def is_nothing_to_report(text: Any) -> bool:
+    return isinstance(text, str) and bool(NOTHING_TO_REPORT.match(text.strip(" \t\u3000\xa0")))
+
+
 def narrative_context(report: Report) -> dict[str, Any]:
-    """Everything a template can use.  Numbers are as the rules use them (a blank counts as the
-    format declares, 0 in the official tables); a missing value is a :class:`MissingFact`.
+    """Everything a template can use.  Numbers are what the office entered (0 included); a value
+    not entered — blank, missing from the source, or text that is no number — is a
+    :class:`MissingFact`: a template tests ``x is entered`` before it says anything about it,
+    and one that uses it anyway says nothing for its part.  Amounts print as money
+    (:func:`nianbao.report.format_money`) and have ``.unit``.
 
     * ``unit``, ``year``, ``format`` ("2021"), ``format_title``, ``basis`` (国办公开办函〔…〕),
       ``format_name`` (the document cited in 书名号)
@@ -182,11 +196,13 @@ def narrative_context(report: Report) -> dict[str, Any]:
     * ``t2``, ``t3``, ``t4``: ``t{n}.{row}.{column}`` by the field ids of the format
       (``t2.rules.issued``, ``t3.new.total``, ``t4.review.total``); in ``t3`` each printed group
       of sub-rows also has its sums (``t3.denied.total`` = Σ 不予公开 1–8, likewise
-      ``unavailable``, ``not_processed`` and, in 2021, ``other``)
+      ``unavailable``, ``not_processed`` and, in 2021, ``other``), entered when every
+      sub-row was
     * ``t3_outcomes``: the result categories （一）…（六） in order, each with ``name``
       (「予以公开」), ``key`` and the seven column sums (``o.total``)
-    * ``s1`` … ``s6``: the section's extras (``s6.fee_notices``, ``s6.fee_amount`` in 2021) as
-      entered: a blank extra is a :class:`MissingFact` (test with ``is entered``)
+    * ``s1`` … ``s6``: the section's extras (``s6.fee_notices``, ``s6.fee_amount`` in 2021)
+    * ``total([a, b])``: a sum, entered when every term was; tests ``x is entered`` and
+      ``text is nothing_to_report`` (an office's 「无」)
     * ``texts``: the office's own texts by id (``texts["s6.other"]``), "" when empty
     """
     fmt = report.spec
@@ -206,7 +222,8 @@ def narrative_context(report: Report) -> dict[str, Any]:
             for row in block.rows:
                 for col in block.columns:
                     rel = ".".join(p for p in (row.key, col.key) if p)
-                    flat[rel] = _fact(report, f"{table.key}.{rel}")
+                    flat[rel] = _fact(report, f"{table.key}.{rel}",
+                                      col.unit if col.kind == "money" else None)
         # a table whose rows are banded (表三「三、本年度办理结果」) gets its outcome groups
         if t3_result_rows(table):
             outcomes = []
@@ -217,14 +234,15 @@ def narrative_context(report: Report) -> dict[str, Any]:
                 groups.setdefault(by_key[key].labels[0], []).append(key)
             for label, keys in groups.items():
                 gkey = keys[0] if len(keys) == 1 else _group_key(keys)
-                sums = {c.key: _sum(flat[f"{k}.{c.key}"] for k in keys) for c in block.columns}
+                sums = {c.key: total(flat[f"{k}.{c.key}"] for k in keys) for c in block.columns}
                 if len(keys) > 1 and f"{gkey}.{block.columns[0].key}" not in flat:
                     flat.update({f"{gkey}.{c}": v for c, v in sums.items()})
                 outcomes.append(Facts({"name": short_label(label), "key": gkey, **sums}))
             ctx[f"{table.key}_outcomes"] = tuple(outcomes)
         ctx[table.key] = _nest(flat)
     for section in fmt.sections:
-        ctx[section.key] = Facts({e.key.split(".", 1)[1]: _entered(report, e.key)
+        ctx[section.key] = Facts({e.key.split(".", 1)[1]:
+                                  _fact(report, e.key, e.unit if e.kind == "money" else None)
                                   for e in section.extras})
     return ctx
 
@@ -288,6 +306,8 @@ def _environment(templates_dir: str | None) -> LimitedSandbox:
     )
     env.filters["num"] = format_number
     env.tests["entered"] = is_entered
+    env.tests["nothing_to_report"] = is_nothing_to_report
+    env.globals["total"] = total
     return env
 
 

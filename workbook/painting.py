@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping
 
+from .codes import stops_publication
 from .layout import INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of, parse_cell
 from .marks import FILLS, RESULT_FIRST_ROW, MarkPlan
 from .messages import say
@@ -150,8 +151,9 @@ def result_summary(plan: MarkPlan) -> str:
 
 
 def refusal_text(plan: MarkPlan) -> str:
-    """What 生成报告 says when the workbook has errors: the first few, and where the rest are."""
-    errors = [r for r in plan.rows if r.severity == "error"]
+    """What 生成报告 says when the workbook has errors (or a statutory table left wholly blank):
+    the first few, and where the rest are."""
+    errors = [r for r in plan.rows if stops_publication(r.code, r.severity)]
     lines = [say("document.error_line", where=_where(r), message=r.message)
              for r in errors[:REFUSED_LINES]]
     if len(errors) > REFUSED_LINES:

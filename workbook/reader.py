@@ -25,8 +25,8 @@ from .errors import UnreadableWorkbook
 from .findings import Finding, emit
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, Field, Layout, SheetLayout,
-                     known_sheets, layout_of)
+from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, TEMPLATE_VERSION, Field, Layout,
+                     SheetLayout, known_sheets, layout_of)
 from .messages import say
 from .places import describe
 from .report import Invalid, Meta, Report, Value, format_number
@@ -140,6 +140,7 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
     report.source, report.origin = source, origin
     report.sheet_names = tuple(sheet_names if sheet_names is not None else grids)
     report.mark_record = _mark_record(grids.get(META_SHEET))
+    version = template_version(origin)
     meta: dict[str, Any] = {}
     for sheet in lay.sheets:
         grid = grids.get(sheet.name)
@@ -150,11 +151,13 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
             report.findings.append(emit("read.sheet_missing", dict(sheet=sheet.name),
                                         sheet=sheet.name))
             continue
-        moved = _moved_label(sheet, grid)
+        moved = _moved_label(sheet, grid, version)
         if moved is not None:
             report.findings.append(moved)
             continue
         for f in sheet.fields:
+            if f.since > version:
+                continue  # an older template has no such cell: blank
             raw = _at(grid, f.row, f.col)
             if f.kind == "text":
                 text = _as_text(raw)
@@ -228,9 +231,16 @@ def _norm_label(v: Any) -> str:
     return compact(str(v))
 
 
-def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
+def template_version(origin: dict[str, str]) -> int:
+    """The template version a workbook was made with (its hidden sheet says; without one, the
+    current version)."""
+    recorded = origin.get("template_version", "")
+    return int(recorded) if recorded.isdigit() else int(TEMPLATE_VERSION)
+
+
+def _moved_label(sheet: SheetLayout, grid: list[list[Any]], version: int) -> Finding | None:
     for lab in sheet.labels:
-        if lab.style not in _CHECKED_LABELS or not lab.text:
+        if lab.style not in _CHECKED_LABELS or not lab.text or lab.since > version:
             continue
         found = _at(grid, lab.row, lab.col)
         if found != lab.text and _norm_label(found) != _norm_label(lab.text):

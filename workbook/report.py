@@ -14,12 +14,12 @@ Values are keyed by field id (see :mod:`nianbao.layout` for the scheme).  A valu
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, TypeGuard, Union
 
 from .findings import Finding
 from .formats import CURRENT, get_format
-from .formats.model import Format, field_id
+from .formats.model import MONEY_DECIMALS, MONEY_MIN_DECIMALS, Format, field_id
 from .layout import layout_of
 
 
@@ -68,6 +68,8 @@ def format_number(value: Value | Decimal | bool) -> str:
     (26828.74197, not 26828.741970000002); invalid text verbatim."""
     if value is None:
         return "0"
+    if isinstance(value, Money):
+        return str(value)
     if isinstance(value, Missing):
         return ""
     if isinstance(value, Invalid):
@@ -88,6 +90,47 @@ def format_number(value: Value | Decimal | bool) -> str:
     return str(value)
 
 
+def format_money(value: float | int | Decimal, unit: str | None) -> str:
+    """An amount as the workbook, the tables and the prose all print it (the one rule declared
+    in :data:`nianbao.formats.model.MONEY_DECIMALS`): 0 as 「0」; otherwise two decimals, or up to
+    as many as the unit needs to reach the 分 (万元: six), no thousands separators.
+
+    >>> format_money(123456789.5, "元"), format_money(1234.5678, "万元"), format_money(0.5, "万元")
+    ('123456789.50', '1234.5678', '0.50')
+    """
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    places = MONEY_DECIMALS.get(unit or "", MONEY_MIN_DECIMALS)
+    with localcontext() as c:
+        c.prec = 400  # every float, 1e308 included, to the 分
+        d = Decimal(repr(value) if isinstance(value, float) else value).quantize(
+            Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if d == 0:
+        return "0"
+    text = format(d, "f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(min(MONEY_MIN_DECIMALS, places), "0")
+    return f"{whole}.{frac}" if frac else whole
+
+
+class Money(float):
+    """An amount with its unit, as the narrative templates see it: it prints as money
+    (:func:`format_money`) and computes as the float it is."""
+
+    unit: str | None
+
+    def __new__(cls, value: float, unit: str | None) -> "Money":
+        obj = super().__new__(cls, value)
+        obj.unit = unit
+        return obj
+
+    def __str__(self) -> str:
+        return format_money(float(self), self.unit)
+
+    def __reduce__(self):
+        return (Money, (float(self), self.unit))
+
+
 @dataclass
 class Meta:
     unit: str = ""
@@ -99,6 +142,7 @@ class Meta:
     postcode: str = ""
     email: str = ""
     website: str = ""
+    document_date: str = ""  # 成文日期, as typed (the 落款 prints it as GB/T 9704 writes dates)
 
 
 @dataclass

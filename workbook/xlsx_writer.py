@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,19 +36,27 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .version import __version__
 from .fileio import atomic_path
 from .formats import CURRENT, get_format
-from .formats.model import Format
+from .formats.model import MONEY_DECIMALS, MONEY_MIN_DECIMALS, Format
 from .layout import (
+    CALC_SHEET,
     HEADINGS,
     INFO_SHEET,
     META_SHEET,
+    PREAMBLE,
+    PREVIEW_SHEET,
     TEMPLATE_VERSION,
+    TEXT_NOTE_COL,
     CheckCell,
     Field,
     Label,
     Layout,
     LabelStyle,
     SheetLayout,
+    calc_address,
+    generated_places,
     layout_of,
+    place_texts,
+    sheet_ranges,
 )
 from .messages import say
 from .palette import CHECK_FILL, INPUT_FILL, LABEL_FILLS, template_fill
@@ -153,6 +162,7 @@ LABEL_LOOKS: dict[LabelStyle, _Look] = {
     "band": _look(h="center"),
     "check_header": _look(9, color="595959", h="center", fill=LABEL_FILLS["check_header"]),
     "note": _look(10, color="595959"),
+    "caption": _look(h="center"),  # beside a row the statutory table prints without a label
 }
 INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
 TEXT_INPUT_LOOK = _look(v="top", fill=INPUT_FILL)
@@ -164,12 +174,23 @@ CHECK_FAIL_FILL = _fill("FFC7CE")
 BLANK_FONT = Font(color="7F7F7F", bold=False)  # 「未填写」: no verdict yet, neither green nor red
 
 NUMBER_FORMATS = {"count": "0", "signed": "0"}
-# 万元 amounts are published with 4–5 decimals (保留4位小数); 元 amounts with 2
-MONEY_FORMATS = {"元": "0.00"}
-MONEY_FORMAT = "0.0000#"
+
+
+def money_number_format(unit: str | None) -> str:
+    """The Excel number format of an amount in ``unit``: the one money rule
+    (:data:`nianbao.formats.model.MONEY_DECIMALS`, :func:`nianbao.report.format_money`) — 0 shows
+    「0」, any other amount two decimals or up to the unit's (「0.00####」 for 万元)."""
+    places = MONEY_DECIMALS.get(unit or "", MONEY_MIN_DECIMALS)
+    body = "0." + "0" * MONEY_MIN_DECIMALS + "#" * (places - MONEY_MIN_DECIMALS)
+    return f"{body};-{body};0"
+
 
 TITLE_HEIGHT = 30.0
 TEXT_MIN_HEIGHT = 60.0  # a filled narrative row: room to add a few lines
+# rows without a height of their own on the sheets of texts (a blank text's row: Excel, WPS and
+# LibreOffice grow it as the clerk types): two lines of the note beside the text, and room for
+# the heading (LibreOffice's 15 pt default cut the bottom off 「上年问题改进情况」)
+TEXT_SHEET_ROW_HEIGHT = 30.0
 MAX_ROW_HEIGHT = 409.0  # Excel's limit: about 1 200 characters in a text cell 90 wide
 DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
@@ -200,6 +221,8 @@ def build_template(format_id: str = CURRENT, *, year: int | None = None, unit: s
     _add_status_area(wb[INFO_SHEET], lay)
     _add_defined_names(wb, lay)
     _add_meta_sheet(wb, lay.format, year, unit)
+    _add_preview_sheet(wb, lay)
+    _add_calc_sheet(wb, lay)
     values = Meta(unit=unit, year=year, **meta)
     for f in lay.fields.values():
         if f.table == "meta":
@@ -233,10 +256,10 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
             _put(cell, _meta_value(report.meta, f))
         elif f.kind == "text":
             _put(cell, report.texts.get(f.id) or None)
-            if lay.sheet(f.sheet).kind == "texts":
+            if lay.sheet(f.sheet).kind in ("texts", "info"):
                 if f.table != HEADINGS:  # the heading beside it shares the text's row
                     _fit_text_row(ws, f, cell.value)
-            elif cell.value:  # a table's 备注, merged across the table's width
+            elif cell.value:  # a table's 备注 or lead, merged across the table's width
                 need = text_height(str(cell.value), _span_width(ws, f.col, lay.sheet(f.sheet).last_col),
                                    BASE_SIZE)
                 ws.row_dimensions[f.row].height = round(min(need, MAX_ROW_HEIGHT), 1)
@@ -255,26 +278,32 @@ def write_report(report: Report, path: str | os.PathLike) -> Path:
 def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
     for col, width in sheet.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
+    if sheet.kind == "texts":
+        ws.sheet_format.defaultRowHeight = TEXT_SHEET_ROW_HEIGHT
+        ws.sheet_format.customHeight = True
     heights = _Heights(ws)
     for label in sheet.labels:
-        _write_label(ws, label)
+        text = _write_label(ws, label)
         look = LABEL_LOOKS[label.style]
         if label.style == "title":
             heights.need(label.row, label.row, TITLE_HEIGHT)
-        elif label.text:
+        elif sheet.kind == "texts" and label.style == "note":
+            pass  # beside a text: fits the sheet's row height, which leaves the row free to grow
+        elif text:
             heights.need(label.row, label.last_row or label.row,
-                         text_height(label.text, _span_width(ws, label.col,
-                                                              label.last_col or label.col),
-                                      look.size))
+                         text_height(text, _span_width(ws, label.col, label.last_col or label.col),
+                                     look.size))
     for f in sheet.fields:
         cell = ws.cell(f.row, f.col)
         _put(cell, f.default)
         _style(cell, TEXT_INPUT_LOOK if f.kind == "text" else INPUT_LOOK)
+        if f.table == PREAMBLE:  # 导语: a paragraph on 基本信息, room to write it
+            heights.need(f.row, f.row, TEXT_MIN_HEIGHT)
         cell.protection = Protection(locked=False)
         if f.kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[f.kind]
         elif f.kind == "money":
-            cell.number_format = MONEY_FORMATS.get(f.unit or "", MONEY_FORMAT)
+            cell.number_format = money_number_format(f.unit)
         # a blank text row gets no height of its own: Excel, WPS and LibreOffice then fit it
         # to what the clerk types (a fixed height cut longer texts off on screen and in print)
         if f.kind == "text" and sheet.kind == "table":  # a table's 备注: as wide as the table
@@ -292,17 +321,70 @@ def _build_sheet(ws: Worksheet, sheet: SheetLayout, lay: Layout) -> None:
     _setup_print(ws, sheet)
 
 
-def _write_label(ws: Worksheet, label: Label) -> None:
+def _write_label(ws: Worksheet, label: Label) -> str:
+    """Write a label (merged, styled), broken into lines where it would wrap (see
+    :func:`label_lines`); returns the text written.  Column widths must be set first."""
     r2, c2 = label.last_row or label.row, label.last_col or label.col
     if (r2, c2) != (label.row, label.col):
         ws.merge_cells(start_row=label.row, start_column=label.col, end_row=r2, end_column=c2)
-    ws.cell(label.row, label.col).value = label.text or None
     look = LABEL_LOOKS[label.style]
+    text = label.text
+    if text and label.style in _BROKEN_STYLES and len(text) <= BROKEN_MAX:
+        width = _span_width(ws, label.col, c2)
+        text = "\n".join(line for para in text.split("\n")
+                         for line in label_lines(para, width, look.size))
+    ws.cell(label.row, label.col).value = text or None
     # style every cell of a merged range: Excel draws a merged range's border from its edge
     # cells, not from the top-left one
     for row in ws.iter_rows(min_row=label.row, max_row=r2, min_col=label.col, max_col=c2):
         for cell in row:
             _style(cell, look)
+    return text
+
+
+# labels broken by hand; a note, or a sentence longer than BROKEN_MAX, wraps by itself (prose
+# broken evenly would break inside its words)
+_BROKEN_STYLES = frozenset({"header", "label", "band", "block", "corner", "caption", "check_header"})
+BROKEN_MAX = 32
+_ORDINAL = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
+
+
+def _units(text: str) -> float:
+    """Width in column units (about one 「0」 of the default font): as :func:`text_height` counts."""
+    return 1.1 * sum(map(char_width, text))
+
+
+def label_lines(text: str, width: float, size: float = BASE_SIZE) -> list[str]:
+    """A label as the lines to show it in a cell ``width`` units wide: one when it fits; else
+    broken where the meaning allows — after its ordinal (「（三）/ 不予公开」) or before a
+    bracketed note (「本年收费金额 /（单位：万元）」) when each side fits a line — or else into lines
+    of even length, so that Excel, WPS or LibreOffice never leave a 「）」 or 「果」 alone on a
+    line by wrapping it themselves.  The reader ignores the line breaks (labels are compared
+    without whitespace)."""
+    usable = max(1.0, width - 1.5) / (size / BASE_SIZE)
+    total = _units(text)
+    if total <= usable:
+        return [text]
+    m = _ORDINAL.match(text)
+    cuts = ([m.end()] if m else []) + [i for i, ch in enumerate(text) if ch in "（(" and i > 0]
+    for cut in cuts:
+        head, tail = text[:cut], text[cut:]
+        if _units(head) <= usable and _units(tail) <= usable:
+            return [head, tail]
+    n = math.ceil(total / usable)
+    while True:
+        target = min(usable, math.ceil(total / n / 2.2) * 2.2)
+        lines: list[str] = []
+        line = ""
+        for ch in text:
+            if line and _units(line + ch) > target and len(lines) < n - 1:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+        if _units(lines[-1]) <= usable or n > len(text):
+            return lines
+        n += 1
 
 
 def _style(cell: Cell, look: _Look) -> None:
@@ -327,16 +409,19 @@ def _close_table_borders(ws: Worksheet, sheet: SheetLayout) -> None:
 
 
 def _check_formula(check: CheckCell, sheet: str, lay: Layout) -> str:
-    """``=IF(<Σ left>=<Σ right>,"✔","✘")``; SUM so that a blank counts as 0, as in the checks."""
+    """``=IFERROR(IF(<Σ left>=<Σ right>,"✔","✘"),"✘")`` over the inputs as `check` reads them —
+    their converted copies on the hidden calc sheet (see :func:`_add_calc_sheet`): a blank or
+    「/」 is 0, 「１０」 and 「12件」 are 10 and 12; text that is no number makes the sum an error,
+    shown as ✘ (`check` says read.invalid)."""
     terms = check.left + check.right
     fields = [_term_field(t, lay) for t in terms]
-    left, right = (_sum_expr(check.left, sheet, lay), _sum_expr(check.right, sheet, lay))
+    left, right = (_sum_expr(check.left, lay), _sum_expr(check.right, lay))
     if any(f.kind == "money" for f in fields):
         # decimals: compare with a tolerance so 0.1+0.2 equals 0.3
         test = f"ROUND({left}-({right}),6)=0"
     else:
         test = f"{left}={right}"
-    return f'=IF({test},"{CHECK_PASS}","{CHECK_FAIL}")'
+    return f'=IFERROR(IF({test},"{CHECK_PASS}","{CHECK_FAIL}"),"{CHECK_FAIL}")'
 
 
 def _term_field(term: str, lay: Layout) -> Field:
@@ -347,18 +432,60 @@ def _term_field(term: str, lay: Layout) -> Field:
         raise KeyError(f"check term {term!r} names no field of format {lay.format.id}") from None
 
 
-def _sum_expr(terms: Iterable[str], sheet: str, lay: Layout) -> str:
-    plus: list[str] = []
-    minus: list[str] = []
+def _sum_expr(terms: Iterable[str], lay: Layout) -> str:
+    """SUM of the terms' converted copies, cells side by side joined into ranges."""
+    plus: list[tuple[int, int]] = []
+    minus: list[tuple[int, int]] = []
     for t in terms:
-        f = _term_field(t, lay)
-        ref = f.cell if f.sheet == sheet else f"{quote_sheetname(f.sheet)}!{f.cell}"
-        (minus if t.startswith("-") else plus).append(ref)
-    # SUM(-A1) would turn text in A1 into #VALUE!; SUM(A1) skips it, as Report.number does
-    expr = f"SUM({','.join(plus)})" if plus else "0"
+        (minus if t.startswith("-") else plus).append(calc_address(lay, _term_field(t, lay).id))
+    sheet = quote_sheetname(CALC_SHEET)
+
+    def refs(cells: list[tuple[int, int]]) -> str:
+        return ",".join(f"{sheet}!{_range_ref(*run)}" for run in _runs(cells))
+
+    expr = f"SUM({refs(plus)})" if plus else "0"
     if minus:
-        expr += f"-SUM({','.join(minus)})"
+        expr += f"-SUM({refs(minus)})"
     return expr
+
+
+# what `check` reads as blank in a number cell (nianbao.reader: 「/」「—」 mean none); 「／」「－」
+# are full-width and reach the formula through ASC as 「/」「-」
+_DASHES = ("/", "-", "--", "—", "——", "–")
+_COUNT_UNITS = "件条个项次人"
+
+
+def _converted(ref: str) -> str:
+    """A formula giving the value `check` reads from the cell at ``ref`` (a count): a number as
+    it is; blank, whitespace or a dash 0; text that is a number once full-width characters are
+    made half-width (ASC), a bracketed note after it dropped (「22（其中修订16件）」), a unit
+    after it (「12件」) and thousands separators removed — that number; any other text #N/A.
+    Written once per input on the calc sheet; the rule that says what `check` accepts is the
+    reader's (:func:`nianbao.reader.convert`), and a test recalculates both in LibreOffice."""
+    t = f"TRIM(ASC({ref}))"
+    n = f'TRIM(LEFT({t},FIND("(",{t}&"(")-1))'
+    u = f'IF(ISNUMBER(FIND(RIGHT({n}),"{_COUNT_UNITS}")),LEFT({n},LEN({n})-1),{n})'
+    dashes = ",".join(f'"{d}"' for d in _DASHES)
+    return (f'=IF(ISNUMBER({ref}),{ref},IF(TRIM({ref})="",0,IF(OR({t}={{{dashes}}}),0,'
+            f'IFERROR(VALUE(SUBSTITUTE({u},",","")),NA()))))')
+
+
+def _add_calc_sheet(wb: Workbook, lay: Layout) -> None:
+    """The hidden sheet the native checks add up: each input a check reads, converted as `check`
+    reads it (:func:`_converted`)."""
+    terms = {t.lstrip("-") for _, c in lay.checks() for t in c.left + c.right}
+    if not terms:
+        return
+    ws = wb.create_sheet(CALC_SHEET)
+    for fid in sorted(terms, key=list(lay.fields).index):
+        f = lay.fields[fid]
+        if f.kind not in ("count", "signed"):
+            raise ValueError(f"format {lay.format.id}: a native check reads {fid}, a {f.kind} cell; "
+                             "the calc sheet converts counts only")
+        row, col = calc_address(lay, fid)
+        ws.cell(row, col).value = _converted(f"{quote_sheetname(f.sheet)}!{f.cell}")
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
 
 
 def _add_validations(ws: Worksheet, sheet: SheetLayout) -> None:
@@ -409,7 +536,9 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = say("wb.footer")
-    ws.print_area = f"A1:{get_column_letter(sheet.last_col)}{sheet.last_row}"
+    # the notes beside the texts guide the clerk on screen; the printed copy is the texts
+    last_col = TEXT_NOTE_COL - 1 if sheet.kind == "texts" else sheet.last_col
+    ws.print_area = f"A1:{get_column_letter(last_col)}{sheet.last_row}"
     corners = [lb for lb in sheet.labels if lb.style == "corner"]
     if sheet.kind == "table" and len(corners) == 1 and sheet.fields:
         # one header for the whole table: repeat it on every page and freeze it on screen.
@@ -515,11 +644,13 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     # the add-in's own result of its last 校验 goes beside the verdict, under this header
     _style(ws.cell(area.header_row, area.run_col, say("wb.status.run_header")),
            LABEL_LOOKS["block"])
-    run = ws.cell(r, area.run_col)
+    run = ws.cell(r, area.run_col, say("wb.run_placeholder"))
     _style(run, RUN_LOOK)
     ws.conditional_formatting.add(run.coordinate, FormulaRule(
         formula=[f'LEFT({run.coordinate},1)="{CHECK_FAIL}"'], font=CHECK_FAIL_FONT,
         fill=CHECK_FAIL_FILL))
+    ws.conditional_formatting.add(run.coordinate, CellIsRule(
+        operator="equal", formula=[f'"{say("wb.run_placeholder")}"'], font=BLANK_FONT))
     # red for a failing count; 「未填写」 (text) stays neutral: Excel ranks text above numbers
     ws.conditional_formatting.add(f"B{first}:B{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(B{first}),B{first}>0)"], font=CHECK_FAIL_FONT,
@@ -589,6 +720,48 @@ def _range_ref(r1: int, c1: int, r2: int, c2: int, absolute: bool = False) -> st
     return a if (r1, c1) == (r2, c2) else f"{a}:{_cell(r2, c2, absolute)}"
 
 
+# ---- what nianbao will write --------------------------------------------------------------
+PREVIEW_WIDTHS = (26.0, 30.0, 70.0)
+
+
+def _add_preview_sheet(wb: Workbook, lay: Layout) -> None:
+    """「将生成的文字」: each paragraph nianbao writes where the office wrote nothing, the cell
+    whose own text replaces it (a link), and the text itself — ``NB_NARRATIVE``, computed by
+    the Excel add-in; without it (WPS, LibreOffice, an Excel without the add-in) the cell says
+    where to see it instead."""
+    places = generated_places(lay.format.id)
+    if not places:
+        return
+    ranges = ",".join(sheet_ranges(lay.format.id))
+    fallback = say("wb.preview.fallback")
+    rows = [NoteRow(tuple(say(k) for k in ("wb.preview.h.part", "wb.preview.h.cell",
+                                            "wb.preview.h.text")))]
+    for p in places:
+        name, cell = place_texts(lay.format.id, p)
+        formula = f'=IFERROR(NB_NARRATIVE("{p.part}",{ranges}),"{fallback}")'
+        rows.append(NoteRow((name, cell, _Formula(formula))))
+    ws = add_note_sheet(wb, PREVIEW_SHEET, say("wb.preview.title"), PREVIEW_WIDTHS,
+                        [NoteRow((say("wb.preview.intro"),), span=True)] + rows)
+    for row in ws.iter_rows(min_row=4, max_row=4):
+        for cell in row:
+            _style(cell, LABEL_LOOKS["header"])
+    for r, p in enumerate(places, start=5):  # the previews: room for a paragraph once computed
+        ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, 60)
+        ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+        # the cell's address jumps to it (a link on the part's name would stop it wrapping)
+        if p.field is None:
+            continue
+        f = lay.fields[p.field]
+        link = ws.cell(r, 2)
+        link.hyperlink = Hyperlink(ref=link.coordinate,
+                                   location=f"{quote_sheetname(f.sheet)}!{f.cell}")
+        link.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+
+
+class _Formula(str):
+    """A formula we wrote ourselves (never text from a workbook): :func:`_put` keeps it one."""
+
+
 # ---- names and the hidden sheet ------------------------------------------------------------
 def _add_defined_names(wb: Workbook, lay: Layout) -> None:
     for f in lay.fields.values():
@@ -644,6 +817,9 @@ def _put(cell: Cell, value: object) -> None:
         value = str(value)
     if isinstance(value, (int, float)) and (not isinstance(value, float) or math.isfinite(value)):
         cell.value = value
+        return
+    if isinstance(value, _Formula):
+        cell.value = str(value)
         return
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters from PDF copies
     cell.value = text

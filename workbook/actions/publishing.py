@@ -32,10 +32,20 @@ class Published:
     refused: bool = False
     forced: bool = False
     written: list[Path] = field(default_factory=list)
+    # which paragraphs nianbao wrote, not the office, and where its own text would replace each
+    generated: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        """What keeps the report from being published unless forced: the errors, and a
+        statutory table left wholly blank (:attr:`nianbao.Findings.blocking`)."""
+        return self.findings.blocking
+
+    @property
+    def warnings(self) -> int:
+        """The warnings that did not stop it."""
+        stopping = self.errors
+        return sum(1 for f in self.findings if f.severity == "warning" and f not in stopping)
 
     @property
     def exit_code(self) -> int:
@@ -76,11 +86,13 @@ def publish(source: Source, output: PathLike | None = None, *, previous: Source 
         done.refused = True
         return done
     done.forced = bool(done.errors)
-    from ..document import pdf_font_warning, render_report
+    from ..document import make_report, pdf_font_warning, written_lines
 
     assert findings.report is not None  # check() keeps the report it read
-    done.docx = render_report(findings.report, docx, templates_dir=templates_dir,
-                              offer_generated=offer_generated)
+    made = make_report(findings.report, docx, templates_dir=templates_dir,
+                       offer_generated=offer_generated)
+    done.docx = made.path
+    done.generated = written_lines(findings.report, made.written)
     done.written.append(done.docx)
     if pdf_path is not None:
         from ..libreoffice import to_pdf

@@ -59,7 +59,7 @@ def check_meta(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for item in ctx.fmt.meta:
         fid = f"meta.{item.key}"
-        if not item.required or ctx.reported_by_reader(fid) or not ctx.readable(fid):
+        if not (item.required or item.wanted) or ctx.reported_by_reader(fid) or not ctx.readable(fid):
             continue
         value = getattr(ctx.report.meta, item.key, None)
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -630,7 +630,8 @@ def _fee(scan: _Scan) -> list[Finding]:
         out.append(scan.finding("text.fee", fid,
                                 dict(where=describe(scan.fmt_id, fid), quote=m.group(0),
                                      amount=format_number(charged), notices=format_number(notices or 0)),
-                                0, charged or notices,
+                                # 应为 what the cells hold, 实为 what the text says (its 「未收取」)
+                                charged or notices, 0,
                                 tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
         out.append(scan.finding("text.fee", amount_at,

@@ -35,10 +35,11 @@ def print_published(done, file: Path) -> None:
             click.echo(say("document.error_line", where=_where(f), message=f.message), err=True)
     if done.refused:
         return
-    if done.findings.warnings:
-        click.echo(say("document.warnings", count=done.findings.warnings, file=str(file)),
-                   err=True)
+    if done.warnings:
+        click.echo(say("document.warnings", count=done.warnings, file=str(file)), err=True)
     click.echo(say("document.written", file=str(done.docx)))
+    for line in done.generated:  # which paragraphs nianbao wrote
+        click.echo(line)
     if done.pdf is not None:
         click.echo(say("document.pdf_written", file=str(done.pdf)))
     if done.no_pdf:

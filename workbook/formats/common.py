@@ -8,17 +8,20 @@ from __future__ import annotations
 from .model import Block, Column, MetaItem, Row, Rule, Section, Stated, Table, TextItem
 
 META = (
-    MetaItem("unit", "填报单位", required=True),
-    MetaItem("year", "报告年度", kind="count", required=True, bounds=(2000, 2100)),
+    MetaItem("unit", "填报单位", required=True, published=True),
+    MetaItem("year", "报告年度", kind="count", required=True, bounds=(2000, 2100), published=True),
     MetaItem("contact", "联系人"),
-    MetaItem("phone", "联系电话"),
+    MetaItem("phone", "联系电话", published=True),
     MetaItem("date", "填报日期"),
     # the contact sentence of the report (issue 18): where to write, and where it is published
-    MetaItem("address", "通信地址"),
-    MetaItem("postcode", "邮政编码"),
-    MetaItem("email", "电子邮箱"),
-    MetaItem("website", "年报发布网站"),
+    MetaItem("address", "通信地址", published=True),
+    MetaItem("postcode", "邮政编码", published=True),
+    MetaItem("email", "电子邮箱", published=True),
+    MetaItem("website", "年报发布网站", published=True),
+    # the 落款's date (GB/T 9704 7.3.5): its own cell, not the day the workbook was filled in
+    MetaItem("document_date", "成文日期", published=True, wanted=True),
 )
+PREAMBLE = TextItem("preamble", "导语", "印在标题之下、「一、总体情况」之前（可空：留空时由 nianbao 生成）")
 
 # ---- fields the checks name across formats (the 2021 format declares them) --------------------
 FEE_NOTICES, FEE_AMOUNT = "s6.fee_notices", "s6.fee_amount"
@@ -152,7 +155,7 @@ T4_GROUPS = (
 T4 = Table("t4", "四、政府信息公开行政复议、行政诉讼情况", (
     Block("main", tuple(
         Column(f"{g}.{k}", path + (label,)) for g, path in T4_GROUPS for k, label in T4_OUTCOMES
-    ), (Row("", ()),)),
+    ), (Row("", (), caption="本年度件数"),)),
 ))
 
 
@@ -161,7 +164,9 @@ def table_sections(t2: Table, t3: Table) -> tuple[Section, Section, Section]:
     return (
         Section("s2", t2.title, "二、主动公开", table="t2", variants=S2_VARIANTS, note=_remark("s2")),
         Section("s3", t3.title, "三、依申请公开", table="t3", note=_remark("s3")),
-        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS, note=_remark("s4")),
+        Section("s4", T4.title, "四、复议诉讼", table="t4", variants=S4_VARIANTS, note=_remark("s4"),
+                lead=TextItem("s4.lead", "表前说明",
+                              "印在表四之前（可空：留空时由 nianbao 据表四生成一段）")),
     )
 
 

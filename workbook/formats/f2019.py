@@ -54,6 +54,7 @@ FORMAT = Format(
     name="中华人民共和国政府信息公开工作年度报告格式（试行）",
     years=(2019, 2020),
     meta=c.META,
+    preamble=c.PREAMBLE,
     sections=(
         c.S1,
         *c.table_sections(T2, T3),

@@ -38,6 +38,7 @@ FORMAT = Format(
     name="中华人民共和国政府信息公开工作年度报告格式",
     years=(2021, None),
     meta=c.META,
+    preamble=c.PREAMBLE,
     sections=(
         c.S1,
         *c.table_sections(T2, T3),

@@ -23,6 +23,14 @@ KIND_LABELS: Mapping[str, str] = {
     "text": "文字",
 }
 
+# How an amount of money is printed — in the workbook, the Word report's tables and its prose
+# alike (nianbao.report.format_money; the workbook's number format is derived from it): 0 as 「0」,
+# any other amount with two decimals, or up to as many as its unit needs to reach the 分
+# (「1234.5678」万元, 「0.50」万元, 「123456789.50」元); nothing entered is lost short of the 分.
+# No thousands separators: the official tables and the reports published in them print none.
+MONEY_MIN_DECIMALS = 2
+MONEY_DECIMALS: Mapping[str, int] = {"元": 2, "万元": 6}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -45,6 +53,9 @@ class Row:
     key: str
     labels: tuple[str, ...]  # row-label path as printed, outermost first
     band: str | None = None  # an umbrella label printed left of the path (表三「三、本年度办理结果」)
+    # what the workbook shows beside a row the statutory table prints without a label (表四's one
+    # row of numbers); never printed in the report
+    caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,10 @@ class Section:
     # a 备注 input under the section's table, printed under the table in the report
     # (表四's 「注：含上年度结转数量」, a note a clerk would otherwise type into a number cell)
     note: TextItem | None = None
+    # the office's own paragraph under the heading, before the table, in place of the one nianbao
+    # writes from the table (template ``{section}.j2``) — a paragraph it writes must be one the
+    # office can replace
+    lead: TextItem | None = None
 
 
 def expand(each: tuple[tuple[str, tuple[str, ...]], ...]) -> list[dict[str, str]]:
@@ -174,8 +189,13 @@ class MetaItem:
     key: str  # "unit", "year", …
     label: str
     kind: Kind = "text"
-    required: bool = False
+    required: bool = False  # blank is an error
     bounds: tuple[int, int] | None = None  # whole numbers only, inclusive
+    # printed in the report an office publishes on the web: the workbook says so beside the cell
+    # (a personal mobile number typed there would be published)
+    published: bool = False
+    # blank is a warning: the report leaves a gap where it is printed (成文日期)
+    wanted: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,6 +208,9 @@ class Format:
     tables: tuple[Table, ...]
     rules: tuple[Rule, ...]
     meta: tuple[MetaItem, ...] = field(default=())
+    # the paragraph under the title, before 「一、」: the office's own, or — left empty — the one
+    # nianbao writes (template ``preamble.j2``)
+    preamble: TextItem | None = None
     # the document's name as reports cite it in 书名号 (《中华人民共和国政府信息公开工作年度报告格式》)
     name: str = ""
     # how a blank input cell counts in the rules: the official tables read a blank count as 0

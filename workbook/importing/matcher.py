@@ -379,7 +379,9 @@ def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
     return None, False
 
 
-_SIGNATURE_DATE = re.compile(r"^\s*(\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日\s*$")
+# 「2022年1月20日」, or the date line a report leaves to be filled in by hand (「　　年　月　日」)
+_SIGNATURE_DATE = re.compile(
+    r"^\s*((\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日|年\s*月\s*日)\s*$")
 
 
 def without_signature(lines: list[str], unit: str) -> list[str]:
