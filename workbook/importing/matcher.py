@@ -24,16 +24,15 @@ from ..findings import Finding
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
-from ..report import Report, format_number
-from .digits import Ambiguity, Group, candidates, resolve, value_tokens
-from .text import BLANK, Stream, fold, plain
+from ..report import MISSING, Report, format_number
+from .digits import MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, value_tokens
+from .meta import find_title, publisher, read_contacts, read_year, signature, title_unit
+from .parts import full_width, split_texts
+from .text import BLANK, Stream, fold, without_furniture
 
 PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
 PREFIX_SHARE = 0.4  # … and this share of the label
 NOISE_GAP = 4  # characters of noise skipped inside a label (a group label's line: 「其他处理」)
-# a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
-TITLE_ENDS = ("报告", "总结")
-TITLE_LINES = 4  # a title broken over lines: at most this many
 MISSING_NAMED = 8  # rows or cells named in a message
 
 
@@ -164,6 +163,19 @@ class RowHit:
 
 
 @dataclass
+class Window:
+    """Consecutive rows whose numbers were not printed after their own labels: a row's number
+    above a two-line label (read as the row above's), or a label column followed by the value
+    column.  ``splits`` are the readings that give each row its own numbers (one token list
+    per row); ``standard`` is the plain reading, kept for when the rules reject every split."""
+
+    rows: tuple[Row, ...]
+    splits: list[list[list[str]]]
+    standard: list[list[str]]
+    printed: str
+
+
+@dataclass
 class BlockReading:
     """What one block of one table gave."""
 
@@ -173,6 +185,7 @@ class BlockReading:
     rows: list[tuple[Row, list[str]]]  # rows found, with their value tokens
     header: str  # folded header text
     labels: list[str]  # the labels found (for telling formats apart)
+    windows: list[Window] = field(default_factory=list)
 
 
 def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
@@ -193,24 +206,57 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
     return [(k, labels[k]) for k in order]
 
 
+@dataclass
+class _Token:
+    pos: int
+    text: str
+    line: int
+    own: bool  # before any text that ends the row (see _value_tokens)
+    alone: bool = True  # on a line without text (only numbers)
+
+
+def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
+    """Every number printed between two labels: the row's own (before text that ends it) and,
+    after such text, numbers standing on lines of their own (the next row's, printed above
+    its label)."""
+    out: list[_Token] = []
+    own = True
+    text_lines: set[int] = set()
+    for pos, tok in stream.tokens(start, end):
+        line = stream.line_of(pos)
+        if tok == BLANK or _numeric(tok):
+            out.append(_Token(pos, tok, line, own))
+            continue
+        nums = value_tokens([tok])
+        if nums and fold(tok) == "".join(nums):
+            out += [_Token(pos, n, line, own) for n in nums]
+            continue
+        lead = _LEADING_NUMBER.match(tok)
+        if lead and own and tok[lead.end():lead.end() + 1] not in _LIST_MARKS:
+            # numbers run into the text after them (「0112329三、本年度办理结果」), not an item's
+            # number (「4.无正当理由…」)
+            out += [_Token(pos, n, line, own) for n in value_tokens([lead.group()])]
+            tok = tok[lead.end():]
+        if len(tok) >= 2:
+            text_lines.add(line)
+            if any(t.own for t in out):
+                own = False
+    for t in out:
+        t.alone = t.line not in text_lines
+    # after the row's end, only numbers on lines without text are numbers of a row
+    return [t for t in out if t.own or t.alone]
+
+
 def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
     """The numbers printed between two labels; text after them (an unrecognised label, a
     header) ends the row, a stray character (a label's tail moved by the extraction) does not.
     Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut."""
-    out: list[str] = []
-    for _, tok in stream.tokens(start, end):
-        if tok == BLANK or _numeric(tok):
-            out.append(tok)
-            continue
-        nums = value_tokens([tok])
-        if nums and fold(tok) == "".join(nums):
-            out += nums
-        elif out and len(tok) >= 2:
-            break
-    return out
+    return [t.text for t in _gap_tokens(stream, start, end) if t.own]
 
 
 _NUMERIC = re.compile(r"[-+\d.,]*\d[-+\d.,]*")
+_LEADING_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+_LIST_MARKS = frozenset(".)）")  # 、 and ． are folded to .
 
 
 def _numeric(tok: str) -> bool:
@@ -253,13 +299,163 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
         tokens = _value_tokens(stream, cursor, end)
         if tokens and labels:
             rows.append((block.rows[0], tokens))
+    gaps = [_gap_tokens(stream, start, header_end)]
+    gaps += [_gap_tokens(stream, h.end, hits[i + 1].start if i + 1 < len(hits) else end)
+             for i, h in enumerate(hits)]
     for i, hit in enumerate(hits):
-        stop = hits[i + 1].start if i + 1 < len(hits) else end
-        tokens = _value_tokens(stream, hit.end, stop)
+        tokens = [t.text for t in gaps[i + 1] if t.own]
         if tokens:  # a label with no numbers is a parent label (「（六）其他处理」 over 1–3)
             rows.append((hit.row, tokens))
             labels.append(hit.label)
-    return BlockReading(table_key, block, fmt, rows, header, labels)
+    windows = _windows(stream, hits, gaps, block) if hits else []
+    for w in windows:
+        for row in w.rows:
+            if not any(r is row for r, _ in rows):
+                labels.append(next(h.label for h in hits if h.row is row))
+    return BlockReading(table_key, block, fmt, rows, header, labels, windows)
+
+
+# -- numbers that are not after their own label --------------------------------------------------------
+MAX_WINDOW = 6  # rows one misplaced number can shift
+MAX_SPLITS = 200
+
+
+def _windows(stream: Stream, hits: list[RowHit], gaps: list[list[_Token]], block: Block) -> list[Window]:
+    """Runs of rows whose numbers are printed before their labels or after the last label.
+
+    ``gaps[j]`` holds the numbers before label j (``gaps[0]``: the block's header), ``gaps[j+1]``
+    those after it.  A row printed without numbers after its label (and declared by the
+    variant read, so no parent label) takes them from
+
+    * a numbers-only line above its label, read as part of the row above, which then has too
+      many (``(2n, 0)``; a chain of two-line labels: ``(2n, n, 0)``), or standing after text;
+    * a block printed as its label column, then its values (``(0, 0, 3n)``);
+    * every row's numbers above its label: the header ends in numbers and the last row has none.
+
+    Each split keeps a number printed on a label's own line with that label and cuts only
+    between lines where the numbers stand on lines of their own."""
+    n = len(block.columns)
+    declared = {id(r) for r in block.rows}
+    label_lines = [(stream.line_of(h.start), stream.line_of(max(h.start, h.end - 1))) for h in hits]
+    std = [[t for t in gaps[j + 1] if t.own] for j in range(len(hits))]
+    counts = [len(x) for x in std]
+    out: list[Window] = []
+    used: set[int] = set()
+    for j, hit in enumerate(hits):
+        if counts[j] or j in used or id(hit.row) not in declared:
+            continue
+        a = j - 1
+        while a >= 0 and j - a < MAX_WINDOW and 1 <= counts[a] <= n:
+            a -= 1
+        orphans = [t for t in gaps[j] if not t.own]
+        if a >= 0 and j - a < MAX_WINDOW and counts[a] > n and a not in used:
+            span = list(range(a, j + 1))
+        elif orphans:
+            span = [j]
+        else:
+            b = j + 1
+            while b < len(hits) and counts[b] == 0 and b - j < MAX_WINDOW:
+                b += 1
+            # only a block printed as a column of labels, then its values: every row before
+            # the last without numbers, the last with all of them, not on its own line
+            if b == len(hits) - 1 and j == 0 and counts[b] == (b - j + 1) * n and not any(
+                    label_lines[b][0] <= t.line <= label_lines[b][1] for t in std[b]):
+                span = list(range(j, b + 1))
+                out.append(_deferred(hits, span, std[b], n))
+                used.update(span)
+                continue
+            if j == len(hits) - 1 and any(_numeric(t.text) for t in gaps[0]):
+                span = list(range(0, j + 1))
+            else:
+                continue
+        w = _shifted(hits, span, gaps, label_lines, n)
+        if w is not None:
+            out.append(w)
+            used.update(span)
+    return out
+
+
+def _deferred(hits: list[RowHit], span: list[int], tokens: list[_Token], n: int) -> Window:
+    """Labels first, then every row's numbers: row by row, or column by column."""
+    texts = [t.text for t in tokens]
+    m = len(span)
+    by_row = [texts[i * n:(i + 1) * n] for i in range(m)]
+    splits = [by_row]
+    if n > 1:
+        splits.append([texts[i::m] for i in range(m)])
+    standard = [[] for _ in span[:-1]] + [texts]
+    return Window(tuple(hits[j].row for j in span), splits, standard, " ".join(texts))
+
+
+def _shifted(hits: list[RowHit], span: list[int], gaps: list[list[_Token]],
+             label_lines: list[tuple[int, int]], n: int) -> Window | None:
+    first, last = span[0], span[-1]
+    # the numbers of the run, each with the gap it stands in; the header's only when its last
+    # lines hold nothing but numbers (every row printed above its label)
+    pool: list[tuple[_Token, int]] = []
+    if first == 0 and last == len(hits) - 1 and not any(t.own for t in gaps[last + 1]):
+        pool += [(t, 0) for t in _numbers_only_tail(gaps[0])]
+    elif first > 0:  # numbers on lines of their own after the row above ended
+        pool += [(t, first) for t in gaps[first] if not t.own]
+    for g in range(first + 1, last + 2):
+        # the numbers after the last row's label are its own; after those, the next row's
+        pool += [(t, g) for t in gaps[g] if t.own or g <= last]
+    if not pool:
+        return None
+    m = len(span)
+    lines = [t.line for t, _ in pool]
+    by_lines = len(set(lines)) >= m
+
+    def fits(k: int, part: list[tuple[_Token, int]]) -> bool:
+        # a row's numbers stand just before or just after its label
+        return all(g in (span[k], span[k] + 1) for _, g in part)
+
+    def bound(i: int) -> int | None:
+        # a number on a label's own line is that label's
+        t, g = pool[i]
+        for k, row in enumerate(span):
+            lo, hi = label_lines[row]
+            if lo <= t.line <= hi and g in (row, row + 1):
+                return k
+        return None
+
+    owner = [bound(i) for i in range(len(pool))]
+    splits: list[list[list[str]]] = []
+
+    def walk(k: int, i: int, acc: list[list[str]]) -> None:
+        if len(splits) >= MAX_SPLITS:
+            return
+        if k == m:
+            if i == len(pool):
+                splits.append(list(acc))
+            return
+        for size in range(1, n + 1):
+            j = i + size
+            if j > len(pool):
+                break
+            if by_lines and j < len(pool) and lines[j] == lines[j - 1]:
+                continue
+            part = pool[i:j]
+            if not fits(k, part) or any(o is not None and o != k for o in owner[i:j]):
+                continue
+            walk(k + 1, j, acc + [[t.text for t, _ in part]])
+
+    walk(0, 0, [])
+    standard = [[t.text for t in gaps[j + 1] if t.own] for j in span]
+    if not splits or splits == [standard]:
+        return None
+    return Window(tuple(hits[j].row for j in span), splits, standard,
+                  " ".join(t.text for t, _ in pool))
+
+
+def _numbers_only_tail(tokens: list[_Token]) -> list[_Token]:
+    """The numbers on the last lines of a header when those lines hold only numbers."""
+    out: list[_Token] = []
+    for t in reversed(tokens):
+        if not t.alone:
+            break
+        out.insert(0, t)
+    return out
 
 
 def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> list[BlockReading]:
@@ -297,130 +493,60 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
     return out
 
 
-# -- meta -----------------------------------------------------------------------------------------------
-_YEAR = re.compile(r"(\d{4})\s*年")
-# a title may write its year in Chinese digits: 二〇二一年度
-_CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+# -- a page copied as one line -----------------------------------------------------------------------
+def split_run_on(lines: list[str], stream: Stream, heads: dict[str, tuple[int, int]]) -> list[str]:
+    """``lines`` with every section heading on a line of its own: a web page copied as one
+    line runs headings into the text around them (「…工作年度报告一、总体情况2021年，我区以…」)."""
+    cuts: dict[int, set[int]] = {}
+    for start, end in heads.values():
+        for pos in (start, end):
+            line, col = stream.locate(pos)
+            if 0 < col < len(lines[line]):
+                cuts.setdefault(line, set()).add(col)
+    if not cuts:
+        return lines
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        prev = 0
+        for col in sorted(cuts.get(i, ())):
+            out.append(line[prev:col])
+            prev = col
+        out.append(line[prev:])
+    # a heading's closing punctuation is no line of text
+    return [l for l in out if not _PUNCTUATION_ONLY.fullmatch(l)]
 
 
-def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
-    """The report's title and its line numbers: the first lines that end in 报告 or 总结,
-    before the first section heading or just after it."""
-    filled = [i for i, l in enumerate(lines) if l.strip()]
-    before = [i for i in filled if i < first_heading_line][:TITLE_LINES]
-    after = [i for i in filled if i > first_heading_line][:2]
-    for group in (before, after):
-        for j in range(len(group)):
-            text = "".join(lines[i].strip() for i in group[:j + 1])
-            if fold(text).endswith(TITLE_ENDS) and len(text) < 80:
-                return text, group[:j + 1]
-    return "", []
+_PUNCTUATION_ONLY = re.compile(r"[\s。：:．.，,；;]+")
 
 
-def read_meta(report: Report, title: str, body: str, fmt: Format) -> list[Finding]:
-    out: list[Finding] = []
-    item = next(m for m in fmt.meta if m.key == "year")
-    lo, hi = item.bounds or (0, 9999)
-    flat = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), "".join(title.split()))
-    years = [int(y) for y in _YEAR.findall(flat) if lo <= int(y) <= hi]
-    if years:
-        report.meta.year = years[0]
-    else:
-        counted = Counter(int(y) for y in _YEAR.findall("".join(body.split())) if lo <= int(y) <= hi)
-        if counted:
-            report.meta.year = counted.most_common(1)[0][0]
-            out.append(Finding("import.year_inferred", "notice",
-                               say("import.year_inferred", year=report.meta.year)))
-    if flat:
-        # the unit is what precedes the year, or the subject (政府信息公开 …) of the title
-        subject = say("document.title_rest", year="")
-        cut = len(flat)
-        m = _YEAR.search(flat)
-        if m:
-            cut = m.start()
-        for word in (subject, *_subjects()):
-            at = flat.find(word)
-            if 0 <= at < cut:
-                cut = at
-        report.meta.unit = flat[:cut].strip()
-    return out
-
-
-def _subjects() -> tuple[str, ...]:
-    """The subject words a title may use instead of the full statutory one."""
-    return tuple(say(k) for k in ("import.subject_disclosure", "import.subject_openness"))
-
-
-# -- texts ----------------------------------------------------------------------------------------------
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|\(?[一二三四五六七八九十]+\)?[.、]?)")
-
-
-HEADING_MAX = 40  # a sub-heading is looked for in a line's first characters
-
-
-def _heading_key(text: str) -> str:
-    return _NUMBERING.sub("", fold(text[:HEADING_MAX])).rstrip(".:")
-
-
-def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
-    """The declared part a line starts, and whether the line is only its heading: 「（一）主动
-    公开情况」 alone, or run into its text as offices print it: 「一是主动公开情况。通过…」."""
-    head = _heading_key(text)
-    if head in keys:
-        return keys[head], True
-    if not _NUMBERING.match(fold(text[:HEADING_MAX])):
-        return None, False
-    for label, key in keys.items():
-        if head.startswith(label) and head[len(label):len(label) + 1] in (".", ":"):
-            return key, False
-    return None, False
-
-
-_SIGNATURE_DATE = re.compile(r"^\s*(\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日\s*$")
-
-
-def without_signature(lines: list[str], unit: str) -> list[str]:
-    """``lines`` without the 落款 that ends a report: trailing lines that are the unit's name
-    (or a part of it, when it breaks over two lines) or a date (「2022年1月20日」)."""
-    name = "".join(unit.split())
-    end = len(lines)
-    while end:
-        text = "".join(lines[end - 1].split())
-        if text and not (_SIGNATURE_DATE.match(text) or (name and text in name)):
-            break
-        end -= 1
-    return lines[:end]
-
-
-def split_texts(section, lines: list[str]) -> dict[str, str]:
-    """A section's text: sub-headings that are its declared parts' labels start that part;
-    everything else (the office's own sub-headings included) stays where it is printed."""
-    keys = {_heading_key(t.label): t.key for t in section.texts}
-    current = section.texts[0].key
-    parts: dict[str, list[str]] = {t.key: [] for t in section.texts}
-    for line in lines:
-        text = line.strip(" \t\u3000\xa0")
-        if not text:
-            continue
-        key, alone = _part_of(text, keys) if len(section.texts) > 1 else (None, False)
-        if key:
-            current = key
-            if alone:
-                continue
-        parts[current].append(plain(text))
-    return {k: "\n".join(v) for k, v in parts.items()}
+@lru_cache(maxsize=None)
+def structure_labels() -> frozenset[str]:
+    """Every label a table prints, folded (they repeat on purpose: never a running header)."""
+    out = set()
+    for fmt in FORMATS.values():
+        out |= {fold(t) for ts in _section_titles().values() for t in ts}
+        for table in fmt.tables:
+            for block in table.blocks:
+                out |= {fold(x) for x in (block.title, block.corner, block.column_band) if x}
+                out |= {fold(l) for c in block.columns for l in c.printed_labels + c.labels}
+                out |= {fold(l) for r in block.rows for l in r.labels + ((r.band,) if r.band else ())}
+    return frozenset(x for x in out if x)
 
 
 # -- the whole report ------------------------------------------------------------------------------------
 def match(lines: list[str], source: str | None = None) -> Imported:
     """Everything a published report's lines say, as an :class:`Imported`."""
+    lines = without_furniture(lines, structure_labels())
     stream = Stream.of(lines)
-    size = len(stream.text)
     heads = find_sections(stream)
+    split = split_run_on(lines, stream, heads)
+    if len(split) != len(lines):
+        lines, stream = split, Stream.of(split)
+        heads = find_sections(stream)
+    size = len(stream.text)
     order = list(_section_titles())
     first = stream.line_of(min((s for s, _ in heads.values()), default=size))
-    title, title_lines = _title(lines, first if heads else len(lines))
+    title, title_lines = find_title(lines, first if heads else len(lines))
     if "s1" in heads:  # the year, when the title has none, is the one 总体情况 speaks of
         a, b = _region(heads, "s1", order, size)
         body = "".join(lines[stream.line_of(a):stream.line_of(b) + 1])
@@ -428,7 +554,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
         body = "".join(lines)
 
     probe = Report.empty(CURRENT, missing=True)
-    findings = read_meta(probe, title, body, get_format(CURRENT))
+    findings = read_year(probe, title, body, get_format(CURRENT))
     year = probe.meta.year
 
     # read every table once per candidate main format when the year does not decide it
@@ -446,17 +572,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
     report.meta = probe.meta
     report.source = source
     report.findings = findings
-
-    # texts
-    for section in main.sections:
-        if not section.texts or section.key not in heads:
-            continue
-        _, b = _region(heads, section.key, order, size)
-        lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
-        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
-        if b >= size:  # the last section: the report's 落款 (unit, date) is not its text
-            own = without_signature(own, report.meta.unit)
-        report.texts.update(split_texts(section, own))
+    _read_texts(report, main, lines, stream, heads, title_lines, title)
 
     ambiguous = _fill_values(report, main, readings)
     detected = None if not seen else seen[0] if len(seen) == 1 else "mixed"
@@ -466,15 +582,50 @@ def match(lines: list[str], source: str | None = None) -> Imported:
     return Imported(report, detected, ambiguous)
 
 
+def _read_texts(report: Report, main: Format, lines: list[str], stream: Stream,
+                heads: dict[str, tuple[int, int]], title_lines: list[int], title: str) -> None:
+    """The sections' texts, the unit (the title's, else the 落款's, else the page's 发布机构)
+    and the contact items the text before the first section offers."""
+    order = list(_section_titles())
+    size = len(stream.text)
+    last = max((k for k in heads), key=lambda k: heads[k][0], default=None)
+    unit = title_unit(title)
+    own_lines: dict[str, list[str]] = {}
+    for section in main.sections:
+        if not section.texts or section.key not in heads:
+            continue
+        _, b = _region(heads, section.key, order, size)
+        lo, hi = stream.line_of(heads[section.key][1] - 1) + 1, stream.line_of(b) if b < size else len(lines)
+        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        if section.key == last:  # the last section: the report's 落款 (unit, date) is not its text
+            signed, own = signature(own)
+            unit = unit or signed
+        own_lines[section.key] = own
+    if not unit and last is None:
+        unit = signature(lines)[0]
+    report.meta.unit = unit or publisher(lines)
+    full = full_width([l for own in own_lines.values() for l in own])
+    for section in main.sections:
+        if section.key in own_lines:
+            report.texts.update(split_texts(section, own_lines[section.key], full))
+    first = min((s for s, _ in heads.values()), default=size)
+    preamble = [l for i, l in enumerate(lines[:stream.line_of(first) if heads else len(lines)])
+                if i not in title_lines]
+    read_contacts(report, "\n".join(preamble) + "\n" + "\n".join(own_lines.get(last or "", [])))
+
+
 def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
     groups: list[Group] = []
     scale: dict[str, float] = {}
     for blocks in readings.values():
         for br in blocks:
             kinds = [c.kind for c in br.block.columns]
+            windowed = {id(r) for w in br.windows for r in w.rows}
             for row, tokens in br.rows:
-                groups.append(Group(_row_fields(br.table, row, br.block), candidates(tokens, kinds),
-                                    " ".join(tokens)))
+                if id(row) not in windowed:
+                    groups.append(Group(_row_fields(br.table, row, br.block),
+                                        candidates(tokens, kinds), " ".join(tokens)))
+            groups += [_window_group(br, w, kinds) for w in br.windows]
             for c in br.block.columns:
                 if c.kind == "money" and c.unit and _printed_unit(br.header, c.unit) != c.unit:
                     for row, _ in br.rows:
@@ -491,6 +642,24 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
             v = round(v * scale[fid], 6)
         report.values[fid] = v
     return ambiguous
+
+
+def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:
+    """One group over a window's rows: every split's readings, the plain reading behind them."""
+    fields = tuple(f for row in w.rows for f in _row_fields(br.table, row, br.block))
+
+    def product(parts: list[list[str]]) -> list[tuple]:
+        out: list[tuple] = [()]
+        for part in parts:
+            options = candidates(part, kinds) if part else [(MISSING,) * len(kinds)]
+            out = [o + r for o in out for r in (options or [(MISSING,) * len(kinds)])]
+            if len(out) > MAX_CANDIDATES:
+                return out[:MAX_CANDIDATES]
+        return out
+
+    options = list(dict.fromkeys(o for split in w.splits for o in product(split)
+                                 if MISSING not in o))
+    return Group(fields, options, w.printed, fallback=product(w.standard))
 
 
 @lru_cache(maxsize=None)
@@ -562,6 +731,12 @@ def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
             "import.cells_missing", table=table.title, n=len(fids),
             cells=say("text.and").join(shown) + more), field=fids[0]))
     return out
+
+
+def extras_named(extras) -> str:
+    """The section extras (六's 信息处理费 figures) by name: a published report states them in
+    words, in no table, so an import counts them apart from the table values it lacks."""
+    return "、".join(f"「{e.label}」" for e in extras)
 
 
 def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
