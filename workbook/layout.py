@@ -17,6 +17,9 @@ from .formats import get_format
 from .formats.model import HEADING_LABEL, Block, Format, Kind, Rule, Section, Table, field_id
 
 META_SHEET = "_nianbao"
+# rows ``missing:<field id>`` of the hidden sheet: cells written as 「缺失」 (not in an imported
+# source), read back as missing while they still say so
+MISSING_ROW = "missing:"
 HEADINGS = "headings"  # Field.table of the text parts' headings (not a section: no check reads them)
 INFO_SHEET = "基本信息"
 TEMPLATE_VERSION = "2"  # 2: editable text headings, the contact items on 基本信息

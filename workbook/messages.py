@@ -645,3 +645,14 @@ MESSAGES.update({
     "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
     "wb.status.blank": "未填写",
 })
+
+
+# -- importing published reports: every printed value, and missing kept missing -------------------
+MESSAGES.update({
+    "wb.missing": "缺失",
+    "wb.missing_comment": "导入的原文中没有这个数值（不是 0）：请按原文或实际情况补填",
+    "cli.import.detected_counts": "识别的格式：{format}；缺失 {missing} 个表格数值{extras}；无法确定拆分的数字 {ambiguous} 处",
+    "cli.import.extras": "（另有第六部分 {n} 项未列出：{items}）",
+    "yearly.last_year_notes": "上年报告（{year}年度，{file}）本身有以下 {n} 处问题，均属上年、不影响本年填报，仅供核对上年结转等数据：",
+    "yearly.last_year_note": "  · {message}",
+})

@@ -20,11 +20,12 @@ workbook, or call :func:`start_from_last_year` for a new file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import NianbaoError
+from .findings import Finding
 from .formats import FORMATS, format_for_year, get_format
 from .layout import layout_of
 from .messages import say
@@ -42,6 +43,9 @@ class NextYear:
     previous: Report
     filled: tuple[str, ...]  # field ids filled from last year (in declaration order)
     record: tuple[tuple[str, Value | str | int | None], ...]  # rows for the hidden sheet
+    # what is wrong with last year's report itself (values its published text lacks, a mix of
+    # formats, sums that fail): notices about last year — nothing this year's clerk can fix
+    notes: tuple[Finding, ...] = ()
 
 
 def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> NextYear:
@@ -60,7 +64,21 @@ def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> Ne
     filled = _fill_from_rules(report, previous)
     record = tuple(record_rows(previous))
     report.origin = {k: _as_recorded_text(v) for k, v in record}
-    return NextYear(report, previous, filled, record)
+    return NextYear(report, previous, filled, record, last_year_notes(previous))
+
+
+def last_year_notes(previous: Report) -> tuple[Finding, ...]:
+    """Last year's report's own defects as notices: what reading it found (values its text
+    lacks, digits that could not be split, a mix of formats) and its declared sums that fail."""
+    from .checks.run import check_report  # late: checks.run imports this module
+
+    rules = {r.id for r in previous.spec.rules}
+    found = check_report(previous)
+    imported = any(f.rule == "import.missing" for f in found)  # names the cells already
+    keep = [f for f in found if f.rule.startswith(("import.", "format."))
+            or (f.rule == "rule.missing" and not imported)
+            or (f.rule in rules and f.severity == "error")]
+    return tuple(replace(f, severity="notice") for f in keep)
 
 
 def _fill_from_rules(report: Report, previous: Report) -> tuple[str, ...]:

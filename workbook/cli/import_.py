@@ -21,6 +21,7 @@ from .terminal import emit_json, fail, print_report
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 def import_command(file: Path, output: Path | None, as_json: bool) -> None:
     from ..importing import import_report
+    from ..importing.matcher import extras_named
 
     if output is not None and output.exists() and file.exists() and output.samefile(file):
         fail(say("cli.import.same_file", file=output))
@@ -34,8 +35,11 @@ def import_command(file: Path, output: Path | None, as_json: bool) -> None:
         emit_json(imported.to_dict())
     else:
         print_report(report)
-        click.echo(say("cli.import.detected", format=imported.detected_title,
-                       missing=len(report.missing()), ambiguous=len(imported.ambiguous)))
+        extras = [e for s in report.spec.sections for e in s.extras if e.key in report.missing()]
+        click.echo(say("cli.import.detected_counts", format=imported.detected_title,
+                       missing=len(report.missing()) - len(extras),
+                       extras=say("cli.import.extras", n=len(extras), items=extras_named(extras))
+                       if extras else "", ambiguous=len(imported.ambiguous)))
         if output is not None:
             click.echo(say("cli.import.written", file=output))
     sys.exit(1 if any(f.severity == "error" for f in report.findings) else 0)

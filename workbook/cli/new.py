@@ -75,6 +75,11 @@ def _from_last(last: Path, output: Path, format_id: str | None, year: int | None
     click.echo(say("cli.new.done", file=output, format=fmt.title, year=m.year,
                    unit=say("cli.new.done_unit", unit=m.unit) if m.unit else ""))
     click.echo(say("cli.new.from_done", file=last, year=ny.previous.meta.year, n=len(ny.filled)))
+    if ny.notes:  # last year's own defects: said, never an error of this year's workbook
+        click.echo(say("yearly.last_year_notes", year=ny.previous.meta.year, file=last,
+                       n=len(ny.notes)))
+        for f in ny.notes:
+            click.echo(say("yearly.last_year_note", message=f.message))
 
 
 __all__ = ["new_command", "FORMAT_CHOICE"]
