@@ -75,12 +75,21 @@ def web_page(report: Report, encoding: str = "utf-8") -> bytes:
     out = [f'<html><head><meta charset="{encoding}"><title>{html_lib.escape(unit + rest)}</title>',
            "<script>document.write('<p>一、总体情况 999</p>')</script></head><body>",
            f"<h1>{html_lib.escape(unit)}<br>{html_lib.escape(rest)}</h1>"]
+    m = report.meta
+    items = "，".join(f"{k}：{v}" for k, v in (("地址", m.address), ("邮编", m.postcode),
+                                             ("电话", m.phone)) if v)
+    if items:  # the contact sentence, as offices word it
+        out.append(f"<p>如对本报告有疑问，请与{html_lib.escape(m.unit)}联系（{html_lib.escape(items)}）。"
+                   + (f"本报告电子版可在{html_lib.escape(m.website)}查阅。" if m.website else "") + "</p>")
     for section in fmt.sections:
         out.append(f"<p><strong>{html_lib.escape(section.title)}</strong></p>")
         for item in section.texts:
             if report.texts.get(item.key):
-                out.append(f"<p>{html_lib.escape(item.label)}</p>"
-                           f"<p>{html_lib.escape(report.texts[item.key])}</p>")
+                # a part's heading as the Word report prints it: numbered parts only
+                heading = report.texts.get(f"{item.key}.heading") or item.label
+                if item.label.startswith("（"):
+                    out.append(f"<p>{html_lib.escape(heading)}</p>")
+                out.append(f"<p>{html_lib.escape(report.texts[item.key])}</p>")
         if section.table:
             grid = table_grid(fmt.table(section.table), report)
             out.append('<table border="1">')

@@ -100,9 +100,22 @@ def find(stream: Stream, label: str, start: int, end: int,
             break
         pos += i + 1
         matched += 1
-    if matched < len(key) * PREFIX_SHARE:
+    if matched < len(key) * PREFIX_SHARE and not _continues(text, key[matched:], pos, end):
         return None
     return at, pos
+
+
+_BETWEEN = re.compile(r"[\d.,+\-\ue000]*")
+CONTINUATION = 4  # characters of a label's rest that must follow the numbers printed inside it
+
+
+def _continues(text: str, rest: str, pos: int, end: int) -> bool:
+    """Whether a label's rest follows the numbers printed in the middle of it (a two-line label
+    with its row's numbers on its first line: 「1.申请人无正当理由逾期不 0 0 … 补正、…」)."""
+    skip = _BETWEEN.match(text, pos, end)
+    after = skip.end() if skip else pos
+    need = rest[:CONTINUATION]
+    return after > pos and bool(need) and text.startswith(need, after)
 
 
 def find_first(stream: Stream, labels, start: int, end: int,
@@ -167,7 +180,8 @@ class Window:
     """Consecutive rows whose numbers were not printed after their own labels: a row's number
     above a two-line label (read as the row above's), or a label column followed by the value
     column.  ``splits`` are the readings that give each row its own numbers (one token list
-    per row); ``standard`` is the plain reading, kept for when the rules reject every split."""
+    per row); ``standard`` is the plain reading, kept for when the rules reject every split
+    (none where it would give each row its neighbour's numbers)."""
 
     rows: tuple[Row, ...]
     splits: list[list[list[str]]]
@@ -224,6 +238,8 @@ def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
     text_lines: set[int] = set()
     for pos, tok in stream.tokens(start, end):
         line = stream.line_of(pos)
+        if tok[:1] == ":" and len(tok) > 1:  # 「…政府信息：31」
+            pos, tok = pos + 1, tok[1:]
         if tok == BLANK or _numeric(tok):
             out.append(_Token(pos, tok, line, own))
             continue
@@ -271,10 +287,18 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     # of its rows, so the printed order of labels is not the declared order
     hits: list[RowHit] = []
     every = tuple(label for _, labels in merged for label in labels)
+    cores = tuple(c for _, labels in merged for c in map(_core, labels) if c)
     for key, labels in merged:
         if labels == [""]:
             continue
         hit = find_first(stream, labels, start, end, every)
+        if hit is None:
+            # the label printed with another numbering or none (「（1）本机关不掌握…」,
+            # 「本机关不掌握…」): its words without the number, and the number before them
+            own = {_core(label): label for label in labels if _core(label)}
+            hit = find_first(stream, own, start, end, cores)
+            if hit:
+                hit = (_numbered_from(stream, hit[0]), hit[1], own[hit[2]])
         if hit:
             hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
@@ -313,6 +337,30 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
             if not any(r is row for r, _ in rows):
                 labels.append(next(h.label for h in hits if h.row is row))
     return BlockReading(table_key, block, fmt, rows, header, labels, windows)
+
+
+_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+_PRINTED_ORDINAL = re.compile(r"\(?(?:\d{1,2}|[一二三四五六七八九十]{1,2})\)?\.?")
+CORE_MIN = 4  # a label's words without its number: at least so many characters to be sought
+
+
+@lru_cache(maxsize=None)
+def _core(label: str) -> str:
+    """A row label's words without its number (「1.本机关不掌握相关政府信息」 → 「本机关不掌握
+    相关政府信息」); '' where nothing is left worth seeking (「3.其他」)."""
+    core = _ORDINAL.sub("", label)
+    return core if core != label and len(fold(core)) >= CORE_MIN else ""
+
+
+def _numbered_from(stream: Stream, pos: int) -> int:
+    """Where a label found by its words begins: at the number printed before them in the same
+    token (「(1)」, 「①」 folded to 「1」), never at a number standing apart (a value)."""
+    import bisect
+
+    token = stream.gaps[max(0, bisect.bisect_right(stream.gaps, pos) - 1)]
+    if token < pos and _PRINTED_ORDINAL.fullmatch(stream.text[token:pos]):
+        return token
+    return pos
 
 
 # -- numbers that are not after their own label --------------------------------------------------------
@@ -444,6 +492,10 @@ def _shifted(hits: list[RowHit], span: list[int], gaps: list[list[_Token]],
     standard = [[t.text for t in gaps[j + 1] if t.own] for j in span]
     if not splits or splits == [standard]:
         return None
+    if any(g == 0 for _, g in pool):
+        # every row's numbers above its label: read as printed, each row would have the next
+        # row's — never a reading to fall back on
+        standard = []
     return Window(tuple(hits[j].row for j in span), splits, standard,
                   " ".join(t.text for t, _ in pool))
 
@@ -609,9 +661,10 @@ def _read_texts(report: Report, main: Format, lines: list[str], stream: Stream,
         if section.key in own_lines:
             report.texts.update(split_texts(section, own_lines[section.key], full))
     first = min((s for s, _ in heads.values()), default=size)
-    preamble = [l for i, l in enumerate(lines[:stream.line_of(first) if heads else len(lines)])
-                if i not in title_lines]
-    read_contacts(report, "\n".join(preamble) + "\n" + "\n".join(own_lines.get(last or "", [])))
+    preamble = lines[:stream.line_of(first) if heads else len(lines)]
+    # lines joined as they run on: a PDF breaks 「地址：某市人民\n路8号」 anywhere
+    read_contacts(report, "".join(l.strip() for l in preamble) + "\n"
+                  + "".join(l.strip() for l in own_lines.get(last or "", [])))
 
 
 def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
@@ -659,7 +712,7 @@ def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:
 
     options = list(dict.fromkeys(o for split in w.splits for o in product(split)
                                  if MISSING not in o))
-    return Group(fields, options, w.printed, fallback=product(w.standard))
+    return Group(fields, options, w.printed, fallback=product(w.standard) if w.standard else [])
 
 
 @lru_cache(maxsize=None)

@@ -237,9 +237,14 @@ def read_contacts(report: Report, text: str) -> None:
         m = pattern.search(text)
         if m:
             value = _balanced(m.group(1).strip())
+            # a PDF's text spaces digits apart from Chinese (「南林中路 660 号」)
+            value = _SPACED.sub("", value)
             if key == "website":
                 value = value.rstrip(".,;，。；")
             setattr(report.meta, key, value)
+
+
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff）])\s+(?=[\dA-Za-z（])|(?<=[\dA-Za-z）])\s+(?=[\u4e00-\u9fff])")
 
 
 def _balanced(value: str) -> str:

@@ -26,6 +26,7 @@ from .text import fold, plain
 
 HEADING_MAX = 40  # a sub-heading is looked for in a line's first characters
 CLAUSE_MAX = 24  # a sub-heading's first clause names its subject within this many characters
+HEADING_ALONE = 20  # a first clause this long or shorter, ending the line, is all heading
 
 _CN = "一二三四五六七八九十"
 # the numbering a sub-heading starts with (folded: brackets half-width, 、 as .)
@@ -34,6 +35,7 @@ _RUN_IN = re.compile(rf"^[{_CN}]+是")  # 「一是」: a heading only when it i
 # the same numberings inside a line, where a part of a page copied as one line begins
 _NUMBERED_IN = re.compile(rf"[（(][{_CN}]+[）)]|(?<![{_CN}])[{_CN}]+、|(?<![{_CN}])[{_CN}]+是")
 _CLAUSE_END = re.compile(r"[.。:：;；,，!！?？]")
+_HEADING_TAIL = re.compile(r"(?:的)?(?:工作)?(?:情况|方面|工作)?")
 _LABEL_NUMBER = re.compile(rf"^（[{_CN}]+）")
 # sentence ends: a line ending so is a paragraph's last line
 _PARAGRAPH_END = tuple("。！？；：…」”）)!?;:")
@@ -67,13 +69,21 @@ def heading_part(text: str, items: tuple[TextItem, ...]) -> tuple[TextItem | Non
         return (hit, len(text)) if hit and fold(text) in (clause, clause + ".", clause + ":") else (None, 0)
     if _RUN_IN.match(head):
         hit = next((t for t in items if clause in (_subject(t.label), _NUMBERED.sub("", fold(t.label)))), None)
+        words_end = len(clause)
     else:
-        hits = [(clause[:CLAUSE_MAX].find(w), i, t) for i, t in enumerate(items)
+        hits = [(clause[:CLAUSE_MAX].find(w), i, t, w) for i, t in enumerate(items)
                 for w in _words(t) if w and w in clause[:CLAUSE_MAX]]
-        hit = min(hits, key=lambda h: (h[0], h[1]))[2] if hits else None
+        at, _, hit, word = min(hits, key=lambda h: (h[0], h[1])) if hits else (0, 0, None, "")
+        words_end = at + len(word)
+        tail = _HEADING_TAIL.match(clause, words_end)
+        words_end = tail.end() if tail else words_end
     if hit is None:
         return None, 0
-    return hit, _heading_end(text, len(clause) + (m.end() if m else 0))
+    if len(clause) > words_end and (len(clause) > HEADING_ALONE or _CLAUSE_END.search(body[len(clause) + 1:])):
+        # the heading runs into the text without a stop (a page copied as one line): it ends
+        # with the subject's words (and 情况, 方面 …)
+        return hit, _heading_end(text, words_end + m.end())
+    return hit, _heading_end(text, len(clause) + m.end())
 
 
 def _heading_end(text: str, folded_len: int) -> int:
@@ -142,6 +152,10 @@ def paragraphs(lines: list[str], full: int | None) -> list[str]:
     return out
 
 
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff，。、；：（）])[ \t]+(?=[\dA-Za-z])"
+                     r"|(?<=[\dA-Za-z%])[ \t]+(?=[\u4e00-\u9fff，。、；：（）])")
+
+
 # -- a section's parts ---------------------------------------------------------------------------------
 def run_on_parts(lines: list[str], items: tuple[TextItem, ...]) -> list[str]:
     """Lines cut where a part's numbered sub-heading starts inside a line (a page copied as
@@ -170,7 +184,7 @@ def split_texts(section: Section, lines: list[str], full: int | None = None) -> 
     parts: dict[str, list[str]] = {t.key: [] for t in items}
     headings: dict[str, str] = {}
     for text in paragraphs(run_on_parts(lines, items), full):
-        item, end = heading_part(text, items) if len(items) > 1 else (None, 0)
+        item, end = heading_part(text, items)
         if item is not None:
             current = item
             own = office_heading(item, text[:end])
@@ -179,6 +193,8 @@ def split_texts(section: Section, lines: list[str], full: int | None = None) -> 
             text = text[end:].strip(" \t\u3000\xa0")
             if not text:
                 continue
+        if full:  # a PDF's text spaces digits and Latin letters apart from Chinese
+            text = _SPACED.sub("", text)
         parts[current.key].append(plain(text))
     out = {k: "\n".join(v) for k, v in parts.items()}
     out.update({heading_id(k): v for k, v in headings.items()})
