@@ -162,6 +162,21 @@ def test_import_then_check_of_the_written_workbook_gives_no_sum_error(tmp_path):
         assert "rule.missing" in rules and not rules & set(SUM_RULES), rules
 
 
+@pytest.mark.parametrize("sample", ["district-office-2021", "fenghua-zwb-2021", "nanxun-zwb-2021"])
+def test_the_real_samples_through_their_workbooks(tmp_path, sample):
+    from pathlib import Path
+
+    from nianbao.reader import read_report
+
+    src = Path(__file__).parent / "data" / "samples" / f"{sample}.txt"
+    out = tmp_path / "年报.xlsx"
+    CliRunner().invoke(main, ["import", str(src), "-o", str(out)])
+    assert read_report(out) == import_report(src).report
+    res = CliRunner().invoke(main, ["check", str(out), "--json"])
+    rules = {f["rule"] for f in json.loads(res.output)[0]["findings"]}
+    assert not rules & set(SUM_RULES), rules
+
+
 def test_new_from_a_published_report_names_last_years_defects_as_notices(tmp_path):
     last = published_report("2021", 3)
     text = publish.one_line(publish.web_page(last))

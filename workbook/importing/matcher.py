@@ -205,6 +205,16 @@ class BlockReading:
 def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
     """Row key → its leaf labels in every format, in printed order (a row only one format
     declares is placed after the row it follows there)."""
+    key = tuple(id(b) for _, b in variants)
+    if key not in _MERGED:
+        _MERGED[key] = _merge_rows(variants)
+    return _MERGED[key]
+
+
+_MERGED: dict[tuple[int, ...], list[tuple[str, list[str]]]] = {}
+
+
+def _merge_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
     order: list[str] = []
     labels: dict[str, list[str]] = {}
     for _, block in variants:
@@ -220,13 +230,15 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
     return [(k, labels[k]) for k in order]
 
 
-@dataclass
 class _Token:
-    pos: int
-    text: str
-    line: int
-    own: bool  # before any text that ends the row (see _value_tokens)
-    alone: bool = True  # on a line without text (only numbers)
+    """A number printed between two labels, where it stands."""
+
+    __slots__ = ("pos", "text", "line", "own", "alone")
+
+    def __init__(self, pos: int, text: str, line: int, own: bool) -> None:
+        self.pos, self.text, self.line = pos, text, line
+        self.own = own  # before any text that ends the row (see _value_tokens)
+        self.alone = True  # on a line without text (only numbers)
 
 
 def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
@@ -236,8 +248,12 @@ def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
     out: list[_Token] = []
     own = True
     text_lines: set[int] = set()
+    starts = stream.line_starts
+    last = len(starts) - 1
+    line = stream.line_of(start)
     for pos, tok in stream.tokens(start, end):
-        line = stream.line_of(pos)
+        while line < last and starts[line + 1] <= pos:
+            line += 1
         if tok[:1] == ":" and len(tok) > 1:  # 「…政府信息：31」
             pos, tok = pos + 1, tok[1:]
         if tok == BLANK or _numeric(tok):
@@ -266,8 +282,26 @@ def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
 def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
     """The numbers printed between two labels; text after them (an unrecognised label, a
     header) ends the row, a stray character (a label's tail moved by the extraction) does not.
-    Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut."""
-    return [t.text for t in _gap_tokens(stream, start, end) if t.own]
+    Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut.
+    (:func:`_gap_tokens` says where each stands, for the rows whose numbers are elsewhere.)"""
+    out: list[str] = []
+    for _, tok in stream.tokens(start, end):
+        if tok[:1] == ":" and len(tok) > 1:  # 「…政府信息：31」
+            tok = tok[1:]
+        if tok == BLANK or _numeric(tok):
+            out.append(tok)
+            continue
+        nums = value_tokens([tok])
+        if nums and fold(tok) == "".join(nums):
+            out += nums
+            continue
+        lead = _LEADING_NUMBER.match(tok)
+        if lead and tok[lead.end():lead.end() + 1] not in _LIST_MARKS:
+            out += value_tokens([lead.group()])
+            tok = tok[lead.end():]
+        if out and len(tok) >= 2:
+            break
+    return out
 
 
 _NUMERIC = re.compile(r"[-+\d.,]*\d[-+\d.,]*")
@@ -321,17 +355,24 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
             if hit:
                 cursor = hit[1]
         tokens = _value_tokens(stream, cursor, end)
-        if tokens and labels:
+        # its header must be there (most of its labels), not a word another table shares (总计)
+        distinct = {fold(c.labels[-1]) for c in block.columns}
+        if tokens and len(set(map(fold, labels))) * 2 > len(distinct):
             rows.append((block.rows[0], tokens))
-    gaps = [_gap_tokens(stream, start, header_end)]
-    gaps += [_gap_tokens(stream, h.end, hits[i + 1].start if i + 1 < len(hits) else end)
-             for i, h in enumerate(hits)]
-    for i, hit in enumerate(hits):
-        tokens = [t.text for t in gaps[i + 1] if t.own]
+    stops = [h.start for h in hits[1:]] + [end]
+    own = [_value_tokens(stream, h.end, stop) for h, stop in zip(hits, stops)]
+    for hit, tokens in zip(hits, own):
         if tokens:  # a label with no numbers is a parent label (「（六）其他处理」 over 1–3)
             rows.append((hit.row, tokens))
             labels.append(hit.label)
-    windows = _windows(stream, hits, gaps, block) if hits else []
+    windows: list[Window] = []
+    n = len(block.columns)
+    declared = {id(r) for r in block.rows}  # (a label only another format declares is a parent)
+    if any(len(t) > n or (not t and id(h.row) in declared) for h, t in zip(hits, own)):
+        # some row's numbers are not after its label
+        gaps = [_gap_tokens(stream, start, header_end)]
+        gaps += [_gap_tokens(stream, h.end, stop) for h, stop in zip(hits, stops)]
+        windows = _windows(stream, hits, gaps, block)
     for w in windows:
         for row in w.rows:
             if not any(r is row for r, _ in rows):
@@ -553,7 +594,7 @@ def split_run_on(lines: list[str], stream: Stream, heads: dict[str, tuple[int, i
     for start, end in heads.values():
         for pos in (start, end):
             line, col = stream.locate(pos)
-            if 0 < col < len(lines[line]):
+            if lines[line][:col].strip() and lines[line][col:].strip():
                 cuts.setdefault(line, set()).add(col)
     if not cuts:
         return lines
@@ -715,9 +756,16 @@ def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:
     return Group(fields, options, w.printed, fallback=product(w.standard) if w.standard else [])
 
 
-@lru_cache(maxsize=None)
+_ROW_FIELDS: dict[tuple[str, int, int], tuple[str, ...]] = {}
+
+
 def _row_fields(table: str, row: Row, block: Block) -> tuple[str, ...]:
-    return tuple(field_id(table, row, c) for c in block.columns)
+    # keyed by identity: the declarations live as long as the program, and hashing a frozen
+    # Block (its columns, their labels) on every row cost more than the rest of the lookup
+    key = (table, id(row), id(block))
+    if key not in _ROW_FIELDS:
+        _ROW_FIELDS[key] = tuple(field_id(table, row, c) for c in block.columns)
+    return _ROW_FIELDS[key]
 
 
 def _printed_unit(header: str, declared: str) -> str:

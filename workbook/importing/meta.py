@@ -96,9 +96,9 @@ def find_title(lines: list[str], first_heading_line: int) -> tuple[str, list[int
     page's path, the text after it), else in the two lines after it.  The title is the piece
     that ends in 报告/总结 and names the subject; a piece before it that is the year or a unit's
     name (the line above, or a space away) belongs to it while the title names no unit yet."""
-    filled = [i for i, l in enumerate(lines) if l.strip()]
-    before = [i for i in filled if i < first_heading_line]
-    after = [i for i in filled if i > first_heading_line][:2]
+    before = [i for i in range(min(first_heading_line, len(lines))) if lines[i].strip()]
+    after = [i for i in range(first_heading_line + 1, min(len(lines), first_heading_line + 8))
+             if lines[i].strip()][:2]
     for group in (before, after):
         pieces: list[tuple[int, str]] = []
         for i in group:

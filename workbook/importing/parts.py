@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from ..formats.model import Section, TextItem
@@ -115,7 +114,10 @@ def office_heading(item: TextItem, printed: str) -> str:
 
 # -- hard line breaks -------------------------------------------------------------------------------
 def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text.strip())
+    """Columns a line takes when printed: a Chinese (wide) character two, others one — from its
+    UTF-8 length (three bytes for a wide character, one for ASCII), which costs nothing."""
+    text = text.strip()
+    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 FULL_SHARE = 0.85  # a line this share of a full line's width or more was broken by the page
@@ -165,8 +167,8 @@ def run_on_parts(lines: list[str], items: tuple[TextItem, ...]) -> list[str]:
     out: list[str] = []
     for line in lines:
         cuts = [m.start() for m in _NUMBERED_IN.finditer(line) if m.start() > 0
-                and heading_part(line[m.start():], items)[0] is not None
-                and not _RUN_IN.match(fold(line[m.start():m.end()]))]
+                and not m.group().endswith("是")
+                and heading_part(line[m.start():], items)[0] is not None]
         prev = 0
         for c in cuts:
             out.append(line[prev:c])

@@ -51,7 +51,10 @@ _RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 
 
 def plain(text: str) -> str:
     """An office's text as it reads: radicals printed for ideographs made ideographs again."""
-    return text.translate(_RADICALS)
+    return text.translate(_RADICALS) if _RADICAL.search(text) else text
+
+
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
 
 
 @lru_cache(maxsize=4096)
@@ -184,6 +187,7 @@ _PAGE_OF = re.compile(r"^\s*(\d{1,4})\s*(?:/\s*\d{1,4})?\s*$")
 REPEATED_MIN = 3  # a line printed this often without pages is a running header or footer …
 REPEATED_CHARS = 6  # … when it has at least this many characters
 _DIGITS = re.compile(r"\d+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def without_furniture(lines: list[str], structure: frozenset[str] = frozenset()) -> list[str]:
@@ -206,21 +210,28 @@ def without_furniture(lines: list[str], structure: frozenset[str] = frozenset())
         pages = [_page_numbers_off(p, i, len(pages)) for i, p in enumerate(pages)]
         drop = _running(pages, structure)
     out: list[str] = []
-    seen: Counter = Counter()
     for page in pages:
         for line in page:
             if _FOLIO.match(line):
                 continue
-            line = _FOLIO_IN_LINE.sub(" ", line) if _has_folio_mark(line) else line
-            key = _furniture_key(line)
-            if key in drop:
-                seen[key] += 1
-                if seen[key] > 1:
-                    continue
-            out.append(line)
+            out.append(_FOLIO_IN_LINE.sub(" ", line) if _has_folio_mark(line) else line)
     if len(pages) == 1:
-        out = _repeated_off(out, structure)
-    return out
+        # one page: a running header repeats as printed (its page number, if any, is gone)
+        keys = [l.strip() for l in out]
+        drop = _repeated(keys, structure)
+    else:
+        keys = [_furniture_key(l) for l in out]
+    if not drop:
+        return out
+    seen: set[str] = set()
+    kept = []
+    for line, key in zip(out, keys):
+        if key in drop:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(line)
+    return kept
 
 
 def _has_folio_mark(line: str) -> bool:
@@ -256,24 +267,12 @@ def _running(pages: list[list[str]], structure: frozenset[str]) -> set[str]:
     return {k for k, n in ends.items() if n >= 2}
 
 
-def _repeated_off(lines: list[str], structure: frozenset[str]) -> list[str]:
+def _repeated(keys: list[str], structure: frozenset[str]) -> set[str]:
     """Without pages: a long line printed REPEATED_MIN times or more, not a table's labels nor
     a row of numbers, is a running header; its later printings go."""
-    counts = Counter(_furniture_key(l) for l in lines)
-    drop = {k for k, n in counts.items() if n >= REPEATED_MIN and len(k) >= REPEATED_CHARS
-            and not _is_structure(k, structure) and re.search(r"[\u4e00-\u9fff]", k)}
-    if not drop:
-        return lines
-    seen: Counter = Counter()
-    out = []
-    for line in lines:
-        key = _furniture_key(line)
-        if key in drop:
-            seen[key] += 1
-            if seen[key] > 1:
-                continue
-        out.append(line)
-    return out
+    counts = Counter(keys)
+    return {k for k, n in counts.items() if n >= REPEATED_MIN and len(k) >= REPEATED_CHARS
+            and _HAN.search(k) and not _is_structure("".join(k.split()), structure)}
 
 
 def _is_structure(key: str, structure: frozenset[str]) -> bool:
