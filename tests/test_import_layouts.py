@@ -200,6 +200,21 @@ def test_page_numbers_and_running_headers_are_not_values():
     assert r.meta.unit == "某区司法局"
 
 
+def test_a_page_number_run_into_the_last_value_of_a_page():
+    lines = ["某局2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（六）项",
+             "信息内容 本年处理决定数量", "行政处罚 0— 4 —", "行政强制 9487 第 5 页 共 9 页",
+             "三、收到和处理政府信息公开申请情况"]
+    r = match(lines).report
+    assert (r["t2.punishment.decisions"], r["t2.enforcement.decisions"]) == (0, 9487)
+
+
+def test_the_unit_from_the_pages_publisher():
+    lines = ["索引号 | 014416330/2018-04736 | 分类 | 政府信息公开年报 |", "发布机构 | 市政府办 | 发文日期 | 2018-02-28 |",
+             "2017年政府信息公开工作年度报告", "一、概述", "无。"]
+    r = match(text_lines("\n".join(lines))).report
+    assert (r.meta.unit, r.meta.year) == ("市政府办", 2017)
+
+
 def test_page_breaks_from_pdftotext_and_a_page_number_alone():
     # pdftotext separates pages with a form feed; a bare 「1」 or 「3」 at a page's foot is its
     # number (the page's place in the document), as 「— 2 —」 is anywhere

@@ -176,11 +176,11 @@ _FOLIO = re.compile(
     r"^\s*(?:[-—–－·•]{1,2}\s*\d{1,4}\s*[-—–－·•]{1,2}"
     r"|第\s*\d{1,4}\s*页(?:\s*[/，,、]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*[，,]?\s*第\s*\d{1,4}\s*页)\s*$")
-# a folio run into a line (a viewer's copy joins the page's last line and its footer): the forms
-# nothing else prints — a number between long dashes, 「第 3 页」 — never 「- 3 -」, which a row
-# of dashes printed for blanks can also read
+# a folio run into a line (a viewer's copy joins the page's last line and its footer, 「0— 4 —」):
+# the forms nothing else prints — a number between long dashes, 「第 3 页」 — never 「- 3 -」, which
+# a row of dashes printed for blanks can also read
 _FOLIO_IN_LINE = re.compile(
-    r"(?:(?<=\s)|^)[—–－]{1,2}\s*\d{1,3}\s*[—–－]{1,2}(?=\s|$)"
+    r"(?:(?<=[\s\d])|^)[—–－]{1,2}\s*\d{1,3}\s*[—–－]{1,2}(?=\s|$)"
     r"|第\s*\d{1,4}\s*页(?:\s*[/，,、]?\s*共\s*\d{1,4}\s*页)?")
 # 「3/12」 or a bare 「3」 is a page number only at a page's top or bottom, where pages are known
 _PAGE_OF = re.compile(r"^\s*(\d{1,4})\s*(?:/\s*\d{1,4})?\s*$")
