@@ -9,9 +9,18 @@ The table of a section lies between its heading and the next one; in it, block t
 found in declared order, and each row's label anywhere in its block (a PDF prints a merged
 label beside the middle of its rows); a row's values are the numbers between its label and the
 next label found.  Columns are taken in declared order: an extraction keeps a row's numbers in
-the printed order of the columns, and offices print the columns as the format does.  A label is found folded (see :mod:`.text`), whole, or else by a long
-prefix (an extraction that moved a label's last character past the numbers).  Numbers are read
-by :mod:`.digits`, which settles run-together digits by the declared rules.
+the printed order of the columns, and offices print the columns as the format does.  A label is
+found folded (see :mod:`.text`), whole, or else by a long prefix (an extraction that moved a
+label's last character past the numbers, or printed the row's numbers inside a two-line label),
+or by its words without its number (「（1）本机关不掌握…」, 「本机关不掌握…」).  Where a row has no
+numbers after its label and its neighbour too many (a number printed above a two-line label), or
+a block prints its label column and then its values, the numbers are given to their rows by
+where they stand (:class:`Window`); the declared rules choose among the ways to do so.  Numbers
+are read by :mod:`.digits`, which settles run-together digits by the declared rules.
+
+Before any of this, page furniture goes (:func:`.text.without_furniture`) and a page copied as one
+line is cut at its section headings (:func:`split_run_on`); the title, unit, year and contact
+items are read by :mod:`.meta`, the sections' texts split into their parts by :mod:`.parts`.
 """
 from __future__ import annotations
 
