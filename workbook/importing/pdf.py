@@ -37,7 +37,10 @@ def read_lines(path: Path) -> list[str]:
 
 def page_lines(page) -> list[str]:
     """One page's lines: text lines and table rows, top to bottom."""
-    tables = [t for t in page.find_tables() if _is_grid(t)]
+    try:
+        tables = [t for t in page.find_tables() if _is_grid(t)]
+    except Exception:  # a drawing pdfplumber cannot make a table of: the page as text
+        tables = []
     if not tables:
         return (page.extract_text() or "").splitlines()
     boxes = [t.bbox for t in tables]
