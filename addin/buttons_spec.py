@@ -18,6 +18,11 @@ class Button:
     tip: str  # message code of its Chinese screen tip
     function: str  # "module:function" run with the clerk's workbook (an xlwings Book)
     image: str  # a built-in Office icon (imageMso)
+    # needs an open workbook: without one the button says so (汇总 and 导入上年 need none)
+    needs_workbook: bool = False
+    # what it asks `nianbao serve` for when the add-in's settings name a server ("check":
+    # /api/check, "report": /api/report); None: it always runs local Python
+    server: str | None = None
 
     @property
     def procedure(self) -> str:
@@ -31,9 +36,9 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button("validate", "addin.button.validate", "addin.button.validate_tip",
-           "nianbao.addin:validate", "AcceptInvitation"),
+           "nianbao.addin:validate", "AcceptInvitation", needs_workbook=True, server="check"),
     Button("report", "addin.button.report", "addin.button.report_tip",
-           "nianbao.addin:generate_report", "ExportWord"),
+           "nianbao.addin:generate_report", "ExportWord", needs_workbook=True, server="report"),
     Button("consolidate", "addin.button.consolidate", "addin.button.consolidate_tip",
            "nianbao.addin:consolidate_folder", "TableInsert"),
     Button("last_year", "addin.button.last_year", "addin.button.last_year_tip",

@@ -3,7 +3,11 @@
 One entry point for every button, so the VBA never names a Python module of its own: the button
 id is looked up in :data:`nianbao.addin.buttons_spec.BUTTONS` and its function is called with
 the workbook the clerk is working in.  xlwings passes that workbook's name (``--wb=``, the active
-workbook, not the add-in) and ``xw.Book.caller()`` finds it.
+workbook, or the add-in itself when no workbook is open) and ``xw.Book.caller()`` finds it.
+
+A workbook carrying ``*.py`` or ``*.conf`` sheets is refused before anything else: those are the
+sheets xlwings takes for code (its PRO "embedded code") and for settings.  The add-in's own VBA
+no longer reads them, but a workbook that has them was made to carry them — it is not handled.
 """
 from __future__ import annotations
 
@@ -11,6 +15,18 @@ import os
 
 from ..messages import say
 from .buttons_spec import button
+
+FOREIGN_SHEET_SUFFIXES = (".py", ".conf")
+
+
+def foreign_sheets(names) -> list[str]:
+    """The sheets among ``names`` that xlwings would take for code or settings."""
+    return [n for n in names if n.strip().lower().endswith(FOREIGN_SHEET_SUFFIXES)]
+
+
+def _is_addin(book) -> bool:
+    # desktop Excel: the add-in itself (with its own nianbao.conf sheet) when no workbook is open
+    return getattr(book.api, "IsAddin", False) is True
 
 
 def run(button_id: str) -> None:
@@ -20,6 +36,11 @@ def run(button_id: str) -> None:
     spec = button(button_id)
     if spec is None:  # an add-in built from another nianbao version than the one installed
         book.app.alert(say("addin.unknown_button", button=button_id), title=say("addin.title"))
+        return
+    foreign = [] if _is_addin(book) else foreign_sheets(s.name for s in book.sheets)
+    if foreign:
+        book.app.alert(say("addin.foreign_sheets", file=book.name, sheets="、".join(foreign)),
+                       title=say("addin.title"), mode="critical")
         return
     try:
         spec.resolve()(book)

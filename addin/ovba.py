@@ -120,9 +120,15 @@ def _compress_chunk(chunk: bytes) -> bytes:
             for p in range(pos, pos + step):
                 seen.setdefault(chunk[p:p + 3], []).append(p)
             pos += step
-    if len(body) > _CHUNK:  # incompressible: store raw, padded to a whole chunk as the spec says
-        return struct.pack("<H", 0x3FFF) + chunk.ljust(_CHUNK, b"\0")
-    return struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + bytes(body)
+    if len(body) <= _CHUNK:
+        return struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + bytes(body)
+    if len(chunk) == _CHUNK:  # incompressible: a raw chunk holds exactly 4096 bytes
+        return struct.pack("<H", 0x3FFF) + chunk
+    # A short final chunk whose tokens need more than 4096 bytes (over ~3640 bytes without a
+    # single repeat) has no exact encoding: a raw chunk is always 4096 bytes long, and the NULs
+    # [MS-OVBA] 2.4.1.3.10 pads it with would come back as part of the text.  VBA source never
+    # gets here; binary data that does is refused rather than stored with a tail it never had.
+    raise ValueError(f"{len(chunk)} incompressible bytes cannot end a VBA compressed container")
 
 
 def _match(chunk: bytes, pos: int, seen: dict[bytes, list[int]]) -> tuple[int, int]:

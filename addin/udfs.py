@@ -9,7 +9,10 @@ for a format.  Given some sheets only, a function speaks of those sheets only �
 status is ``NB_STATUS`` of that table's sheet.
 
 Arguments arrive as Excel gives them: 2-D lists, ``None`` for a blank, floats for numbers.  The
-help Excel shows comes from the docstrings and ``@xw.arg(doc=…)``, i.e. from the catalogue.
+docstrings and ``@xw.arg(doc=…)`` (from the catalogue) serve ``help()`` and xlwings' own
+"Import Functions"; the built add-in registers no Insert-Function help (a VBA attribute cannot
+hold Chinese under the project's Western code page, and ``Application.MacroOptions`` at load
+would give the add-in an auto-run macro), so Excel's function wizard shows none.
 """
 from __future__ import annotations
 
@@ -17,13 +20,12 @@ from typing import Any
 
 import xlwings as xw
 
-from ..checks import check
+from .. import actions
 from ..errors import NianbaoError, UnreadableWorkbook
 from ..findings import Finding
 from ..layout import META_SHEET, column_letter, layout_of
 from ..marks import plan_marks
 from ..messages import say
-from ..reader import identify_grids, report_from_grids
 from ..report import Invalid, Report, is_number
 
 Grid = list[list[Any]]
@@ -31,17 +33,16 @@ Grid = list[list[Any]]
 
 def _report(sheets: tuple[Any, ...]) -> tuple[Report, dict[str, Grid]]:
     try:
-        _, grids = identify_grids(_two_d(g) for g in sheets)
+        return actions.load_ranges(_two_d(g) for g in sheets)
     except UnreadableWorkbook:
         raise NianbaoError("udf.no_sheet") from None
-    return report_from_grids(grids), grids
 
 
 def _checked(sheets: tuple[Any, ...]) -> tuple[Report, list[Finding], set[str]]:
     """The Report of the sheets passed, its findings on those sheets, and their names."""
     report, grids = _report(sheets)
     given = set(grids) - {META_SHEET}
-    found = [f for f in check(report) if f.sheet in given]
+    found = [f for f in actions.check(report) if f.sheet in given]
     return report, found, given
 
 

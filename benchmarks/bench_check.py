@@ -21,7 +21,7 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import consistent_report  # noqa: E402
 
-from nianbao.checks import check  # noqa: E402
+from nianbao import check  # noqa: E402
 from nianbao.checks.run import check_report  # noqa: E402
 from nianbao.reader import read_report, report_from_grids  # noqa: E402
 from nianbao.xlsx_writer import write_report  # noqa: E402

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nianbao.audit import audit
+from nianbao.actions.auditing import audit
 from nianbao.formats import get_format
 from nianbao.importing import import_report
 from nianbao.importing.text import decode

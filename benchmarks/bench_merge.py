@@ -29,9 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import consistent_report  # noqa: E402
 
-from nianbao.bulk import parallel_map, workers  # noqa: E402
+from nianbao.parallel import parallel_map, workers  # noqa: E402
 from nianbao.layout import layout_of  # noqa: E402
-from nianbao.units import Unit, template_for  # noqa: E402
+from nianbao.actions.new import template_for
+from nianbao.merge.units import Unit  # noqa: E402
 from nianbao.xlsx_writer import fill_workbook, save_workbook  # noqa: E402
 
 YEAR = 2025
@@ -77,7 +78,7 @@ def merge_in_fresh_process(folder: Path, out: Path) -> tuple[float, int, int]:
     """(seconds, max RSS of the main process in KB, max RSS of any worker in KB)."""
     code = (
         "import json, resource, sys, time\n"
-        "from nianbao.consolidate import consolidate\n"
+        "from nianbao import consolidate\n"
         "t = time.perf_counter()\n"
         "r = consolidate([sys.argv[1]], sys.argv[2])\n"
         "t = time.perf_counter() - t\n"

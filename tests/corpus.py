@@ -366,7 +366,7 @@ def _child(args: tuple[str, ...], out: Path, err: Path) -> None:
         os._exit(code)
 
 
-PRELOAD = ("nianbao.cli", "nianbao.reader", "nianbao.checks.run", "nianbao.checks.marking",
+PRELOAD = ("nianbao.cli", "nianbao.reader", "nianbao.checks.run", "nianbao.xlsx_marks",
            "nianbao.document", "nianbao.xlsx_writer", "nianbao.codes")
 
 

@@ -23,8 +23,8 @@ from xlwings_payload import (  # noqa: E402
 
 from nianbao.addin import (consolidate_folder, generate_report, import_last_year,  # noqa: E402
                            validate)
-from nianbao.checks import check, mark_workbook
-from nianbao.checks.marking import STORE_SHEET
+from nianbao import check, mark_workbook
+from nianbao.xlsx_marks import STORE_SHEET
 from nianbao.document import find_soffice
 from nianbao.layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
                             parse_cell)
@@ -356,7 +356,7 @@ def test_generate_report_never_writes_over_the_workbook(tmp_path):
     before = sha(path)
     result, actions = run(generate_report, data, path)
     assert result is None and sha(path) == before
-    assert "不能写在工作簿本身上" in actions[-1]["args"][0]
+    assert "不能把结果写到输入文件" in actions[-1]["args"][0]
 
 
 def test_generate_report_needs_a_folder_for_an_unsaved_book(tmp_path):
@@ -370,7 +370,8 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from nianbao.addin.buttons import _blocks
+    from nianbao.layout import parse_cell
+    from nianbao.painting import rectangles
 
     cells = st.dictionaries(
         st.tuples(st.sampled_from(["甲", "乙"]),
@@ -380,7 +381,10 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
     @given(cells)
     def check_cover(colours):
         covered = {}
-        for (sheet, r1, c1, r2, c2), colour in _blocks(colours).items():
+        for fill in rectangles(colours):
+            sheet, colour = fill.sheet, fill.colour
+            first, _, last = fill.range.partition(":")
+            (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     assert (sheet, cell_address(r, c)) not in covered
@@ -392,7 +396,7 @@ def test_blocks_cover_exactly_the_cells_with_their_colours():
 
 # -- 汇总 and 导入上年: the same calls as `nianbao merge` and `nianbao new --from` ---------------------
 def test_consolidate_button_merges_a_folder_without_touching_it(tmp_path):
-    from nianbao.consolidate import consolidate
+    from nianbao import consolidate
 
     folder = tmp_path / "收件"
     folder.mkdir()

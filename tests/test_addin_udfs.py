@@ -18,7 +18,7 @@ pytest.importorskip("xlwings")
 from helpers import consistent_report  # noqa: E402
 
 from nianbao.addin.udfs import NB_FINDINGS, NB_NARRATIVE, NB_STATUS, formula  # noqa: E402
-from nianbao.checks import check  # noqa: E402
+from nianbao import check  # noqa: E402
 from nianbao.layout import layout_of, parse_cell  # noqa: E402
 from nianbao.messages import say  # noqa: E402
 from nianbao.narrative import render_narratives  # noqa: E402

@@ -10,7 +10,9 @@ import openpyxl
 from click.testing import CliRunner
 
 from helpers import consistent_report
-from nianbao.audit import INDICATORS, audit, write_html, write_xlsx
+from nianbao.actions.auditing import audit
+from nianbao.audit import INDICATORS
+from nianbao.audit_writer import write_html, write_xlsx
 from nianbao.cli import main
 from nianbao.importing.plain import plain_text
 from nianbao.xlsx_writer import write_report

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import consistent_report
 
-from nianbao.checks import check, mark_workbook
+from nianbao import check, mark_workbook
 from nianbao.cli.check import check_command
-from nianbao.checks.marking import FILLS, STORE_SHEET
+from nianbao.xlsx_marks import FILLS, STORE_SHEET
 from nianbao.findings import Finding, Findings
 from nianbao.xlsx_writer import write_report
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import consistent_report
 
 from nianbao.libreoffice import convert
-from nianbao.checks import check
+from nianbao import check
 from nianbao.layout import layout_of
 from nianbao.report import Invalid
 from nianbao.xlsx_writer import CHECK_FAIL, CHECK_PASS, write_report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.checks import check
+from nianbao import check
 from nianbao.checks.narrative import repeated_share, stated_sums, statements
 from nianbao.checks.numerals import chinese_to_int, normalize, parse_number, quantities
 from nianbao.report import Report

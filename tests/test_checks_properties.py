@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.checks import check
-from nianbao.checks.engine import instances
+from nianbao import check
+from nianbao.rules import instances
 from nianbao.formats import get_format
 from nianbao.formats.common import T3_APPLICANTS, T4_GROUPS, T4_OUTCOMES, t3_result_rows
 from nianbao.layout import layout_of

@@ -3,7 +3,7 @@ the issue it covers; false-warning cases must stay silent, missed defects must b
 right cell.  The sentences are our own wording of what the published reports say."""
 from __future__ import annotations
 
-from nianbao.checks import check
+from nianbao import check
 from nianbao.checks.narrative import fullwidth_punctuation, stated_sums, statements
 from nianbao.report import Report
 from test_checks_narrative import DISTRICT, S1, S5, S6, sample_report

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from helpers import consistent_report
 
 import nianbao
-from nianbao.checks import check, check_many
+from nianbao import check, check_many
 from nianbao.cli import main
 from nianbao.findings import Finding, Findings
 from nianbao.layout import layout_of

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.checks import check
-from nianbao.dismissals import dismiss
+from nianbao import check
+from nianbao import dismiss
 from nianbao.errors import NianbaoError
 from nianbao.samples import sample_path
 
@@ -97,7 +97,7 @@ def test_refusals_unknown_id_no_reason_same_file(sample, tmp_path):
         dismiss(sample, "0123456789", REASON, tmp_path / "x.xlsx")
     with pytest.raises(NianbaoError, match="理由"):
         dismiss(sample, fid, "  ", tmp_path / "x.xlsx")
-    with pytest.raises(NianbaoError, match="不能写回"):
+    with pytest.raises(NianbaoError, match="不能把结果写到输入文件"):
         dismiss(sample, fid, REASON, sample)
 
 
@@ -114,4 +114,4 @@ def test_cli_dismiss_then_check(sample, tmp_path):
     assert [d["id"] for d in data["dismissed"]] == [fid]
     assert fid not in [f["id"] for f in data["findings"]]
     p = run("dismiss", str(sample), fid, "--reason", REASON, "-o", str(sample))
-    assert p.returncode == 2 and "不能写回" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and "不能把结果写到输入文件" in p.stderr and "Traceback" not in p.stderr

@@ -791,7 +791,8 @@ def test_command_previous_year_is_checked(tmp_path):
     prev["t3.carry_forward.natural"] = this.number("t3.carried.natural") + 1  # … except here
     prev["t3.carry_forward.total"] = this.number("t3.carried.total") + 1
     bad = CliRunner().invoke(report_command, [str(src), "--previous",
-                                              str(workbook(tmp_path, prev, "2021b.xlsx"))])
+                                              str(workbook(tmp_path, prev, "2021b.xlsx")),
+                                              "-o", str(tmp_path / "b.docx")])
     assert bad.exit_code == 1
     assert "上年" in bad.output and "二、上年结转政府信息公开申请数量" in bad.output
 

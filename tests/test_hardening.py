@@ -150,8 +150,8 @@ def _merged(p: dict) -> dict:
 
 
 def _edited_store(path: Path, tmp: Path) -> Path:
-    from nianbao.checks import mark_workbook
-    from nianbao.checks.marking import STORE_SHEET
+    from nianbao import mark_workbook
+    from nianbao.xlsx_marks import STORE_SHEET
 
     bad = with_cell(tmp / "bad.xlsx", "t3.new.natural", lambda r: num(r, "99"))
     marked = tmp / "marked.xlsx"
@@ -449,7 +449,6 @@ def test_a_file_the_system_cannot_read_is_unreadable(tmp_path):
 
 def test_new_codes_are_registered_with_messages():
     from nianbao.codes import registry
-    from nianbao.messages import MESSAGES
 
     for code in ("file.unreadable", "read.sheet_too_large", "read.formula", "read.out_of_range"):
-        assert code in registry() and code in MESSAGES
+        assert code in registry() and registry()[code].template

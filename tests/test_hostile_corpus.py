@@ -15,8 +15,8 @@ import pytest
 
 from corpus import MEMORY_LIMIT, TIME_LIMIT, Base, build_corpus, digest, run_all
 from helpers import consistent_report
-from nianbao.checks import mark_workbook
-from nianbao.checks.marking import STORE_SHEET
+from nianbao import mark_workbook
+from nianbao.xlsx_marks import STORE_SHEET
 from nianbao.samples import sample_path
 from nianbao.xlsx_writer import new_workbook, write_report
 
@@ -122,3 +122,24 @@ def test_every_command_over_the_corpus(corpus, tmp_path):
 
     for p in marked[::10]:
         read_report(p)
+
+
+def test_merge_reads_the_corpus_as_check_does(corpus, tmp_path):
+    """One reader (issue 22): every file ``check`` cannot read, ``merge`` rejects with the same
+    words; every file it can read, ``merge`` counts the same errors."""
+    import nianbao
+    from nianbao import consolidate
+    from nianbao.merge.records import REJECTED
+
+    before = digest(corpus)
+    checked = {r.file: r for r in nianbao.check_many([str(f) for f in corpus])}
+    merged = consolidate([str(f) for f in corpus], tmp_path / "汇总.xlsx", year=2025)
+    rows = {r.file: r for r in merged.rows}
+    assert set(rows) == set(checked)
+    for file, result in checked.items():
+        row = rows[file]
+        if result.unreadable:
+            assert row.status == REJECTED and row.reason == result.findings[0].message, file
+        else:
+            assert row.errors == result.errors, file
+    assert digest(corpus) == before

@@ -88,7 +88,7 @@ def test_nanxun_sample_is_a_mix_of_formats():
 
 
 def test_checking_an_imported_sample_reports_missing_cells_not_zero_sums():
-    from nianbao.checks import check
+    from nianbao import check
 
     found = check(SAMPLES / "nanxun-zwb-2021.txt")
     assert {f.rule for f in found} >= {"import.format_mixed", "import.missing", "rule.missing"}

@@ -19,18 +19,20 @@ from click.testing import CliRunner
 from helpers import consistent_report
 
 import nianbao
-from nianbao import history as history_module
+from nianbao.merge import history as history_module
 from nianbao.libreoffice import convert
-from nianbao.bulk import parallel_map, read_bytes
+from nianbao.parallel import parallel_map
 from nianbao.cli import main
-from nianbao.consolidate import (INVALID, MERGED, MERGED_INVALID, MISSING, REJECTED, SUPERSEDED,
-                                 consolidate)
+from nianbao import consolidate
+from nianbao.merge.records import (INVALID, MERGED, MERGED_INVALID, REJECTED, SUPERSEDED,
+                                   UNSENT as MISSING)
 from nianbao.errors import NianbaoError, UnreadableWorkbook
 from nianbao.layout import layout_of
 from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import Report
-from nianbao.units import Unit, template_for
+from nianbao.actions.new import template_for
+from nianbao.merge.units import Unit
 from nianbao.xlsx_writer import (CHECK_NAME_PREFIX, STATUS_ALL_PASSED, fill_workbook,
                                  save_workbook, write_report)
 
@@ -298,7 +300,7 @@ def test_a_resubmission_keeps_both_versions_in_database_and_archive(inbox, tmp_p
     # unit 07 sends a second version; the first stays in the folder
     unit_workbook(inbox2 / "测试单位07-第二版.xlsx", units[7], filled(7007),
                   saved="2026-02-01T10:00:00Z")
-    second = consolidate([inbox2], out)
+    second = consolidate([inbox2], out, force=True)
     assert by_file(second, "测试单位07-第二版.xlsx").status == MERGED
     assert by_file(second, units[7].file_name).status == SUPERSEDED
     db = out.with_suffix(".db")
@@ -318,13 +320,39 @@ def test_a_resubmission_keeps_both_versions_in_database_and_archive(inbox, tmp_p
     assert {e["sha256"] for e in mine} == shas
     assert {e["status"] for e in mine} == {MERGED, SUPERSEDED}
     # the same inputs give the same values
-    again = consolidate([inbox2], out)
+    again = consolidate([inbox2], out, force=True)
     assert again.totals == second.totals
     assert read_report(out).statutory() == second.totals.statutory()
 
 
-def test_fast_path_gives_the_same_report_as_read_report(inbox, tmp_path):
-    d, _, _ = inbox
+def _formula_in_input(source: Path, target: Path, fid: str = "t3.new.natural") -> Path:
+    """A handed-out workbook whose input cell holds ``=0`` with no computed value (a script wrote
+    it; no spreadsheet program saved the file since)."""
+    import zipfile
+
+    from nianbao.safety import _sheet_parts
+
+    f = layout_of("2021").fields[fid]
+    with zipfile.ZipFile(source) as zin:
+        part = _sheet_parts(zin, str(source))[f.sheet]
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info)
+                if info.filename == part:
+                    xml = data.decode()
+                    start = xml.index(f'<c r="{f.cell}"')
+                    end = min(i for i in (xml.find("</c>", start) + 4, xml.find("/>", start) + 2)
+                              if i > start + 1)
+                    xml = xml[:start] + f'<c r="{f.cell}"><f>0</f></c>' + xml[end:]
+                    data = xml.encode()
+                zout.writestr(info, data)
+    return target
+
+
+def test_merge_and_check_read_every_workbook_alike(inbox, tmp_path):
+    """One reader: what ``check`` finds in a workbook, ``merge`` finds too — the uncomputed
+    formula included (merge once summed it as a blank)."""
+    d, units, _ = inbox
     sample = Path(nianbao.__file__).parent / "samples" / "district-2021.xlsx"
     texty = tmp_path / "texty.xlsx"
     wb = openpyxl.load_workbook(sample)
@@ -334,23 +362,23 @@ def test_fast_path_gives_the_same_report_as_read_report(inbox, tmp_path):
         f = lay.fields[fid]
         wb[f.sheet][f.cell] = raw
     wb.save(texty)
-    files = [sample, texty, *sorted(d.glob("*.xlsx"))]
-    compared = 0
+    formula = _formula_in_input(d / units[0].file_name, tmp_path / "formula.xlsx")
+    files = [sample, texty, formula, *sorted(d.glob("*.xlsx"))[1:12]]
     for path in files:
-        data = path.read_bytes()
         try:
-            slow = read_report(path)
+            by_path = read_report(path)
         except UnreadableWorkbook as e:
-            with pytest.raises(UnreadableWorkbook) as fast_error:
-                read_bytes(data, path)
-            assert (fast_error.value.code, str(fast_error.value)) == (e.code, str(e))
+            with pytest.raises(UnreadableWorkbook) as from_bytes:
+                read_report(path.read_bytes(), name=str(path))
+            assert (from_bytes.value.code, str(from_bytes.value)) == (e.code, str(e))
             continue
-        fast = read_bytes(data, path)
-        assert fast == slow, path
-        assert fast.findings == slow.findings, path
-        assert (fast.origin, fast.source, fast.meta) == (slow.origin, slow.source, slow.meta)
-        compared += 1
-    assert compared >= 10
+        by_bytes = read_report(path.read_bytes(), name=str(path))
+        assert by_bytes == by_path and by_bytes.findings == by_path.findings, path
+    checked = nianbao.check(formula)
+    assert [f.rule for f in checked if f.severity == "error"] == ["read.formula"]
+    merged = consolidate([formula], tmp_path / "汇总.xlsx", units=[units[0]])
+    row = by_file(merged, formula.name)
+    assert (row.status, row.errors) == (INVALID, checked.errors)
 
 
 def _square(x: int) -> int:
@@ -399,7 +427,7 @@ def test_damaged_or_locked_database_gets_one_message_and_changes_nothing(inbox, 
     holder.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(NianbaoError) as e:
-            consolidate([d / units[1].file_name], out2)
+            consolidate([d / units[1].file_name], out2, force=True)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -416,11 +444,11 @@ def test_a_failure_midway_rolls_the_database_back(inbox, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    import nianbao.consolidated as consolidated
+    import nianbao.merge.workbook as consolidated
 
     monkeypatch.setattr(consolidated, "save_workbook", boom)
     with pytest.raises(OSError):
-        consolidate([d / units[1].file_name], out)
+        consolidate([d / units[1].file_name], out, force=True)
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
     assert con.execute("SELECT COUNT(*) FROM consolidations").fetchone()[0] == 1
@@ -463,16 +491,16 @@ def test_a_consolidation_can_itself_be_merged_upwards(merged_once, tmp_path):
 
 def test_a_file_that_crashes_the_parser_does_not_stop_the_others(inbox, tmp_path, monkeypatch):
     d, units, _ = inbox
-    import nianbao.bulk as bulk
+    import nianbao.actions.merge as merging
 
-    real = bulk.read_bytes
+    real = merging.read_report
 
-    def crashing(data, path):
-        if Path(path).name == units[1].file_name:
+    def crashing(data, name):
+        if Path(name).name == units[1].file_name:
             raise RuntimeError("simulated parser crash")
-        return real(data, path)
+        return real(data, name=name)
 
-    monkeypatch.setattr(bulk, "read_bytes", crashing)
+    monkeypatch.setattr(merging, "read_report", crashing)
     files = [d / units[0].file_name, d / units[1].file_name]
     result = consolidate(files, tmp_path / "汇总.xlsx", workers=1)
     assert by_file(result, units[0].file_name).status == MERGED
@@ -486,7 +514,7 @@ def test_an_archive_that_cannot_be_written_stops_the_merge_cleanly(inbox, tmp_pa
     history_module.archive_dir(out.with_suffix(".db")).write_text("a file where the folder goes")
     with pytest.raises(NianbaoError) as e:
         consolidate([d / units[0].file_name], out)
-    assert e.value.code == "file.write_failed" and not out.exists()
+    assert e.value.code == "file.output_not_folder" and not out.exists()
 
 
 def test_each_merged_units_texts_are_on_the_reference_sheet(inbox, merged_once):
@@ -556,7 +584,7 @@ def test_the_consolidated_workbook_passes_its_native_checks_in_libreoffice(merge
 def test_save_stamps_as_office_programs_write_them(text, expected):
     from datetime import timezone
 
-    from nianbao.consolidate import parse_stamp
+    from nianbao.merge.records import parse_stamp
 
     when = parse_stamp(text)
     assert (when.astimezone(timezone.utc).isoformat() if when else None) == expected

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from helpers import consistent_report
 
-from nianbao.checks import check
+from nianbao import check
 from nianbao.formats.common import T3_COLUMN_KEYS
 from nianbao.layout import layout_of
 from nianbao.messages import say

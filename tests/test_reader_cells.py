@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from nianbao.checks import check
+from nianbao import check
 from nianbao.formats import get_format
 from nianbao.layout import layout_of
 from nianbao.reader import read_report

@@ -10,7 +10,8 @@ from nianbao.cli import main
 from nianbao.errors import NianbaoError
 from nianbao.layout import TEMPLATE_VERSION
 from nianbao.reader import read_report
-from nianbao.units import Unit, hand_out, read_units
+from nianbao import hand_out, read_units
+from nianbao.merge.units import Unit
 
 
 def xlsx_list(path, rows):
@@ -84,7 +85,7 @@ def test_hand_out_stamps_every_workbook(tmp_path):
     assert nianbao.check(written[0]).errors == 0
     with pytest.raises(NianbaoError) as e:
         hand_out(units, tmp_path / "分发", year=2025)
-    assert e.value.code == "units.exists"
+    assert e.value.code == "file.exists"
     old = hand_out(units[:1], tmp_path / "旧", year=2020)
     assert read_report(old[0]).format == "2019"
 

@@ -14,14 +14,15 @@ import openpyxl
 import pytest
 from helpers import consistent_report
 
-from nianbao.checks import check
+from nianbao import check
 from nianbao.formats.common import T3_APPLICANTS, T3_COLUMN_KEYS
 from nianbao.layout import HEADINGS, layout_of
 from nianbao.messages import say
 from nianbao.reader import read_report
 from nianbao.report import MISSING, Invalid, Report
 from nianbao.xlsx_writer import write_report
-from nianbao.yearly import next_year, recorded_previous, start_from_last_year
+from nianbao import start_from_last_year
+from nianbao.yearly import next_year, recorded_previous
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 UNIT = "某区政务服务数据管理局"

@@ -1,29 +1,24 @@
-"""Auditing many reports at once: what an evaluator of a province's reports computes.
+"""Auditing many reports at once: what an evaluator of a province's reports computes — the
+indicators, the outliers against the whole batch, the cross-year rules along each unit's series
+of years — and the rows every output of an audit shows.
 
-:func:`audit` imports or reads each input (published reports and workbooks alike) and checks
-it as :func:`nianbao.checks.check_many` does — with its parts, ``check_report`` and
-``unreadable``, so one bad file never stops the others — then runs the cross-year rules along
-each unit's series of years, and computes the indicators evaluators use,
-flagging outliers against the whole batch.  :func:`write_xlsx` and :func:`write_html` write the
-same result as a workbook (a summary sheet and a sheet of every finding, filterable) and as one
-self-contained page to open and print.
+The ``audit`` action (:mod:`nianbao.actions.auditing`) reads and checks the files;
+:mod:`nianbao.audit_writer` writes the result as a workbook and as a page.
 """
 from __future__ import annotations
 
-import html
 import math
-import os
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .checks.engine import instances
-from .findings import SEVERITY_LABELS, Finding, Findings
-from .fileio import atomic_path
+from .rules import instances
+from .findings import SEVERITY_LABELS, Findings
 from .formats.common import t3_result_rows
 from .messages import say
 from .report import Report
+from .text.cjk import unit_key
 
 FIRST_MESSAGES = 3  # messages shown in the summary row
 MESSAGE_COLUMN = 6  # of the summary: the first messages
@@ -115,6 +110,7 @@ class AuditRow:
 @dataclass
 class Audit:
     rows: list[AuditRow]
+    written: list[Path] = field(default_factory=list)  # the workbook and page written
 
     @property
     def exit_code(self) -> int:
@@ -127,71 +123,7 @@ class Audit:
         return [r.to_dict() for r in self.rows]
 
 
-def _load(source) -> tuple[Report, str | None]:
-    """As :func:`nianbao.checks.run.load`, keeping what the importer detected."""
-    from .importing import import_report, is_published
-    from .reader import read_report
-
-    if is_published(source):
-        imported = import_report(source)
-        return imported.report, imported.format_detected
-    report = read_report(source)
-    return report, report.format
-
-
-def audit(sources: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None,
-          jobs: int | None = None) -> Audit:
-    """Check every input (never raising for a bad one), then the series and the indicators.
-
-    ``jobs``: worker processes for reading and checking (default 1: on a machine whose cores
-    are busy, workers cost more than they save); results keep the order of ``sources``.
-    """
-    files = [str(s) for s in sources]
-    jobs = jobs or 1
-    rows: list[AuditRow] = []
-    if jobs > 1 and len(files) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(jobs) as pool:
-            for row in pool.map(_check_light, files, chunksize=max(1, len(files) // (jobs * 8))):
-                rows.append(row)
-                if progress:
-                    progress(row.file)
-    else:
-        for file in files:
-            rows.append(_check_one(file))
-            if progress:
-                progress(file)
-    _series(rows)
-    _flag_outliers(rows)
-    return Audit(rows)
-
-
-def _check_one(file: str) -> AuditRow:
-    """One input read (imported or a workbook) and checked; a bad one is a result too."""
-    from .checks.run import check_report, unreadable
-    from .errors import NianbaoError
-
-    try:
-        report, detected = _load(file)
-    except NianbaoError as e:
-        return AuditRow(file, unreadable(file, e), None)
-    return AuditRow(file, Findings(check_report(report), file=file), report, detected,
-                    {i.key: i.value(report) for i in INDICATORS},
-                    unit=report.meta.unit, year=report.meta.year, format=report.format)
-
-
-def _check_light(file: str) -> AuditRow:
-    row = _check_one(file)
-    row.report = None
-    return row
-
-
-def _unit_key(unit: str) -> str:
-    return "".join(unit.split())
-
-
-def _series(rows: list[AuditRow]) -> None:
+def series(rows: list[AuditRow]) -> None:
     """The cross-year rules along each unit's years: each break names the two years."""
     from .checks.context import Context
     from .checks.engine import check_rules
@@ -199,25 +131,22 @@ def _series(rows: list[AuditRow]) -> None:
     by_unit: dict[str, dict[int, AuditRow]] = {}
     for row in rows:
         if row.format and row.unit and row.year:
-            by_unit.setdefault(_unit_key(row.unit), {})[row.year] = row
+            by_unit.setdefault(unit_key(row.unit), {})[row.year] = row
     for years in by_unit.values():
         for year, row in years.items():
             prev = years.get(year - 1)
             if prev is None:
                 continue
-            for r in (row, prev):  # a worker process did not send its report back
-                if r.report is None:
-                    r.report = _load(r.file)[0]
+            if row.report is None or prev.report is None:
+                continue
             cross = {i.rule.id for i in instances(row.format) if i.cross_year}
             found = [f for f in check_rules(Context.of(row.report), prev.report) if f.rule in cross]
             row.findings.findings += [
-                Finding(f.rule, f.severity, say("audit.series", prev=year - 1, year=year,
-                                                message=f.message), f.sheet, f.cell,
-                        f.expected, f.actual, f.field, f.cells)
+                replace(f, message=say("audit.series", prev=year - 1, year=year, message=f.message))
                 for f in found]
 
 
-def _flag_outliers(rows: list[AuditRow]) -> None:
+def flag_outliers(rows: list[AuditRow]) -> None:
     for ind in INDICATORS:
         values = [(r, r.indicators.get(ind.key)) for r in rows]
         known = [v for _, v in values if v is not None]
@@ -265,132 +194,5 @@ def finding_rows(audit: Audit) -> Iterable[list]:
                    title_of(f.rule), f.message]
 
 
-MAX_WIDTH = 50  # characters; longer messages wrap
-LINE_HEIGHT = 15  # points, for the default 11-point font
-
-
-def _lines(text: str, width: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / max(1, width - 2))) for line in text.split("\n"))
-
-
-def _width(text: str) -> float:
-    """Column width a text needs: a Chinese character is two Latin ones wide (longest line)."""
-    return max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n")),
-               default=0)
-
-
-def _text(cell, value) -> None:
-    """A value into a cell; text is always text, never a formula (a unit named 「=…」)."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
-def write_xlsx(audit: Audit, path: str | os.PathLike) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = say("audit.sheet.summary")
-    outlier_fill = PatternFill("solid", fgColor="FFFFE699")
-    error_fill = PatternFill("solid", fgColor="FFF8CBAD")
-    first_ind = len(summary_headers()) - len(INDICATORS) + 1
-    sheets = ((ws, summary_headers(), [summary_values(r) for r in audit.rows]),
-              (wb.create_sheet(say("audit.sheet.findings")), finding_headers(),
-               list(finding_rows(audit))))
-    for sheet, headers, rows in sheets:
-        for j, h in enumerate(headers, 1):
-            _text(sheet.cell(1, j), h)
-            sheet.cell(1, j).font = Font(bold=True)
-        widths = [min(MAX_WIDTH, max(6, _width(str(h)) + 2)) for h in headers]
-        for values in rows[:200]:
-            widths = [min(MAX_WIDTH, max(w, _width(str(v)) + 2)) for w, v in zip(widths, values)]
-        for i, values in enumerate(rows, 2):
-            lines = 1
-            for j, v in enumerate(values, 1):
-                _text(sheet.cell(i, j), v)
-                sheet.cell(i, j).alignment = Alignment(wrap_text=True, vertical="top")
-                lines = max(lines, _lines(str(v), widths[j - 1]))
-            # Excel and LibreOffice do not grow a row for wrapped text written by a program
-            sheet.row_dimensions[i].height = LINE_HEIGHT * lines
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
-        for j, w in enumerate(widths, 1):
-            sheet.column_dimensions[get_column_letter(j)].width = w
-        # printed: landscape, one page wide, the header row on every page
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = "1:1"
-    for i, row in enumerate(audit.rows, 2):
-        if row.findings.errors:
-            ws.cell(i, 5).fill = error_fill
-        for k, ind in enumerate(INDICATORS):
-            cell = ws.cell(i, first_ind + k)
-            # a number, so that sorting by it sorts by value (the text 「100.0%」 sorts first)
-            cell.value = row.indicators.get(ind.key)
-            cell.number_format = "0.0%"
-            if ind.key in row.outliers:
-                cell.fill = outlier_fill
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-    return target
-
-
-_CSS = """
-body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}
-table{border-collapse:collapse;width:100%;font-size:.9em}
-th,td{border:1px solid #999;padding:.3em .5em;vertical-align:top;text-align:left}
-td{word-break:break-all}td.m{min-width:24em;word-break:normal}
-th{background:#eee}td.n{text-align:right;white-space:nowrap}
-.error{background:#f8cbad}.outlier{background:#ffe699}
-@page{size:A4 landscape;margin:1.5cm}
-@media print{body{margin:0}tr{page-break-inside:avoid}thead{display:table-header-group}}
-"""
-
-
-def write_html(audit: Audit, path: str | os.PathLike) -> Path:
-    """One page, no scripts, no links to anything: styles inline, every text escaped."""
-    e = html.escape
-    first_ind = len(summary_headers()) - len(INDICATORS)
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-           f"<title>{e(say('audit.title'))}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{e(say('audit.title'))}</h1>",
-           f"<p>{e(say('audit.overview', n=len(audit.rows), errors=sum(1 for r in audit.rows if r.findings.errors)))}</p>",
-           f"<h2>{e(say('audit.sheet.summary'))}</h2><table><thead><tr>"]
-    out += [f"<th>{e(h)}</th>" for h in summary_headers()]
-    out.append("</tr></thead><tbody>")
-    for row in audit.rows:
-        out.append("<tr>")
-        for j, v in enumerate(summary_values(row)):
-            cls = []
-            if j == 4 and row.findings.errors:
-                cls.append("error")
-            if j >= first_ind and INDICATORS[j - first_ind].key in row.outliers:
-                cls.append("outlier")
-            if isinstance(v, (int, float)) or j >= first_ind:
-                cls.append("n")
-            if j == MESSAGE_COLUMN:
-                cls.append("m")
-            attr = f' class="{" ".join(cls)}"' if cls else ""
-            out.append(f"<td{attr}>{e(str(v)).replace(chr(10), '<br>')}</td>")
-        out.append("</tr>")
-    out.append(f"</tbody></table><h2>{e(say('audit.sheet.findings'))}</h2><table><thead><tr>")
-    out += [f"<th>{e(h)}</th>" for h in finding_headers()]
-    out.append("</tr></thead><tbody>")
-    for values in finding_rows(audit):
-        out.append("<tr>" + "".join(f'<td class="m">{e(str(v))}</td>' if j == len(values) - 1
-                                    else f"<td>{e(str(v))}</td>" for j, v in enumerate(values)) + "</tr>")
-    out.append("</tbody></table></body></html>")
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text("".join(out), encoding="utf-8")
-    return target
-
-
-__all__ = ["audit", "Audit", "AuditRow", "INDICATORS", "Indicator", "write_xlsx", "write_html"]
+__all__ = ["Audit", "AuditRow", "INDICATORS", "Indicator", "series", "flag_outliers",
+           "summary_headers", "summary_values", "finding_headers", "finding_rows"]

@@ -13,15 +13,12 @@ workbook (never the input), atomically.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
-from .errors import NianbaoError
 from .findings import Finding
-from .layout import META_SHEET, layout_of
+from .layout import layout_of
 from .report import Report
 
 PREFIX = "dismissed:"
@@ -77,41 +74,4 @@ def split(findings: list[Finding], report: Report | None
     return open_, dismissed
 
 
-def dismiss(source: str | os.PathLike, finding: str, reason: str, out: str | os.PathLike,
-            previous=None) -> Finding:
-    """Write a copy of workbook ``source`` to ``out`` in which finding ``finding`` (its id) is
-    dismissed for ``reason``; returns the finding.  Refuses an unknown id, an error, an empty
-    reason and ``out`` being the input."""
-    from openpyxl import load_workbook
-
-    from .checks import check
-    from .fileio import atomic_path
-
-    src, dst = Path(source), Path(out)
-    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
-        raise NianbaoError("dismiss.same_file", file=str(src))
-    reason = " ".join(reason.split())
-    if not reason:
-        raise NianbaoError("dismiss.no_reason")
-    result = check(src, previous)
-    known = {f.id: f for f in list(result) + [f for f, _ in result.dismissed]}
-    target = known.get(finding)
-    if target is None:
-        raise NianbaoError("dismiss.unknown", id=finding, file=str(src))
-    if target.severity not in DISMISSABLE:
-        raise NianbaoError("dismiss.error", id=finding, message=target.message)
-    wb = load_workbook(src)
-    if META_SHEET not in wb.sheetnames:
-        raise NianbaoError("dismiss.no_store", file=str(src), sheet=META_SHEET)
-    ws = wb[META_SHEET]
-    key = PREFIX + finding
-    row = next((r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key), ws.max_row + 1)
-    ws.cell(row, 1, key)
-    ws.cell(row, 2).value = reason
-    ws.cell(row, 2).data_type = "s"  # a reason is text, whatever it starts with
-    with atomic_path(dst) as tmp:
-        wb.save(tmp)
-    return target
-
-
-__all__ = ["finding_id", "with_ids", "dismissed_in", "split", "dismiss", "PREFIX", "DISMISSABLE"]
+__all__ = ["finding_id", "with_ids", "dismissed_in", "split", "PREFIX", "DISMISSABLE"]

@@ -9,10 +9,10 @@ class NianbaoError(Exception):
 
     exit_code = 2
 
-    def __init__(self, code: str, **args: object) -> None:
+    def __init__(self, code: str, **params: object) -> None:
         self.code = code
-        self.args_ = args
-        super().__init__(say(code, **args))
+        self.params = params  # what the message was rendered from (Finding.args of a bad file)
+        super().__init__(say(code, **params))
 
 
 class UnreadableWorkbook(NianbaoError):

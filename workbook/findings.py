@@ -6,8 +6,12 @@ formats (``t3.balance``), so a suppression or a test keeps working when a format
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Mapping
+
+from .codes import registry, title_of
+from .messages import render
 
 Severity = Literal["error", "warning", "notice"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
@@ -27,17 +31,44 @@ class Finding:
     cells: tuple[str, ...] = ()  # every cell involved, "sheet!A1" style
     hints: tuple[str, ...] = ()  # cells the message asks to check first ("请优先核对 E10")
     id: str | None = None  # stable while its cells' values are (nianbao.dismissals.finding_id)
+    # what the message was rendered from (the catalogue template's arguments), for doors that
+    # show a finding in their own words
+    args: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as ``--json`` prints it (expected/actual made JSON-safe)."""
-        from .codes import title_of
-
+        """The finding as ``--json`` prints it (expected/actual and args made JSON-safe)."""
         d = asdict(self)
         d["title"] = title_of(self.rule)
         d["cells"] = list(self.cells)
         d["hints"] = list(self.hints)
         d["expected"], d["actual"] = _plain(self.expected), _plain(self.actual)
+        d["args"] = {k: _plain(v) for k, v in self.args.items()}
         return d
+
+
+def emit(code: str, args: Mapping[str, Any] | None = None, *, variant: str = "",
+         severity: Severity | None = None, sheet: str | None = None, cell: str | None = None,
+         expected: Any = None, actual: Any = None, field: str | None = None,
+         cells: Iterable[str] = (), hints: Iterable[str] = ()) -> Finding:
+    """The finding ``code`` (an entry of :mod:`nianbao.codes`), its message rendered from the
+    entry's template (or its ``variant``) with ``args``, which the finding keeps.
+
+    The severity is the entry's; a code declared ``"warning/error"`` must be given one of them.
+    ``expected``/``actual`` are the finding's values (numbers where there are numbers); a
+    template prints what ``args`` give it.
+    """
+    entry = registry()[code]
+    allowed = entry.severities
+    if severity is None:
+        if len(allowed) != 1:
+            raise ValueError(f"{code}: say which severity ({entry.severity})")
+        severity = allowed[0]  # type: ignore[assignment]
+    elif severity not in allowed:
+        raise ValueError(f"{code} is declared {entry.severity}, not {severity}")
+    args = dict(args or {})
+    message = render(entry.wording(variant), **args)
+    return Finding(code, severity, message, sheet, cell, expected, actual,  # type: ignore[arg-type]
+                   field, tuple(cells), tuple(hints), args=args)
 
 
 def sort_findings(findings: Iterable[Finding], sheet_order: list[str] | None = None) -> list[Finding]:

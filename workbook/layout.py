@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from .formats import get_format
+from .formats import FORMATS, get_format
 from .formats.model import HEADING_LABEL, Block, Format, Kind, Rule, Section, Table, field_id
 
 META_SHEET = "_nianbao"
@@ -197,6 +197,12 @@ def layout_of(format_id: str) -> Layout:
             assert f.id not in fields, f"duplicate field id {f.id}"
             fields[f.id] = f
     return Layout(fmt, sheets, fields, _status_area(sheets))
+
+
+@lru_cache(maxsize=1)
+def known_sheets() -> frozenset[str]:
+    """Every sheet some format declares, and the hidden sheet: the only sheets ever read."""
+    return frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
 
 
 def _status_area(sheets: list[SheetLayout]) -> StatusArea:

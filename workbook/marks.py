@@ -69,6 +69,20 @@ class MarkPlan:
     def marked(self) -> set[tuple[str, str]]:
         return {(m.sheet, m.cell) for m in self.marks}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON (the server's ``/api/check`` ``"plan"``): every field, expected and
+        actual as the 校验结果 cells show them (numbers stay numbers, the rest text)."""
+        return {"sheet_name": self.sheet_name, "title": self.title, "summary": self.summary,
+                "headers": list(self.headers),
+                "rows": [{"no": r.no, "severity": r.severity, "level": r.level,
+                          "position": r.position, "sheet": r.sheet, "cell": r.cell,
+                          "title": r.title, "message": r.message,
+                          "expected": _json_value(r.expected), "actual": _json_value(r.actual),
+                          "code": r.code} for r in self.rows],
+                "marks": [{"sheet": m.sheet, "cell": m.cell, "severity": m.severity,
+                           "fill": m.fill, "comment": m.comment} for m in self.marks],
+                "errors": self.errors, "warnings": self.warnings, "notices": self.notices}
+
 
 def cells_named(f: Finding) -> list[tuple[str, str]]:
     """The cells a finding marks: its cell — for a range, the involved cells inside it — and the
@@ -128,6 +142,11 @@ def plan_marks(findings: Findings | Iterable[Finding], sheetnames: Iterable[str]
     return MarkPlan(say("mark.sheet"), say("mark.title", file=file_name), summary,
                     tuple(say(k) for k in RESULT_COLUMNS), tuple(rows), tuple(marks),
                     counts["error"], counts["warning"], counts["notice"])
+
+
+def _json_value(v: Any) -> Any:
+    v = _cell_value(v)
+    return v if v is None or isinstance(v, (bool, int, float, str)) else str(v)
 
 
 def _cell_value(v: Any) -> Any:

@@ -1,32 +1,46 @@
-"""The catalogue of every message a user reads, in one place so wording stays consistent.
+"""Everything a user reads besides the findings: the command line, the add-in, the workbook's
+own labels, the pieces messages are made of — in one place so wording stays consistent.  The
+findings' wording is in the catalogue of finding codes (:mod:`nianbao.codes`), one entry per code.
 
-``say(code, **args)`` renders a message; a missing placeholder raises instead of printing a
-blank, so a typo in a call site fails its test rather than misleading a clerk.
+``say(key, **args)`` renders a message (a finding code's key gives its template, as an error
+about a whole file is worded); a missing placeholder raises instead of printing a blank, so a
+typo in a call site fails its test rather than misleading a clerk.
 """
 from __future__ import annotations
 
 import string
 
+from .codes import template_of
+
+class _Strict(string.Formatter):
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, str) and key not in kwargs:
+            raise KeyError(f"message placeholder {{{key}}} not supplied")
+        return super().get_value(key, args, kwargs)
+
+
+_fmt = _Strict()
+
+
+def render(template: str, /, **args: object) -> str:
+    """``template`` with its ``{placeholders}`` filled; a missing one raises."""
+    return _fmt.format(template, **args)
+
+
+def say(key: str, /, **args: object) -> str:
+    """The message ``key`` (a finding code gives its catalogue template), rendered."""
+    template = MESSAGES.get(key)
+    if template is None:
+        template = template_of(key)
+        if template is None:
+            raise KeyError(key)
+    return _fmt.format(template, **args)
+
+
 MESSAGES: dict[str, str] = {
     # -- reading a workbook: file level (exit code 2) -------------------------------------------
-    "file.missing": "找不到文件：{file}",
-    "file.not_xlsx": "{file} 不是有效的 Excel 工作簿（.xlsx），无法读取：{detail}",
-    "file.encrypted": "{file} 已加密或设置了打开密码，请去掉密码后再试",
-    "file.too_large": "{file} 解压后过大（{size}），疑似异常文件，已拒绝读取",
-    "file.hostile": "{file} 含有不安全的内容（{detail}），已拒绝读取",
-    "file.not_nianbao": "{file} 不是年报工作簿：缺少「{sheet}」等工作表，请使用 nianbao new 生成的模板",
-    "file.unknown_format": "{file} 的报告格式「{format}」无法识别（支持：{known}）",
     "file.write_failed": "无法写入 {file}：{detail}",
     # -- reading a workbook: cell level (findings) ---------------------------------------------
-    "read.blank": "{where}未填写，按 0 计",
-    "read.text_number": "{where}是文本格式的数字「{raw}」，已按 {value} 读取",
-    "read.fullwidth": "{where}含全角数字「{raw}」，已按 {value} 读取",
-    "read.thousands": "{where}含千位分隔符「{raw}」，已按 {value} 读取",
-    "read.suffix": "{where}带有单位「{raw}」，已按 {value} 读取",
-    "read.invalid": "{where}应填{kind}，实为「{raw}」，无法识别为数字",
-    "read.sheet_missing": "缺少工作表「{sheet}」（可能被改名或删除），该部分数据无法读取",
-    "read.label_moved": "工作表「{sheet}」{cell} 应为「{expected}」，实为「{actual}」：表格结构被改动（行列被插入、删除或移动），该表数据未读取",
-    "read.meta_mismatch": "基本信息中的{item}「{actual}」与工作簿下发时的「{expected}」不一致",
 }
 
 
@@ -34,7 +48,7 @@ MESSAGES: dict[str, str] = {
 # nianbao.checks: rule findings, value kinds, format and cross-year checks, narrative ↔ table,
 # the check command and the marked copy.  Kept apart from the reader's codes above.
 MESSAGES.update({
-    # naming a place (nianbao.checks.places)
+    # naming a place (nianbao.places)
     "place.table": "表{number}",
     "place.join": "·",
     "place.quote": "「{text}」",
@@ -48,51 +62,17 @@ MESSAGES.update({
     "place.prev": "上年{what}",
     "join.titles": "」「",
     # reconciliation rules, one template per rule kind
-    "rule.sum": "{where}应为 {expected}，实为 {actual}（{basis}）",
-    "rule.balance": "{where}勾稽关系不符：{left_terms} = {left}，{right_terms} = {right}，两边应相等（{basis}）",
-    "rule.carry": "{where}应为 {expected}（{prev}{prev_where}为 {expected}），实为 {actual}（{basis}）",
     "rule.prev_year": "{year}年报告",
     "rule.prev_report": "上年报告",
-    "rule.stock": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}；如有文件因有效期届满等原因失效，请核实）",
     "rule.shared": "；{cell} 同时出现在不符的「{title}」中，请优先核对 {cell}",
-    "rule.skipped_table": "「{sheet}」未能读取，{table}的勾稽校验未进行",
-    "rule.skipped_invalid": "{where}不是数字，「{title}」中涉及该单元格的校验未进行",
     # value kinds
-    "value.negative": "{where}应填{kind}，实为 {value}（不能为负数）",
-    "value.not_integer": "{where}应填{kind}，实为 {value}（不能有小数）",
-    "value.invalid": "{where}应填{kind}，实为「{raw}」，无法识别为数字",
-    "value.blank": "{where}未填写，按 0 计",
-    "value.blank_unknown": "{where}未填写",
     "value.unfilled": "未填写",
-    "rule.missing": "{table}有 {n} 个单元格在来源中缺失（不是 0，也不是空白）：{cells}；涉及它们的「{title}」校验未进行",
     "rule.missing_more": " 等，共 {n} 个",
-    "prev.missing_value": "上年报告{where}在来源中缺失，「{title}」中涉及该单元格的核对未进行",
     # basic information and format
-    "meta.missing": "{where}未填写",
-    "format.year": "报告年度为 {year} 年，应使用{expected}（{basis}），本工作簿却是{actual}（{actual_basis}）",
     # across years
-    "prev.year": "上年报告的年度为 {prev} 年，本报告为 {year} 年，上年报告应为 {expected} 年；跨年度数据核对未进行",
-    "prev.unit": "上年报告的填报单位为「{prev}」，本报告为「{unit}」，两者应一致",
-    "prev.missing_field": "上年报告（{format}）没有{what}，「{title}」未核对",
-    "prev.unreadable": "上年报告的「{sheet}」未能读取，「{title}」未核对",
-    "prev.invalid": "上年报告{where}不是数字，「{title}」中涉及该单元格的核对未进行",
     # narrative ↔ table (warnings)
-    "text.count": "{where}写的是「{quote}」，但{table_where}{shown}",
-    "text.count_both": "{where}写的是「{quote}」，但{new_where}{new}，{carried_where}{carried}",
-    "text.none_received": "{where}写的是「{quote}」，但{table_where}为 {expected}",
-    "text.all_done": "{where}写的是「{quote}」，但{table_where}为 {expected}，仍有申请结转下年度办理",
-    "text.parts": "{where}「{quote}」：其中各项 {parts} = {sum}，与所述总数 {total}{unit} 不符",
     "text.plus": " + ",
     "text.and": "、",
-    "text.cases_count": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.cases_none": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.fee_missing": "{where}未说明信息处理费的收取情况（按《政府信息公开信息处理费管理办法》，应写明发出收费通知的件数和收取的金额，或写明未收取）",
-    "text.fee_none": "{where}写的是「{quote}」，但填写的信息处理费金额为 {amount}、收费通知为 {notices} 件",
-    "text.fee_amount": "{where}写明信息处理费 {stated} 元，但{table_where}为 {expected}",
-    "text.fee_unpaid": "{table_where}为 {unpaid}，说明本年发出过信息处理费收费通知，但{where}未写明发出收费通知的件数",
-    "text.problems_thin": "{where}只有「{text}」：应具体写明本年度存在的主要问题和改进情况",
-    "text.problems_repeated": "{where}约 {share}% 的文字与上年报告相同：不得照搬往年内容",
-    "text.problems_empty": "{where}未填写：应具体写明本年度存在的主要问题和改进情况",
     # the marked copy (--mark)
     "mark.sheet": "校验结果",
     "mark.title": "校验结果：{file}",
@@ -109,7 +89,6 @@ MESSAGES.update({
     "mark.position": "{sheet}!{cell}",
     "mark.comment_line": "【{severity}】{message}",
     "mark.author": "年报校验",
-    "mark.same_file": "标注副本不能覆盖被检查的文件本身：{file}（请另给一个文件名）",
     # nianbao check
     "cli.check.help": "校验年报工作簿：勾稽关系、数据类型、格式、跨年度衔接和文字与表格是否一致。",
     "cli.check.previous": "上年度的年报工作簿，用于跨年度核对（上年结转、现行有效件数）",
@@ -163,6 +142,7 @@ MESSAGES.update({
     "cli.internal": "内部错误（{kind}: {detail}）。请将此信息与文件一并反馈给维护人员。",
     "cli.opt.json": "输出 JSON",
     "cli.opt.format": "报告格式",
+    "cli.opt.force": "输出文件已存在时覆盖它（输入文件本身永远不会被覆盖）",
     "cli.new.help": "生成空白年报工作簿（Excel 模板）。",
     "cli.new.output": "生成的工作簿路径（.xlsx）",
     "cli.new.format": "报告格式：2021（现行）或 2019（试行）；缺省按年度确定",
@@ -171,8 +151,6 @@ MESSAGES.update({
     "cli.new.contact": "联系人",
     "cli.new.phone": "联系电话",
     "cli.new.force": "覆盖已存在的文件",
-    "cli.new.exists": "{file} 已存在；如需覆盖请加 --force",
-    "cli.new.wrong_format": "{year} 年度的报告应使用{expected}（{basis}），不能用{actual}：生成的工作簿将无法通过校验。请去掉 --format 或改为 --format {expected_id}",
     "cli.new.done": "已生成 {file}（{format}，{year}年度{unit}）",
     "cli.new.done_unit": "，{unit}",
     "cli.fields.help": "列出某一格式的全部填报单元格：法定表格、基本信息、各部分文字和信息处理费（编号、标签、位置、定义名称、类型）。",
@@ -217,20 +195,6 @@ MESSAGES.update({
 })
 
 
-class _Strict(string.Formatter):
-    def get_value(self, key, args, kwargs):
-        if isinstance(key, str) and key not in kwargs:
-            raise KeyError(f"message placeholder {{{key}}} not supplied")
-        return super().get_value(key, args, kwargs)
-
-
-_fmt = _Strict()
-
-
-def say(code: str, **args: object) -> str:
-    return _fmt.format(MESSAGES[code], **args)
-
-
 # -- document ---------------------------------------------------------------------------------
 # nianbao.narrative, nianbao.document and the report command: templates, the Word file, the PDF.
 MESSAGES.update({
@@ -250,11 +214,13 @@ MESSAGES.update({
     "document.error_line": "  {where}{message}",
     "document.written": "已生成 Word 年报：{file}",
     "document.pdf_written": "已生成 PDF：{file}",
+    "document.no_pdf": "未生成 PDF：{reason}",
+    "publish.no_output": "请给出 Word 年报的文件名",
     "document.warnings": "另有 {count} 处警告，年报照常生成；详见 nianbao check {file}",
 })
 
 
-# -- hand out, collect, consolidate (issue 14) ---------------------------------------------------
+# -- hand out, collect, consolidate ---------------------------------------------------
 # nianbao.units (the unit list, nianbao new --units), nianbao.consolidate and nianbao.consolidated
 # (nianbao merge), nianbao.history (the record of what was received).
 MESSAGES.update({
@@ -268,14 +234,11 @@ MESSAGES.update({
     "units.duplicate_code": "第 {row} 行：单位代码「{unit_code}」与第 {first} 行重复",
     "units.bad_chars": "第 {row} 行：单位名称「{name}」含有文件名中不允许的字符 {chars}",
     "units.trailing": "（末尾的句点或空格）",
-    "units.exists": "{file} 已存在；如需覆盖请加 --force",
     "cli.new.units": "单位名单（Excel 或 CSV：单位名称，可选单位代码、上级单位、联系人），为每个单位生成一份工作簿",
     "cli.new.dir": "与 --units 一起使用：各单位工作簿的保存目录",
     "cli.new.units_or_output": "请给出 -o（一份工作簿）或 --units 与 -d（按名单每个单位一份），二者选一",
     "cli.new.handed_out": "已在 {dir} 生成 {n} 份工作簿（{format}，{year}年度），每个单位一份，文件以单位名称命名",
     # reading many files
-    "bulk.unparsable": "无法解析（{detail}）",
-    "merge.os_error": "{file} 无法读取：{detail}",
     "merge.crashed": "{file} 读取时出错（{kind}：{detail}），已跳过",
     "merge.fatal": "{message}；汇总已停止，汇总记录未作改动",
     # why a file is not merged
@@ -363,14 +326,15 @@ MESSAGES.update({
 })
 
 
-# -- hostile and broken inputs (issue 19) -------------------------------------------------------
+# -- hostile and broken inputs -------------------------------------------------------
 MESSAGES.update({
-    "file.unreadable": "无法读取 {file}：{detail}",
-    "file.output_is_input": "不能把结果写到输入文件 {file} 上（请另给一个文件名）",
+    "file.output_is_input": "不能把结果写到输入文件 {file} 上，那会覆盖它（请另给一个文件名）",
+    "file.exists": "{file} 已存在，未覆盖；如需覆盖请加 --force",
+    "file.output_twice": "不能把两个结果写到同一个文件 {file} 上（请另给一个文件名）",
+    "file.output_link": "不写入 {file}：它是一个符号链接（请另给一个文件名）",
+    "file.output_not_folder": "无法写入文件夹 {file}：同名的文件已存在",
+    "file.output_in_inputs": "不写入 {file}：它在要读取的文件夹中，是一份报来的文件（请把输出写到别处）",
     "file.output_not_file": "无法写入 {file}：它不是普通文件（是目录或设备）",
-    "read.sheet_too_large": "工作表「{sheet}」的数据区域异常大（延伸到 {cell}），该表数据未读取：请删除表格以外远处单元格的内容后再试",
-    "read.formula": "{where}是公式「{formula}」，但文件中没有它的计算结果（文件可能由程序生成），无法读取其数值：请用 Excel、WPS 或 LibreOffice 打开并保存后再检查",
-    "read.out_of_range": "{where}的数值「{raw}」超出可处理的范围（最多 15 位数字），无法读取",
     "read.long_value": "{start}……（共 {n} 个字符）",
     "os.EACCES": "没有访问权限",
     "os.EPERM": "操作不被允许",
@@ -410,31 +374,25 @@ MESSAGES.update({
 })
 
 
-# -- year over year (issue 16) -----------------------------------------------------------------
+# -- year over year -----------------------------------------------------------------
 # nianbao.yearly (new --from), nianbao.migrate (migrate), nianbao.checks.yearly, the 2019
 # format's cross-year rules
 MESSAGES.update({
-    "rule.roll": "{where}按 {terms} 应为 {expected}，实为 {actual}（{basis}）",
     # the checks against last year (notices)
-    "year.repeated": "「{where}」约 {share}% 的文字与{prev}相同，请确认是否照搬",
-    "year.repeated_all": "全部文字约 {share}% 与{prev}相同（{sections}）",
-    "year.jump": "{where}为 {now}，{prev}为 {before}，变化超过 {ratio} 倍，请在报告文字中说明原因",
     # starting from last year
     "yearly.no_year": "{file} 未填写报告年度，无法据此生成下一年度的工作簿",
-    "yearly.same_file": "新工作簿不能覆盖上年的工作簿本身：{file}（请另给一个文件名）",
     "yearly.sheet": "上年文字",
     "yearly.title": "{year}年度报告的文字（供参考，不计入本年报告）",
     "yearly.h.item": "项目",
     "yearly.h.text": "上年文字",
     "cli.new.from": "上年度的年报工作簿：据此生成本年度工作簿（年度加一，沿用单位和联系人，上年结转按上年填写）",
+    "cli.new.format_hint": "{message}：生成的工作簿将无法通过校验。请去掉 --format 或改为 --format {expected_id}",
     "cli.new.from_year": "--from 时年度由上年工作簿确定（上年加一），不能再用 --year 指定（此次给了 {year}）",
     "cli.new.from_done": "已据 {file}（{year}年度）填入 {n} 个单元格（上年结转等）；上年数据已记录在工作簿中，跨年度校验无需再给上年文件",
     # migrating a workbook to the current format
     "migrate.help": "把 2019 年版格式（试行）的工作簿迁移为 2021 年版格式：能直接对应的数据照搬，含义不同的列出需重新填写的单元格。",
     "migrate.output": "迁移后的工作簿路径（.xlsx）",
     "migrate.force": "覆盖已存在的文件",
-    "migrate.exists": "{file} 已存在；如需覆盖请加 --force",
-    "migrate.same_file": "迁移结果不能覆盖原工作簿本身：{file}（请另给一个文件名）",
     "migrate.already": "{file} 已是{format}，无需迁移",
     "migrate.done": "已迁移为{format}：{file}（报告年度仍为 {year} 年）",
     "migrate.reenter": "需重新填写：{n} 个单元格（详见工作簿中的「{sheet}」工作表）",
@@ -458,33 +416,22 @@ MESSAGES.update({
 })
 
 
-# -- importing and auditing published reports (issue 15) --------------------------------------
+# -- importing and auditing published reports --------------------------------------
 # nianbao.importing, nianbao.audit and the import / audit commands.
 MESSAGES.update({
-    "import.unknown_kind": "{file} 不是可导入的年报文件（支持：{known}）",
-    "import.unreadable": "{file} 无法打开：{detail}",
     "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
     "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
-    "import.pdf_library": "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）",
     "import.subject_disclosure": "政府信息公开",
     "import.subject_openness": "政务公开",
     "import.unit_yuan": "元",
     "import.unit_wan": "万元",
-    "import.year_inferred": "标题中没有年度，按正文中最常出现的年份 {year} 年读取，请核对",
-    "import.unit": "金额按「元」印出，{value} 元已换算为 {converted} 万元",
-    "import.table_missing": "原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）",
-    "import.cells_missing": "{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}",
-    "import.format_mixed": "报告应使用{format}，但部分内容按{others}印制：{parts}。这些部分中新格式没有的数值未导入",
     "import.detected_mixed": "新旧格式混用",
     "import.row": "「{row}」行",
     "import.mix_part": "{where}（{labels}）",
-    "import.ambiguous": "{where}印作「{printed}」，数字之间缺少分隔，有 {n} 种拆分都符合勾稽关系（如 {candidates}），未擅自选取，记为缺失，请核对原文",
-    "import.inconsistent": "{where}印作「{printed}」，数字之间缺少分隔，且没有一种拆分符合勾稽关系，记为缺失，请核对原文",
     "cli.import.help": "导入已发布的年报（Word、PDF、网页 .html、文本 .txt），读出单位、年度、格式、各部分文字和全部法定数值",
     "cli.import.output": "把导入结果写成年报工作簿（缺失的数值留空，待补填）",
     "cli.import.detected": "识别的格式：{format}；缺失 {missing} 个数值；无法确定拆分的数字 {ambiguous} 处",
     "cli.import.none": "未识别",
-    "cli.import.same_file": "导入结果不能写在原文件上：{file}（请另给一个 .xlsx 文件名）",
     "cli.import.written": "已写出工作簿：{file}",
     "audit.ind.disclosed": "公开率",
     "audit.ind.corrected": "纠错率",
@@ -514,7 +461,7 @@ MESSAGES.update({
 })
 
 
-# -- the Excel add-in: building and installing it (issue 13) -----------------------------------
+# -- the Excel add-in: building and installing it -----------------------------------
 # nianbao.addin.build, nianbao.addin.entry and the ``addin`` command.
 MESSAGES.update({
     "addin.tab": "年报",
@@ -534,7 +481,7 @@ MESSAGES.update({
     "addin.next_year_done": "已生成本年度工作簿（已据上年填入 {n} 个单元格）：\n{file}",
     "addin.pick_unavailable": "此处无法弹出选择框，请在桌面版 Excel 中使用此按钮",
     "addin.pick_filter": "年报工作簿或已发布的年报 (*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt),*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt",
-    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（有 LibreOffice 或 Word 时另存 PDF）",
+    "addin.button.report_tip": "校验通过后，在工作簿旁生成 Word 年报（装有 LibreOffice 时另存 PDF）",
     "addin.title": "年报",
     "addin.unknown_button": "加载项中的按钮「{button}」没有对应的功能，请重新生成加载项（nianbao addin build）",
     "addin.internal": "内部错误（{kind}: {detail}）。请将此信息与工作簿一并反馈给维护人员。",
@@ -547,12 +494,12 @@ MESSAGES.update({
     "addin.build.done": "已生成 Excel 加载项：{file}",
     "addin.build.done_bas": "加载项的 VBA 源代码（供核对或手工导入）：{file}",
     "addin.build.python_set": "加载项将调用的 Python：{python}",
-    "addin.build.python_default": "加载项将调用 PATH 中的 python；如需指定，请在 Windows 上重新运行 nianbao addin build，或加 --python 指定 python.exe 的完整路径",
+    "addin.build.python_default": "加载项中未写入 Python：它将调用本人设置文件 %USERPROFILE%\\.nianbao\\nianbao.conf 中记下的 Python（由 nianbao addin install 记下），没有时调用 PATH 中的 python",
     "addin.xlwings_missing": "未安装 xlwings，无法生成加载项。请执行：pip install \"nianbao[addin]\"",
     "addin.xlwings_version": "已安装的 xlwings 版本为 {found}，与 nianbao 要求的 {pinned} 不符（加载项中的 VBA 须与 xlwings{bits}-{pinned}.dll 一致）。请执行：pip install \"nianbao[addin]\"",
     "addin.xlwings_files": "xlwings {version} 中缺少生成加载项所需的文件 {file}：{detail}",
-    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART），在其他系统上列出安装步骤。",
-    "addin.install.file": "要安装的加载项文件（默认：当前目录下的 nianbao.xlam）",
+    "addin.install.help": "安装 Excel 加载项：在 Windows 上复制到 Excel 的启动文件夹（XLSTART）并记下当前的 Python，在其他系统上列出安装步骤。",
+    "addin.install.file": "要安装的加载项文件（默认：随 nianbao 安装的 nianbao.xlam）",
     "addin.install.missing": "找不到加载项 {file}，请先执行：nianbao addin build",
     "addin.install.copied": "已把加载项复制到 Excel 启动文件夹：{file}",
     "addin.install.next": "请关闭并重新打开 Excel，功能区将出现「年报」选项卡。首次点击按钮时如有安全提示，请按 README「在 Excel 中使用」一节设置信任。",
@@ -560,15 +507,14 @@ MESSAGES.update({
     "addin.install.steps": (
         "  1. 安装 Python 3.10 或更高版本（python.org 的 Windows 安装程序：取消「Use admin privileges when installing py.exe」，勾选「Add python.exe to PATH」，点「Install Now」，无需管理员权限）；\n"
         "  2. 在命令提示符中执行：pip install \"nianbao[addin]\"；\n"
-        "  3. 执行：nianbao addin build -d %USERPROFILE%\\nianbao，生成 nianbao.xlam；\n"
-        "  4. 执行：nianbao addin install -f %USERPROFILE%\\nianbao\\nianbao.xlam，把加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART；\n"
-        "  5. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
-        "  6. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
+        "  3. 执行：nianbao addin install，把随 nianbao 安装的加载项复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART，并在 %USERPROFILE%\\.nianbao\\nianbao.conf 中记下这个 Python；\n"
+        "  4. 重新打开 Excel，在「文件 → 选项 → 信任中心 → 信任中心设置」中：「受信任位置」包含 XLSTART 文件夹（默认已包含）；如提示宏已禁用，选择「启用内容」；\n"
+        "  5. 打开年报工作簿，在「年报」选项卡上点击「校验」或「生成报告」。"
     ),
 })
 
 
-# -- Excel add-in (issue 13) ------------------------------------------------------------------------
+# -- the Excel add-in's buttons and functions ------------------------------------------------------------------------
 # nianbao.addin: the 校验 and 生成报告 buttons and the NB_ worksheet functions.
 MESSAGES.update({
     "addin.validate_title": "年报校验",
@@ -590,7 +536,6 @@ MESSAGES.update({
     "addin.refused_more": "……另有 {count} 处，见「{sheet}」工作表",
     "addin.written": "已生成年报：\n{files}",
     "addin.no_pdf": "（未生成 PDF：{reason}）",
-    "addin.same_file": "年报不能写在工作簿本身上：{file}（请另给一个文件名）",
     "addin.no_folder": "工作簿「{file}」还没有保存到文件夹，请先保存，或指定年报的保存位置",
     # the NB_ worksheet functions: results and their Excel help
     "udf.status.ok": "✔ 通过",
@@ -608,15 +553,17 @@ MESSAGES.update({
 })
 
 
-# -- issue 17: checks that hold on real reports ----------------------------------------------------
+# -- checks on real reports: fragments and table notes ----------------------------------------------------
 MESSAGES.update({
     "text.value_is": "为 {value}",
-    "dismiss.same_file": "复核结果不能写回被检查的文件本身：{file}（请用 -o 另给一个文件名）",
     "dismiss.no_reason": "请用 --reason 写明不再提示的理由（如「经核实，系统计口径不同」）",
     "dismiss.unknown": "{file} 中没有编号为 {id} 的问题（编号见 nianbao check 的输出；单元格改动后编号会变）",
     "dismiss.error": "编号 {id} 是错误，不能标为已复核：{message}（法定勾稽关系必须相符）",
     "dismiss.no_store": "{file} 缺少隐藏工作表「{sheet}」，无法记录复核结果：请使用 nianbao new 生成的模板",
-    "dismiss.done": "已将 {id} 标为已复核（理由：{reason}），写出 {file}",
+    "dismiss.done": "已将 {n} 处标为已复核（{ids}；理由：{reason}），写出 {file}",
+    "dismiss.nothing": "{file} 中没有可标为已复核的警告或提示",
+    "cli.dismiss.all": "全部未复核的警告和提示",
+    "cli.dismiss.need_ids": "请给出要标为已复核的问题编号（或规则代码），或加 --all",
     "cli.dismiss.help": "将已复核的警告或提示标为不再提示（记录在工作簿中，随工作簿传递）；错误不能标记。",
     "cli.dismiss.reason": "不再提示的理由",
     "cli.dismiss.output": "写出的工作簿（不能是输入文件本身）",
@@ -624,26 +571,99 @@ MESSAGES.update({
     "cli.dismissed": "已复核、不再提示的 {n} 项：",
     "cli.dismissed_line": "  [{id}] {where}{message}（理由：{reason}）",
     "cli.h.id": "编号",
-    "read.dash": "{where}填的是「{raw}」，按未填写读取（表示无此项）",
-    "read.unit": "{where}填的是「{raw}」，本栏单位为{unit}，已按所写单位换算为 {value}",
-    "read.note": "{where}「{raw}」已按 {value} 读取；括号中的说明「{note}」未计入，可写入本表的备注",
-    "table.blank": "{table}（「{sheet}」{n} 个单元格）全部未填写：如本年确无数据，请逐格填 0",
-    "table.blank_stated": "{table}（「{sheet}」{n} 个单元格）全部未填写，但正文写明了{table}的数字：请按正文填写表格",
-    "fee.no_notice": "{amount_where}为 {amount}，收取了信息处理费，但{where}{state}：收费须先发出收费通知",
-    "fee.unpaid": "{unpaid_where}为 {unpaid}（申请人逾期未缴费），说明发出过收费通知，但{where}{state}",
-    "text.parts_short": "{where}「{quote}」：其中各项 {parts} = {sum}，少于所述总数 {total}{unit}（如所列并非全部，可不理会）",
-    "text.cases_outcome": "{where}写的是「{quote}」，但{table_where}合计为 {expected}",
-    "text.problems_generic": "{where}只有「还存在一定差距」「有待进一步加强」一类的套话，没有写出具体问题：应写明本年度存在的具体问题",
-    "text.part_empty": "{where}未填写，正文其他部分也未涉及：评议时会作为内容缺失扣分",
-    "text.overview_long": "{where}所在的「总体情况」共约 {n} 字，按格式要求原则上控制在 {limit} 字左右",
-    "text.halfwidth": "{where}「{quote}」在中文之间用了半角标点（全文共 {n} 处），年报中已按全角标点印出",
 })
 
 
-# -- issue 18: the report as an office publishes it --------------------------------------------
+# -- the report as an office publishes it --------------------------------------------
 MESSAGES.update({
     "document.pdf_fonts_substituted": "注意：本机未安装正式字体 {missing}，PDF 改用了 {used}。此 PDF 仅供校对，不宜正式发布；请安装上述字体后重新生成，或用 Word 打开 {file} 另存为 PDF",
     "wb.status.blank": "未填写",
+})
+
+
+# -- prose checks that confirm from the whole text; a renamed office across years ----------------
+MESSAGES.update({
+    "text.equals": " = ",
+})
+
+
+# -- the Excel add-in's own words: its VBA's guards and server mode (nianbao.addin.build writes
+# them into the add-in; {name} fields are filled in by the VBA) ---------------------------------
+MESSAGES.update({
+    "addin.vba.open_workbook": "请先打开年报工作簿。（工作簿在「受保护的视图」中打开时，请先点「启用编辑」。）",
+    "addin.vba.failed": "「{button}」未能完成：{detail}",
+    "addin.vba.no_folder": "工作簿「{file}」还没有保存到文件夹，请先保存，再生成年报。",
+    "addin.vba.copy_failed": "无法保存工作簿的副本以发送给年报服务器：{detail}",
+    "addin.vba.no_http": "这台电脑上没有可用的 HTTP 组件（{detail}），无法连接年报服务器。",
+    "addin.vba.unreachable": "无法连接年报服务器 {url}：{detail}\n请检查加载项设置中的服务器地址（SERVER_URL）和网络。",
+    "addin.vba.http_error": "年报服务器返回了错误（HTTP {status}）：{detail}",
+    "addin.vba.bad_reply": "年报服务器的答复无法识别（{detail}）。请确认服务器和加载项是同一版本的 nianbao。",
+    "addin.vba.save_failed": "无法保存年报 {file}：{detail}",
+    "addin.vba.protected": "工作表「{sheet}」设有密码保护，无法标出问题单元格：请先撤销保护（审阅 → 撤销工作表保护）。",
+    "addin.vba.no_python": "找不到加载项设置中的 Python：{python}\n请在装有 nianbao 的 Python 中执行 nianbao addin install。",
+    "addin.vba.no_dll": "无法载入 {file}：请在装有 nianbao 的 Python 中执行 nianbao addin install（它会记下该文件的位置）。",
+    "addin.install.recorded": "已在本人的设置文件 {file} 中记下加载项调用的 Python：{python}",
+    "addin.install.bad_setting": "无法把 {key} = {value} 写入加载项设置文件：路径中含有引号、换行或本机代码页无法表示的字符",
+    "addin.foreign_sheets": "工作簿「{file}」中有工作表 {sheets}：以 .py、.conf 结尾的工作表会被 xlwings 当作程序或设置，为安全起见本加载项不处理这个工作簿。请删除这些工作表，或把数据复制到新的年报模板中后再试。",
+    "addin.vba.bad_name": "工作簿名称「{file}」中含有双引号，无法交给 Python：请另存为不含引号的名称。",
+})
+
+
+# -- the web door (nianbao serve) and collection rounds through upload links ----------------------
+MESSAGES.update({
+    "round.outputs_dir": "汇总",
+    "round.output_name": "汇总.xlsx",
+    "round.report_name": "汇总报告.docx",
+    "round.unknown": "没有编号为 {id} 的收集批次",
+    "round.unknown_unit": "本批次中没有编号为 {id} 的单位",
+    "round.link_unknown": "上传链接无效或已被撤销，请向汇总单位索取新的链接",
+    "round.units_kind": "单位名单 {file} 应为以下格式之一：{kinds}",
+    "round.other_unit": "这是「{unit}」的工作簿，本链接属于「{expected}」：请上传本单位的工作簿",
+    "round.nothing": "本批次还没有收到可以汇总的工作簿",
+    "round.no_file": "本批次中没有这个文件",
+    "round.unnamed": "（未命名文件）",
+    "round.feedback.head": "{unit}：贵单位报送的《{file}》存在以下问题：",
+    "round.feedback.item": "{n}. {text}",
+    "round.feedback.tail": "请修改后重新报送。",
+    "serve.title": "政府信息公开工作年度报告",
+    "serve.token_made": "首次启动：已生成汇总管理口令（只显示这一次，请妥善保存；库中只存其摘要）：\n  {token}\n要更换口令，可设置环境变量 NIANBAO_TOKEN 后重新启动。",
+    "serve.token_env": "汇总管理口令取自环境变量 NIANBAO_TOKEN。",
+    "serve.listening": "nianbao serve：http://{host}:{port}{prefix}/ （数据目录：{data}）",
+    "serve.missing_extra": "nianbao serve 需要额外的组件，请先安装：pip install 'nianbao[serve]'（缺少 {module}）",
+    "serve.help": "启动网页服务：填报人员在浏览器中下载模板、校验、生成报告；汇总单位发放上传链接、查看报送情况、一键汇总。",
+    "serve.opt.data": "数据目录（数据库和收到文件的存档），默认 ./nianbao-data",
+    "serve.opt.host": "监听地址，默认只监听本机 127.0.0.1",
+    "serve.opt.port": "端口，默认 8000",
+    "serve.opt.max_upload": "单个上传文件的大小上限（MB），默认 20",
+    "serve.opt.root_path": "经反向代理挂在某一路径下时的路径前缀，如 /nianbao",
+    "serve.opt.workers": "工作进程数（共用同一个数据目录），默认 1",
+    "serve.opt.pdf_timeout": "LibreOffice 生成一份 PDF 的时限（秒），默认 60",
+    "serve.too_large": "上传的文件超过 {limit} MB 的上限，已拒绝",
+    "serve.no_file": "请选择要上传的文件",
+    "serve.empty_file": "上传的文件是空的",
+    "serve.bad_form": "表单内容无法识别，请从页面重新提交",
+    "serve.csrf": "表单已过期或不是从本站页面提交的，请返回页面刷新后重试",
+    "serve.unauthorized": "需要汇总管理口令",
+    "serve.bad_token": "口令不正确",
+    "serve.not_found": "没有这个页面",
+    "serve.method": "不支持这种请求方式",
+    "serve.busy": "服务器正忙（数据库被占用），请稍后重试",
+    "serve.internal": "服务器内部错误（{kind}），请联系管理员；已记录在服务器日志中",
+    "serve.bad_year": "年度应为 {lo} 至 {hi} 之间的整数",
+    "serve.no_ids": "请勾选要标为已复核的警告或提示",
+    "serve.no_reason": "请填写不再提示的理由",
+    "serve.pdf_busy": "另一份 PDF 正在生成，等待超过 {seconds} 秒，本次只生成了 Word 文件",
+    "serve.bad_format": "format 应为 docx 或 pdf",
+    "serve.unreadable": "{message}",
+    "serve.fields": "请求缺少或填错了这些字段：{fields}",
+    "serve.page.problem": "无法完成",
+    "serve.blank_name": "年报",
+    "serve.marked_suffix": "标注",
+    "serve.dismissed_suffix": "已复核",
+    "serve.next_name": "年报",
+    "serve.package_name": "年报-分发",
+    "serve.col.link": "上传链接",
+    "serve.links_file": "上传链接.csv",
 })
 
 

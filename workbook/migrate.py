@@ -4,7 +4,7 @@ What carries over is derived from the two declarations and the stable field ids:
 new format takes the old value when the old format declares the same id asking the same question
 — same printed row and column labels, same kind and unit (:func:`same_question`).  表三 and 表四,
 the texts and the basic information carry over that way.  What a format change moved on purpose
-is declared below as data (:data:`MIGRATIONS`): the single 2019 （六）其他处理 goes to 2021
+is declared as data in :mod:`nianbao.formats.migrations`: the single 2019 （六）其他处理 goes to 2021
 （六）3.其他, and （六）1 and 2 are left for the office to split.  Everything else the new format
 asks is listed for re-entry with the reason (what the old format asked in that row), never
 guessed: 本年制发/废止/现行有效 are not 新制作/新公开/对外公开, 本年处理决定数量 is not 处理决定数量,
@@ -17,51 +17,16 @@ format is for.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from .errors import NianbaoError
 from .formats import CURRENT, get_format
-from .formats.common import T3_COLUMN_KEYS
+from .formats.migrations import MIGRATIONS, Migration
 from .layout import Field, layout_of
 from .messages import say
-from .places import describe, place
+from .places import place
 from .report import MISSING, Report, format_number
-
-
-@dataclass(frozen=True)
-class Move:
-    """Old field ``source`` goes to new field ``target``; ``shares`` are the new fields the old
-    one is now split into, left for re-entry.  Templates with ``{…}`` filled from ``each``."""
-
-    source: str
-    target: str
-    shares: tuple[str, ...] = ()
-    each: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    note: str = ""  # message code of the notice the move prints
-
-    def instances(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        combos: list[dict[str, str]] = [{}]
-        for name, keys in self.each:
-            combos = [{**c, name: k} for c in combos for k in keys]
-        return [(self.source.format(**c), self.target.format(**c),
-                 tuple(s.format(**c) for s in self.shares)) for c in combos]
-
-
-@dataclass(frozen=True)
-class Migration:
-    source: str  # format ids
-    target: str
-    moves: tuple[Move, ...] = ()
-
-
-MIGRATIONS: dict[tuple[str, str], Migration] = {
-    ("2019", "2021"): Migration("2019", "2021", (
-        Move("t3.other.{col}", "t3.other_3.{col}", ("t3.other_1.{col}", "t3.other_2.{col}"),
-             each=(("col", T3_COLUMN_KEYS),), note="migrate.other_moved"),
-    )),
-}
 
 
 def _question(f: Field) -> tuple:
@@ -111,6 +76,7 @@ class Migrated:
     source: Report
     plan: Plan
     reasons: dict[str, str] = field(default_factory=dict)  # re-entry field → why, in Chinese
+    path: Path | None = None  # the workbook written, once it is (nianbao.actions.migrate)
 
     @property
     def reenter(self) -> tuple[str, ...]:
@@ -156,69 +122,15 @@ def _reason(m: Migrated, fid: str) -> str:
     if not asked:
         return say("migrate.reason_new", format=get_format(old).title)
     values = say("text.and").join(
-        say("migrate.old_value", column=place(old, f).column, value=_shown(m.source.values.get(f)))
+        say("migrate.old_value", column=place(old, f).column, value=shown_value(m.source.values.get(f)))
         for f in asked)
     return say("migrate.reason_row", format=get_format(old).title, row=place(old, asked[0]).row,
                values=values, column=place(new, fid).column)
 
 
-def _shown(v) -> str:
+def shown_value(v: object) -> str:
+    """A value as a message quotes it: 「未填写」 for blank or missing."""
     return say("value.unfilled") if v is None or v is MISSING else format_number(v)
 
 
-def migrate_workbook(source: str | os.PathLike, output: str | os.PathLike,
-                     target: str = CURRENT) -> Migrated:
-    """``nianbao migrate OLD -o NEW``: read OLD, write NEW in format ``target`` with a 迁移说明
-    sheet (atomically).  Never writes over OLD; raises :class:`NianbaoError` when OLD cannot be
-    read or is already in the target format."""
-    from .checks.run import load
-    from .fileio import atomic_path, same_file
-    from .xlsx_writer import add_note_sheet, add_record, build_template, fill_workbook
-
-    if same_file(source, output):
-        raise NianbaoError("migrate.same_file", file=str(output))
-    old = load(source)
-    new = get_format(target)
-    if old.format == new.id:
-        raise NianbaoError("migrate.already", file=str(source), format=new.title)
-    done = migrate(old, new.id)
-    r = done.report
-    wb = build_template(new.id, year=r.meta.year, unit=r.meta.unit, contact=r.meta.contact,
-                        phone=r.meta.phone, date=r.meta.date)
-    fill_workbook(wb, r)
-    add_record(wb, [("migrated_from", old.format), *r.origin.items()])
-    add_note_sheet(wb, say("migrate.sheet"),
-                   say("migrate.title", old=get_format(old.format).title, new=new.title),
-                   (30.0, 46.0, 60.0), note_rows(done))
-    with atomic_path(output) as tmp:
-        wb.save(tmp)
-    return done
-
-
-def note_rows(m: Migrated):
-    """The 迁移说明 sheet: the cells to re-enter (each linked to its cell), the declared moves,
-    the old figures with no place in the new format."""
-    from .xlsx_writer import NoteRow
-
-    old, new = m.source.format, m.report.format
-    rows = [NoteRow((say("migrate.h.reenter", n=len(m.reenter)),), heading=True),
-            NoteRow((say("migrate.h.where"), say("migrate.h.item"), say("migrate.h.why")))]
-    for fid in m.reenter:
-        p = place(new, fid)
-        rows.append(NoteRow((f"{p.sheet}!{p.cell}", describe(new, fid, with_cell=False),
-                             m.reasons[fid]), link=p.ref))
-    if m.plan.notes:
-        rows.append(NoteRow((say("migrate.h.moved"),), heading=True))
-        rows += [NoteRow((n,), span=True) for n in m.notices()]
-    if m.plan.dropped:
-        rows.append(NoteRow((say("migrate.h.dropped", format=get_format(old).title),), heading=True))
-        rows.append(NoteRow((say("migrate.h.old_where"), say("migrate.h.item"),
-                             say("migrate.h.value"))))
-        rows += [NoteRow((place(old, fid).ref, describe(old, fid, with_cell=False),
-                          _shown(m.source.values.get(fid))))
-                 for fid in m.plan.dropped]
-    return rows
-
-
-__all__ = ["Move", "Migration", "MIGRATIONS", "Plan", "plan", "same_question", "Migrated",
-           "migrate", "migrate_workbook", "note_rows"]
+__all__ = ["Plan", "plan", "same_question", "Migrated", "migrate", "shown_value"]

@@ -12,23 +12,26 @@ province's thousands of files stays interactive.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
 from decimal import Decimal
-import unicodedata
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, Iterable
 
 from python_calamine import CalamineWorkbook
 
 from .errors import UnreadableWorkbook
-from .findings import Finding
+from .findings import Finding, emit
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import INFO_SHEET, META_SHEET, MISSING_ROW, Field, Layout, SheetLayout, layout_of
+from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, MISSING_ROW, Field, Layout,
+                     SheetLayout, known_sheets, layout_of)
 from .messages import say
 from .places import describe
 from .report import MISSING, Invalid, Meta, Report, Value, format_number
-from .safety import SheetScan, inspect_xlsx
+from .text.cjk import compact, fold
+from .safety import SheetScan, inspect_xlsx, read_bytes
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
@@ -40,7 +43,7 @@ _MONEY_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000)}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _META_FIRST_KEY = "format"  # the hidden sheet's first row: format, <id>
-KNOWN_SHEETS = frozenset({META_SHEET} | {s.name for f in FORMATS for s in layout_of(f).sheets})
+KNOWN_SHEETS = known_sheets()
 # Excel keeps 15 significant digits: a longer number is no count or amount anyone typed, and
 # Python would refuse it (int() beyond 4,300 digits) or read it as inf
 MAX_DIGITS = 15
@@ -48,33 +51,53 @@ _LIMIT = 10.0 ** MAX_DIGITS
 _UNREAD_SHEET = ("read.sheet_missing", "read.label_moved", "read.sheet_too_large")
 
 
-def read_report(path: str | Path) -> Report:
-    """Read one nianbao workbook.  Raises :class:`UnreadableWorkbook` when it is not one."""
-    p = Path(path)
-    scans = inspect_xlsx(p, KNOWN_SHEETS).sheets
-    refused = {name: scan for name, scan in scans.items() if scan.absurd}
+def read_report(source: str | os.PathLike | bytes, *, name: str | None = None) -> Report:
+    """Read one nianbao workbook: a path, or the bytes of a file (``name`` is what messages and
+    ``Report.source`` call it).  Raises :class:`UnreadableWorkbook` when it is not one.
+
+    This is the one reader: ``check``, ``merge``, ``audit``, the add-in and the server all come
+    here, so a workbook one of them rejects, every other rejects too.  The file is read once;
+    the safety screen and calamine both work on those bytes."""
+    if isinstance(source, bytes):
+        data, label = source, name or ""
+    else:
+        label = name or str(source)
+        data = read_bytes(source)
+    scans = inspect_xlsx(data, KNOWN_SHEETS, name=label).sheets
+    refused = {sheet: scan for sheet, scan in scans.items() if scan.absurd}
+    last = _last_rows()
     try:
-        # a file object, not the path: a file name that is not valid UTF-8 cannot cross into Rust
-        with p.open("rb") as fh:
-            wb = CalamineWorkbook.from_filelike(fh)
-        # only the sheets a format declares: a marked copy's 校验结果 or a clerk's scratch
-        # sheet is never parsed, nor a declared one whose extent calamine cannot hold
-        grids = {name: _grid(wb, name) for name in wb.sheet_names
-                 if name in KNOWN_SHEETS and name not in refused}
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # only the sheets a format declares, each down to the last row any layout declares on
+        # it: a marked copy's 校验结果 or a clerk's scratch sheet is never parsed, nor a declared
+        # one whose extent calamine cannot hold
+        grids = {sheet: wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
+                                                              nrows=last[sheet])
+                 for sheet in wb.sheet_names if sheet in last and sheet not in refused}
     except UnreadableWorkbook:
         raise
     except Exception:  # calamine raises several error types for damaged parts
-        raise UnreadableWorkbook("file.not_xlsx", file=str(p),
+        raise UnreadableWorkbook("file.not_xlsx", file=label,
                                  detail="工作簿内容已损坏，无法解析") from None
-    report = report_from_grids(grids, source=str(p), refused=_refusals(refused))
+    report = report_from_grids(grids, source=label, refused=_refusals(refused),
+                               sheet_names=wb.sheet_names)
     _uncomputed(report, scans)
     return report
 
 
+@lru_cache(maxsize=1)
+def _last_rows() -> dict[str, int | None]:
+    """Sheet name → the last row any format declares on it (None: read all, the hidden sheet)."""
+    last: dict[str, int | None] = {META_SHEET: None}
+    for fid in FORMATS:
+        for sheet in layout_of(fid).sheets:
+            last[sheet.name] = max(last.get(sheet.name) or 0, sheet.last_row)
+    return last
+
+
 def _refusals(refused: dict[str, SheetScan]) -> dict[str, Finding]:
-    return {name: Finding("read.sheet_too_large", "error",
-                          say("read.sheet_too_large", sheet=name, cell=scan.absurd),
-                          sheet=name, cell=None, actual=scan.absurd)
+    return {name: emit("read.sheet_too_large", dict(sheet=name, cell=scan.absurd),
+                       sheet=name, actual=scan.absurd)
             for name, scan in refused.items()}
 
 
@@ -92,22 +115,18 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
         if f.table != "meta":
             report.values[f.id] = Invalid(formula)
         report.findings = [x for x in report.findings if x.field != f.id]
-        report.findings.append(Finding(
-            "read.formula", "error",
-            say("read.formula", where=describe(report.format, f.id), formula=formula),
+        report.findings.append(emit(
+            "read.formula", dict(where=describe(report.format, f.id), formula=formula),
             sheet=f.sheet, cell=f.cell, field=f.id, actual=formula))
 
 
-def _grid(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
-    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
 def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
-                      refused: dict[str, Finding] | None = None) -> Report:
+                      refused: dict[str, Finding] | None = None,
+                      sheet_names: Iterable[str] | None = None) -> Report:
     """Build a Report from sheet name → rows of cell values (as calamine or xlwings give them).
 
     ``refused``: sheets that exist but were not read, with the finding that says why (instead
-    of ``read.sheet_missing``)."""
+    of ``read.sheet_missing``); ``sheet_names``: every sheet of the file (default: the grids')."""
     refused = refused or {}
     origin = _origin(grids.get(META_SHEET))
     fmt_id = origin.get("format") or _guess_format(grids)
@@ -119,6 +138,8 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
     lay = layout_of(fmt_id)
     report = Report.empty(fmt_id)
     report.source, report.origin = source, origin
+    report.sheet_names = tuple(sheet_names if sheet_names is not None else grids)
+    report.mark_record = _mark_record(grids.get(META_SHEET))
     meta: dict[str, Any] = {}
     for sheet in lay.sheets:
         grid = grids.get(sheet.name)
@@ -126,9 +147,8 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
             report.findings.append(refused[sheet.name])
             continue
         if grid is None:
-            report.findings.append(Finding("read.sheet_missing", "error",
-                                           say("read.sheet_missing", sheet=sheet.name),
-                                           sheet=sheet.name))
+            report.findings.append(emit("read.sheet_missing", dict(sheet=sheet.name),
+                                        sheet=sheet.name))
             continue
         moved = _moved_label(sheet, grid)
         if moved is not None:
@@ -221,7 +241,7 @@ def _at(grid: list[list[Any]], row: int, col: int) -> Any:
 
 
 def _norm_label(v: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+    return compact(str(v))
 
 
 def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
@@ -230,12 +250,19 @@ def _moved_label(sheet: SheetLayout, grid: list[list[Any]]) -> Finding | None:
             continue
         found = _at(grid, lab.row, lab.col)
         if found != lab.text and _norm_label(found) != _norm_label(lab.text):
-            return Finding("read.label_moved", "error",
-                           say("read.label_moved", sheet=sheet.name, cell=lab.cell,
-                               expected=lab.text, actual=_as_text(found) or "（空）"),
-                           sheet=sheet.name, cell=lab.cell, expected=lab.text,
-                           actual=_as_text(found))
+            return emit("read.label_moved", dict(sheet=sheet.name, cell=lab.cell,
+                                                 expected=lab.text,
+                                                 actual=_as_text(found) or "（空）"),
+                        sheet=sheet.name, cell=lab.cell, expected=lab.text,
+                        actual=_as_text(found))
     return None
+
+
+def _mark_record(grid: list[list[Any]] | None) -> tuple[str, ...]:
+    """The hidden sheet's record column (below its header): the ranges an add-in marked."""
+    col = MARK_RECORD_COL - 1
+    return tuple(r[col] for r in (grid or [])[1:]
+                 if len(r) > col and isinstance(r[col], str) and "!" in r[col])
 
 
 def _origin(grid: list[list[Any]] | None) -> dict[str, str]:
@@ -266,11 +293,9 @@ def _origin_findings(report: Report, lay: Layout) -> list[Finding]:
         handed = report.origin.get(key, "")
         if handed and got not in (None, "") and str(got) != handed:
             f = lay.fields[f"meta.{key}"]
-            out.append(Finding("read.meta_mismatch", "warning",
-                               say("read.meta_mismatch", item=f.labels[-1], actual=got,
-                                   expected=handed),
-                               sheet=f.sheet, cell=f.cell, expected=handed, actual=got,
-                               field=f.id))
+            out.append(emit("read.meta_mismatch", dict(item=f.labels[-1], actual=got,
+                                                       expected=handed),
+                            sheet=f.sheet, cell=f.cell, expected=handed, actual=got, field=f.id))
     return out
 
 
@@ -307,18 +332,17 @@ def _number(text: str, kind: str) -> int | float:
 def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     """Turn what a cell holds into a value of the field's kind, saying what was done."""
 
-    def note(code: str, severity: str = "notice", **args: Any) -> Finding:
-        return Finding(code, severity, say(code, where=describe(format_id, f.id), **args), sheet=f.sheet,
-                       cell=f.cell, field=f.id, actual=args.get("raw"),
-                       expected=args.get("value"))
+    def note(code: str, **args: Any) -> Finding:
+        return emit(code, dict(where=describe(format_id, f.id), **args), sheet=f.sheet,
+                    cell=f.cell, field=f.id, actual=args.get("raw"), expected=args.get("value"))
 
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None, note("read.blank")
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
         text = _as_text(raw)
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+        return Invalid(text), note("read.invalid", raw=text, kind=KIND_LABELS[f.kind])
     if isinstance(raw, (int, float)) and not (abs(raw) < _LIMIT):  # NaN and inf included
-        return Invalid(_as_text(raw)), note("read.out_of_range", "error", raw=_short(raw))
+        return Invalid(_as_text(raw)), note("read.out_of_range", raw=_short(raw))
     if isinstance(raw, int):
         return (float(raw) if f.kind == "money" else raw), None
     if isinstance(raw, float):
@@ -326,7 +350,7 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     text = str(raw).strip()
     # one notice per cell, naming the most surprising conversion: full-width > separators > unit
     code = "read.text_number"
-    normal = unicodedata.normalize("NFKC", text).replace("－", "-").strip()
+    normal = fold(text).replace("－", "-").strip()
     if normal in _DASHES or text in _DASHES:
         return None, note("read.dash", raw=text)
     if normal != text:
@@ -345,9 +369,9 @@ def convert(raw: Any, f: Field, format_id: str) -> tuple[Value, Finding | None]:
     money_written = written_unit in _MONEY_FACTORS
     if not _NUMBER.match(normal) or money_written != (f.kind == "money" and written_unit is not None):
         # a money unit in a count cell, a count unit in a money cell: not a guess to make
-        return Invalid(text), note("read.invalid", "error", raw=text, kind=KIND_LABELS[f.kind])
+        return Invalid(text), note("read.invalid", raw=text, kind=KIND_LABELS[f.kind])
     if _too_long(normal):
-        return Invalid(text), note("read.out_of_range", "error", raw=_short(text))
+        return Invalid(text), note("read.out_of_range", raw=_short(text))
     if money_written and f.unit in _MONEY_FACTORS and written_unit != f.unit:
         # 「5000元」 in a 万元 cell: converted by the unit written, and said so
         amount = Decimal(normal) * _MONEY_FACTORS[written_unit] / _MONEY_FACTORS[f.unit]

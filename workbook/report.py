@@ -112,6 +112,10 @@ class Report:
     source: str | None = field(default=None, compare=False)
     # the hidden sheet's record of how the workbook was handed out
     origin: dict[str, str] = field(default_factory=dict, compare=False)
+    # every sheet the file has, and the ranges an add-in marked last time (「sheet!D6:J30」, the
+    # hidden sheet's record column): what painting an open workbook needs (nianbao.painting)
+    sheet_names: tuple[str, ...] = field(default=(), compare=False)
+    mark_record: tuple[str, ...] = field(default=(), compare=False)
 
     # -- construction --------------------------------------------------------------------------
     @classmethod

@@ -15,6 +15,8 @@ the last cell, so one value at XFD1048576 costs terabytes) and formulas without 
 from __future__ import annotations
 
 import html
+import io
+import os
 import re
 import struct
 import zipfile
@@ -68,35 +70,56 @@ def _human(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def inspect_xlsx(path: Path, sheets: Collection[str] = ()) -> Inspection:
-    """Raise :class:`UnreadableWorkbook` unless ``path`` is a plausible, harmless .xlsx/.xlsm;
-    scan the worksheets named in ``sheets`` (see :class:`SheetScan`)."""
-    name = str(path)
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of the workbook at ``path``, read once, never more than :data:`MAX_FILE`:
+    a legacy or encrypted file, a file that is no zip and an oversized one are refused from
+    their first bytes and their size, before the rest is read."""
+    p = Path(path)
+    name = str(p)
     try:
-        if not path.is_file():
+        if not p.is_file():
             raise UnreadableWorkbook("file.missing", file=name)
-        size = path.stat().st_size
-        with path.open("rb") as fh:
+        with p.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(_OLE_HEAD)
-            if head[:8] == _OLE_MAGIC:
-                _refuse_ole(name, head)
-            if not head.startswith(b"PK"):
-                raise UnreadableWorkbook("file.not_xlsx", file=name, detail="文件内容不是 Excel 格式")
-            if size > MAX_FILE:
-                raise UnreadableWorkbook("file.too_large", file=name, size=_human(size))
-            _count_members(fh, size, name)
-            with zipfile.ZipFile(fh) as zf:
-                read = _screen(zf, name)
-                return Inspection({sheet: _scan_sheet(zf, part, name, read.get(part))
-                                   for sheet, part in _sheet_parts(zf, name).items()
-                                   if sheet in sheets})
+            _check_head(head, size, name)
+            return head + fh.read(MAX_FILE + 1 - len(head))
+    except OSError as e:
+        raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
+
+
+def _check_head(head: bytes, size: int, name: str) -> None:
+    if head[:8] == _OLE_MAGIC:
+        _refuse_ole(name, head)
+    if not head.startswith(b"PK"):
+        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="文件内容不是 Excel 格式")
+    if size > MAX_FILE:
+        raise UnreadableWorkbook("file.too_large", file=name, size=_human(size))
+
+
+def inspect_xlsx(source: str | Path | bytes, sheets: Collection[str] = (), *,
+                 name: str | None = None) -> Inspection:
+    """Raise :class:`UnreadableWorkbook` unless ``source`` (a path, or the bytes of a file —
+    ``name`` is what messages call it) is a plausible, harmless .xlsx/.xlsm; scan the
+    worksheets named in ``sheets`` (see :class:`SheetScan`)."""
+    if not isinstance(source, bytes):
+        name = name or str(source)
+        source = read_bytes(source)
+    name = name or ""
+    _check_head(source[:_OLE_HEAD], len(source), name)
+    try:
+        fh = io.BytesIO(source)
+        _count_members(fh, len(source), name)
+        with zipfile.ZipFile(fh) as zf:
+            read = _screen(zf, name)
+            return Inspection({sheet: _scan_sheet(zf, part, name, read.get(part))
+                               for sheet, part in _sheet_parts(zf, name).items()
+                               if sheet in sheets})
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包已损坏") from None
     except (zipfile.LargeZipFile, NotImplementedError):
         raise UnreadableWorkbook("file.not_xlsx", file=name,
                                  detail="压缩方式或加密方式不受支持") from None
-    except OSError as e:
-        raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
 
 
 def _refuse_ole(name: str, head: bytes) -> None:

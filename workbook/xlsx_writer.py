@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__
+from .version import __version__
 from .fileio import atomic_path
 from .formats import CURRENT, get_format
 from .formats.model import Format
@@ -52,7 +51,9 @@ from .layout import (
     layout_of,
 )
 from .messages import say
+from .palette import CHECK_FILL, INPUT_FILL, LABEL_FILLS, template_fill
 from .report import Invalid, Meta, Missing, Report, Value
+from .text.cjk import char_width
 
 __all__ = ["build_template", "new_workbook", "fill_workbook", "write_report", "template_fill",
            "put_value", "save_workbook", "style_cell", "LABEL_LOOKS", "add_record", "add_note_sheet",
@@ -122,9 +123,6 @@ def _fill(rgb: str | None) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill()
 
 
-HEADER_FILL = "D9D9D9"
-INPUT_FILL = "FFF2CC"  # light yellow: "type here"
-CHECK_FILL = "F2F2F2"
 
 
 @dataclass(frozen=True)
@@ -149,12 +147,12 @@ def _look(size: float = BASE_SIZE, *, bold: bool = False, color: str | None = No
 
 LABEL_LOOKS: dict[LabelStyle, _Look] = {
     "title": _look(16, bold=True, h="center", wrap=False, box=False),
-    "block": _look(bold=True, h="center", fill=HEADER_FILL),
-    "header": _look(bold=True, h="center", fill=HEADER_FILL),
-    "corner": _look(9, h="center", fill=HEADER_FILL),
+    "block": _look(bold=True, h="center", fill=LABEL_FILLS["block"]),
+    "header": _look(bold=True, h="center", fill=LABEL_FILLS["header"]),
+    "corner": _look(9, h="center", fill=LABEL_FILLS["corner"]),
     "label": _look(),
     "band": _look(h="center"),
-    "check_header": _look(9, color="595959", h="center", fill=CHECK_FILL),
+    "check_header": _look(9, color="595959", h="center", fill=LABEL_FILLS["check_header"]),
     "note": _look(10, color="595959"),
 }
 INPUT_LOOK = _look(h="center", fill=INPUT_FILL)
@@ -268,25 +266,6 @@ def write_report(report: Report, path: str | os.PathLike) -> Path:
     wb = build_template(report.format, **asdict(report.meta))
     fill_workbook(wb, report)
     return _save(wb, path)
-
-
-def template_fill(format_id: str, sheet: str, row: int, col: int) -> str | None:
-    """The fill the template gives a cell, as ``RRGGBB`` (None: no fill).
-
-    A painter that cannot read formats back (the add-in behind xlwings' remote engine) puts this
-    back when it removes its marks.
-    """
-    s = layout_of(format_id).sheet(sheet)
-    if any((f.row, f.col) == (row, col) for f in s.fields):
-        return INPUT_FILL
-    if any((c.row, c.col) == (row, col) for c in s.checks):
-        return CHECK_FILL
-    for label in s.labels:
-        if (label.row <= row <= (label.last_row or label.row)
-                and label.col <= col <= (label.last_col or label.col)):
-            fill = LABEL_LOOKS[label.style].fill
-            return fill.fgColor.rgb[-6:] if fill.fill_type else None
-    return None
 
 
 # ---- building one sheet ---------------------------------------------------------------------
@@ -505,7 +484,7 @@ def text_height(text: str, width: float, size: float) -> float:
     for para in str(text).split("\n"):
         # a CJK character is about two '0' widths of the default font
         # (2.2: a little more, so that an estimate errs towards a blank line, not a lost one)
-        units = sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in para)
+        units = 1.1 * sum(map(char_width, para))
         lines += max(1, math.ceil(units * scale / usable))
     return lines * size * 1.4 + 4
 

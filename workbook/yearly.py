@@ -13,14 +13,13 @@ stock of documents rolls forward.  :func:`next_year` makes this year's report fr
   which :func:`nianbao.checks.run.check_report` uses when no previous report is given);
 * last year's section texts on a reference sheet for people (never in this year's sections).
 
-:func:`start_from_last_year` is the whole of ``nianbao new --from``; the Excel add-in's 导入上年
-button can call :func:`next_year` on the report it reads and write the result into the open
-workbook, or call :func:`start_from_last_year` for a new file.
+:func:`nianbao.start_from_last_year` (the ``next_year`` action) reads last year's file and writes
+this year's workbook: ``nianbao new --from``, the add-in's 导入上年, the server's
+``/api/next-year``.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,8 @@ from .errors import NianbaoError
 from .findings import Finding
 from .formats import FORMATS, format_for_year, get_format
 from .layout import layout_of
-from .messages import say
 from .report import MISSING, Invalid, Meta, Report, Value, format_number, is_number
+from .rules import instances
 
 PREV = "prev:"  # the rules' prefix for last year's terms: a recorded row is keyed by its term
 _FORMAT, _YEAR, _UNIT = PREV + "format", PREV + "meta.year", PREV + "meta.unit"
@@ -43,8 +42,10 @@ class NextYear:
     previous: Report
     filled: tuple[str, ...]  # field ids filled from last year (in declaration order)
     record: tuple[tuple[str, Value | str | int | None], ...]  # rows for the hidden sheet
+    path: Path | None = None  # the workbook written, once it is (nianbao.actions.yearly)
     # what is wrong with last year's report itself (values its published text lacks, a mix of
     # formats, sums that fail): notices about last year — nothing this year's clerk can fix
+    # (nianbao.actions.yearly.last_year_notes)
     notes: tuple[Finding, ...] = ()
 
 
@@ -64,28 +65,11 @@ def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> Ne
     filled = _fill_from_rules(report, previous)
     record = tuple(record_rows(previous))
     report.origin = {k: _as_recorded_text(v) for k, v in record}
-    return NextYear(report, previous, filled, record, last_year_notes(previous))
-
-
-def last_year_notes(previous: Report) -> tuple[Finding, ...]:
-    """Last year's report's own defects as notices: what reading it found (values its text
-    lacks, digits that could not be split, a mix of formats) and its declared sums that fail."""
-    from .checks.run import check_report  # late: checks.run imports this module
-
-    rules = {r.id for r in previous.spec.rules}
-    found = check_report(previous)
-    imported = any(f.rule == "import.missing" for f in found)  # names the cells already
-    keep = [f for f in found if f.rule.startswith(("import.", "format."))
-            or (f.rule == "rule.missing" and not imported)
-            or (f.rule in rules and f.severity == "error")]
-    return tuple(replace(f, severity="notice") for f in keep)
+    return NextYear(report, previous, filled, record)
 
 
 def _fill_from_rules(report: Report, previous: Report) -> tuple[str, ...]:
     """Fill each target that a declared rule fixes from last year's figures alone."""
-    # late: nianbao.checks.run imports this module for recorded_previous
-    from .checks.engine import instances
-
     prev_fields = layout_of(previous.format).fields
     filled = []
     for inst in instances(report.format):
@@ -160,59 +144,4 @@ def _recorded_value(text: str, kind: str) -> Value:
     return int(x) if kind != "money" and x.is_integer() else x
 
 
-# -- the workbook ---------------------------------------------------------------------------------
-def reference_rows(previous: Report):
-    """Rows of the reference sheet: each section of last year's report with its texts."""
-    from .xlsx_writer import NoteRow
-
-    fmt = get_format(previous.format)
-    rows = [NoteRow((say("yearly.h.item"), say("yearly.h.text")))]
-    for section in fmt.sections:
-        texts = [(t.label, previous.texts.get(t.key, "")) for t in section.texts]
-        if not any(text for _, text in texts):
-            continue
-        rows.append(NoteRow((section.title,), heading=True))
-        rows += [NoteRow((label, text)) for label, text in texts if text]
-    return rows
-
-
-def write_next_year(ny: NextYear, path: str | os.PathLike) -> Path:
-    """Write this year's workbook: the template filled with ``ny.report``, the record on the
-    hidden sheet, last year's texts on the reference sheet (atomically)."""
-    from .fileio import atomic_path
-    from .xlsx_writer import add_note_sheet, add_record, build_template, fill_workbook
-
-    m = ny.report.meta
-    wb = build_template(ny.report.format, year=m.year, unit=m.unit, contact=m.contact,
-                        phone=m.phone)
-    fill_workbook(wb, ny.report)
-    add_record(wb, ny.record)
-    if any(ny.previous.texts.values()):
-        add_note_sheet(wb, say("yearly.sheet"),
-                       say("yearly.title", year=ny.previous.meta.year), (26.0, 90.0),
-                       reference_rows(ny.previous))
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return Path(path)
-
-
-def start_from_last_year(last: str | os.PathLike | Report, output: str | os.PathLike,
-                         format_id: str | None = None, **meta: Any) -> NextYear:
-    """``nianbao new --from LAST -o OUTPUT``: read last year's workbook, write this year's.
-
-    Never writes over ``last``.  Raises :class:`NianbaoError` (unreadable input, no year, the
-    output is the input).
-    """
-    from .checks.run import load
-    from .fileio import same_file
-
-    if not isinstance(last, Report) and same_file(last, output):
-        raise NianbaoError("yearly.same_file", file=str(output))
-    previous = load(last)
-    ny = next_year(previous, format_id, **meta)
-    write_next_year(ny, output)
-    return ny
-
-
-__all__ = ["NextYear", "next_year", "record_rows", "recorded_previous", "reference_rows",
-           "write_next_year", "start_from_last_year", "PREV"]
+__all__ = ["NextYear", "next_year", "record_rows", "recorded_previous", "PREV"]

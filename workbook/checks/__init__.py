@@ -1,21 +1,12 @@
 """Checking a report: the declared reconciliation rules, value kinds, format, cross-year and
-narrative ↔ table rules, as :class:`~nianbao.findings.Findings`.
+narrative ↔ table rules, as :class:`~nianbao.findings.Finding` records.
 
-``check(path_or_report, previous=None)`` checks one input and ``check_many(inputs)`` many
-(never raising for a bad one); the CLI, the Excel add-in and consolidation all call these.
-``mark_workbook`` writes a marked copy of a workbook, painting :func:`nianbao.marks.plan_marks`.
+:func:`check_report` checks one Report in memory; :func:`nianbao.check` and
+:func:`nianbao.check_many` (the ``check`` action) read files and call it.
 """
 from __future__ import annotations
 
 from ..findings import Finding, Findings
-from .run import check, check_many, check_report
+from .run import check_report
 
-
-def mark_workbook(source, out, findings=None, previous=None) -> Findings:
-    """Write a marked copy of workbook ``source`` to ``out`` (see :mod:`nianbao.checks.marking`)."""
-    from .marking import mark_workbook as mark  # openpyxl is only needed for marking
-
-    return mark(source, out, findings, previous)
-
-
-__all__ = ["check", "check_many", "check_report", "mark_workbook", "Findings", "Finding"]
+__all__ = ["check_report", "Findings", "Finding"]

@@ -6,9 +6,9 @@ none of them imports another, and :mod:`nianbao.checks.run` puts them together.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
-from ..findings import Finding
+from ..findings import Finding, Severity, emit
 from ..formats import get_format
 from ..formats.model import Format
 from ..layout import layout_of
@@ -67,13 +67,16 @@ class Context:
         return fid in self.reader_fields or (p.sheet, p.cell) in self.reader_cells
 
 
-def finding(rule: str, severity: str, message: str, format_id: str, field_: str | None,
-            expected=None, actual=None, cells: Iterable[str] = (), cell: str | None = None,
+def finding(code: str, format_id: str, field_: str | None, args: Mapping[str, Any] | None = None,
+            *, variant: str = "", severity: Severity | None = None, expected: Any = None,
+            actual: Any = None, cells: Iterable[str] = (), cell: str | None = None,
             hints: Iterable[str] = ()) -> Finding:
-    """A finding located at a field's cell (or ``cell``, a range on the field's sheet)."""
+    """The finding ``code`` located at a field's cell (or ``cell``, a range on the field's
+    sheet), worded by the catalogue from ``args`` (:func:`nianbao.findings.emit`)."""
     p = place(format_id, field_) if field_ else None
-    return Finding(rule, severity, message, p.sheet if p else None, cell or (p.cell if p else None),
-                   expected, actual, field_, tuple(cells), tuple(hints))
+    return emit(code, args, variant=variant, severity=severity, sheet=p.sheet if p else None,
+                cell=cell or (p.cell if p else None), expected=expected, actual=actual,
+                field=field_, cells=cells, hints=hints)
 
 
 __all__ = ["Context", "finding", "UNREADABLE_SHEET_CODES", "NUMERIC_KINDS"]

@@ -22,67 +22,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats import get_format
-from ..formats.model import Rule
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
 from ..places import common_and_names, describe, place
 from ..report import Invalid, Missing, Report, format_number
+from ..rules import Instance, Term, instances
 from .context import Context, finding
 
 _TOLERANCE = 1e-6  # money sums in 万元 with 4–5 decimals
-
-
-# -- compiled rules ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Term:
-    field: str
-    sign: int  # +1 or -1
-    prev: bool  # taken from last year's report
-
-    @classmethod
-    def parse(cls, text: str) -> "Term":
-        sign = 1
-        if text.startswith("-"):
-            sign, text = -1, text[1:]
-        prev = text.startswith("prev:")
-        return cls(text[5:] if prev else text, sign, prev)
-
-
-@dataclass(frozen=True)
-class Instance:
-    """One instance of a declared rule, its terms resolved."""
-
-    rule: Rule
-    bindings: tuple[tuple[str, str], ...]
-    left: tuple[Term, ...]
-    right: tuple[Term, ...]
-    # derived once per format (instances() is cached): a check of a province's thousands of
-    # workbooks runs every instance thousands of times
-    terms: tuple[Term, ...] = ()
-    cross_year: bool = False
-    sheets: frozenset[str] = frozenset()  # the sheets of this year's terms
-
-    @classmethod
-    def of(cls, format_id: str, rule: Rule, bindings: dict[str, str], left: tuple[str, ...],
-           right: tuple[str, ...]) -> "Instance":
-        lt, rt = tuple(map(Term.parse, left)), tuple(map(Term.parse, right))
-        terms = lt + rt
-        sheets = frozenset(place(format_id, t.field).sheet for t in terms if not t.prev)
-        return cls(rule, tuple(bindings.items()), lt, rt, terms, any(t.prev for t in terms), sheets)
-
-
-@lru_cache(maxsize=None)
-def instances(format_id: str) -> tuple[Instance, ...]:
-    fmt = get_format(format_id)
-    return tuple(
-        Instance.of(fmt.id, rule, b, left, right)
-        for rule in fmt.rules
-        for b, left, right in rule.instances()
-    )
 
 
 # -- reconciliation rules ------------------------------------------------------------------------
@@ -108,8 +58,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
                 if sheet not in skipped_tables:
                     skipped_tables.add(sheet)
                     table = place(format_id, here[0].field).table or ""
-                    out.append(Finding("rule.skipped", "notice",
-                                       say("rule.skipped_table", sheet=sheet, table=table), sheet))
+                    out.append(emit("rule.skipped", dict(sheet=sheet, table=table),
+                                    variant="table", sheet=sheet))
             continue
         # last year's terms: the field may not exist in last year's format, or not be readable
         if inst.cross_year:
@@ -129,9 +79,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             if isinstance(v, Missing):
                 skip = True
                 if t.prev:
-                    out.append(Finding("prev.skipped", "notice",
-                                       say("prev.missing_value", where=describe(prev.format, t.field),
-                                           title=rule.title)))
+                    out.append(emit("prev.skipped", dict(where=describe(prev.format, t.field),
+                                                         title=rule.title)))
                 else:
                     titles = missing_cells.setdefault(place(format_id, t.field).sheet, {})
                     titles.setdefault(t.field, [])
@@ -140,9 +89,8 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
             elif isinstance(v, Invalid) or isinstance(v, str):
                 skip = True
                 if t.prev:
-                    out.append(finding("prev.invalid", "notice",
-                                       say("prev.invalid", where=describe(prev.format, t.field),
-                                           title=rule.title), format_id, None))
+                    out.append(finding("prev.invalid", format_id, None,
+                                       dict(where=describe(prev.format, t.field), title=rule.title)))
                 else:
                     invalid_cells.setdefault(t.field, [])
                     if rule.title not in invalid_cells[t.field]:
@@ -159,16 +107,40 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         result = _evaluate(inst, values, blank, format_id, prev)
         if result is not None:
             out.append(result)
-            if not inst.cross_year:
-                failed.append(_failed(inst, values, result, format_id))
+            # a cross-year rule takes part too: its this-year cells are the ones to change
+            # (「上年结转」 D7 that 上年结转校验 flags is what breaks the column's 勾稽关系)
+            failed.append(_failed(inst, values, result, format_id))
 
     for f, titles in invalid_cells.items():
-        out.append(finding("rule.skipped", "notice",
-                           say("rule.skipped_invalid", where=describe(format_id, f),
-                               title=say("join.titles").join(titles)),
-                           format_id, f))
+        out.append(finding("rule.skipped", format_id, f,
+                           dict(where=describe(format_id, f), title=say("join.titles").join(titles))))
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed)
+
+
+def cross_year_agreement(ctx: Context, prev: Report) -> tuple[list[str], list[str]]:
+    """(titles of the cross-year rules that hold, titles of those that fail) between this
+    report and ``prev``, over the instances whose cells are numbers on both sides — what
+    tells last year's report of the same office from another office's (``prev.unit``)."""
+    prev_fields = layout_of(prev.format).fields
+    held: dict[str, None] = {}
+    failed: dict[str, None] = {}
+    for inst in instances(ctx.fmt.id):
+        if not inst.cross_year or inst.sheets & ctx.unreadable:
+            continue
+        values = []
+        for t in inst.terms:
+            if t.prev and t.field not in prev_fields:
+                break
+            v = (prev if t.prev else ctx.report).number(t.field)
+            if v is None:
+                break
+            values.append(t.sign * v)
+        else:
+            n = len(inst.left)
+            ok = _close(sum(values[:n]), sum(values[n:]))
+            (held if ok else failed)[inst.rule.title] = None
+    return [t for t in held if t not in failed], list(failed)
 
 
 MISSING_NAMED = 8  # cells named in a message; every one is in ``cells``
@@ -181,10 +153,11 @@ def _missing_finding(format_id: str, sheet: str, by_field: dict[str, list[str]])
     titles = dict.fromkeys(t for ts in by_field.values() for t in ts)
     more = say("rule.missing_more", n=len(fields)) if len(fields) > MISSING_NAMED else ""
     first = place(format_id, fields[0])
-    msg = say("rule.missing", table=first.table or sheet, n=len(fields),
-              cells=say("text.and").join(names) + more, title=say("join.titles").join(titles))
-    return Finding("rule.missing", "warning", msg, sheet, _span(format_id, fields),
-                   None, len(fields), fields[0], tuple(place(format_id, f).ref for f in fields))
+    return emit("rule.missing", dict(table=first.table or sheet, n=len(fields),
+                                     cells=say("text.and").join(names) + more,
+                                     title=say("join.titles").join(titles)),
+                sheet=sheet, cell=_span(format_id, fields), actual=len(fields), field=fields[0],
+                cells=tuple(place(format_id, f).ref for f in fields))
 
 
 def _prev_problem(inst: Instance, prev: Report, prev_ctx: Context, prev_fields,
@@ -193,14 +166,12 @@ def _prev_problem(inst: Instance, prev: Report, prev_ctx: Context, prev_fields,
         if not t.prev:
             continue
         if t.field not in prev_fields:
-            return Finding("prev.skipped", "notice",
-                           say("prev.missing_field", format=get_format(prev.format).title,
-                               what=describe(format_id, t.field, with_cell=False),
-                               title=inst.rule.title))
+            return emit("prev.skipped", dict(format=get_format(prev.format).title,
+                                             what=describe(format_id, t.field, with_cell=False),
+                                             title=inst.rule.title), variant="field")
         sheet = prev_fields[t.field].sheet
         if sheet in prev_ctx.unreadable:
-            return Finding("prev.skipped", "notice",
-                           say("prev.unreadable", sheet=sheet, title=inst.rule.title))
+            return emit("prev.skipped", dict(sheet=sheet, title=inst.rule.title), variant="sheet")
     return None
 
 
@@ -224,11 +195,11 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
         here, cells = _cells(inst, format_id)
         common, names = common_and_names(format_id, [t.field for t in inst.terms])
         n = len(inst.left)
-        msg = say("rule.balance", where=common or describe(format_id, inst.left[0].field),
-                  left_terms=_signed_names(inst.left, names[:n]), left=format_number(left),
-                  right_terms=_signed_names(inst.right, names[n:]), right=format_number(right),
-                  basis=rule.basis)
-        return finding(rule.id, rule.severity, msg, format_id, inst.left[0].field,
+        args = dict(where=common or describe(format_id, inst.left[0].field),
+                    left_terms=_signed_names(inst.left, names[:n]), left=format_number(left),
+                    right_terms=_signed_names(inst.right, names[n:]), right=format_number(right),
+                    basis=rule.basis)
+        return finding(rule.id, format_id, inst.left[0].field, args,
                        expected=left, actual=right, cells=cells, cell=_span(format_id, here))
     # sum / carry / stock: the first left term is the target
     target = inst.left[0]
@@ -254,8 +225,8 @@ def _evaluate(inst: Instance, values: dict[Term, int | float], blank: set[Term],
             (("− " if t.sign < 0 else ("+ " if i else "")) + f"{n} {_shown(values.get(t, 0), t in blank)}")
             for i, (t, n) in enumerate(zip(others, names))
         )
-    return finding(rule.id, rule.severity, say(f"rule.{rule.kind}", **args), format_id,
-                   target.field, expected=expected, actual=actual, cells=cells)
+    return finding(rule.id, format_id, target.field, args, expected=expected, actual=actual,
+                   cells=cells)
 
 
 def _cells(inst: Instance, format_id: str) -> tuple[list[str], tuple[str, ...]]:
@@ -295,6 +266,8 @@ def _failed(inst: Instance, values: dict[Term, int | float], result: Finding, fo
     weights: dict[str, int] = {}
     for side, terms in ((1, inst.left), (-1, inst.right)):
         for t in terms:
+            if t.prev:  # last year's figure is given, not a cell of this workbook
+                continue
             ref = place(format_id, t.field).ref
             weights[ref] = weights.get(ref, 0) + side * t.sign
     residual = (sum(t.sign * values[t] for t in inst.left)
@@ -346,4 +319,4 @@ def _cell_order(ref: str):
     return (sheet,) + parse_cell(addr)
 
 
-__all__ = ["check_rules", "instances", "Instance", "Term"]
+__all__ = ["check_rules", "cross_year_agreement"]

@@ -11,14 +11,19 @@ checks look only for unambiguous statements and never for approximations (「约
 - 「未收到…申请」 against table 3, 「已全部办结」 against 四、结转下年度继续办理;
 - sums the prose itself states: 「主动公开 2842 条。其中网站 73 条；微信 251 条；交易信息 2518 条」,
   also in brackets (「（其中…）」); parts above the whole are a warning, parts short of it a
-  notice (a 其中 list need not be exhaustive);
-- figures of table 2 the format declares (``Format.stated``: 「现行有效规范性文件215件」);
+  notice (a 其中 list need not be exhaustive); a 其中 opening a sentence belongs to the last
+  figure before it only when that is its sentence's one figure;
+- figures of table 2 the format declares (``Format.stated``: 「现行有效规范性文件215件」), never
+  a part of one (「现行有效件数含…1件」);
 - 「没有…行政复议、诉讼」 or 「行政复议 N 件」 against table 4; a negated *outcome*
   (「未被复议机关纠错」「行政诉讼败诉」) against the 结果纠正 cells, not against the case counts;
-- section 六's 信息处理费 statement, where the format declares the fee items;
+- the 信息处理费 statement, where the format declares the fee items — looked for in the whole
+  text (六, 一（二）, 表三's 备注) and in other words (「政府信息公开未发生收费情况」);
 - section 五 being substantive, concrete, not largely last year's text, and saying how last
   year's problems were dealt with; the parts of 一 evaluators expect; 总体情况's length;
-  half-width punctuation between Chinese characters.
+  half-width punctuation between Chinese characters.  Before a part is called absent, the whole
+  text is searched for it under a heading of its own (``formats.common.PART_HEADINGS``:
+  「（三）政府信息管理方面」, 「（二）改进情况」, a 五 numbered 六).
 
 Numerals inside quotation marks or titles (「落实“两个全覆盖”」「“五公开”」) are names, never
 counts.  A table left wholly blank is not compared with (it is a finding of its own, see
@@ -33,11 +38,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from ..findings import Finding
-from ..formats.common import FEE_AMOUNT, FEE_NOTICES, UNPAID
-from ..layout import layout_of
+from ..findings import Finding, emit
+from ..formats.common import (FEE_AMOUNT, FEE_NOTICES, PART_HEADING_PREFIXES, PART_HEADING_SUFFIXES,
+                              PART_HEADINGS, UNPAID)
+from ..layout import HEADINGS, layout_of
 from ..messages import say
 from ..places import describe, place
 from ..report import Report, format_number, is_number
@@ -207,6 +213,8 @@ def _statements(text: str, about_requests: bool) -> tuple[Statement, ...]:
                     kind = "cases" if review and suit else ("review" if review else "suit")
             if kind in _REQUEST_KINDS and not _about_requests(sentence, q, about_requests):
                 continue
+            if kind in ("received", "accepted") and "其中" in sentence[:q.start]:
+                continue  # 「其中区政府办受理…申请21件」: a part of the applications
             if kind:
                 out.append(Statement(kind, q.value, _quote(sentence, q), includes and kind == "received"))
     return tuple(out)
@@ -214,7 +222,9 @@ def _statements(text: str, about_requests: bool) -> tuple[Statement, ...]:
 
 _NONE_RECEIVED = re.compile(
     r"(未|没有|无(?![法正需论]))(收到|接到|受理|接收|产生|发生)?[^，,。;；]{0,12}(依申请|信息公开申请|公开申请)")
-_ALL_DONE = re.compile(r"(全部|均已|均|全数|已全部)(按时|按期|依法|及时)?(办结|答复|办理完毕|处理完毕)")
+# 「已全部办结」「均已按时答复」 — not 「全部答复文书」「全部办理结果」, nouns the verb is part of
+_ALL_DONE = re.compile(r"(全部|均已|均|全数|已全部)(按时|按期|依法|及时)?(办结|答复|办理完毕|处理完毕)"
+                       r"(?!文书|书|意见|函|材料|结果|情况|质量|率|工作|流程|程序)")
 _NO_CASES = re.compile(
     r"(未(?![审结经])|没有|无(?![法正需论]))(发生|出现|产生|接到|收到|涉及|被)?[^，,。;；\d]{0,30}?(复议|诉讼)[^，,。;；\d]*")
 # a negated *outcome* says nothing about how many cases there were
@@ -247,6 +257,9 @@ class PartsSum:
     parts: tuple[Quantity, ...]
     quote: str
     over: bool  # the parts add up to more than the whole (else they fall short of it)
+    # each figure in its own words: 「主动公开政府信息的数量：2842 条」, 「微信公众号公开 251 条」
+    total_quote: str = ""
+    part_quotes: tuple[str, ...] = ()
 
 
 _GAP = re.compile(r"[\s，,。:：;；()（）]*")
@@ -274,6 +287,11 @@ def stated_sums(text: str) -> list[PartsSum]:
             continue
         total = found[k - 1]
         gap = text[total.end:m.start()]
+        if any(c in gap for c in _SENTENCE_END) and not _sole_figure(text, found, k - 1):
+            # 「…办结21件，结转下年度继续办理5件。其中区政府办受理21件」: a 其中 that opens a
+            # new sentence refers to what the previous one was about, which is its last figure
+            # only when that is its one figure (「…的数量：2842 条。其中网站 73 条…」)
+            continue
         stop = _LIST_STOP.search(text, m.end())
         end = stop.start() if stop else len(text)
         if "（" in gap or "(" in gap:  # 「（其中…）」: the list ends with the bracket
@@ -298,8 +316,32 @@ def stated_sums(text: str) -> list[PartsSum]:
         if fine or (not over and (len(parts) == 1 or mixed)):
             continue
         start = _clause_start(text, total.start)
-        out.append(PartsSum(total, parts, text[start:end].strip(), over))
+        named, prev_end = [], m.end()
+        for q in listed:
+            if q.unit == total.unit:
+                named.append(text[max(prev_end, _clause_start(text, q.start)):q.end].strip(_LEAD))
+            prev_end = q.end
+        out.append(PartsSum(total, parts, text[start:end].strip(), over,
+                            _own_words(text, total), tuple(named)))
     return out
+
+
+_LEAD = " ，,、：:；;（(）)"
+_PHRASE_END = "。！？!?；;，,"
+
+
+def _own_words(text: str, q: Quantity) -> str:
+    """A figure with the words before it up to the previous comma or full stop (a colon does
+    not end them: 「主动公开政府信息的数量：2842 条」)."""
+    start = max(text.rfind(c, 0, q.start) for c in _PHRASE_END) + 1
+    return text[start:q.end].strip(_LEAD)
+
+
+def _sole_figure(text: str, found: tuple[Quantity, ...], i: int) -> bool:
+    """Whether ``found[i]`` is the only counted figure of its sentence up to it (the caller
+    knows none follows it before the sentence ends)."""
+    start = max(text.rfind(c, 0, found[i].start) for c in _SENTENCE_END) + 1
+    return i == 0 or found[i - 1].start < start
 
 
 # -- the checks ----------------------------------------------------------------------------------
@@ -335,15 +377,22 @@ class _Scan:
             return say("value.unfilled")
         return say("text.value_is", value=format_number(self.value(fid)))
 
+    def prose(self) -> list[tuple[str, str]]:
+        """The report's whole text: every text but the parts' editable headings."""
+        fields = layout_of(self.fmt_id).fields
+        return [(fid, t) for fid, t in self.texts if fields[fid].table != HEADINGS]
+
     def texts_of(self, section: str) -> list[tuple[str, str]]:
         fields = layout_of(self.fmt_id).fields
         return [(fid, t) for fid, t in self.texts if fields[fid].table == section]
 
-    def finding(self, code: str, text_fid: str, message: str, expected, actual,
-                table_fids: tuple[str, ...] = (), severity: str = "warning") -> Finding:
+    def finding(self, code: str, text_fid: str, args: dict[str, Any], expected: Any, actual: Any,
+                table_fids: tuple[str, ...] = (), variant: str = "") -> Finding:
+        """The finding ``code`` at the text cell ``text_fid``, involving ``table_fids``."""
         p = place(self.fmt_id, text_fid)
         cells = (p.ref,) + tuple(place(self.fmt_id, f).ref for f in table_fids)
-        return Finding(code, severity, message, p.sheet, p.cell, expected, actual, text_fid, cells)
+        return emit(code, args, variant=variant, sheet=p.sheet, cell=p.cell, expected=expected,
+                    actual=actual, field=text_fid, cells=cells)
 
 
 def _counts(scan: _Scan) -> list[Finding]:
@@ -359,18 +408,19 @@ def _counts(scan: _Scan) -> list[Finding]:
                 options = {new, new + carried} if st.kind == "accepted" else {new + carried}
                 if st.value in options:
                     continue
-                msg = say("text.count_both", where=where, quote=st.quote,
-                          new_where=describe(scan.fmt_id, NEW), new=scan.shown(NEW),
-                          carried_where=describe(scan.fmt_id, CARRIED), carried=scan.shown(CARRIED))
-                out.append(scan.finding("text.received", fid, msg, new + carried, st.value, (NEW, CARRIED)))
+                args = dict(where=where, quote=st.quote,
+                            new_where=describe(scan.fmt_id, NEW), new=scan.shown(NEW),
+                            carried_where=describe(scan.fmt_id, CARRIED), carried=scan.shown(CARRIED))
+                out.append(scan.finding("text.received", fid, args, new + carried, st.value,
+                                        (NEW, CARRIED), variant="both"))
             elif st.kind in targets:
                 target = targets[st.kind]
                 expected = scan.value(target)
                 if expected is None or st.value == expected:
                     continue
-                msg = say("text.count", where=where, quote=st.quote,
-                          table_where=describe(scan.fmt_id, target), shown=scan.shown(target))
-                out.append(scan.finding(f"text.{st.kind}", fid, msg, expected, st.value, (target,)))
+                args = dict(where=where, quote=st.quote,
+                            table_where=describe(scan.fmt_id, target), shown=scan.shown(target))
+                out.append(scan.finding(f"text.{st.kind}", fid, args, expected, st.value, (target,)))
     return out
 
 
@@ -385,9 +435,9 @@ def _contradicted(code: str, target: str, pattern: "re.Pattern[str]", needs: str
         out = []
         for fid, text in scan.texts:
             for sentence in _claims(text, pattern, needs=needs):
-                msg = say(code, where=describe(scan.fmt_id, fid), quote=sentence,
-                          table_where=describe(scan.fmt_id, target), expected=format_number(value))
-                out.append(scan.finding(code, fid, msg, value, 0, (target,)))
+                args = dict(where=describe(scan.fmt_id, fid), quote=sentence,
+                            table_where=describe(scan.fmt_id, target), expected=format_number(value))
+                out.append(scan.finding(code, fid, args, value, 0, (target,)))
         return out
 
     return run
@@ -399,13 +449,20 @@ def _parts(scan: _Scan) -> list[Finding]:
         for s in stated_sums(text):
             total = sum(p.value for p in s.parts)
             code = "text.parts" if s.over else "text.parts_short"
-            msg = say(code, where=describe(scan.fmt_id, fid), quote=s.quote,
-                      total=format_number(s.total.value), unit=s.total.unit,
-                      parts=say("text.plus").join(format_number(p.value) for p in s.parts),
-                      sum=format_number(total))
-            out.append(scan.finding(code, fid, msg, s.total.value, total,
-                                    severity="warning" if s.over else "notice"))
+            figures = [format_number(p.value) for p in s.parts]
+            if len(figures) > 1:
+                figures.append(format_number(total))
+            args = dict(where=describe(scan.fmt_id, fid), total_quote=s.total_quote,
+                        parts="".join(say("place.quote", text=q) for q in s.part_quotes),
+                        total=format_number(s.total.value), unit=s.total.unit,
+                        sum=say("text.equals").join([say("text.plus").join(figures[:-1]), figures[-1]])
+                        if len(figures) > 1 else figures[0])
+            out.append(scan.finding(code, fid, args, s.total.value, total))
     return out
+
+
+# 「…含／包括／其中…N件」 names a part of what came before; 「不含」「不包括」 exclude instead
+_INCLUDES = re.compile(r"(?<!不)(含|包括|包含|其中)")
 
 
 @dataclass(frozen=True)
@@ -435,12 +492,17 @@ def table_figures(text: str, stated) -> list[TableFigure]:
                 continue
             nearest_each = [e[k - 1] if (k := bisect_right(e, q.start)) else -1 for e in ends]
             best, best_at = None, -1
+            best_measure = None
             for (st, _, measure), at in zip(compiled, nearest_each):
-                if at > best_at and measure.search(clause):
-                    best, best_at = st, at
+                m = measure.search(clause)
+                if at > best_at and m:
+                    best, best_at, best_measure = st, at, m
             # the nearest subject of any declaration must be the chosen one's
             nearest = max(nearest_each, default=-1)
-            if best is not None and best_at == nearest:
+            # 「现行有效件数含…延期继续有效的规范性文件1件」: a figure after 含 is a part of the
+            # measure, not its value
+            if best is not None and best_at == nearest and not _INCLUDES.search(
+                    clause, best_measure.end()):
                 out.append(TableFigure(best.field, q.value, _quote(sentence, q)))
     return out
 
@@ -452,9 +514,9 @@ def _table2(scan: _Scan) -> list[Finding]:
             expected = scan.value(fig.field)
             if expected is None or fig.value == expected:
                 continue
-            msg = say("text.count", where=describe(scan.fmt_id, fid), quote=fig.quote,
-                      table_where=describe(scan.fmt_id, fig.field), shown=scan.shown(fig.field))
-            out.append(scan.finding("text.table2", fid, msg, expected, fig.value, (fig.field,)))
+            args = dict(where=describe(scan.fmt_id, fid), quote=fig.quote,
+                        table_where=describe(scan.fmt_id, fig.field), shown=scan.shown(fig.field))
+            out.append(scan.finding("text.table2", fid, args, expected, fig.value, (fig.field,)))
     return out
 
 
@@ -474,9 +536,9 @@ def _cases(scan: _Scan) -> list[Finding]:
                 continue
             expected, fids = counts[st.kind]
             if st.value != expected:
-                msg = say("text.cases_count", where=where, quote=st.quote,
-                          table_where=_names(scan, fids), expected=format_number(expected))
-                out.append(scan.finding("text.cases", fid, msg, expected, st.value, fids))
+                args = dict(where=where, quote=st.quote,
+                            table_where=_names(scan, fids), expected=format_number(expected))
+                out.append(scan.finding("text.cases", fid, args, expected, st.value, fids))
         for sentence in _claims(text, _NO_CASES):
             span = _NO_CASES.search(sentence).group(0)
             kinds = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in span]
@@ -487,17 +549,39 @@ def _cases(scan: _Scan) -> list[Finding]:
                 values = [scan.value(f) for f in fids]
                 if any(v is None for v in values) or not sum(values):
                     continue
-                code = "text.cases_outcome" if outcome else "text.cases_none"
-                msg = say(code, where=where, quote=sentence, table_where=_names(scan, fids),
-                          expected=format_number(sum(values)))
-                out.append(scan.finding("text.cases", fid, msg, sum(values), 0, fids))
+                args = dict(where=where, quote=sentence, table_where=_names(scan, fids),
+                            expected=format_number(sum(values)))
+                out.append(scan.finding("text.cases", fid, args, sum(values), 0, fids,
+                                        variant="outcome" if outcome else "none"))
     return out
 
 
+# the 信息处理费 statement, also in other words (「政府信息公开未发生收费情况」「未发生政府信息公开
+# 收费事项」「未向申请人收取任何费用」); never 表二's 行政事业性收费, other charges' 收费标准/项目,
+# or table 3's 「逾期未按收费通知要求缴纳费用」 (which says a notice was sent, not what was charged)
+_FEE_WORD = re.compile(r"处理费|(?<!事业性)(?<!按)收费(?!标准|项目|金额|单位)"
+                       r"|收取[^。;；，,\d]{0,4}费用")
+# 收费 or 费用 outside 六 is the information fee only in a sentence about 政府信息公开
+_FEE_CONTEXT = re.compile(r"处理费|信息公开|依申请|公开申请")
 _FEE_NONE = re.compile(
-    r"(未|没有|不存在|无(?![法论需])|均未|未曾|不涉及)[^。;；\d]{0,12}处理费"
+    r"(未|没有|不存在|无(?![法论需])|均未|未曾|不涉及)[^。;；\d]{0,12}"
+    r"(处理费|(?<!事业性)(?<!按)收费(?!通知|标准|项目|金额|单位))"
+    r"|(未|没有|不)[^。;；，,\d]{0,6}收取[^。;；，,\d]{0,4}费用"
     r"|处理费[^。;；\d]{0,8}(为0(?![\d.])|为零|(?<![\d.])0元|零元|均为0(?![\d.]))")
 _NOTICES_RE = re.compile(r"(收费|缴费)通知[^，,。]{0,8}$")
+# 「申请人未缴纳信息处理费」 is about the applicant paying, not about the office charging
+_PAYING = re.compile(r"缴|交纳|支付|按")
+
+
+def fee_statements(texts: list[tuple[str, str]], home: set[str]) -> list[tuple[str, str]]:
+    """(field, sentence) of every sentence of ``texts`` that speaks of the 信息处理费, in order;
+    in the ``home`` fields (六) a sentence needs no 政府信息公开 to be about it."""
+    out = []
+    for fid, text in texts:
+        for _, sentence in _sentences(normalize(text)):
+            if _FEE_WORD.search(sentence) and (fid in home or _FEE_CONTEXT.search(sentence)):
+                out.append((fid, sentence.strip()))
+    return out
 
 
 def _fee(scan: _Scan) -> list[Finding]:
@@ -508,17 +592,21 @@ def _fee(scan: _Scan) -> list[Finding]:
         return []
     first = own[0][0]
     where = describe(scan.fmt_id, first)
-    joined = normalize("\n".join(t for _, t in own))
+    # the statement is looked for in the whole text: offices write it under 一（二）or as the
+    # 备注 of 表三 as often as in 六
+    stated = fee_statements(scan.prose(), {fid for fid, _ in own})
     amount = _extra(scan, FEE_AMOUNT)
     notices = _extra(scan, FEE_NOTICES) if FEE_NOTICES in fields else None
     out = []
-    if "处理费" not in joined and amount is None and notices is None:
-        out.append(scan.finding("text.fee_missing", first, say("text.fee_missing", where=where),
-                                None, None))
+    if not stated and amount is None and notices is None:
+        out.append(scan.finding("text.fee_missing", first, dict(where=where), None, None))
         return out
-    claims_none = _FEE_NONE.search(joined)
+    claims_none = next(((fid, m) for fid, sentence in stated
+                        if (m := _FEE_NONE.search(sentence)) and not _PAYING.search(m.group(0))),
+                       None)
     stated_amount = stated_notices = None
-    for _, sentence in _sentences(joined):
+    amount_at = notices_at = first
+    for fid, sentence in stated:
         last = 0
         for q in counted(sentence):
             prefix = sentence[last:q.start]
@@ -527,35 +615,50 @@ def _fee(scan: _Scan) -> list[Finding]:
                 continue
             if q.unit in MONEY_UNITS and "处理费" in sentence:
                 stated_amount = q.value * (10_000 if q.unit == "万元" else 1)
+                amount_at = fid
             elif _NOTICES_RE.search(prefix):
                 stated_notices = q.value
+                notices_at = fid
     charged = max(v for v in (amount, stated_amount, 0) if v is not None)
     if claims_none and (charged > 0 or (notices or 0) > 0):
-        out.append(scan.finding("text.fee", first,
-                                say("text.fee_none", where=where, quote=claims_none.group(0),
-                                    amount=format_number(charged), notices=format_number(notices or 0)),
+        fid, m = claims_none
+        out.append(scan.finding("text.fee", fid,
+                                dict(where=describe(scan.fmt_id, fid), quote=m.group(0),
+                                     amount=format_number(charged), notices=format_number(notices or 0)),
                                 0, charged or notices, tuple(f for f in (FEE_AMOUNT, FEE_NOTICES) if f in fields)))
     if stated_amount is not None and amount is not None and abs(stated_amount - amount) > 1e-6:
-        out.append(scan.finding("text.fee", first,
-                                say("text.fee_amount", where=where, stated=format_number(stated_amount),
-                                    table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
-                                amount, stated_amount, (FEE_AMOUNT,)))
+        out.append(scan.finding("text.fee", amount_at,
+                                dict(where=describe(scan.fmt_id, amount_at),
+                                     stated=format_number(stated_amount),
+                                     table_where=describe(scan.fmt_id, FEE_AMOUNT), expected=format_number(amount)),
+                                amount, stated_amount, (FEE_AMOUNT,), variant="amount"))
     unpaid = scan.value(UNPAID) if UNPAID in fields else None
     # a notices cell left at 0 or blank is the fee rule's (cells.check_fees); here: the text
     if unpaid and notices:
         sent = max(v for v in (stated_notices, notices, 0) if v is not None)
         if sent < unpaid:
-            out.append(scan.finding("text.fee_unpaid", first,
-                                    say("text.fee_unpaid", where=where,
-                                        table_where=describe(scan.fmt_id, UNPAID), unpaid=unpaid),
+            at = notices_at if stated_notices is not None else first
+            out.append(scan.finding("text.fee_unpaid", at,
+                                    dict(where=describe(scan.fmt_id, at),
+                                         table_where=describe(scan.fmt_id, UNPAID), unpaid=unpaid),
                                     unpaid, sent, (UNPAID,)))
     return out
 
 
-# words that name a concrete problem; 五 made only of 「还存在一定差距」「有待进一步加强」 has none
+# words that name a concrete problem; 五 made only of 「还存在一定差距」「有待进一步加强」 has none.
+# 「能力不足」 names one, 「还存在一些不足」「不足之处」 do not; a count names one (「2个栏目」),
+# a year does not (「2022年，…仍存在一定差距」)
 _CONCRETE = re.compile(
-    r"薄弱|不高|不到位|不清|单一|滞后|不及时|不规范|较弱|偏少|偏低|不全面|不够(及时|全面|深入|规范|准确|到位)"
-    r"|缺乏|欠缺|流动|不熟悉|不强|不均衡|不统一|不准确|错误|遗漏|超期|逾期|不完整|不一致|参差不齐|\d")
+    r"薄弱|不高|不到位|不清|单一|滞后|不及时|不规范|较弱|偏少|偏低|不全面|不够[\u4e00-\u9fff]"
+    r"|缺乏|欠缺|流动|不熟悉|不强|不均衡|不统一|不准确|错误|遗漏|超期|逾期|不完整|不一致|参差不齐"
+    r"|(?<![些的在定有多和与及])不足(?!之处)"
+    r"|\d+\s*(?:个|件|条|项|次|人|名|家|篇|期|份|处|%|％)")
+# the stock phrases a generic 五 is made of, quoted back as the text writes them
+_GENERIC = re.compile(
+    r"(?:仍|还|尚)?存在(?:着)?(?:一定|一些|不少)?(?:的)?(?:差距|不足(?:之处)?)"
+    r"|(?:仍|还|尚)?有待(?:进一步)?[\u4e00-\u9fff]{2}"
+    r"|(?:仍|还|尚)需(?:要)?(?:进一步|继续)?(?:加强|提高|提升|完善|深化|改进)")
+GENERIC_QUOTED = 4  # stock phrases a message quotes
 
 
 def _problems(scan: _Scan) -> list[Finding]:
@@ -568,13 +671,21 @@ def _problems(scan: _Scan) -> list[Finding]:
     out = []
     if len(text) < 10:
         code = "text.problems_thin" if text else "text.problems_empty"
-        out.append(scan.finding(code, first, say(code, where=where, text=text), None, text))
+        args, variant = dict(where=where, text=text), ""
+        elsewhere = None if text else _written_under_heading(scan).get(own[0][0])
+        if elsewhere:  # 「六、存在的主要问题及改进情况」 written into 六: the part is there, misplaced
+            fid, heading = elsewhere
+            args = dict(where=where, other=describe(scan.fmt_id, fid), heading=heading)
+            variant = "elsewhere"
+        out.append(scan.finding(code, first, args, None, text, variant=variant))
         return out
     problems = _letters(own[0][1])
     if problems and not _CONCRETE.search(problems):
-        out.append(scan.finding("text.problems_generic", first,
-                                say("text.problems_generic", where=where), None, None,
-                                severity="notice"))
+        stock = list(dict.fromkeys(m.group(0) for m in _GENERIC.finditer(normalize(own[0][1]))))
+        args = dict(where=where,
+                    phrases="".join(say("place.quote", text=p) for p in stock[:GENERIC_QUOTED]))
+        out.append(scan.finding("text.problems_generic", first, args, None, None,
+                                variant="" if stock else "unspecific"))
     if scan.previous is not None:
         prev_fields = layout_of(scan.previous.format).fields
         before = _letters("".join(t for k, t in scan.previous.texts.items()
@@ -583,18 +694,94 @@ def _problems(scan: _Scan) -> list[Finding]:
             share = repeated_share(before, text)
             if share > 0.5:
                 out.append(scan.finding("text.problems_repeated", first,
-                                        say("text.problems_repeated", where=where,
-                                            share=round(share * 100)),
+                                        dict(where=where, share=round(share * 100)),
                                         None, round(share, 3)))
+    return out
+
+
+# the numbering a heading opens with: 「（三）」「三）」「三、」「三是」「3.」「（3）」「第三，」
+# (a superset of nianbao.narrative.LEADING_ORDINAL, which the checks do not import: it
+# comes with jinja2)
+_HEADING_NUMBER = re.compile(
+    r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是|\.|．)"
+    r"|\d{1,2}(?:、|\.|．)(?!\d)|第[一二三四五六七八九十]{1,3}[，,、])\s*")
+_HEADING_END = "。：:；;，,！？!?"
+_HEADING_JOIN = re.compile(r"以及|及|和|与|、")
+HEADING_CHARS = 30  # a heading is short: a longer first clause is a sentence
+
+
+def headings(text: str) -> list[str]:
+    """The headings ``text`` prints, without their numbering: a short line of its own
+    (「存在的主要问题及整改措施」), or the first words of a numbered line or sentence
+    (「三是政府信息管理情况。建立…」, 「（二）改进情况：…」)."""
+    out = []
+    for raw in text.splitlines():
+        line = normalize(raw).strip()
+        if not line:
+            continue
+        m = _HEADING_NUMBER.match(line)
+        if not m and len(line) <= HEADING_CHARS and not any(c in _HEADING_END for c in line[:-1]):
+            out.append(line.rstrip(_HEADING_END))
+            continue
+        for at in [0] + [i + 1 for i, ch in enumerate(line) if ch in _SENTENCE_END]:
+            m = _HEADING_NUMBER.match(line, at)
+            if not m:
+                continue
+            rest = line[m.end():m.end() + HEADING_CHARS + 1]  # bounded: a 32,767-character cell
+            end = min((i for i, ch in enumerate(rest) if ch in _HEADING_END), default=len(rest))
+            if 0 < end <= HEADING_CHARS:
+                out.append(rest[:end])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _heading_topics() -> dict[str, str]:
+    return {topic: key for key, topics in PART_HEADINGS.items() for topic in topics}
+
+
+def heading_parts(heading: str) -> tuple[str, ...]:
+    """The parts a heading names (:data:`~nianbao.formats.common.PART_HEADINGS`), one per
+    piece joined by 及/和/与; () when any piece names no part."""
+    out = []
+    for piece in _HEADING_JOIN.split(heading):
+        for prefix in PART_HEADING_PREFIXES:
+            if piece.startswith(prefix) and piece != prefix:
+                piece = piece[len(prefix):]
+                break
+        key = _heading_topics().get(piece)
+        while key is None and piece.endswith(PART_HEADING_SUFFIXES) and len(piece) > 2:
+            piece = piece[:-2]
+            key = _heading_topics().get(piece)
+        if key is None:
+            return ()
+        out.append(key)
+    return tuple(out)
+
+
+def _written_under_heading(scan: _Scan) -> dict[str, tuple[str, str]]:
+    """Part → (the field holding it, the heading) for every part the whole text has under a
+    heading of its own.  A heading that names a section's first part with others is that
+    section's title (「存在的主要问题及改进情况」): it shows the section is there, not that
+    its later parts are written."""
+    firsts = {s.texts[0].key for s in scan.ctx.fmt.sections if s.texts}
+    out: dict[str, tuple[str, str]] = {}
+    for fid, text in scan.prose():
+        for heading in headings(text):
+            parts = heading_parts(heading)
+            title = len(set(parts)) > 1 and firsts.intersection(parts)
+            for p in (title or parts):
+                out.setdefault(p, (fid, heading))
     return out
 
 
 def _expected_parts(scan: _Scan) -> list[Finding]:
     """The parts evaluators expect (TextItem.expected) left empty — unless another text of the
-    same section covers the topic; a wholly empty 五 is reported once, by _problems."""
+    same section covers the topic, or the part is written under a heading of its own anywhere
+    in the report; a wholly empty 五 is reported once, by _problems."""
     out = []
     items = {t.key: t for s in scan.ctx.fmt.sections for t in s.texts if t.expected}
     fields = layout_of(scan.fmt_id).fields
+    under_heading = None
     for fid, text in scan.texts:
         item = items.get(fid)
         if item is None or _letters(text):
@@ -604,8 +791,13 @@ def _expected_parts(scan: _Scan) -> list[Finding]:
             continue
         if any(word in siblings for word in item.expected):
             continue
+        if under_heading is None:
+            under_heading = _written_under_heading(scan)
+        if fid in under_heading:
+            continue
         out.append(scan.finding("text.part_empty", fid,
-                                say("text.part_empty", where=describe(scan.fmt_id, fid)), None, None))
+                                dict(where=describe(scan.fmt_id, fid),
+                                     part=_HEADING_NUMBER.sub("", item.label, count=1)), None, None))
     return out
 
 
@@ -618,8 +810,7 @@ def _overview_length(scan: _Scan) -> list[Finding]:
     if n <= limit:
         return []
     return [scan.finding("text.overview_long", own[0][0],
-                         say("text.overview_long", where=describe(scan.fmt_id, own[0][0]),
-                             n=n, limit=limit), limit, n, severity="notice")]
+                         dict(where=describe(scan.fmt_id, own[0][0]), n=n, limit=limit), limit, n)]
 
 
 # half-width punctuation between Chinese characters (「同时,也」), as text pasted from a
@@ -644,9 +835,8 @@ def _halfwidth(scan: _Scan) -> list[Finding]:
         m = hits[0]
         quote = text[_clause_start(text, m.start()):_clause_end(text, m.end())].strip()
         out.append(scan.finding("text.halfwidth", fid,
-                                say("text.halfwidth", where=describe(scan.fmt_id, fid), quote=quote,
-                                    n=len(hits)),
-                                None, len(hits), severity="notice"))
+                                dict(where=describe(scan.fmt_id, fid), quote=quote, n=len(hits)),
+                                None, len(hits)))
     return out
 
 
@@ -722,5 +912,5 @@ def stated_tables(ctx: Context) -> set[str]:
 
 
 __all__ = ["statements", "stated_sums", "table_figures", "counted", "Statement", "PartsSum",
-           "TableFigure", "repeated_share", "fullwidth_punctuation", "check_narrative",
-           "stated_tables", "RULES"]
+           "TableFigure", "fee_statements", "headings", "heading_parts", "repeated_share",
+           "fullwidth_punctuation", "check_narrative", "stated_tables", "RULES"]

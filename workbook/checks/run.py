@@ -1,16 +1,11 @@
-"""A whole check: reading, cell and meta checks, the declared rules, the narrative, and last
-year's report (given, or recorded in the workbook) — for one input (:func:`check`) or many
-(:func:`check_many`).
+"""A whole check of one Report: what reading found, cell and meta checks, the declared rules,
+the narrative, and last year's report (given, or recorded in the workbook).
 
-This is the one place where a check run is put together; the CLI, the Excel add-in,
-consolidation and audit all call it.  :func:`check_many` never raises for a bad input: a file
-that cannot be read is a result with one error finding (like frictionless' ``validate``), so one
-bad file never stops a batch.
+This is the one place where the checks are put together (:func:`check_report`); reading files
+and checking many of them is the ``check`` action's (:mod:`nianbao.actions.checking`), which every
+door calls.
 """
 from __future__ import annotations
-
-import os
-from typing import Iterable, Iterator, Union
 
 from ..dismissals import split, with_ids
 from ..errors import NianbaoError
@@ -24,9 +19,6 @@ from .context import Context
 from .engine import check_rules
 from .narrative import check_narrative, stated_tables
 from .yearly import check_yearly
-
-Source = Union[Report, str, os.PathLike]
-
 
 def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
     """Every finding for ``report`` (the reader's included), sorted and deduplicated.
@@ -55,70 +47,16 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
     return with_ids(sort_findings(out, order), report)
 
 
-def _result(report: Report, found: list[Finding], file: str | None) -> Findings:
+def unreadable(file: str | None, error: NianbaoError) -> Findings:
+    """The result for an input that could not be read: one error finding, no position."""
+    return Findings([Finding(error.code, "error", str(error), args=dict(error.params))],
+                    file=file, unreadable=True)
+
+
+def result(report: Report, found: list[Finding], file: str | None) -> Findings:
     """The result for one report: the findings its office dismissed (in the workbook) apart."""
     open_, dismissed = split(found, report)
     return Findings(open_, file=file, report=report, dismissed=dismissed)
 
 
-def load(source: Source) -> Report:
-    """A Report from a Report, a workbook path or a published report (.docx/.pdf/.html/.txt,
-    imported); raises :class:`UnreadableWorkbook`."""
-    if isinstance(source, Report):
-        return source
-    from ..importing import import_report, is_published
-
-    if is_published(source):
-        return import_report(source).report
-    from ..reader import read_report  # late: checking an in-memory Report never needs calamine
-
-    return read_report(source)
-
-
-def check(source: Source, previous: Source | None = None) -> Findings:
-    """Check one report (a :class:`Report` or a workbook path), optionally against last year's.
-
-    Raises :class:`nianbao.errors.UnreadableWorkbook` when a path is not a nianbao workbook at
-    all; :func:`check_many` turns that into a result instead.
-    """
-    report = load(source)
-    prev = load(previous) if previous is not None else None
-    file = str(source) if not isinstance(source, Report) else report.source
-    return _result(report, check_report(report, prev), file)
-
-
-def unreadable(file: str | None, error: NianbaoError) -> Findings:
-    """The result for an input that could not be read: one error finding, no position."""
-    return Findings([Finding(error.code, "error", str(error))], file=file, unreadable=True)
-
-
-def check_many(sources: Iterable[Source], previous: Source | None = None) -> Iterator[Findings]:
-    """One :class:`Findings` per input, in order; never raises for a bad input.
-
-    ``previous`` (last year's report) is read once; when it cannot be read, every result gets
-    that one error finding and the cross-year rules are not run.
-    """
-    prev: Report | None = None
-    prev_problem: Finding | None = None
-    if previous is not None:
-        try:
-            prev = load(previous)
-        except NianbaoError as e:
-            from ..messages import say
-
-            prev_problem = Finding("prev.unreadable", "error",
-                                   say("cli.previous_failed", message=str(e)))
-    for source in sources:
-        file = str(source) if not isinstance(source, Report) else source.source
-        try:
-            report = load(source)
-        except NianbaoError as e:
-            yield unreadable(file, e)
-            continue
-        found = check_report(report, prev)
-        if prev_problem is not None:
-            found = [prev_problem, *found]
-        yield _result(report, found, file)
-
-
-__all__ = ["check", "check_many", "check_report", "load", "unreadable", "Source"]
+__all__ = ["check_report", "result", "unreadable"]

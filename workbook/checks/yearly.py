@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..layout import layout_of
 from ..messages import say
 from ..migrate import same_question  # one definition of "both formats ask the same thing"
@@ -70,16 +70,14 @@ def _repetition(ctx: Context, previous: Report) -> list[Finding]:
         total += len(now)
         if share >= SHOWN_FROM:
             shown.append(section.title)
-            out.append(finding("year.repeated", "notice",
-                               say("year.repeated", where=section.title, share=round(share * 100),
-                                   prev=prev_name),
-                               ctx.fmt.id, fids[0], actual=round(share, 3)))
+            out.append(finding("year.repeated", ctx.fmt.id, fids[0],
+                               dict(where=section.title, share=round(share * 100), prev=prev_name),
+                               actual=round(share, 3)))
     if total and copied / total >= SHOWN_FROM:
         share = copied / total
-        out.append(Finding("year.repeated_all", "notice",
-                           say("year.repeated_all", share=round(share * 100), prev=prev_name,
-                               sections=say("text.and").join(shown)),
-                           actual=round(share, 3)))
+        out.append(emit("year.repeated_all", dict(share=round(share * 100), prev=prev_name,
+                                                  sections=say("text.and").join(shown)),
+                        actual=round(share, 3)))
     return out
 
 
@@ -95,10 +93,10 @@ def _jumps(ctx: Context, previous: Report) -> list[Finding]:
         big, small = max(now, before), min(now, before)
         if big < JUMP_FLOOR or big <= JUMP_RATIO * small:
             continue
-        out.append(finding("year.jump", "notice",
-                           say("year.jump", where=describe(ctx.fmt.id, fid), now=format_number(now),
-                               prev=prev_name, before=format_number(before), ratio=JUMP_RATIO),
-                           ctx.fmt.id, fid, expected=before, actual=now,
+        out.append(finding("year.jump", ctx.fmt.id, fid,
+                           dict(where=describe(ctx.fmt.id, fid), now=format_number(now),
+                                prev=prev_name, before=format_number(before), ratio=JUMP_RATIO),
+                           expected=before, actual=now,
                            cells=(place(ctx.fmt.id, fid).ref,)))
     return out
 

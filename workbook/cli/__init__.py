@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from importlib import import_module
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -114,12 +114,26 @@ class Group(click.Group):
             fail(str(e), e.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # the reader of our output went away (… | head): end quietly
+            _closed_stdout()
         except KeyboardInterrupt:
             fail(say("cli.cancelled"), 130)
         except Exception as e:  # a bug of ours: say so plainly; NIANBAO_DEBUG=1 shows the trace
             if os.environ.get("NIANBAO_DEBUG"):
                 raise
             fail(say("cli.internal", kind=type(e).__name__, detail=str(e)[:300]), 3)
+
+
+def _closed_stdout() -> NoReturn:
+    """Stdout is a pipe whose reader has gone: nothing more can be said there, and Python would
+    complain when it flushes at exit.  Point stdout at nothing and end with 2 (an output that
+    could not be written), without a word — the user stopped reading on purpose."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(2)
 
 
 @click.group(cls=Group, help=say("cli.help"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,6 +156,7 @@ COMMANDS = (
     ("addin", "addin_command"),
     ("import_", "import_command"),
     ("audit", "audit_command"),
+    ("serve", "serve_command"),
 )
 
 for _module, _name in COMMANDS:

@@ -7,18 +7,14 @@ Exit codes: 0 done (or, off Windows, the steps printed); 2 nothing could be writ
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import NianbaoError
-from ..fileio import atomic_path
 from ..messages import say
 from .terminal import fail
-
-ADDIN_FILE = "nianbao.xlam"  # as nianbao.addin.build names it; repeated so install needs no xlwings
 
 
 @click.group("addin", help=say("addin.help"))
@@ -57,21 +53,22 @@ def xlstart() -> Path:
 
 @addin_command.command("install", help=say("addin.install.help"))
 @click.option("-f", "--file", "file", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(ADDIN_FILE), help=say("addin.install.file"))
-def install_command(file: Path) -> None:
+              default=None, help=say("addin.install.file"))
+def install_command(file: Path | None) -> None:
     if not sys.platform.startswith("win"):
         click.echo(say("addin.install.not_windows"))
         click.echo(say("addin.install.steps"))
         return
-    if not file.is_file():
-        fail(say("addin.install.missing", file=str(file)))
-    target = xlstart() / ADDIN_FILE
+    from ..addin.install import install, prebuilt_addin, user_settings_file, xlwings_dll_dir
+
     try:
-        with atomic_path(target) as tmp:
-            shutil.copyfile(file, tmp)
+        target, settings = install(file or prebuilt_addin(), xlstart(), user_settings_file(),
+                                   sys.executable, xlwings_dll_dir())
     except NianbaoError as e:
         fail(str(e), e.exit_code)
     click.echo(say("addin.install.copied", file=str(target)))
+    click.echo(say("addin.install.recorded", file=str(user_settings_file()),
+                   python=settings["INTERPRETER_WIN"]))
     click.echo(say("addin.install.next"))
 
 

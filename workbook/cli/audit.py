@@ -1,5 +1,5 @@
 """``nianbao audit FILES... [--json] [-o 审查结果.xlsx] [--html 审查结果.html]`` — a thin door
-onto :func:`nianbao.audit.audit`.  Exit 0 when all are clean, 1 when any has errors, 2 when none
+onto :func:`nianbao.audit`.  Exit 0 when all are clean, 1 when any has errors, 2 when none
 could be read."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
 from .terminal import emit_json, make_console
 
@@ -21,27 +22,19 @@ from .terminal import emit_json, make_console
 @click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="N",
               help=say("cli.audit.jobs"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
+@click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path | None,
-                  jobs: int, as_json: bool) -> None:
+                  jobs: int, as_json: bool, force: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress
 
-    from ..audit import INDICATORS, audit, summary_headers, summary_values, write_html, write_xlsx
-    from ..fileio import refuse_overwrite
+    from ..audit import INDICATORS, summary_headers, summary_values
 
-    # checked before the work: an output never replaces a report being audited, nor the other
-    if output is not None:
-        refuse_overwrite(output, files)
-    if html_out is not None:
-        refuse_overwrite(html_out, [*files, *([output] if output else [])])
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
-        task = bar.add_task("", total=len(files))
-        result = audit(files, progress=lambda _: bar.advance(task), jobs=jobs)
-    if output is not None:
-        write_xlsx(result, output)
-    if html_out is not None:
-        write_html(result, html_out)
+        task = bar.add_task("", total=None)
+        result = actions.audit(files, progress=lambda _: bar.advance(task), jobs=jobs,
+                               xlsx=output, html=html_out, force=force)
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -63,9 +56,8 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
         console.print(say("cli.audit.summary", n=len(result.rows),
                           errors=sum(1 for r in result.rows if r.findings.errors and not r.findings.unreadable),
                           unreadable=sum(1 for r in result.rows if r.findings.unreadable)), markup=False)
-        for out in (output, html_out):
-            if out is not None:
-                console.print(say("cli.audit.written", file=out), markup=False)
+        for out in result.written:
+            console.print(say("cli.audit.written", file=out), markup=False)
     sys.exit(result.exit_code)
 
 

@@ -12,8 +12,8 @@ import sys
 
 import click
 
+from .. import actions
 from ..errors import NianbaoError
-from ..fileio import refuse_overwrite
 from ..messages import say
 from .terminal import emit_json, fail, print_findings
 
@@ -23,26 +23,26 @@ from .terminal import emit_json, fail, print_findings
 @click.option("--previous", "previous", default=None, metavar="F", help=say("cli.check.previous"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.check.json"))
 @click.option("--mark", "mark", default=None, metavar="OUT.xlsx", help=say("cli.check.mark"))
-def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, mark: str | None) -> None:
-    from ..checks import check_many, mark_workbook
-    from ..checks.run import load
-
+@click.option("--force", is_flag=True, help=say("cli.opt.force"))
+def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, mark: str | None,
+                  force: bool) -> None:
     if mark and len(files) != 1:
         fail(say("cli.mark_one_file", n=len(files)))
-    if mark:
+    if mark:  # decided before any work: the marked copy never replaces a file unasked
         try:
-            refuse_overwrite(mark, [*files, *([previous] if previous else [])])
+            actions.Outputs(inputs=[*files, *([previous] if previous else [])],
+                            force=force).add(mark)
         except NianbaoError as e:  # also when called on its own, not through the nianbao group
             fail(str(e))
     prev = None
     if previous:
         try:
-            prev = load(previous)
+            prev = actions.load(previous)
         except NianbaoError as e:
             fail(say("cli.previous_failed", message=str(e)))
     code = 0
     results: list[dict] = []
-    for findings in check_many(files, prev):
+    for findings in actions.check_many(files, prev):
         code = max(code, findings.exit_code)
         results.append(findings.to_dict())
         if findings.unreadable:
@@ -50,7 +50,8 @@ def check_command(files: tuple[str, ...], previous: str | None, as_json: bool, m
             continue
         if mark:
             try:
-                mark_workbook(findings.file, mark, findings)
+                actions.mark(findings.file, mark, findings=findings, previous=previous,
+                             force=force)
             except NianbaoError as e:
                 fail(str(e))
         if not as_json:

@@ -1,26 +1,35 @@
-"""``nianbao dismiss FILE ID --reason R -o OUT``: mark a reviewed warning or notice as dismissed
-in a copy of the workbook (:func:`nianbao.dismissals.dismiss`); the input is never written."""
+"""``nianbao dismiss FILE ID... --reason R -o OUT``: record reviewed warnings or notices as
+dismissed in a copy of the workbook (:func:`nianbao.dismiss`); the input is never written.  An
+ID is a finding's 编号 or a rule code (every open finding of that rule); ``--all`` takes every
+open warning and notice."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
+from .terminal import fail
 
 
 @click.command("dismiss", help=say("cli.dismiss.help"))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("finding_id", metavar="ID")
+@click.argument("ids", nargs=-1, metavar="ID...")
 @click.option("--reason", required=True, help=say("cli.dismiss.reason"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=say("cli.dismiss.output"))
 @click.option("--previous", default=None, metavar="F", help=say("cli.dismiss.previous"))
-def dismiss_command(file: Path, finding_id: str, reason: str, output: Path, previous: str | None) -> None:
-    from ..dismissals import dismiss
-
-    dismiss(file, finding_id, reason, output, previous)
-    click.echo(say("dismiss.done", id=finding_id, reason=" ".join(reason.split()), file=output))
+@click.option("--all", "everything", is_flag=True, help=say("cli.dismiss.all"))
+@click.option("--force", is_flag=True, help=say("cli.opt.force"))
+def dismiss_command(file: Path, ids: tuple[str, ...], reason: str, output: Path,
+                    previous: str | None, everything: bool, force: bool) -> None:
+    if not ids and not everything:
+        fail(say("cli.dismiss.need_ids"))
+    done = actions.dismiss(file, ids, reason, output, previous=previous, everything=everything,
+                           force=force)
+    click.echo(say("dismiss.done", n=len(done), ids="、".join(f.id or "" for f in done),
+                   reason=" ".join(reason.split()), file=output))
 
 
 __all__ = ["dismiss_command"]

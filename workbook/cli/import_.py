@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
-from .terminal import emit_json, fail, print_report
+from .terminal import emit_json, print_report
 
 
 @click.command("import", help=say("cli.import.help"))
@@ -19,29 +20,23 @@ from .terminal import emit_json, fail, print_report
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               metavar="OUT.xlsx", help=say("cli.import.output"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
-def import_command(file: Path, output: Path | None, as_json: bool) -> None:
-    from ..importing import import_report
-    from ..importing.matcher import extras_named
-
-    if output is not None and output.exists() and file.exists() and output.samefile(file):
-        fail(say("cli.import.same_file", file=output))
-    imported = import_report(file)
+@click.option("--force", is_flag=True, help=say("cli.opt.force"))
+def import_command(file: Path, output: Path | None, as_json: bool, force: bool) -> None:
+    imported = actions.import_report(file, output, force=force)
     report = imported.report
-    if output is not None:
-        from ..xlsx_writer import write_report
-
-        write_report(report, output)
     if as_json:
         emit_json(imported.to_dict())
     else:
         print_report(report)
-        extras = [e for s in report.spec.sections for e in s.extras if e.key in report.missing()]
+        # the table values apart from 六's 信息处理费 figures, which a report states in words
+        extras = imported.missing_extras
         click.echo(say("cli.import.detected_counts", format=imported.detected_title,
-                       missing=len(report.missing()) - len(extras),
-                       extras=say("cli.import.extras", n=len(extras), items=extras_named(extras))
-                       if extras else "", ambiguous=len(imported.ambiguous)))
+                       missing=imported.missing_values,
+                       extras=say("cli.import.extras", n=len(extras),
+                                  items="、".join(f"「{e}」" for e in extras)) if extras else "",
+                       ambiguous=len(imported.ambiguous)))
         if output is not None:
-            click.echo(say("cli.import.written", file=output))
+            click.echo(say("cli.import.written", file=imported.path))
     sys.exit(1 if any(f.severity == "error" for f in report.findings) else 0)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
 from .new import FORMAT_CHOICE
 from .terminal import emit_json, fail, make_console
@@ -34,9 +35,11 @@ PROGRESS_FROM = 20
 @click.option("--json", "as_json", is_flag=True, help=say("cli.merge.json"))
 @click.option("--history", "history", default=None, metavar="汇总.db",
               help=say("cli.merge.history"))
+@click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def merge_command(inputs: tuple[str, ...], output: Path | None, units: str | None,
                   year: int | None, format_id: str | None, unit: str | None,
-                  include_invalid: bool, as_json: bool, history: str | None) -> None:
+                  include_invalid: bool, as_json: bool, history: str | None,
+                  force: bool) -> None:
     if history:
         _history(history, as_json)
         return
@@ -44,11 +47,10 @@ def merge_command(inputs: tuple[str, ...], output: Path | None, units: str | Non
         fail(say("cli.merge.need_inputs"))
     if output is None:
         fail(say("cli.merge.need_output"))
-    from ..consolidate import consolidate
-
     with _progress(as_json) as progress:
-        result = consolidate(inputs, output, units=units, year=year, format_id=format_id,
-                             include_invalid=include_invalid, unit=unit, progress=progress)
+        result = actions.consolidate(inputs, output, units=units, year=year,
+                                     format_id=format_id, include_invalid=include_invalid,
+                                     unit=unit, progress=progress, force=force)
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -88,11 +90,10 @@ def _print(result) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..consolidate import INVALID, MERGED, MERGED_INVALID, MISSING, REJECTED, SUPERSEDED
-    from ..history import archive_dir
+    from ..merge.records import INVALID, MERGED, MERGED_INVALID, REJECTED, SUPERSEDED, UNSENT
 
     console = make_console()
-    styles = {REJECTED: "bold red", INVALID: "red", MISSING: "yellow", MERGED_INVALID: "yellow",
+    styles = {REJECTED: "bold red", INVALID: "red", UNSENT: "yellow", MERGED_INVALID: "yellow",
               MERGED: "green", SUPERSEDED: "dim"}
     table = Table(show_lines=False)
     for key in ("cli.merge.h.unit", "cli.merge.h.status", "cli.merge.h.file", "cli.merge.h.reason"):
@@ -109,17 +110,16 @@ def _print(result) -> None:
                    rejected=result.rejected, invalid=result.count(INVALID),
                    missing=len(result.missing)))
     click.echo(say("cli.merge.database", db=result.database,
-                   archive=archive_dir(result.database)))
+                   archive=result.archive))
 
 
 def _history(db: str, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..consolidate import local_time
-    from ..history import merge_history
+    from ..merge.records import local_time
 
-    entries = merge_history(db)
+    entries = actions.merge_history(db)
     if as_json:
         emit_json(entries)
         return

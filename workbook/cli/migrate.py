@@ -1,13 +1,13 @@
 """``nianbao migrate OLD.xlsx -o NEW.xlsx``: a 2019-format workbook in the 2021 format
-(:func:`nianbao.migrate.migrate_workbook`), listing what must be re-entered."""
+(:func:`nianbao.migrate_workbook`), listing what must be re-entered."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
-from .terminal import fail
 
 
 @click.command("migrate", help=say("migrate.help"))
@@ -17,14 +17,11 @@ from .terminal import fail
 @click.option("--force", is_flag=True, help=say("migrate.force"))
 def migrate_command(source: Path, output: Path, force: bool) -> None:
     from ..formats import get_format
-    from ..migrate import migrate_workbook
     from ..places import common_and_names, place
 
-    if output.exists() and not force:
-        fail(say("migrate.exists", file=output))
-    done = migrate_workbook(source, output)
+    done = actions.migrate_workbook(source, output, force=force)
     new = done.report.format
-    click.echo(say("migrate.done", file=output, format=get_format(new).title,
+    click.echo(say("migrate.done", file=done.path, format=get_format(new).title,
                    year=done.report.meta.year))
     for notice in done.notices():
         click.echo(notice)

@@ -1,12 +1,13 @@
 """``nianbao new``: a blank workbook (the Excel template) for one unit and year."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from ..formats import CURRENT, FORMATS, format_for_year, get_format
+from .. import actions
+from ..errors import NianbaoError
+from ..formats import CURRENT, FORMATS, format_for_year
 from ..layout import layout_of
 from ..messages import say
 from .terminal import fail
@@ -33,53 +34,40 @@ FORMAT_CHOICE = click.Choice(sorted(FORMATS))
 def new_command(output: Path | None, units: Path | None, directory: Path | None,
                 format_id: str | None, year: int | None, unit: str, contact: str, phone: str,
                 force: bool, last: Path | None) -> None:
-    from ..xlsx_writer import new_workbook
-
     if (output is None) == (units is None) or (units is None) != (directory is None) \
             or (units is not None and last is not None):
         fail(say("cli.new.units_or_output"))
     if last is not None:
-        return _from_last(last, output, format_id, year, force, unit=unit, contact=contact,
-                          phone=phone)
-    year = year or dt.date.today().year - 1
-    fmt = get_format(format_id) if format_id else format_for_year(year)
-    due = format_for_year(year)
-    if fmt.id != due.id:  # the rule check applies: never build a workbook it rejects
-        fail(say("cli.new.wrong_format", year=year, expected=due.title, basis=due.basis,
-                 actual=fmt.title, expected_id=due.id))
+        if year is not None:
+            fail(say("cli.new.from_year", year=year))
+        ny = actions.start_from_last_year(last, output, format_id, force=force, unit=unit,
+                                          contact=contact, phone=phone)
+        m, fmt = ny.report.meta, ny.report.spec
+        click.echo(say("cli.new.done", file=ny.path, format=fmt.title, year=m.year,
+                       unit=say("cli.new.done_unit", unit=m.unit) if m.unit else ""))
+        click.echo(say("cli.new.from_done", file=last, year=ny.previous.meta.year,
+                       n=len(ny.filled)))
+        if ny.notes:  # last year's own defects: said, never an error of this year's workbook
+            click.echo(say("yearly.last_year_notes", year=ny.previous.meta.year, file=last,
+                           n=len(ny.notes)))
+            for f in ny.notes:
+                click.echo(say("yearly.last_year_note", message=f.message))
+        return
+    year = year or actions.default_year()
+    try:
+        fmt = actions.format_for(year, format_id)
+    except NianbaoError as e:  # the rule's own words, and how to give the right format here
+        fail(say("cli.new.format_hint", message=str(e),
+                 expected_id=format_for_year(year).id))
     if units is not None:
-        from ..units import hand_out
-
-        written = hand_out(units, directory, year=year, format_id=fmt.id, force=force)
+        written = actions.hand_out(units, directory, year=year, format_id=fmt.id, force=force)
         click.echo(say("cli.new.handed_out", dir=directory, n=len(written), format=fmt.title,
                        year=year))
         return
-    if output.exists() and not force:
-        fail(say("cli.new.exists", file=output))
-    new_workbook(output, fmt.id, year=year, unit=unit, contact=contact, phone=phone)
-    click.echo(say("cli.new.done", file=output, format=fmt.title, year=year,
+    written = actions.new_workbook(output, fmt.id, year=year, unit=unit, contact=contact,
+                                   phone=phone, force=force)
+    click.echo(say("cli.new.done", file=written, format=fmt.title, year=year,
                    unit=say("cli.new.done_unit", unit=unit) if unit else ""))
-
-
-def _from_last(last: Path, output: Path, format_id: str | None, year: int | None, force: bool,
-               **meta: str) -> None:
-    """``--from LAST``: this year's workbook continues last year's (nianbao.yearly)."""
-    from ..yearly import start_from_last_year
-
-    if year is not None:
-        fail(say("cli.new.from_year", year=year))
-    if output.exists() and not force:
-        fail(say("cli.new.exists", file=output))
-    ny = start_from_last_year(last, output, format_id, **meta)
-    m, fmt = ny.report.meta, ny.report.spec
-    click.echo(say("cli.new.done", file=output, format=fmt.title, year=m.year,
-                   unit=say("cli.new.done_unit", unit=m.unit) if m.unit else ""))
-    click.echo(say("cli.new.from_done", file=last, year=ny.previous.meta.year, n=len(ny.filled)))
-    if ny.notes:  # last year's own defects: said, never an error of this year's workbook
-        click.echo(say("yearly.last_year_notes", year=ny.previous.meta.year, file=last,
-                       n=len(ny.notes)))
-        for f in ny.notes:
-            click.echo(say("yearly.last_year_note", message=f.message))
 
 
 __all__ = ["new_command", "FORMAT_CHOICE"]

@@ -1,7 +1,7 @@
 """``nianbao report``: the Word report of a filled workbook (and its PDF).
 
-A thin door onto :func:`nianbao.document.render_report` and :func:`nianbao.document.to_pdf`:
-read the workbook, check it, refuse on errors unless ``--force``, write the report.
+A thin door onto :func:`nianbao.publish` (check, refuse on errors unless ``--force``, write the
+report and its PDF); ``--force`` also replaces an existing output (never an input).
 Exit codes: 0 written; 1 refused because the workbook has errors; 2 the input could not be read
 or the output not written (one Chinese line on stderr).
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
+from .. import actions
 from ..errors import NianbaoError
-from ..fileio import refuse_overwrite
 from ..messages import say
 from .terminal import fail
 
@@ -24,6 +24,29 @@ def _where(f) -> str:
     if f.sheet:
         return say("report.where_sheet", sheet=f.sheet)
     return ""
+
+
+def print_published(done, file: Path) -> None:
+    """What ``publish`` did, as ``report`` and ``demo`` print it."""
+    if done.errors:
+        key = "document.forced" if done.forced else "document.refused"
+        click.echo(say(key, file=str(file), count=len(done.errors)), err=True)
+        for f in done.errors:
+            click.echo(say("document.error_line", where=_where(f), message=f.message), err=True)
+    if done.refused:
+        return
+    if done.findings.warnings:
+        click.echo(say("document.warnings", count=done.findings.warnings, file=str(file)),
+                   err=True)
+    click.echo(say("document.written", file=str(done.docx)))
+    if done.pdf is not None:
+        click.echo(say("document.pdf_written", file=str(done.pdf)))
+    if done.no_pdf:
+        click.echo(say("document.no_pdf", reason=done.no_pdf), err=True)
+    if done.pdf_failed:
+        click.echo(say("cli.error", message=done.pdf_failed), err=True)
+    if done.font_warning:
+        click.echo(done.font_warning, err=True)
 
 
 @click.command("report", help=say("report.help"))
@@ -41,42 +64,14 @@ def _where(f) -> str:
 def report_command(file: Path, output: Path | None, pdf: bool, force: bool,
                    previous: Path | None, offer_generated: bool,
                    templates_dir: Path | None) -> None:
-    from ..checks import check
-    from ..document import pdf_font_warning, render_report, to_pdf
-    from ..reader import read_report
-
     try:
-        inputs = [file] + ([previous] if previous is not None else [])
-        target = output if output is not None else file.with_suffix(".docx")
-        pdf_path = target.with_suffix(".pdf")
-        refuse_overwrite(target, inputs)
-        if pdf:
-            refuse_overwrite(pdf_path, [*inputs, target])
-        report = read_report(file)
-        prev = read_report(previous) if previous is not None else None
-        findings = check(report, previous=prev)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            key = "document.forced" if force else "document.refused"
-            click.echo(say(key, file=str(file), count=len(errors)), err=True)
-            for f in errors:
-                click.echo(say("document.error_line", where=_where(f), message=f.message),
-                           err=True)
-            if not force:
-                sys.exit(1)
-        if findings.warnings:
-            click.echo(say("document.warnings", count=findings.warnings, file=str(file)), err=True)
-        render_report(report, target, templates_dir=templates_dir,
-                      offer_generated=offer_generated)
-        click.echo(say("document.written", file=str(target)))
-        if pdf:
-            pdf_path = to_pdf(target, pdf_path)
-            click.echo(say("document.pdf_written", file=str(pdf_path)))
-            warning = pdf_font_warning(target, pdf_path)
-            if warning:
-                click.echo(warning, err=True)
+        done = actions.publish(file, output, previous=previous, force=force, overwrite=force,
+                               pdf=pdf, templates_dir=templates_dir,
+                               offer_generated=offer_generated)
     except NianbaoError as e:  # also when called on its own, not through the nianbao group
         fail(str(e), e.exit_code)
+    print_published(done, file)
+    sys.exit(done.exit_code)
 
 
-__all__ = ["report_command"]
+__all__ = ["report_command", "print_published"]

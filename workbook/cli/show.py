@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from .. import actions
 from ..messages import say
 from .terminal import emit_json, print_report
 
@@ -13,9 +14,7 @@ from .terminal import emit_json, print_report
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 def show_command(file: Path, as_json: bool) -> None:
-    from ..reader import read_report
-
-    report = read_report(file)
+    report = actions.load(file)
     if as_json:
         emit_json(report.to_dict())
         return

@@ -32,4 +32,17 @@ def format_for_year(year: int) -> Format:
     return oldest if year < oldest.years[0] else FORMATS[CURRENT]
 
 
-__all__ = ["FORMATS", "CURRENT", "Format", "get_format", "format_for_year", "UnknownFormat"]
+def year_mismatch(year: int | None, fmt: Format) -> dict[str, str | int] | None:
+    """When a report of ``year`` must not use ``fmt``: the arguments of the ``format.year``
+    message (the same error for ``check`` and for making a workbook); None when it may."""
+    if not isinstance(year, int):
+        return None
+    due = format_for_year(year)
+    if due.id == fmt.id:
+        return None
+    return {"year": year, "expected": due.title, "basis": due.basis, "actual": fmt.title,
+            "actual_basis": fmt.basis}
+
+
+__all__ = ["FORMATS", "CURRENT", "Format", "get_format", "format_for_year", "year_mismatch",
+           "UnknownFormat"]

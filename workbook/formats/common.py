@@ -31,9 +31,13 @@ S1 = Section(
         TextItem("s1.overview", "总体概述", "本年度政府信息公开工作的总体概述（可空）"),
         TextItem("s1.active", "（一）主动公开情况"),
         TextItem("s1.request", "（二）依申请公开情况"),
+        # the words that, in another part of 一, show the topic written there; 公开目录/公开指南,
+        # the platforms by name: as real reports cover them (tests/test_checks_reader_net.py)
         TextItem("s1.management", "（三）政府信息管理情况", expected=("政府信息管理", "信息管理", "发布审查", "保密审查",
-                                                          "公开属性", "制度规范", "规范性文件管理")),
-        TextItem("s1.platform", "（四）平台建设情况", expected=("平台建设", "网站建设", "政务新媒体")),
+                                                          "公开属性", "制度规范", "规范性文件管理",
+                                                          "公开目录", "公开指南", "发布审核")),
+        TextItem("s1.platform", "（四）平台建设情况", expected=("平台建设", "网站建设", "政务新媒体", "门户网站",
+                                                      "政府网站", "公众号", "公开专区", "政府公报")),
         TextItem("s1.oversight", "（五）监督保障情况",
                  expected=("监督保障", "考核", "培训", "社会评议", "责任追究")),
     ),
@@ -52,6 +56,27 @@ S5 = Section(
     variants=("五、存在的主要问题及下一步努力方向", "五、存在的主要问题及改进措施"),
 )
 S6_TEXT = TextItem("s6.other", "其他需要报告的事项")
+
+# Headings offices print for a text part instead of its standard label — 「（三）政府信息管理方面」
+# run into （二）, 「（二）改进情况」 inside a 五 of its own, a 五 numbered 六 — by part, the
+# numbering before them and 情况/方面/工作 after them left off.  A part written under one of
+# them anywhere in the report is written (the checks confirm from the whole text before they
+# call a part absent).  Only the parts a check asks for are listed.  The importer recognises
+# section titles by Section.variants; both describe what offices print and could be one list.
+PART_HEADINGS: dict[str, tuple[str, ...]] = {
+    "s1.management": ("政府信息管理", "信息管理", "政务信息管理"),
+    "s1.platform": ("平台建设", "公开平台建设", "政务公开平台建设", "政府信息公开平台建设",
+                    "平台建设管理"),
+    "s1.oversight": ("监督保障", "监督考核", "监督检查"),
+    "s5.problems": ("存在的主要问题", "存在的问题", "存在问题", "主要问题", "存在的不足",
+                    "问题和不足", "问题与不足"),
+    "s5.improvements": ("上年问题改进", "上年度问题改进", "上一年度问题改进", "上年问题整改",
+                        "上年度问题整改", "改进情况", "整改情况", "整改落实", "整改措施", "改进措施"),
+}
+# what may stand before and after those words in a heading: 「政府信息公开工作存在的主要问题」,
+# 「政府信息管理方面」
+PART_HEADING_PREFIXES = ("政府信息公开工作", "政务公开工作", "政府信息公开", "政务公开")
+PART_HEADING_SUFFIXES = ("情况", "方面", "工作")
 S2_VARIANTS = ("二、行政机关主动公开政府信息情况",)
 S4_VARIANTS = ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",)
 

@@ -130,6 +130,15 @@ class Section:
     note: TextItem | None = None
 
 
+def expand(each: tuple[tuple[str, tuple[str, ...]], ...]) -> list[dict[str, str]]:
+    """Every combination of the placeholders' keys: ``(("row", (a, b)), ("col", (x,)))`` →
+    ``[{"row": a, "col": x}, {"row": b, "col": x}]`` (one empty binding when there are none)."""
+    combos: list[dict[str, str]] = [{}]
+    for name, keys in each:
+        combos = [{**c, name: k} for c in combos for k in keys]
+    return combos
+
+
 @dataclass(frozen=True)
 class Rule:
     """One reconciliation rule: Σ left = Σ right, instantiated once per key of ``each``.
@@ -157,12 +166,9 @@ class Rule:
 
     def instances(self) -> list[tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]]:
         """Each (bindings, left terms, right terms) with the placeholders filled in."""
-        combos: list[dict[str, str]] = [{}]
-        for name, keys in self.each:
-            combos = [{**c, name: k} for c in combos for k in keys]
         return [
             (c, tuple(t.format(**c) for t in self.left), tuple(t.format(**c) for t in self.right))
-            for c in combos
+            for c in expand(self.each)
         ]
 
 

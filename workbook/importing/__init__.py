@@ -33,12 +33,17 @@ def import_report(path: str | os.PathLike) -> Imported:
     kind = READERS.get(p.suffix.lower())
     if kind is None:
         raise UnreadableWorkbook("import.unknown_kind", file=str(p), known="、".join(READERS))
-    if not p.is_file():
-        raise UnreadableWorkbook("file.missing", file=str(p))
+    from ..fileio import os_reason
     from ..safety import MAX_UNCOMPRESSED, _human
 
-    if p.stat().st_size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
-        raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(p.stat().st_size))
+    try:
+        if not p.is_file():
+            raise UnreadableWorkbook("file.missing", file=str(p))
+        size = p.stat().st_size
+    except OSError as e:  # a name the system cannot take (too long), no permission …
+        raise UnreadableWorkbook("file.unreadable", file=str(p), detail=os_reason(e)) from None
+    if size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
+        raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(size))
     reader = import_module(f".{kind}", __name__)
     try:
         lines = reader.read_lines(p)

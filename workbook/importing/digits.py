@@ -4,7 +4,7 @@ Text copied from a web page's table runs cells together: 「规章000行政规�
 row's tokens are read as they stand when there is one per column; otherwise every way of cutting
 the runs into one number per column is a *candidate* (a count has no leading zero and at most
 :data:`MAX_DIGITS` digits), and :func:`resolve` keeps the candidates under which the declared
-rules hold — interpreted through :func:`nianbao.checks.engine.instances`, never re-coded here.
+rules hold — interpreted through :func:`nianbao.rules.instances`, never re-coded here.
 Where more than one candidate survives, the values that differ are left missing and the
 candidates reported; nothing is picked.
 """
@@ -205,7 +205,7 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
             ) -> tuple[dict[str, Value], list[Ambiguity]]:
     """Values for every group's fields: a reading where one is left under the declared rules;
     where several are, the fields they agree on, MISSING for the others, and an Ambiguity."""
-    from ..checks.engine import instances
+    from ..rules import instances
     from ..formats import get_format
 
     insts = [i for i in instances(format_id) if not i.cross_year]

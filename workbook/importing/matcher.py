@@ -25,11 +25,12 @@ items are read by :mod:`.meta`, the sections' texts split into their parts by :m
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
@@ -52,10 +53,23 @@ class Imported:
     report: Report
     format_detected: str | None  # "2021", "2019", "mixed", or None (no table found)
     ambiguous: list[Ambiguity] = field(default_factory=list)
+    path: Path | None = None  # the workbook it was written to (``nianbao import -o``)
 
     @property
     def detected_title(self) -> str:
         return detected_title(self.format_detected)
+
+    @property
+    def missing_extras(self) -> list[str]:
+        """The section extras (六's 信息处理费 figures) the source lacks, by label: a report
+        states them in words, in no table, so they are counted apart from the table values."""
+        missing = set(self.report.missing())
+        return [e.label for s in self.report.spec.sections for e in s.extras if e.key in missing]
+
+    @property
+    def missing_values(self) -> int:
+        """How many table values the source lacks (the extras apart)."""
+        return len(self.report.missing()) - len(self.missing_extras)
 
     @property
     def notices(self) -> list[str]:
@@ -740,8 +754,8 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
         if fid not in report.values:
             continue
         if fid in scale and isinstance(v, (int, float)):
-            report.findings.append(Finding("import.unit", "notice", say(
-                "import.unit", value=format_number(v), converted=format_number(v * scale[fid]))))
+            report.findings.append(emit("import.unit", dict(
+                value=format_number(v), converted=format_number(v * scale[fid]))))
             v = round(v * scale[fid], 6)
         report.values[fid] = v
     return ambiguous
@@ -823,8 +837,8 @@ def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
         if not fids:
             continue
         if not any(br.rows for br in readings[table.key]):
-            out.append(Finding("import.missing", "warning", say(
-                "import.table_missing", table=table.title, n=len(fids))))
+            out.append(emit("import.missing", dict(table=table.title, n=len(fids)),
+                            variant="table"))
             continue
         names = []
         for block in table.blocks:
@@ -837,16 +851,10 @@ def _missing_findings(report: Report, main: Format, readings) -> list[Finding]:
                     names += [describe(main.id, f, with_cell=False) for f in gone]
         shown = names[:MISSING_NAMED]
         more = say("rule.missing_more", n=len(names)) if len(names) > MISSING_NAMED else ""
-        out.append(Finding("import.missing", "warning", say(
-            "import.cells_missing", table=table.title, n=len(fids),
-            cells=say("text.and").join(shown) + more), field=fids[0]))
+        out.append(emit("import.missing", dict(table=table.title, n=len(fids),
+                                               cells=say("text.and").join(shown) + more),
+                        field=fids[0]))
     return out
-
-
-def extras_named(extras) -> str:
-    """The section extras (六's 信息处理费 figures) by name: a published report states them in
-    words, in no table, so an import counts them apart from the table values it lacks."""
-    return "、".join(f"「{e.label}」" for e in extras)
 
 
 def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
@@ -862,8 +870,8 @@ def _mix_findings(main: Format, readings, seen: list[str]) -> list[Finding]:
             if own:
                 where = br.block.title or main.table(key).title
                 parts.append(say("import.mix_part", where=where, labels="、".join(dict.fromkeys(own))))
-    return [Finding("import.format_mixed", "error", say(
-        "import.format_mixed", format=main.title, others="、".join(get_format(o).title for o in others),
+    return [emit("import.format_mixed", dict(
+        format=main.title, others="、".join(get_format(o).title for o in others),
         parts="；".join(parts)))]
 
 
@@ -874,8 +882,7 @@ def _ambiguous_finding(main: Format, a: Ambiguity, report: Report) -> Finding:
     first = next(f for f in a.fields if f in report.values)
     where = describe(main.id, first, with_cell=False)
     if a.candidates:
-        msg = say("import.ambiguous", where=where, printed=a.printed, n=len(a.candidates),
-                  candidates=" / ".join(shown))
-    else:
-        msg = say("import.inconsistent", where=where, printed=a.printed)
-    return Finding("import.ambiguous", "warning", msg, field=first)
+        return emit("import.ambiguous", dict(where=where, printed=a.printed, n=len(a.candidates),
+                                             candidates=" / ".join(shown)), field=first)
+    return emit("import.ambiguous", dict(where=where, printed=a.printed),
+                variant="inconsistent", field=first)

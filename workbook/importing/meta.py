@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..findings import Finding
+from ..findings import Finding, emit
 from ..formats.model import Format
 from ..messages import say
 from ..report import Report
@@ -211,8 +211,7 @@ def read_year(report: Report, title: str, body: str, fmt: Format) -> list[Findin
     if not counted:
         return []
     report.meta.year = counted.most_common(1)[0][0]
-    return [Finding("import.year_inferred", "notice",
-                    say("import.year_inferred", year=report.meta.year))]
+    return [emit("import.year_inferred", dict(year=report.meta.year))]
 
 
 # -- contact items -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """A marked copy of a checked workbook: faulty cells filled and commented, a 校验结果 sheet —
-the openpyxl painter of :func:`nianbao.marks.plan_marks` (the add-in is the other one).
+the openpyxl painter of :func:`nianbao.marks.plan_marks` (the add-ins are the others).
 
 The original file is only ever *read* (openpyxl loads it; the copy is saved elsewhere through
 :func:`nianbao.fileio.atomic_path`), and no cell value is touched.  Marking a copy that was
@@ -32,13 +32,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
-from ..errors import NianbaoError
-from ..fileio import atomic_path, refuse_overwrite, write_reason
-from ..findings import Findings
-from ..marks import (FILLS, LINK_COLOUR, RESULT_COLUMNS, RESULT_FIRST_ROW, RESULT_WIDTHS,
+from .errors import NianbaoError
+from .fileio import atomic_path, write_reason
+from .findings import Findings
+from .marks import (FILLS, LINK_COLOUR, RESULT_COLUMNS, RESULT_FIRST_ROW, RESULT_WIDTHS,
                      plan_marks)
-from ..messages import say
-from ..xlsx_writer import BASE_SIZE, text_height
+from .messages import say
+from .report import Invalid
+from .xlsx_writer import BASE_SIZE, build_template, fill_workbook, text_height
 
 MESSAGE_WIDTH = RESULT_WIDTHS[RESULT_COLUMNS.index("mark.h.message")]
 
@@ -46,43 +47,33 @@ STORE_SHEET = "_nianbao_marks"  # very hidden: what each marked cell looked like
 _STORE_HEADER = ("sheet", "cell", "fill", "had_comment", "comment", "author", "result_sheet")
 
 
-def mark_workbook(source: str | os.PathLike, out: str | os.PathLike,
-                  findings: Findings | None = None, previous=None) -> Findings:
-    """Write a marked copy of ``source`` to ``out``; returns the findings it marked.
-
-    ``findings`` defaults to :func:`nianbao.checks.check` of ``source`` (against ``previous``).
-    """
-    src, dst = Path(source), Path(out)
-    if dst.exists() and src.exists() and os.path.samefile(dst, src):
-        raise NianbaoError("mark.same_file", file=str(src))
-    refuse_overwrite(dst, [previous] if isinstance(previous, (str, os.PathLike)) else [])
-    if findings is None:
-        from .run import check
-
-        findings = check(src, previous)
+def paint_marked_copy(source: str | os.PathLike | io.BytesIO, out: str | os.PathLike,
+                      findings: Findings, *, name: str | None = None) -> None:
+    """Write a marked copy of workbook ``source`` (a path, or its bytes in a file object) to
+    ``out``, painting what ``findings`` (the check of ``source``, its ``report`` included)
+    found; ``name``: what 校验结果 calls the file (default: the source's file name).  The caller
+    (the ``mark`` action) has decided that ``out`` may be written."""
+    src = source if isinstance(source, io.BytesIO) else Path(source)
+    dst = Path(out)
+    file_name = Path(name).name if name else getattr(src, "name", "")
     # made in memory first, so that openpyxl refusing the workbook and the disk refusing the
     # file are told apart
     data = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's English warnings are not for our users
         try:
-            _painted(load_workbook(src), findings, src.name).save(data)
+            _painted(load_workbook(src), findings, file_name).save(data)
         except NianbaoError:
             raise
         except Exception:  # openpyxl refuses what calamine read: see the module docstring
             report = findings.report
-            if report is None:
-                from .run import load
-
-                report = load(src)
             data = io.BytesIO()
             try:
-                _painted(_rebuilt(report), findings, src.name, say("mark.rebuilt")).save(data)
+                _painted(_rebuilt(report), findings, file_name, say("mark.rebuilt")).save(data)
             except Exception as e:  # our own workbook: only the machine (temporary space) refuses it
                 raise NianbaoError("file.write_failed", file=str(dst), detail=write_reason(e)) from e
     with atomic_path(dst) as tmp:
         tmp.write_bytes(data.getvalue())
-    return findings
 
 
 def _painted(wb, findings: Findings, file_name: str, note: str | None = None):
@@ -93,9 +84,6 @@ def _painted(wb, findings: Findings, file_name: str, note: str | None = None):
 def _rebuilt(report):
     """A fresh workbook of the report's format holding what was read."""
     from dataclasses import replace
-
-    from ..report import Invalid
-    from ..xlsx_writer import build_template, fill_workbook
 
     clean = replace(
         report, texts={k: _clean(v) for k, v in report.texts.items()},
@@ -235,4 +223,4 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str,
     wb.active = wb.sheetnames.index(result_name)
 
 
-__all__ = ["mark_workbook", "STORE_SHEET", "FILLS"]
+__all__ = ["paint_marked_copy", "STORE_SHEET", "FILLS"]

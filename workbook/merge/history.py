@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import NianbaoError
+from ..errors import NianbaoError
 
 # each entry migrates the schema from version i to i + 1; a new one is appended, never edited
-MIGRATIONS: tuple[str, ...] = (
+SCHEMA_STEPS: tuple[str, ...] = (
     """
     CREATE TABLE files (
         sha256 TEXT PRIMARY KEY,
@@ -59,8 +59,48 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX receipts_unit ON receipts(unit);
     CREATE INDEX receipts_sha ON receipts(sha256);
     """,
+    # collection rounds (nianbao.merge.rounds): what a coordinator opened, whom it asked, what
+    # each unit sent through its private link, and the hashed credentials of the web door
+    """
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        year INTEGER NOT NULL,         -- as the coordinator set it, never read from the files
+        format TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        units_file TEXT NOT NULL DEFAULT ''   -- the unit list's name as sent (shown only)
+    );
+    CREATE TABLE round_units (
+        id INTEGER PRIMARY KEY,
+        round INTEGER NOT NULL REFERENCES rounds(id),
+        position INTEGER NOT NULL,     -- the row of the unit list
+        name TEXT NOT NULL, code TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        link_hash TEXT UNIQUE,         -- SHA-256 of the upload link's token; NULL: revoked
+        link_issued TEXT
+    );
+    CREATE INDEX round_units_round ON round_units(round);
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        round INTEGER NOT NULL REFERENCES rounds(id),
+        unit INTEGER NOT NULL REFERENCES round_units(id),
+        sha256 TEXT NOT NULL REFERENCES files(sha256),
+        name TEXT NOT NULL,            -- the file name the sender gave (shown, never a path)
+        received TEXT NOT NULL,        -- UTC, ISO 8601
+        accepted INTEGER NOT NULL,     -- 0: refused at the door (another unit's, year, format)
+        reason TEXT NOT NULL DEFAULT '',
+        examined TEXT NOT NULL         -- the file's Examined record as JSON
+    );
+    CREATE INDEX submissions_round ON submissions(round, unit);
+    CREATE TABLE credentials (
+        hash TEXT PRIMARY KEY,         -- SHA-256 of the token: the token itself is never kept
+        kind TEXT NOT NULL,            -- "coordinator" or "session"
+        created TEXT NOT NULL,
+        expires TEXT                   -- NULL: until replaced
+    );
+    """,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database
 
 
@@ -70,7 +110,7 @@ def now() -> str:
 
 def archive_dir(db_path: str | os.PathLike) -> Path:
     """The archive folder beside the database: 汇总.db → 汇总-存档/."""
-    from .messages import say
+    from ..messages import say
 
     p = Path(db_path)
     return p.with_name(say("history.archive_dir", stem=p.stem))
@@ -89,7 +129,7 @@ def _migrate(con: sqlite3.Connection, db: Path) -> None:
         raise NianbaoError("history.newer", file=str(db), version=version, known=SCHEMA_VERSION)
     for i in range(version, SCHEMA_VERSION):
         # the version is written in the same transaction as the schema it describes
-        con.executescript(f"BEGIN; {MIGRATIONS[i]} PRAGMA user_version = {i + 1}; COMMIT;")
+        con.executescript(f"BEGIN; {SCHEMA_STEPS[i]} PRAGMA user_version = {i + 1}; COMMIT;")
 
 
 @dataclass(frozen=True)
@@ -150,6 +190,16 @@ class History:
             "INSERT INTO receipts (consolidation, sha256, path, file_time, unit, status, reason)"
             " VALUES (?,?,?,?,?,?,?)", [(cid, *r) for r in receipts])
         return cid
+
+
+def archive_copy(data: bytes, target: Path) -> None:
+    """Keep a copy of the received bytes; an existing copy is the same bytes (same hash)."""
+    if target.exists():
+        return
+    from ..fileio import atomic_path
+
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def archive_name(sha256: str, name: str) -> str:
@@ -228,4 +278,5 @@ def merge_history(db_path: str | os.PathLike) -> list[dict[str, Any]]:
 
 
 __all__ = ["recording", "merge_history", "History", "Received", "archive_dir", "archive_name",
-           "SCHEMA_VERSION", "MIGRATIONS"]
+           "archive_copy",
+           "SCHEMA_VERSION", "SCHEMA_STEPS"]

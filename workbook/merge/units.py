@@ -14,14 +14,13 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import NianbaoError
-from .formats import format_for_year, get_format
-from .messages import say
+from ..errors import NianbaoError
+from ..messages import say
+from ..text.cjk import unit_key
 
 # column titles people give these columns (compared after NFKC and without spaces)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -49,11 +48,6 @@ class Unit:
     def file_name(self) -> str:
         """The name of the workbook handed out to this unit."""
         return f"{self.name}.xlsx"
-
-
-def unit_key(name: str) -> str:
-    """A unit name compared as people mean it: full-width letters and spaces do not count."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
 def read_units(path: str | os.PathLike) -> list[Unit]:
@@ -164,35 +158,4 @@ def units_from(units: str | os.PathLike | Sequence[Unit]) -> list[Unit]:
     return read_units(units)
 
 
-def hand_out(units: str | os.PathLike | Sequence[Unit], directory: str | os.PathLike, *,
-             year: int, format_id: str | None = None, force: bool = False) -> list[Path]:
-    """Write one blank workbook per unit into ``directory``, named after the unit, its hidden
-    sheet stamped with unit, unit code, parent, year, format and template version.
-
-    Refuses (before writing anything) when a file of that name exists, unless ``force``.
-    """
-    from .xlsx_writer import save_workbook
-
-    listed = units_from(units)
-    fmt = get_format(format_id) if format_id else format_for_year(year)
-    out_dir = Path(directory)
-    targets = [out_dir / u.file_name for u in listed]
-    if not force:
-        for t in targets:
-            if t.exists():
-                raise NianbaoError("units.exists", file=str(t))
-    for unit, target in zip(listed, targets):
-        save_workbook(template_for(unit, fmt.id, year), target)
-    return targets
-
-
-def template_for(unit: Unit, format_id: str, year: int):
-    """The blank workbook (an openpyxl Workbook) handed out to ``unit``."""
-    from .xlsx_writer import add_record, build_template
-
-    wb = build_template(format_id, year=year, unit=unit.name, contact=unit.contact)
-    add_record(wb, ((ORIGIN_CODE, unit.code), (ORIGIN_PARENT, unit.parent)))
-    return wb
-
-
-__all__ = ["Unit", "read_units", "units_from", "hand_out", "template_for", "unit_key", "HEADERS", "ORIGIN_CODE", "ORIGIN_PARENT"]
+__all__ = ["Unit", "read_units", "units_from", "HEADERS", "ORIGIN_CODE", "ORIGIN_PARENT"]

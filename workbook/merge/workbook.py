@@ -2,34 +2,33 @@
 each merged unit's texts on a reference sheet, and the hidden sheet's record of the sources.
 
 Everything a unit typed goes through :func:`nianbao.xlsx_writer.put_value`, so no string from a
-received workbook becomes a formula here.  Only :mod:`nianbao.consolidate` calls this (it needs
-openpyxl, which reading and checking never import).
+received workbook becomes a formula here.  Only the merge action calls this (it needs openpyxl,
+which reading and checking never import), and it passes the check the consolidated figures get.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .checks import check_many
-from .consolidate import (INVALID, KEY_FIGURES, KIND_CONSOLIDATION, MERGED, MERGED_INVALID,
-                          MISSING, ORIGIN_KIND, REJECTED, SOURCE_PREFIX, SUMMED, SUPERSEDED,
-                          UnitRow, sum_values)
-from .findings import Findings
-from .formats import get_format
-from .history import History, now
-from .layout import HEADINGS, META_SHEET, layout_of
-from .messages import say
-from .report import Report, format_number
-from .xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
+from ..findings import Findings
+from ..formats import get_format
+from ..layout import HEADINGS, META_SHEET, layout_of
+from ..messages import say
+from ..report import Report, format_number
+from ..xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
                           build_template, fill_workbook, put_value, save_workbook, style_cell,
                           text_height)
+from .history import History, now
+from .records import (INVALID, KIND_CONSOLIDATION, MERGE_FIGURES, MERGED, MERGED_INVALID,
+                      ORIGIN_KIND, REJECTED, SOURCE_PREFIX, SUMMED, SUPERSEDED, UNSENT, UnitRow,
+                      sum_values)
 
-STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", MISSING: "FFEB9C",
+STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", UNSENT: "FFEB9C",
                 MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
 # (catalogue code of the title, width) of the columns of the unit table, in order
 COLUMNS = (("merge.col.no", 6), ("merge.col.unit", 24), ("merge.col.code", 14),
@@ -43,10 +42,10 @@ PART_WIDTH, TEXT_WIDTH = 30, 90
 
 
 def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, format_id: str,
-                       year: int | None, unit: str, include_invalid: bool
-                       ) -> tuple[Report, Findings]:
-    """Write the consolidated workbook to ``out`` (atomically) and return its Report and the
-    Report's own check."""
+                       year: int | None, unit: str, include_invalid: bool,
+                       check: Callable[[Report], Findings]) -> tuple[Report, Findings]:
+    """Write the consolidated workbook to ``out`` (atomically) and return its Report and what
+    ``check`` found in it (shown on 汇总情况)."""
     lay = layout_of(format_id)
     wb = build_template(format_id, year=year, unit=unit)
     _add_styles(wb)
@@ -88,7 +87,7 @@ def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, 
         totals[fid] = v
     totals.source = str(out)
     fill_workbook(wb, totals)
-    checked = next(check_many([totals]))
+    checked = check(totals)
     texts_ws.auto_filter.ref = f"A1:C{texts_row}"
 
     summary = wb.create_sheet(say("merge.sheet.summary"), 0)
@@ -153,7 +152,7 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
     style_cell(title, LABEL_LOOKS["title"])
     title.alignment = UNWRAPPED
     line = say("merge.summary.line", merged=counts[MERGED] + counts[MERGED_INVALID],
-               invalid=counts[INVALID], rejected=counts[REJECTED], missing=counts[MISSING],
+               invalid=counts[INVALID], rejected=counts[REJECTED], missing=counts[UNSENT],
                superseded=counts[SUPERSEDED],
                included=say("merge.summary.included") if include_invalid else "",
                check=say("merge.summary.check", errors=checked.errors, warnings=checked.warnings))
@@ -162,7 +161,7 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
     style_cell(note, LABEL_LOOKS["note"])
     note.alignment, note.border = UNWRAPPED, Border()
 
-    keys = [say(code) for code, _ in KEY_FIGURES]
+    keys = [say(code) for code, _ in MERGE_FIGURES]
     fills = {status: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
              for status, rgb in STATUS_FILLS.items()}
     head = 4
@@ -173,7 +172,7 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
         values = [i, r.unit, r.code, r.parent, say(f"merge.status.{r.status}"), r.reason,
                   r.errors if r.file else "", r.warnings if r.file else "",
                   Path(r.file).name if r.file else "", r.sha256, r.received, r.saved,
-                  *[_figure(v) for v in (r.key or (None,) * len(KEY_FIGURES))]]
+                  *[_figure(v) for v in (r.key or (None,) * len(MERGE_FIGURES))]]
         for col, value in enumerate(values, 1):
             cell = ws.cell(head + i, col)
             # one line per unit (the hash and file name run on in full); the reason wraps
@@ -194,7 +193,7 @@ def _rollup(ws: Worksheet, top: int, rows: Sequence[UnitRow], keys: list[str]) -
     expected: dict[str, set] = defaultdict(set)
     submitted: dict[str, set] = defaultdict(set)
     clean: dict[str, set] = defaultdict(set)
-    figures: dict[str, list] = defaultdict(lambda: [0] * len(KEY_FIGURES))
+    figures: dict[str, list] = defaultdict(lambda: [0] * len(MERGE_FIGURES))
     for r in rows:
         if r.status != SUPERSEDED and r.unit:
             expected[r.parent].add(r.unit)

@@ -1,0 +1,104 @@
+"""Shared by the server's tests: unit workbooks as a round hands them out, a unit list, and a real
+``nianbao serve`` in a child process on a free port of 127.0.0.1 (stopped by the fixture)."""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import consistent_report
+
+from nianbao.actions.new import template_for
+from nianbao.merge.units import Unit
+from nianbao.xlsx_writer import fill_workbook, save_workbook
+
+YEAR = 2025
+TOKEN = "coordinator-secret-for-tests-0123456789"
+
+
+def unit_workbook(unit: Unit, seed: int, *, errors: bool = False, year: int = YEAR,
+                  format_id: str = "2021") -> bytes:
+    """The workbook ``unit`` was handed out, filled with consistent figures (a wrong row total
+    when ``errors``)."""
+    import tempfile
+
+    report = consistent_report(format_id, seed=seed)
+    report.meta.unit, report.meta.year = unit.name, year
+    if errors:
+        report["t3.new.total"] = (report.number("t3.new.total") or 0) + 1
+    wb = template_for(unit, format_id, year)
+    fill_workbook(wb, report)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "u.xlsx"
+        save_workbook(wb, path)
+        return path.read_bytes()
+
+
+def unit_list(names: list[str]) -> bytes:
+    rows = ["单位名称,单位代码,上级单位,联系人"]
+    rows += [f"{n},C{i:03d},甲区,联系人{i} 1380000{i:04d}" for i, n in enumerate(names)]
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``nianbao serve`` in a child process (its own process group, so kill -9 ends it all)."""
+
+    def __init__(self, data: Path, *, port: int | None = None, workers: int = 1,
+                 extra: tuple[str, ...] = ()) -> None:
+        self.data, self.port, self.workers, self.extra = data, port or free_port(), workers, extra
+        self.proc: subprocess.Popen | None = None
+        self.log = data.parent / f"serve-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> "Server":
+        env = {**os.environ, "NIANBAO_TOKEN": TOKEN}
+        cmd = [str(Path(sys.executable).parent / "nianbao"), "serve", "--data", str(self.data),
+               "--port", str(self.port), "--workers", str(self.workers), *self.extra]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log.open("ab"),
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        import httpx
+
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text(errors="replace"))
+            try:
+                if httpx.get(self.url + "/", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start: " + self.log.read_text(errors="replace"))
+
+    def kill(self) -> None:
+        """kill -9 of the whole process group."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def multipart_file(name: str, data: bytes) -> dict:
+    return {"file": (name, io.BytesIO(data), "application/octet-stream")}

@@ -1,0 +1,177 @@
+"""The clerk's and the coordinator's journeys in a real browser: Playwright driving Debian's
+Chromium (``/usr/bin/chromium``, launched by path — no browser is downloaded) against a real
+``nianbao serve``.  Each page is also photographed at a desktop and a narrow width; with
+``NIANBAO_SCREENSHOTS=DIR`` the pictures are kept there to look at."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import consistent_report
+from serve_helpers import TOKEN, YEAR, Server, unit_list, unit_workbook
+
+pytest.importorskip("uvicorn")
+playwright = pytest.importorskip("playwright.sync_api")
+
+from nianbao.cli import main  # noqa: E402
+from nianbao.merge.units import Unit  # noqa: E402
+from nianbao.xlsx_writer import write_report  # noqa: E402
+
+CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="Chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("browser") / "data").start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("profile")  # a fresh --user-data-dir
+    with playwright.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            accept_downloads=True, viewport=DESKTOP, locale="zh-CN")
+        context.set_default_timeout(20_000)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    own = os.environ.get("NIANBAO_SCREENSHOTS")
+    folder = Path(own) if own else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def snap(page, shots: Path, name: str) -> None:
+    """The page at desktop and at phone width, whole; the narrow one must not scroll sideways
+    (tables scroll inside their own box)."""
+    for label, size in (("desktop", DESKTOP), ("narrow", NARROW)):
+        page.set_viewport_size(size)
+        path = shots / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 5000
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (name, label, overflow)
+    page.set_viewport_size(DESKTOP)
+
+
+def test_a_clerk_checks_a_faulty_workbook_and_sees_the_error_cell(server, browser, shots,
+                                                                    tmp_path):
+    report = consistent_report("2021", seed=11)
+    report.meta.unit, report.meta.year = "某区政务办", YEAR
+    report["t3.new.natural"] = (report.number("t3.new.natural") or 0) + 2
+    faulty = write_report(report, tmp_path / "有错的年报.xlsx")
+
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    assert page.title().startswith("填报与校验")
+    snap(page, shots, "01-clerk")
+    page.set_input_files("#file", str(faulty))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("table.findings")
+    assert "校验结果：有错的年报.xlsx" in page.inner_text("h1")
+    first = page.locator("table.findings tbody tr").first
+    assert first.get_attribute("class") == "error"
+    errors = page.locator("table.findings tr.error").all_inner_texts()
+    assert any("D6" in row for row in errors), errors
+    snap(page, shots, "02-result")
+    # the marked copy, from the result page (the workbook travels in the page's own form)
+    with page.expect_download() as got:
+        page.click("text=下载标注副本")
+    marked = tmp_path / "marked.xlsx"
+    got.value.save_as(marked)
+    import openpyxl
+
+    assert openpyxl.load_workbook(marked)["三、依申请公开"]["D6"].fill.fgColor.rgb == "FFFFC7CE"
+    # 生成报告 is refused with the errors listed
+    page.click("button:has-text('生成 Word 年报')")
+    page.wait_for_selector(".banner.error")
+    assert "未生成报告" in page.inner_text(".banner.error")
+    snap(page, shots, "03-refused")
+    page.close()
+
+
+def test_a_clean_workbook_gives_the_report_page(server, browser, shots, tmp_path):
+    report = consistent_report("2021", seed=12)
+    report.meta.unit, report.meta.year = "某区政务办", YEAR
+    good = write_report(report, tmp_path / "年报.xlsx")
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    page.set_input_files("#file", str(good))
+    page.click("#upload button[type=submit]")
+    page.click("button:has-text('生成 Word 年报')")
+    page.wait_for_selector("a[download]")
+    with page.expect_download() as got:
+        page.click("a[download]")
+    assert got.value.suggested_filename == "年报.docx"
+    snap(page, shots, "04-report")
+    page.close()
+
+
+def test_a_coordinators_round_in_the_browser(server, browser, shots, tmp_path):
+    names = ["甲局", "乙局"]
+    units_file = tmp_path / "名单.csv"
+    units_file.write_bytes(unit_list(names))
+    page = browser.new_page()
+    page.goto(server.url + "/coordinator")
+    snap(page, shots, "05-login")
+    page.fill("#token", TOKEN)
+    page.click("button:has-text('进入')")
+    page.wait_for_url("**/rounds")
+    page.fill("#title", "2025 年度区属单位")
+    page.fill("#year", str(YEAR))
+    page.set_input_files("#units", str(units_file))
+    snap(page, shots, "06-rounds")
+    page.click("button:has-text('发起')")
+    page.wait_for_selector("td.link")
+    links = page.locator("td.link").all_inner_texts()
+    assert len(links) == 2 and all("/u/" in link for link in links)
+    snap(page, shots, "07-created")
+    with page.expect_download() as got:
+        page.click("button:has-text('下载分发包')")
+    assert got.value.suggested_filename.endswith(".zip")
+
+    # two units upload through their links: one clean, one with errors
+    for name, link, errors in zip(names, links, (False, True)):
+        unit = Unit(name, f"C{names.index(name):03d}", "甲区")
+        book = tmp_path / f"{name}.xlsx"
+        book.write_bytes(unit_workbook(unit, 7, errors=errors))
+        upage = browser.new_page()
+        upage.goto(link)
+        assert name in upage.inner_text("h1")
+        other = names[1 - names.index(name)]
+        assert other not in upage.content()
+        upage.set_input_files("#file", str(book))
+        upage.click("button:has-text('上传')")
+        upage.wait_for_selector(".banner")
+        banner = upage.inner_text(".banner")
+        assert ("有" in banner and "错误" in banner) if errors else "校验无错误" in banner
+        if errors:
+            snap(upage, shots, "08-unit-errors")
+        upage.close()
+
+    page.click("text=查看报送情况")
+    page.wait_for_selector("table.board")
+    rows = {r.split("\t")[0].split("\n")[0]: r for r in page.locator("table.board tbody tr").all_inner_texts()}
+    assert "已汇总" in rows["甲局"]
+    assert "有错误（未计入）" in rows["乙局"]
+    snap(page, shots, "09-board")
+    with page.expect_download() as got:
+        page.click("button:has-text('汇总（下载')")
+    out = tmp_path / "汇总.xlsx"
+    got.value.save_as(out)
+    assert CliRunner().invoke(main, ["check", str(out)]).exit_code == 0
+    page.close()
+

@@ -1,0 +1,84 @@
+"""What an action reads when it is given files and folders: each file named, and the files found
+in each folder named — the same for ``check``, ``merge`` and ``audit``.
+
+A folder usually comes from someone else (an e-mail attachment unpacked, a shared drive), so it
+is walked without trusting it: links inside it are not followed (a link could lead anywhere on
+the coordinator's disk, and what it points to would be archived and reported), only regular
+files are taken (never a FIFO or a device, which would block or never end), hidden files and
+Office lock files (``~$…``) are skipped.  A file named on the command line is taken as named.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Iterable
+
+PathLike = str | os.PathLike[str]
+
+
+def is_folder(path: PathLike) -> bool:
+    """Whether ``path`` is a folder; a name the system cannot even look up (too long, not
+    representable) is not one — reading it then says why, in Chinese."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "~$"))
+
+
+def walk(folder: Path) -> list[Path]:
+    """The regular files under ``folder`` (recursively, sorted), links not followed."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder, followlinks=False, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not _hidden(d))
+        for name in sorted(files):
+            if _hidden(name):
+                continue
+            path = Path(top, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue  # gone, or not ours to look at
+            if stat.S_ISREG(mode):
+                found.append(path)
+    return found
+
+
+def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Path]:
+    """The files to read: each file given, and every file under each folder given, in the
+    order given, each once; ``skip``: files and folders never read (an action's own outputs
+    when they sit among its inputs)."""
+    skipped = [Path(s).resolve() for s in skip]
+
+    def wanted(f: Path) -> bool:
+        try:
+            r = f.resolve()
+        except (OSError, RuntimeError):  # a name too long to resolve, a link loop: read it as given
+            return True
+        return not any(r == s or s in r.parents for s in skipped)
+
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for item in items:
+        p = Path(item)
+        for f in (walk(p) if is_folder(p) else [p]):
+            try:
+                key = f.resolve()
+            except (OSError, RuntimeError):
+                key = f
+            if wanted(f) and key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def folders(items: Iterable[PathLike]) -> list[Path]:
+    """The folders among ``items``."""
+    return [Path(p) for p in items if is_folder(p)]
+
+
+__all__ = ["expand", "walk", "folders", "is_folder"]

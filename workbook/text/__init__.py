@@ -1,0 +1,1 @@
+"""Chinese text as nianbao compares, folds and measures it (:mod:`nianbao.text.cjk`)."""
