@@ -335,3 +335,17 @@ def test_pdf_line_breaks_inside_words_are_joined():
 def test_the_preambles_contact_items_go_to_the_basic_information(sentence, want):
     r = match(["某局2021年政府信息公开工作年度报告", sentence, "一、总体情况", "无。"]).report
     assert (r.meta.address, r.meta.postcode, r.meta.phone, r.meta.email, r.meta.website) == want
+
+
+def test_sections_under_an_offices_own_wording_or_number():
+    # an office that words 五 its own way, and one that inserted a section of its own (so 五 is
+    # printed 六 and 六 is printed 七)
+    body = ["某局2021年政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。"]
+    for five, six in (("五、存在的主要问题及整改措施", "六、其他需要报告的事项"),
+                      ("六、存在的主要问题及改进情况", "七、其他需要报告的事项")):
+        r = match(body + [five, "一是公开内容不够丰富。", six, "本年度未收取信息处理费。"]).report
+        assert r.texts["s5.problems"] == "一是公开内容不够丰富。", five
+        assert r.texts["s6.other"] == "本年度未收取信息处理费。", six
+    # a sentence that names a section's subject is no heading
+    r = match(body + ["我局在以下五个方面存在的主要问题及改进情况如下。", "五、存在的主要问题及改进情况", "无。"]).report
+    assert r.texts["s1.overview"].endswith("存在的主要问题及改进情况如下。") and r.texts["s5.problems"] == "无。"

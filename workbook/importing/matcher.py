@@ -167,16 +167,65 @@ def _section_titles() -> dict[str, list[str]]:
 
 
 def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
-    """Section key → (start, end) of its heading, found in declared order."""
+    """Section key → (start, end) of its heading, found in declared order: as declared (a
+    section's own variants are no rivals of one another: 「五、存在的主要问题及整改措施」 is found
+    by the prefix its variants share), else renumbered (an office that added a section of its
+    own prints 「六、存在的主要问题及改进情况」)."""
     found: dict[str, tuple[int, int]] = {}
     cursor = 0
-    every = tuple(t for ts in _section_titles().values() for t in ts)
-    for key, titles in _section_titles().items():
-        hit = find_first(stream, titles, cursor, len(stream.text), every)
+    titles_of = _section_titles()
+    for key, titles in titles_of.items():
+        rivals = tuple(t for k, ts in titles_of.items() if k != key for t in ts)
+        hit = find_first(stream, titles, cursor, len(stream.text), rivals)
+        if hit is None:
+            hit = _renumbered(stream, titles, cursor, rivals)
         if hit:
-            found[key] = hit[:2]
-            cursor = hit[1]
+            found[key] = (hit[0], _line_rest(stream, hit[1]))
+            cursor = found[key][1]
     return found
+
+
+HEADING_REST = 8  # a heading found by its beginning takes the rest of its line up to this long
+
+
+def _line_rest(stream: Stream, end: int) -> int:
+    """A heading found by its beginning (「五、存在的主要问题及整改措施」) ends with its line, when
+    what is left of the line is a few words and no sentence."""
+    line = stream.line_of(max(0, end - 1))  # the line of the heading's last character
+    stops = [p for p in stream.line_starts[line + 1:line + 60] if p >= end]
+    if not stops:
+        return end
+    stop = stops[0]
+    rest = stream.text[end:stop]
+    return stop if 0 < len(rest) <= HEADING_REST and not any(c in "。.;；" for c in rest) else end
+
+
+_SECTION_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}\.$")
+_HEADING_BEFORE = frozenset("。.!?;:)")  # folded sentence ends: a heading may follow one
+
+
+def _renumbered(stream: Stream, titles: list[str], start: int,
+                rivals: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """A section heading printed with another number: its words without the number, right
+    after a number 「六、」 that begins a line (or follows a sentence's end)."""
+    import bisect
+
+    cores = [_ORDINAL.sub("", t) for t in titles]
+    others = tuple(_ORDINAL.sub("", r) for r in rivals)
+    cursor = start
+    while True:
+        hit = find_first(stream, [c for c in cores if len(fold(c)) >= CORE_MIN], cursor,
+                         len(stream.text), others)
+        if hit is None:
+            return None
+        number = _SECTION_NUMBER.search(stream.text, max(0, hit[0] - 4), hit[0])
+        if number:
+            at = number.start()
+            k = bisect.bisect_left(stream.gaps, at)
+            if (k < len(stream.gaps) and stream.gaps[k] == at) or (
+                    at > 0 and stream.text[at - 1] in _HEADING_BEFORE):
+                return at, hit[1], hit[2]
+        cursor = hit[0] + 1
 
 
 def _region(found: dict[str, tuple[int, int]], key: str, order: list[str], size: int) -> tuple[int, int]:
@@ -348,7 +397,7 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, start, end, every)
+        hit = find_first(stream, labels, start, end, _rivals(every, labels))
         if hit is None:
             # the label printed with another numbering or none (「（1）本机关不掌握…」,
             # 「本机关不掌握…」): its words without the number, and the number before them
@@ -401,6 +450,11 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
             if not any(r is row for r, _ in rows):
                 labels.append(next(h.label for h in hits if h.row is row))
     return BlockReading(table_key, block, fmt, rows, header, labels, windows)
+
+
+def _rivals(every: tuple[str, ...], own: list[str]) -> tuple[str, ...]:
+    """The labels a row must be told from: every other row's (its own variants are none)."""
+    return tuple(x for x in every if x not in own) if len(own) > 1 else every
 
 
 _ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
