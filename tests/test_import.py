@@ -50,6 +50,8 @@ def test_district_sample_every_value():
     assert r.texts["s1.overview"].startswith("今年来，在上级主管部")
     assert r.texts["s5.problems"].endswith("提高相关业务水平。")
     assert [f.rule for f in r.findings] == []
+    # 六's 信息处理费 figures, which a published report states in words, in no table
+    assert r.missing() == ["s6.fee_notices", "s6.fee_amount"]
 
 
 def test_fenghua_sample_every_value():
@@ -59,9 +61,12 @@ def test_fenghua_sample_every_value():
     assert r.statutory() == _zeros("2021")
     # the title has no year: read from the text, and said so
     assert [f.rule for f in r.findings] == ["import.year_inferred"]
-    # the office's own sub-headings 「一是主动公开情况。」… start the declared parts
-    assert r.texts["s1.active"].startswith("一是主动公开情况。通过多渠道")
-    assert r.texts["s1.request"] == "二是依申请公开情况。本年度我办未收到依申请公开件。"
+    # the office's own sub-headings 「一是主动公开情况。」… start the declared parts; the
+    # heading is the part's heading, not the first words of its text
+    assert r.texts["s1.active"].startswith("通过多渠道")
+    assert r.texts["s1.request"] == "本年度我办未收到依申请公开件。"
+    assert r.texts["s1.active.heading"] == "（一）主动公开情况"
+    assert r.texts["s1.oversight"].startswith("在网站公布监督电话")
     assert r.texts["s1.overview"].startswith("2021年，区政务办紧紧围绕")
     assert r.texts["s6.other"] == "不存在收取信息处理费等相关情况。"
 
@@ -78,7 +83,8 @@ def test_nanxun_sample_is_a_mix_of_formats():
     assert mixed.severity == "error"
     for part in ("第二十条第（五）项", "上一年项目数量", "其他对外管理服务事项", "（六）其他处理"):
         assert part in mixed.message
-    assert r.texts["s5.problems"].startswith("2021 年，区政务办信息公开工作取得了一定成效")
+    # a PDF's text: lines joined where the page broke them, digits no longer spaced apart
+    assert r.texts["s5.problems"].startswith("2021年，区政务办信息公开工作取得了一定成效，但还存在一些不足：一是")
 
 
 def test_checking_an_imported_sample_reports_missing_cells_not_zero_sums():

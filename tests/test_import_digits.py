@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from helpers import consistent_report, examples
 from nianbao.formats.common import T3_COLUMN_KEYS
-from nianbao.importing.digits import MAX_DIGITS, Group, candidates, resolve
+from nianbao.importing.digits import MAX_CANDIDATES, MAX_DIGITS, Group, candidates, resolve
 from nianbao.importing.matcher import match
 from nianbao.importing.plain import plain_text
 from nianbao.report import MISSING
@@ -33,18 +33,25 @@ def test_run_together_tables_are_split_or_reported_never_guessed(fmt, seed):
     assert not [f for f in got.missing() if f.startswith(("t3.", "t4."))]
 
 
-def _cuts_consistent(run: str) -> list[tuple[int, ...]]:
-    """Brute force: every cut of ``run`` into 7 numbers (no leading zeros, ≤ MAX_DIGITS) whose
-    first six add up to the seventh."""
-    out = []
-    for marks in itertools.combinations(range(1, len(run)), 6):
-        parts = [run[a:b] for a, b in zip((0,) + marks, marks + (len(run),))]
-        if any(len(p) > MAX_DIGITS or (len(p) > 1 and p[0] == "0") for p in parts):
-            continue
-        nums = tuple(map(int, parts))
-        if sum(nums[:6]) == nums[6]:
-            out.append(nums)
-    return out
+def _cuts_consistent(run: str) -> list[tuple]:
+    """Brute force: every cut of ``run`` into at most 7 numbers (no leading zeros,
+    ≤ MAX_DIGITS), the cells without a number blank (a blank leaves nothing in a run), whose
+    first six add up to the seventh (blank counted as 0).  Cuts into fewer than 7 numbers are
+    readings only while all readings of the run can be listed (MAX_CANDIDATES)."""
+    readings: dict[int, list[tuple]] = {}
+    for k in range(1, 8):
+        for marks in itertools.combinations(range(1, len(run)), k - 1):
+            parts = [run[a:b] for a, b in zip((0,) + marks, marks + (len(run),))]
+            if any(len(p) > MAX_DIGITS or (len(p) > 1 and p[0] == "0") for p in parts):
+                continue
+            for where in itertools.combinations(range(7), k):
+                it = iter(map(int, parts))
+                readings.setdefault(k, []).append(tuple(next(it) if i in where else None
+                                                        for i in range(7)))
+    if sum(map(len, readings.values())) > MAX_CANDIDATES:
+        readings = {7: readings.get(7, [])}
+    return [r for rs in readings.values() for r in rs
+            if sum(v or 0 for v in r[:6]) == (r[6] or 0)]
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -60,6 +67,21 @@ def test_one_row_alone_unique_exactly_when_brute_force_says_so(applicants):
     else:
         assert len(ambiguous) == 1 and set(ambiguous[0].candidates) == set(truth)
         assert row in ambiguous[0].candidates
+
+
+def test_a_blank_cell_leaves_nothing_in_a_run_so_a_run_is_never_read_one_way():
+    # 「规章303」: 3 0 3, or 30 and 3 with one cell blank — no rule inside one year decides
+    im = match(["某区政务办2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（一）项",
+                "信息内容本年制发件数本年废止件数现行有效件数规章303行政规范性文件000"])
+    (a,) = im.ambiguous
+    assert {(3, 0, 3), (None, 30, 3), (30, None, 3), (30, 3, None)} <= set(a.candidates)
+    assert all(im.report[f] is MISSING for f in a.fields)
+    # a row that is a run shorter than its columns has blank cells: 「11」 in 表三 is one
+    # applicant's 1 and the 总计 1, the rule leaves which applicant open
+    g = Group(tuple(f"t3.new.{c}" for c in T3_COLUMN_KEYS), candidates(["11"], ["count"] * 7), "11")
+    _, (b,) = resolve([g], {}, "2021")
+    assert len(b.candidates) == 6 and all(c[6] == 1 and sum(v or 0 for v in c[:6]) == 1
+                                          for c in b.candidates)
 
 
 def test_the_issue_examples():

@@ -231,3 +231,42 @@ def test_dataframe_has_statutory_labels(tmp_path):
     t4 = r.table("t4")
     assert t4.shape == (1, 15)
     assert list(t4.columns[:2]) == [("行政复议", "结果维持", ""), ("行政复议", "结果纠正", "")]
+
+
+# -- missing written and read back ----------------------------------------------------------------
+def test_missing_cells_are_written_marked_and_read_back_missing(tmp_path):
+    """A report with missing cells (an import that lacked 表四) round-trips through its workbook:
+    the cells say 「缺失」 in a style of their own, the hidden sheet names them, and the reader
+    gives MISSING back — until the clerk types a number over the mark or clears the cell."""
+    from helpers import consistent_report
+    from nianbao.layout import META_SHEET, MISSING_ROW
+    from nianbao.report import MISSING
+
+    r = consistent_report("2021", 2)
+    lost = [f for f in r.values if f.startswith("t4.")] + ["s6.fee_amount"]
+    for fid in lost:
+        r[fid] = MISSING
+    path = write_report(r, tmp_path / "导入.xlsx")
+    back = read_report(path)
+    assert back == r and back.missing() == lost
+    assert not [f for f in back.findings if f.field in lost]  # no 「不是数字」 for the mark
+
+    wb = openpyxl.load_workbook(path)
+    f = layout_of("2021").fields["t4.review.total"]
+    cell = wb[f.sheet][f.cell]
+    assert cell.value == "缺失" and cell.font.i and cell.fill.fgColor.rgb.endswith("FCE4D6")
+    assert cell.protection.locked is False and cell.comment is not None
+    recorded = {row[0].value for row in wb[META_SHEET].iter_rows(max_col=1)}
+    assert {MISSING_ROW + fid for fid in lost} <= recorded
+
+    # the clerk fills one in and clears another; a 「缺失」 typed where none was written is text
+    cell.value = 3
+    g = layout_of("2021").fields["t4.review.upheld"]
+    wb[g.sheet][g.cell].value = None
+    h = layout_of("2021").fields["t3.new.natural"]
+    wb[h.sheet][h.cell].value = "缺失"
+    wb.save(tmp_path / "补填.xlsx")
+    filled = read_report(tmp_path / "补填.xlsx")
+    assert filled["t4.review.total"] == 3 and filled["t4.review.upheld"] is None
+    assert filled["t4.suit_direct.total"] is MISSING
+    assert filled["t3.new.natural"] == Invalid("缺失")

@@ -19,6 +19,9 @@ from .formats.model import (HEADING_LABEL, Block, Format, Kind, MetaItem, Rule, 
                             TextItem, field_id)
 
 META_SHEET = "_nianbao"
+# rows ``missing:<field id>`` of the hidden sheet: cells written as 「缺失」 (not in an imported
+# source), read back as missing while they still say so
+MISSING_ROW = "missing:"
 HEADINGS = "headings"  # Field.table of the text parts' headings (not a section: no check reads them)
 PREAMBLE = "preamble"  # Field.table (and id) of the paragraph under the title
 INFO_SHEET = "基本信息"

@@ -762,3 +762,14 @@ MESSAGES.update({
     "wb.preview.template_only": "没有对应的单元格：修改或删空模板 {part}.j2",
     "wb.preview.fallback": "（在装有年报加载项的 Excel 中于此显示；也可运行 nianbao report 生成年报查看）",
 })
+
+
+# -- importing published reports: every printed value, and missing kept missing -------------------
+MESSAGES.update({
+    "wb.missing": "缺失",
+    "wb.missing_comment": "导入的原文中没有这个数值（不是 0）：请按原文或实际情况补填",
+    "cli.import.detected_counts": "识别的格式：{format}；缺失 {missing} 个表格数值{extras}；无法确定拆分的数字 {ambiguous} 处",
+    "cli.import.extras": "（另有第六部分 {n} 项未列出：{items}）",
+    "yearly.last_year_notes": "上年报告（{year}年度，{file}）本身有以下 {n} 处问题，均属上年、不影响本年填报，仅供核对上年结转等数据：",
+    "yearly.last_year_note": "  · {message}",
+})

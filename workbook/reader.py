@@ -25,11 +25,11 @@ from .errors import UnreadableWorkbook
 from .findings import Finding, emit
 from .formats import FORMATS
 from .formats.model import KIND_LABELS
-from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, TEMPLATE_VERSION, Field, Layout,
-                     SheetLayout, known_sheets, layout_of)
+from .layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, MISSING_ROW, TEMPLATE_VERSION, Field,
+                     Layout, SheetLayout, known_sheets, layout_of)
 from .messages import say
 from .places import describe
-from .report import Invalid, Meta, Report, Value, format_number
+from .report import MISSING, Invalid, Meta, Report, Value, format_number
 from .text.cjk import compact, fold
 from .safety import SheetScan, inspect_xlsx, read_bytes
 
@@ -180,7 +180,23 @@ def report_from_grids(grids: dict[str, list[list[Any]]], source: str = "",
         **{k: v for k, v in meta.items() if k not in ("unit", "year") and isinstance(v, str)},
     )
     report.findings.extend(_origin_findings(report, lay))
+    _still_missing(report)
     return report
+
+
+def _still_missing(report: Report) -> None:
+    """Cells the workbook was written with as missing (rows ``missing:<id>`` of the hidden
+    sheet) are missing again while they still show the mark; a number typed over it is read as
+    the number, a cleared cell as blank."""
+    mark = say("wb.missing")
+    for key in report.origin:
+        if not key.startswith(MISSING_ROW):
+            continue
+        fid = key[len(MISSING_ROW):]
+        v = report.values.get(fid)
+        if isinstance(v, Invalid) and v.raw.strip() == mark:
+            report.values[fid] = MISSING
+            report.findings = [f for f in report.findings if f.field != fid]
 
 
 def identify_grids(grids: Iterable[list[list[Any]]]) -> tuple[str, dict[str, list[list[Any]]]]:

@@ -44,6 +44,7 @@ from .layout import (
     META_SHEET,
     PREAMBLE,
     PREVIEW_SHEET,
+    MISSING_ROW,
     TEMPLATE_VERSION,
     TEXT_NOTE_COL,
     CheckCell,
@@ -172,6 +173,9 @@ RUN_LOOK = _look(bold=True)  # the add-in's verdict: ✔ or ✘, so no colour un
 CHECK_FAIL_FONT = Font(color="C00000", bold=True)
 CHECK_FAIL_FILL = _fill("FFC7CE")
 BLANK_FONT = Font(color="7F7F7F", bold=False)  # 「未填写」: no verdict yet, neither green nor red
+# a value the imported source did not contain: 「缺失」 on orange, italic — not a number, not blank
+MISSING_FONT = Font(name=FONT_NAME, size=BASE_SIZE, italic=True, color="C65911")
+MISSING_FILL = _fill("FCE4D6")
 
 NUMBER_FORMATS = {"count": "0", "signed": "0"}
 
@@ -241,14 +245,18 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
     """Write every field of ``report`` into ``wb``, a template of the same format.
 
     Numbers are written as numbers, ``None`` as a blank cell, :class:`Invalid` as its raw text
-    (always a literal string, never a formula).  The hidden sheet is left as it is: it records
-    how the workbook was handed out, not what was filled in.
+    (always a literal string, never a formula).  A :data:`~nianbao.report.MISSING` value (not in
+    an imported source) is shown as 「缺失」 in a style of its own and recorded on the hidden
+    sheet (rows ``missing:<field id>``), so that reading the workbook gives it back as missing,
+    not as blank or 0 (:func:`nianbao.reader.report_from_grids`).  Otherwise the hidden sheet is
+    left as it is: it records how the workbook was handed out, not what was filled in.
     """
     lay = layout_of(report.format)
     if META_SHEET in wb.sheetnames:
         fmt = _meta_rows(wb[META_SHEET]).get("format")
         if fmt is not None and str(fmt) != lay.format.id:
             raise ValueError(f"workbook is format {fmt}, report is format {lay.format.id}")
+    missing: list[str] = []
     for f in lay.fields.values():
         ws = wb[f.sheet]
         cell = ws.cell(f.row, f.col)
@@ -264,7 +272,16 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
                                    BASE_SIZE)
                 ws.row_dimensions[f.row].height = round(min(need, MAX_ROW_HEIGHT), 1)
         else:
-            _put(cell, report.values.get(f.id))
+            value = report.values.get(f.id)
+            if isinstance(value, Missing):
+                _mark_missing(cell)
+                missing.append(f.id)
+            else:
+                _put(cell, value)
+    if missing and META_SHEET in wb.sheetnames:
+        recorded = _meta_rows(wb[META_SHEET])
+        add_record(wb, [(MISSING_ROW + fid, say("wb.missing")) for fid in missing
+                        if MISSING_ROW + fid not in recorded])
 
 
 def write_report(report: Report, path: str | os.PathLike) -> Path:
@@ -828,6 +845,17 @@ def _put(cell: Cell, value: object) -> None:
         # that a clerk who edits the cell does not turn it into one either
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def _mark_missing(cell: Cell) -> None:
+    """「缺失」 in the cell, marked: the clerk types the number over it (the cell stays an
+    unlocked input; its validation applies to what is typed)."""
+    from openpyxl.comments import Comment
+
+    cell.value = say("wb.missing")
+    cell.font = MISSING_FONT
+    cell.fill = MISSING_FILL
+    cell.comment = Comment(say("wb.missing_comment"), GENERATOR)
 
 
 def _save(wb: Workbook, path: str | os.PathLike) -> Path:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NianbaoError
+from .findings import Finding
 from .formats import FORMATS, format_for_year, get_format
 from .layout import layout_of
 from .report import MISSING, Invalid, Meta, Report, Value, format_number, is_number
@@ -42,6 +43,10 @@ class NextYear:
     filled: tuple[str, ...]  # field ids filled from last year (in declaration order)
     record: tuple[tuple[str, Value | str | int | None], ...]  # rows for the hidden sheet
     path: Path | None = None  # the workbook written, once it is (nianbao.actions.yearly)
+    # what is wrong with last year's report itself (values its published text lacks, a mix of
+    # formats, sums that fail): notices about last year — nothing this year's clerk can fix
+    # (nianbao.actions.yearly.last_year_notes)
+    notes: tuple[Finding, ...] = ()
 
 
 def next_year(previous: Report, format_id: str | None = None, **meta: Any) -> NextYear:

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..checks.run import check_report
+from ..findings import Finding
 from ..formats import get_format
 from ..messages import say
 from ..report import Report
@@ -58,8 +60,22 @@ def start_from_last_year(last: PathLike | Report | Upload, output: PathLike, for
     target = Outputs(inputs=paths(last), force=force, free=free).add(output)
     previous = load(last)
     ny = next_year(previous, format_id, **meta)
+    ny.notes = last_year_notes(previous)
     ny.path = write_next_year(ny, target)
     return ny
 
 
-__all__ = ["start_from_last_year", "write_next_year", "reference_rows"]
+def last_year_notes(previous: Report) -> tuple[Finding, ...]:
+    """Last year's report's own defects: what reading it found (values its text lacks, digits
+    that could not be split, a mix of formats) and its declared sums that fail.  They are about
+    last year — a door shows them as notices about last year's report, never as this year's
+    errors (they keep their own codes and severities, as the catalogue gives them)."""
+    rules = {r.id for r in previous.spec.rules}
+    found = check_report(previous)
+    imported = any(f.rule == "import.missing" for f in found)  # names the cells already
+    return tuple(f for f in found if f.rule.startswith(("import.", "format."))
+                 or (f.rule == "rule.missing" and not imported)
+                 or (f.rule in rules and f.severity == "error"))
+
+
+__all__ = ["start_from_last_year", "write_next_year", "reference_rows", "last_year_notes"]

@@ -28,8 +28,13 @@ def import_command(file: Path, output: Path | None, as_json: bool, force: bool) 
         emit_json(imported.to_dict())
     else:
         print_report(report)
-        click.echo(say("cli.import.detected", format=imported.detected_title,
-                       missing=len(report.missing()), ambiguous=len(imported.ambiguous)))
+        # the table values apart from 六's 信息处理费 figures, which a report states in words
+        extras = imported.missing_extras
+        click.echo(say("cli.import.detected_counts", format=imported.detected_title,
+                       missing=imported.missing_values,
+                       extras=say("cli.import.extras", n=len(extras),
+                                  items="、".join(f"「{e}」" for e in extras)) if extras else "",
+                       ambiguous=len(imported.ambiguous)))
         if output is not None:
             click.echo(say("cli.import.written", file=imported.path))
     sys.exit(1 if any(f.severity == "error" for f in report.findings) else 0)

@@ -49,6 +49,11 @@ def new_command(output: Path | None, units: Path | None, directory: Path | None,
                        unit=say("cli.new.done_unit", unit=m.unit) if m.unit else ""))
         click.echo(say("cli.new.from_done", file=last, year=ny.previous.meta.year,
                        n=len(ny.filled)))
+        if ny.notes:  # last year's own defects: said, never an error of this year's workbook
+            click.echo(say("yearly.last_year_notes", year=ny.previous.meta.year, file=last,
+                           n=len(ny.notes)))
+            for f in ny.notes:
+                click.echo(say("yearly.last_year_note", message=f.message))
         return
     year = year or actions.default_year()
     try:

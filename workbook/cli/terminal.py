@@ -15,7 +15,7 @@ from rich.table import Table as RichTable
 from ..findings import SEVERITY_LABELS, Finding, Findings
 from ..formats.model import field_id
 from ..messages import say
-from ..report import Invalid, Report, Value, format_number
+from ..report import MISSING, Invalid, Report, Value, format_number
 
 
 def _literal(err: UnicodeError) -> tuple[str | bytes, int]:
@@ -64,6 +64,8 @@ def make_console() -> Console:
 def fmt_value(v: Value) -> str:
     if v is None:
         return "—"
+    if v is MISSING:  # not in the source: neither blank nor 0
+        return f"[dim]{say('wb.missing')}[/dim]"
     if isinstance(v, Invalid):
         return f"[red]「{escape(v.raw)}」[/red]"
     return format_number(v)

@@ -100,6 +100,9 @@ class TextItem:
     # evaluators deduct when this part says nothing: its topic words (any one found in the
     # section's other texts counts as the part being written there); () = may be left empty
     expected: tuple[str, ...] = ()
+    # words by which offices' sub-headings name this part besides its label (for importers:
+    # 「（二）改进措施」 is 下一步工作打算); its topic words above count as well
+    variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

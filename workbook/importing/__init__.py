@@ -2,9 +2,11 @@
 
 ``import_report(path)`` reads a Word file, a PDF, a saved web page or extracted text: one module
 per source kind turns it into lines of text (:mod:`.docx`, :mod:`.pdf`, :mod:`.html`,
-:mod:`.txt`), and one matcher (:mod:`.matcher`) finds the unit, the year, the format, the
-sections' texts and every statutory value by the declared labels.  What the source lacks is
-MISSING (not 0), a cell printed blank is blank, and every doubt is a finding on the Report.
+:mod:`.txt`; pages apart, a table's cells kept where the source knows them), and one matcher
+(:mod:`.matcher`) finds the format and every statutory value by the declared labels, with
+:mod:`.meta` (title, unit, year, contact items) and :mod:`.parts` (the sections' texts by part).
+What the source lacks is MISSING (not 0), a cell printed blank is blank, and every doubt is a
+finding on the Report.
 """
 from __future__ import annotations
 

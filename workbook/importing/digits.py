@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -99,16 +99,16 @@ def candidates(tokens: Sequence[str], kinds: Sequence[str]) -> list[tuple[Value,
     a page number or a footnote mark strayed in and may be left out.
     """
     n = len(kinds)
+    tokens = list(tokens)
+    while len(tokens) > n and BLANK in (tokens[0], tokens[-1]):  # an empty cell at a row's end
+        tokens.pop(0 if tokens[0] == BLANK else -1)
     if len(tokens) == n:
         return [tuple(parse(t, k) for t, k in zip(tokens, kinds))]
     if not tokens:
         return []
     out: list[tuple[Value, ...]] = []
     if len(tokens) == 1 and _RUN.fullmatch(tokens[0]):
-        for parts in _cuts(tokens[0], n):
-            reading = tuple(parse(t, k) for t, k in zip(parts, kinds))
-            if not any(isinstance(v, Invalid) for v in reading):
-                out.append(reading)
+        out = _run_readings(tokens[0], kinds)
         if out:
             return out[:MAX_CANDIDATES]
     if len(tokens) < n:
@@ -123,6 +123,34 @@ def candidates(tokens: Sequence[str], kinds: Sequence[str]) -> list[tuple[Value,
     return out
 
 
+def _run_readings(run: str, kinds: Sequence[str]) -> list[tuple[Value, ...]]:
+    """A row printed as one digit run: every cut into one number per column, and — a cell
+    printed blank leaves nothing in the run (「303」 may be 「 、30、3」) — every cut into fewer
+    numbers with the blanks placed every way, as long as all of them can be listed
+    (MAX_CANDIDATES); a long run is cut into one number per column only."""
+    n = len(kinds)
+
+    levels = [(k, _cuts(run, k)) for k in range(min(n, len(run)), 0, -1)]
+    total = sum(len(cuts) * math.comb(n, k) for k, cuts in levels)
+    if total > MAX_CANDIDATES:
+        levels = levels[:1] if levels and levels[0][0] == n else []
+    out: list[tuple[Value, ...]] = []
+    uniform = len(set(kinds)) == 1
+    for k, cuts in levels:
+        for parts in cuts:
+            parsed = tuple(parse(t, kinds[0]) for t in parts) if uniform else None
+            if parsed is not None and any(isinstance(v, Invalid) for v in parsed):
+                continue
+            for where in itertools.combinations(range(n), k):
+                row: list[Value] = [None] * n
+                for i, at in enumerate(where):
+                    row[at] = parsed[i] if parsed is not None else parse(parts[i], kinds[at])
+                if parsed is None and any(isinstance(v, Invalid) for v in row):
+                    continue
+                out.append(tuple(row))
+    return out
+
+
 # -- resolution by the declared rules --------------------------------------------------------------
 @dataclass
 class Group:
@@ -131,6 +159,9 @@ class Group:
     fields: tuple[str, ...]
     options: list[tuple[Value, ...]]
     printed: str = ""  # the tokens as printed, for the message
+    # readings to fall back on when the rules reject every option (a row's numbers read as
+    # printed, when no reading that moves them to their own row holds)
+    fallback: list[tuple[Value, ...]] = field(default_factory=list)
 
     @property
     def decided(self) -> bool:
@@ -183,36 +214,21 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
     for g in groups:
         if g.decided:
             values.update(zip(g.fields, g.options[0]))
-    open_groups = [g for g in groups if not g.decided and g.options]
-    by_field = {f: g for g in open_groups for f in g.fields}
-
-    def touching(g: Group):
-        fs = set(g.fields)
-        return [i for i in insts if any(t.field in fs for t in i.terms)]
-
-    changed = True
-    while changed:  # prune each row by the rules whose other terms are known
-        changed = False
-        for g in open_groups:
-            if g.decided:
-                continue
-            rel = [i for i in touching(g)
-                   if all(t.field in g.fields or (t.field in values and t.field not in by_field)
-                          for t in i.terms)]
-            if not rel:
-                continue
-            kept = []
-            for opt in g.options:
-                mine: dict[str, Value] = dict(zip(g.fields, opt))
-                if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
-                    kept.append(opt)
-            if len(kept) != len(g.options):
-                g.options = kept
-                changed = True
-            if len(kept) == 1:
-                values.update(zip(g.fields, kept[0]))
-                for f in g.fields:
-                    by_field.pop(f, None)
+    open_groups = [g for g in groups if not g.decided and (g.options or g.fallback)]
+    for g in open_groups:
+        if not g.options:
+            g.options, g.fallback = g.fallback, []
+    while True:
+        _propagate(open_groups, values, insts, blank_zero)
+        revived = [g for g in open_groups if not g.options and g.fallback]
+        for g in revived:
+            g.options, g.fallback = g.fallback, []
+        if not revived:
+            break
+    for g in open_groups:
+        if len(g.options) == 1:
+            values.update(zip(g.fields, g.options[0]))
+    by_field = {f: g for g in open_groups if len(g.options) > 1 for f in g.fields}
     rest = [g for g in open_groups if len(g.options) > 1]
     if rest and math.prod(len(g.options) for g in rest) <= MAX_COMBINATIONS:
         rel = [i for i in insts if any(t.field in by_field for t in i.terms)]
@@ -238,6 +254,127 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
             values[f] = opts[0][j] if len(same) == 1 and opts else MISSING
         ambiguous.append(Ambiguity(g.fields, tuple(opts), g.printed))
     return values, ambiguous
+
+
+MAX_SUMS = 20_000  # possible partial sums of one rule followed before it is left to the search
+
+
+def _propagate(groups: list[Group], values: dict[str, Value], insts, blank_zero: bool) -> None:
+    """Drop every reading of a group that no reading of the other groups in a rule can
+    complete (arc consistency over the declared linear rules).  A rule is Σ sign·term = 0;
+    the terms a group holds add up to one contribution per reading, and a reading stays
+    when minus its contribution and the known terms is a sum the other groups can make."""
+    by_field: dict[str, tuple[Group, int]] = {}
+    for g in groups:
+        for j, f in enumerate(g.fields):
+            by_field[f] = (g, j)
+    touching: dict[int, list] = {}
+    for inst in insts:
+        if any(t.field in by_field for t in inst.terms):
+            for t in inst.terms:
+                if t.field in by_field:
+                    touching.setdefault(id(by_field[t.field][0]), []).append(inst)
+    queue = list(dict.fromkeys(i for g in groups for i in touching.get(id(g), ())))
+    queued = {id(i) for i in queue}
+    while queue:
+        inst = queue.pop(0)
+        queued.discard(id(inst))
+        changed = _prune(inst, by_field, values, blank_zero)
+        for g in changed:
+            for other in touching.get(id(g), ()):
+                if id(other) not in queued:
+                    queue.append(other)
+                    queued.add(id(other))
+
+
+def _number(v: Value, blank_zero: bool) -> float | None:
+    if v is None and blank_zero:
+        return 0
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v
+    return None
+
+
+def _prune(inst, by_field, values: dict[str, Value], blank_zero: bool) -> list[Group]:
+    """Apply one rule instance to the groups it touches; the groups whose readings shrank."""
+    constant: float = 0
+    parts: dict[int, tuple[Group, list[tuple[int, int]]]] = {}
+    for side, sign0 in ((inst.left, 1), (inst.right, -1)):
+        for t in side:
+            sign = sign0 * t.sign
+            if t.prev:
+                return []
+            if t.field in by_field:
+                g, j = by_field[t.field]
+                parts.setdefault(id(g), (g, []))[1].append((j, sign))
+                continue
+            if t.field not in values:
+                return []
+            v = _number(values[t.field], blank_zero)
+            if v is None:
+                return []
+            constant += sign * v
+    if not parts:
+        return []
+    contributions: list[tuple[Group, list]] = []
+    exact = isinstance(constant, int)
+    for g, terms in parts.values():
+        contrib = [0] * len(g.options)
+        for j, sign in terms:
+            col = _column(g, j, blank_zero)
+            if col is None:
+                return []  # a reading with a missing or invalid term: the rule cannot decide
+            contrib = [c + sign * v for c, v in zip(contrib, col)] if sign != 1 or any(contrib) \
+                else list(col)
+        exact = exact and all(type(c) is int for c in contrib)
+        contributions.append((g, contrib))
+    if not exact:  # money: compared to a millionth
+        constant = round(constant, 6)
+        contributions = [(g, [round(c, 6) for c in cs]) for g, cs in contributions]
+    sets = [set(c) for _, c in contributions]
+    k = len(sets)
+    prefix = [{0}]
+    for s in sets[:-1]:
+        prefix.append(_add(prefix[-1], s, exact))
+        if prefix[-1] is None:
+            return []
+    suffix: list = [{0}]
+    for s in reversed(sets[1:]):
+        suffix.insert(0, _add(suffix[0], s, exact))
+        if suffix[0] is None:
+            return []
+    changed = []
+    for i, (g, contrib) in enumerate(contributions):
+        before, after = prefix[i], suffix[i]
+        small, large = (before, after) if len(before) <= len(after) else (after, before)
+        ok = {}
+        for c in set(contrib):
+            need = -constant - c
+            ok[c] = any(((need - x) if exact else round(need - x, 6)) in large for x in small)
+        keep = [o for o, c in zip(g.options, contrib) if ok[c]]
+        if len(keep) != len(g.options):
+            g.options = keep
+            changed.append(g)
+    return changed
+
+
+def _column(g: Group, j: int, blank_zero: bool) -> list | None:
+    """The numbers field ``j`` has in each of a group's readings (cached while the readings
+    stay the same); None when a reading has no number there."""
+    cache = g.__dict__.setdefault("_columns", {})
+    key = (j, len(g.options))
+    if key not in cache:
+        col = [_number(o[j], blank_zero) for o in g.options]
+        cache[key] = None if any(v is None for v in col) else col
+    return cache[key]
+
+
+def _add(a: set, b: set, exact: bool) -> set | None:
+    """{x + y}: the sums two sets of partial sums make; None when too many to follow."""
+    if len(a) * len(b) > MAX_SUMS * 10:
+        return None
+    out = {x + y for x in a for y in b} if exact else {round(x + y, 6) for x in a for y in b}
+    return out if len(out) <= MAX_SUMS else None
 
 
 __all__ = ["candidates", "value_tokens", "parse", "resolve", "Group", "Ambiguity", "MAX_DIGITS"]

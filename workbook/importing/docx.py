@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from ..errors import UnreadableWorkbook
 from ..messages import say
 
-from .text import BLANK, CELL
+from .text import table_row_line
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
@@ -38,22 +38,6 @@ def _cell_text(tc) -> str:
     # a line break inside a cell is layout (「（三）/不予公开」), not a line of the report: a row
     # stays one line, or every line after it would be counted one off
     return " ".join(_paragraph_text(p).replace("\n", "") for p in tc.iter(_P)).strip()
-
-
-# a cell holding only a dash or a slash is printed empty on purpose: a blank, not a number
-_DASHES = {"-", "—", "–", "－", "——", "/", "／", "\\"}
-
-
-def table_row_line(cells: list[str]) -> str:
-    """One table row as a line: empty cells after the row's first filled one are blanks
-    (cells before it are empty label columns, not values)."""
-    out: list[str] = []
-    for text in cells:
-        if text and text not in _DASHES:
-            out.append(text)
-        elif out:
-            out.append(BLANK)
-    return CELL.join(out)
 
 
 def _row_cells(tr) -> list[str]:

@@ -7,8 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .docx import table_row_line
-from .text import decode
+from .text import decode, table_row_line
 
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
            "article", "header", "footer", "pre", "blockquote", "title"}

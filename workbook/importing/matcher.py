@@ -9,10 +9,18 @@ The table of a section lies between its heading and the next one; in it, block t
 found in declared order, and each row's label anywhere in its block (a PDF prints a merged
 label beside the middle of its rows); a row's values are the numbers between its label and the
 next label found.  Columns are taken in declared order: an extraction keeps a row's numbers in
-the printed order of the columns, and offices print the columns as the format does.  A label
-is found folded (see :mod:`.text`), whole, or else by a long prefix (an extraction that moved a
-label's last character past the numbers).  Numbers are read
-by :mod:`.digits`, which settles run-together digits by the declared rules.
+the printed order of the columns, and offices print the columns as the format does.  A label is
+found folded (see :mod:`.text`), whole, or else by a long prefix (an extraction that moved a
+label's last character past the numbers, or printed the row's numbers inside a two-line label),
+or by its words without its number (「（1）本机关不掌握…」, 「本机关不掌握…」).  Where a row has no
+numbers after its label and its neighbour too many (a number printed above a two-line label), or
+a block prints its label column and then its values, the numbers are given to their rows by
+where they stand (:class:`Window`); the declared rules choose among the ways to do so.  Numbers
+are read by :mod:`.digits`, which settles run-together digits by the declared rules.
+
+Before any of this, page furniture goes (:func:`.text.without_furniture`) and a page copied as one
+line is cut at its section headings (:func:`split_run_on`); the title, unit, year and contact
+items are read by :mod:`.meta`, the sections' texts split into their parts by :mod:`.parts`.
 """
 from __future__ import annotations
 
@@ -26,16 +34,15 @@ from ..findings import Finding, emit
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
-from ..report import Report, format_number
-from .digits import Ambiguity, Group, candidates, resolve, value_tokens
-from .text import BLANK, Stream, fold, plain
+from ..report import MISSING, Report, format_number
+from .digits import MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, value_tokens
+from .meta import find_title, publisher, read_contacts, read_year, signature, title_unit
+from .parts import full_width, split_texts
+from .text import BLANK, Stream, fold, without_furniture
 
 PREFIX_MIN = 6  # a label found by its beginning needs this many characters …
 PREFIX_SHARE = 0.4  # … and this share of the label
 NOISE_GAP = 4  # characters of noise skipped inside a label (a group label's line: 「其他处理」)
-# a report's title ends so: 「…政府信息公开工作年度报告」, 「…政务公开工作总结」
-TITLE_ENDS = ("报告", "总结")
-TITLE_LINES = 4  # a title broken over lines: at most this many
 MISSING_NAMED = 8  # rows or cells named in a message
 
 
@@ -51,6 +58,18 @@ class Imported:
     @property
     def detected_title(self) -> str:
         return detected_title(self.format_detected)
+
+    @property
+    def missing_extras(self) -> list[str]:
+        """The section extras (六's 信息处理费 figures) the source lacks, by label: a report
+        states them in words, in no table, so they are counted apart from the table values."""
+        missing = set(self.report.missing())
+        return [e.label for s in self.report.spec.sections for e in s.extras if e.key in missing]
+
+    @property
+    def missing_values(self) -> int:
+        """How many table values the source lacks (the extras apart)."""
+        return len(self.report.missing()) - len(self.missing_extras)
 
     @property
     def notices(self) -> list[str]:
@@ -104,9 +123,22 @@ def find(stream: Stream, label: str, start: int, end: int,
             break
         pos += i + 1
         matched += 1
-    if matched < len(key) * PREFIX_SHARE:
+    if matched < len(key) * PREFIX_SHARE and not _continues(text, key[matched:], pos, end):
         return None
     return at, pos
+
+
+_BETWEEN = re.compile(r"[\d.,+\-\ue000]*")
+CONTINUATION = 4  # characters of a label's rest that must follow the numbers printed inside it
+
+
+def _continues(text: str, rest: str, pos: int, end: int) -> bool:
+    """Whether a label's rest follows the numbers printed in the middle of it (a two-line label
+    with its row's numbers on its first line: 「1.申请人无正当理由逾期不 0 0 … 补正、…」)."""
+    skip = _BETWEEN.match(text, pos, end)
+    after = skip.end() if skip else pos
+    need = rest[:CONTINUATION]
+    return after > pos and bool(need) and text.startswith(need, after)
 
 
 def find_first(stream: Stream, labels, start: int, end: int,
@@ -135,16 +167,65 @@ def _section_titles() -> dict[str, list[str]]:
 
 
 def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
-    """Section key → (start, end) of its heading, found in declared order."""
+    """Section key → (start, end) of its heading, found in declared order: as declared (a
+    section's own variants are no rivals of one another: 「五、存在的主要问题及整改措施」 is found
+    by the prefix its variants share), else renumbered (an office that added a section of its
+    own prints 「六、存在的主要问题及改进情况」)."""
     found: dict[str, tuple[int, int]] = {}
     cursor = 0
-    every = tuple(t for ts in _section_titles().values() for t in ts)
-    for key, titles in _section_titles().items():
-        hit = find_first(stream, titles, cursor, len(stream.text), every)
+    titles_of = _section_titles()
+    for key, titles in titles_of.items():
+        rivals = tuple(t for k, ts in titles_of.items() if k != key for t in ts)
+        hit = find_first(stream, titles, cursor, len(stream.text), rivals)
+        if hit is None:
+            hit = _renumbered(stream, titles, cursor, rivals)
         if hit:
-            found[key] = hit[:2]
-            cursor = hit[1]
+            found[key] = (hit[0], _line_rest(stream, hit[1]))
+            cursor = found[key][1]
     return found
+
+
+HEADING_REST = 8  # a heading found by its beginning takes the rest of its line up to this long
+
+
+def _line_rest(stream: Stream, end: int) -> int:
+    """A heading found by its beginning (「五、存在的主要问题及整改措施」) ends with its line, when
+    what is left of the line is a few words and no sentence."""
+    line = stream.line_of(max(0, end - 1))  # the line of the heading's last character
+    stops = [p for p in stream.line_starts[line + 1:line + 60] if p >= end]
+    if not stops:
+        return end
+    stop = stops[0]
+    rest = stream.text[end:stop]
+    return stop if 0 < len(rest) <= HEADING_REST and not any(c in "。.;；" for c in rest) else end
+
+
+_SECTION_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}\.$")
+_HEADING_BEFORE = frozenset("。.!?;:)")  # folded sentence ends: a heading may follow one
+
+
+def _renumbered(stream: Stream, titles: list[str], start: int,
+                rivals: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """A section heading printed with another number: its words without the number, right
+    after a number 「六、」 that begins a line (or follows a sentence's end)."""
+    import bisect
+
+    cores = [_ORDINAL.sub("", t) for t in titles]
+    others = tuple(_ORDINAL.sub("", r) for r in rivals)
+    cursor = start
+    while True:
+        hit = find_first(stream, [c for c in cores if len(fold(c)) >= CORE_MIN], cursor,
+                         len(stream.text), others)
+        if hit is None:
+            return None
+        number = _SECTION_NUMBER.search(stream.text, max(0, hit[0] - 4), hit[0])
+        if number:
+            at = number.start()
+            k = bisect.bisect_left(stream.gaps, at)
+            if (k < len(stream.gaps) and stream.gaps[k] == at) or (
+                    at > 0 and stream.text[at - 1] in _HEADING_BEFORE):
+                return at, hit[1], hit[2]
+        cursor = hit[0] + 1
 
 
 def _region(found: dict[str, tuple[int, int]], key: str, order: list[str], size: int) -> tuple[int, int]:
@@ -167,6 +248,20 @@ class RowHit:
 
 
 @dataclass
+class Window:
+    """Consecutive rows whose numbers were not printed after their own labels: a row's number
+    above a two-line label (read as the row above's), or a label column followed by the value
+    column.  ``splits`` are the readings that give each row its own numbers (one token list
+    per row); ``standard`` is the plain reading, kept for when the rules reject every split
+    (none where it would give each row its neighbour's numbers)."""
+
+    rows: tuple[Row, ...]
+    splits: list[list[list[str]]]
+    standard: list[list[str]]
+    printed: str
+
+
+@dataclass
 class BlockReading:
     """What one block of one table gave."""
 
@@ -176,11 +271,22 @@ class BlockReading:
     rows: list[tuple[Row, list[str]]]  # rows found, with their value tokens
     header: str  # folded header text
     labels: list[str]  # the labels found (for telling formats apart)
+    windows: list[Window] = field(default_factory=list)
 
 
 def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
     """Row key → its leaf labels in every format, in printed order (a row only one format
     declares is placed after the row it follows there)."""
+    key = tuple(id(b) for _, b in variants)
+    if key not in _MERGED:
+        _MERGED[key] = _merge_rows(variants)
+    return _MERGED[key]
+
+
+_MERGED: dict[tuple[int, ...], list[tuple[str, list[str]]]] = {}
+
+
+def _merge_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[str]]]:
     order: list[str] = []
     labels: dict[str, list[str]] = {}
     for _, block in variants:
@@ -196,24 +302,83 @@ def _merged_rows(variants: list[tuple[Format, Block]]) -> list[tuple[str, list[s
     return [(k, labels[k]) for k in order]
 
 
+class _Token:
+    """A number printed between two labels, where it stands."""
+
+    __slots__ = ("pos", "text", "line", "own", "alone")
+
+    def __init__(self, pos: int, text: str, line: int, own: bool) -> None:
+        self.pos, self.text, self.line = pos, text, line
+        self.own = own  # before any text that ends the row (see _value_tokens)
+        self.alone = True  # on a line without text (only numbers)
+
+
+def _gap_tokens(stream: Stream, start: int, end: int) -> list[_Token]:
+    """Every number printed between two labels: the row's own (before text that ends it) and,
+    after such text, numbers standing on lines of their own (the next row's, printed above
+    its label)."""
+    out: list[_Token] = []
+    own = True
+    text_lines: set[int] = set()
+    starts = stream.line_starts
+    last = len(starts) - 1
+    line = stream.line_of(start)
+    for pos, tok in stream.tokens(start, end):
+        while line < last and starts[line + 1] <= pos:
+            line += 1
+        if tok[:1] == ":" and len(tok) > 1:  # 「…政府信息：31」
+            pos, tok = pos + 1, tok[1:]
+        if tok == BLANK or _numeric(tok):
+            out.append(_Token(pos, tok, line, own))
+            continue
+        nums = value_tokens([tok])
+        if nums and fold(tok) == "".join(nums):
+            out += [_Token(pos, n, line, own) for n in nums]
+            continue
+        lead = _LEADING_NUMBER.match(tok)
+        if lead and own and tok[lead.end():lead.end() + 1] not in _LIST_MARKS:
+            # numbers run into the text after them (「0112329三、本年度办理结果」), not an item's
+            # number (「4.无正当理由…」)
+            out += [_Token(pos, n, line, own) for n in value_tokens([lead.group()])]
+            tok = tok[lead.end():]
+        if len(tok) >= 2:
+            text_lines.add(line)
+            if any(t.own for t in out):
+                own = False
+    for t in out:
+        t.alone = t.line not in text_lines
+    # after the row's end, only numbers on lines without text are numbers of a row
+    return [t for t in out if t.own or t.alone]
+
+
 def _value_tokens(stream: Stream, start: int, end: int) -> list[str]:
     """The numbers printed between two labels; text after them (an unrecognised label, a
     header) ends the row, a stray character (a label's tail moved by the extraction) does not.
-    Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut."""
+    Numbers run together in one token (「12-130」) stay one token for :mod:`.digits` to cut.
+    (:func:`_gap_tokens` says where each stands, for the rows whose numbers are elsewhere.)"""
     out: list[str] = []
     for _, tok in stream.tokens(start, end):
+        if tok[:1] == ":" and len(tok) > 1:  # 「…政府信息：31」
+            tok = tok[1:]
         if tok == BLANK or _numeric(tok):
             out.append(tok)
             continue
         nums = value_tokens([tok])
         if nums and fold(tok) == "".join(nums):
             out += nums
-        elif out and len(tok) >= 2:
+            continue
+        lead = _LEADING_NUMBER.match(tok)
+        if lead and tok[lead.end():lead.end() + 1] not in _LIST_MARKS:
+            out += value_tokens([lead.group()])
+            tok = tok[lead.end():]
+        if out and len(tok) >= 2:
             break
     return out
 
 
 _NUMERIC = re.compile(r"[-+\d.,]*\d[-+\d.,]*")
+_LEADING_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+_LIST_MARKS = frozenset(".)）")  # 、 and ． are folded to .
 
 
 def _numeric(tok: str) -> bool:
@@ -228,12 +393,20 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     # of its rows, so the printed order of labels is not the declared order
     hits: list[RowHit] = []
     every = tuple(label for _, labels in merged for label in labels)
+    cores = tuple(c for _, labels in merged for c in map(_core, labels) if c)
     for key, labels in merged:
         if labels == [""]:
             continue
-        at = find_first(stream, labels, start, end, every)
-        if at:
-            hits.append(RowHit(rows_by_key[key], at[0], at[1], at[2]))
+        hit = find_first(stream, labels, start, end, _rivals(every, labels))
+        if hit is None:
+            # the label printed with another numbering or none (「（1）本机关不掌握…」,
+            # 「本机关不掌握…」): its words without the number, and the number before them
+            own = {_core(label): label for label in labels if _core(label)}
+            hit = find_first(stream, own, start, end, cores)
+            if hit:
+                hit = (_numbered_from(stream, hit[0]), hit[1], own[hit[2]])
+        if hit:
+            hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     hits = [h for i, h in enumerate(hits) if i == 0 or h.start >= hits[i - 1].end]
     header_end = hits[0].start if hits else end
@@ -254,15 +427,205 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
             if found:
                 cursor = found[1]
         tokens = _value_tokens(stream, cursor, end)
-        if tokens and labels:
+        # its header must be there (most of its labels), not a word another table shares (总计)
+        distinct = {fold(c.labels[-1]) for c in block.columns}
+        if tokens and len(set(map(fold, labels))) * 2 > len(distinct):
             rows.append((block.rows[0], tokens))
-    for i, hit in enumerate(hits):
-        stop = hits[i + 1].start if i + 1 < len(hits) else end
-        tokens = _value_tokens(stream, hit.end, stop)
+    stops = [h.start for h in hits[1:]] + [end]
+    own = [_value_tokens(stream, h.end, stop) for h, stop in zip(hits, stops)]
+    for hit, tokens in zip(hits, own):
         if tokens:  # a label with no numbers is a parent label (「（六）其他处理」 over 1–3)
             rows.append((hit.row, tokens))
             labels.append(hit.label)
-    return BlockReading(table_key, block, fmt, rows, header, labels)
+    windows: list[Window] = []
+    n = len(block.columns)
+    declared = {id(r) for r in block.rows}  # (a label only another format declares is a parent)
+    if any(len(t) > n or (not t and id(h.row) in declared) for h, t in zip(hits, own)):
+        # some row's numbers are not after its label
+        gaps = [_gap_tokens(stream, start, header_end)]
+        gaps += [_gap_tokens(stream, h.end, stop) for h, stop in zip(hits, stops)]
+        windows = _windows(stream, hits, gaps, block)
+    for w in windows:
+        for row in w.rows:
+            if not any(r is row for r, _ in rows):
+                labels.append(next(h.label for h in hits if h.row is row))
+    return BlockReading(table_key, block, fmt, rows, header, labels, windows)
+
+
+def _rivals(every: tuple[str, ...], own: list[str]) -> tuple[str, ...]:
+    """The labels a row must be told from: every other row's (its own variants are none)."""
+    return tuple(x for x in every if x not in own) if len(own) > 1 else every
+
+
+_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+_PRINTED_ORDINAL = re.compile(r"\(?(?:\d{1,2}|[一二三四五六七八九十]{1,2})\)?\.?")
+CORE_MIN = 4  # a label's words without its number: at least so many characters to be sought
+
+
+@lru_cache(maxsize=None)
+def _core(label: str) -> str:
+    """A row label's words without its number (「1.本机关不掌握相关政府信息」 → 「本机关不掌握
+    相关政府信息」); '' where nothing is left worth seeking (「3.其他」)."""
+    core = _ORDINAL.sub("", label)
+    return core if core != label and len(fold(core)) >= CORE_MIN else ""
+
+
+def _numbered_from(stream: Stream, pos: int) -> int:
+    """Where a label found by its words begins: at the number printed before them in the same
+    token (「(1)」, 「①」 folded to 「1」), never at a number standing apart (a value)."""
+    import bisect
+
+    token = stream.gaps[max(0, bisect.bisect_right(stream.gaps, pos) - 1)]
+    if token < pos and _PRINTED_ORDINAL.fullmatch(stream.text[token:pos]):
+        return token
+    return pos
+
+
+# -- numbers that are not after their own label --------------------------------------------------------
+MAX_WINDOW = 6  # rows one misplaced number can shift
+MAX_SPLITS = 200
+
+
+def _windows(stream: Stream, hits: list[RowHit], gaps: list[list[_Token]], block: Block) -> list[Window]:
+    """Runs of rows whose numbers are printed before their labels or after the last label.
+
+    ``gaps[j]`` holds the numbers before label j (``gaps[0]``: the block's header), ``gaps[j+1]``
+    those after it.  A row printed without numbers after its label (and declared by the
+    variant read, so no parent label) takes them from
+
+    * a numbers-only line above its label, read as part of the row above, which then has too
+      many (``(2n, 0)``; a chain of two-line labels: ``(2n, n, 0)``), or standing after text;
+    * a block printed as its label column, then its values (``(0, 0, 3n)``);
+    * every row's numbers above its label: the header ends in numbers and the last row has none.
+
+    Each split keeps a number printed on a label's own line with that label and cuts only
+    between lines where the numbers stand on lines of their own."""
+    n = len(block.columns)
+    declared = {id(r) for r in block.rows}
+    label_lines = [(stream.line_of(h.start), stream.line_of(max(h.start, h.end - 1))) for h in hits]
+    std = [[t for t in gaps[j + 1] if t.own] for j in range(len(hits))]
+    counts = [len(x) for x in std]
+    out: list[Window] = []
+    used: set[int] = set()
+    for j, hit in enumerate(hits):
+        if counts[j] or j in used or id(hit.row) not in declared:
+            continue
+        a = j - 1
+        while a >= 0 and j - a < MAX_WINDOW and 1 <= counts[a] <= n:
+            a -= 1
+        orphans = [t for t in gaps[j] if not t.own]
+        if a >= 0 and j - a < MAX_WINDOW and counts[a] > n and a not in used:
+            span = list(range(a, j + 1))
+        elif orphans:
+            span = [j]
+        else:
+            b = j + 1
+            while b < len(hits) and counts[b] == 0 and b - j < MAX_WINDOW:
+                b += 1
+            # only a block printed as a column of labels, then its values: every row before
+            # the last without numbers, the last with all of them, not on its own line
+            if b == len(hits) - 1 and j == 0 and counts[b] == (b - j + 1) * n and not any(
+                    label_lines[b][0] <= t.line <= label_lines[b][1] for t in std[b]):
+                span = list(range(j, b + 1))
+                out.append(_deferred(hits, span, std[b], n))
+                used.update(span)
+                continue
+            if j == len(hits) - 1 and any(_numeric(t.text) for t in gaps[0]):
+                span = list(range(0, j + 1))
+            else:
+                continue
+        w = _shifted(hits, span, gaps, label_lines, n)
+        if w is not None:
+            out.append(w)
+            used.update(span)
+    return out
+
+
+def _deferred(hits: list[RowHit], span: list[int], tokens: list[_Token], n: int) -> Window:
+    """Labels first, then every row's numbers: row by row, or column by column."""
+    texts = [t.text for t in tokens]
+    m = len(span)
+    by_row = [texts[i * n:(i + 1) * n] for i in range(m)]
+    splits = [by_row]
+    if n > 1:
+        splits.append([texts[i::m] for i in range(m)])
+    standard = [[] for _ in span[:-1]] + [texts]
+    return Window(tuple(hits[j].row for j in span), splits, standard, " ".join(texts))
+
+
+def _shifted(hits: list[RowHit], span: list[int], gaps: list[list[_Token]],
+             label_lines: list[tuple[int, int]], n: int) -> Window | None:
+    first, last = span[0], span[-1]
+    # the numbers of the run, each with the gap it stands in; the header's only when its last
+    # lines hold nothing but numbers (every row printed above its label)
+    pool: list[tuple[_Token, int]] = []
+    if first == 0 and last == len(hits) - 1 and not any(t.own for t in gaps[last + 1]):
+        pool += [(t, 0) for t in _numbers_only_tail(gaps[0])]
+    elif first > 0:  # numbers on lines of their own after the row above ended
+        pool += [(t, first) for t in gaps[first] if not t.own]
+    for g in range(first + 1, last + 2):
+        # the numbers after the last row's label are its own; after those, the next row's
+        pool += [(t, g) for t in gaps[g] if t.own or g <= last]
+    if not pool:
+        return None
+    m = len(span)
+    lines = [t.line for t, _ in pool]
+    by_lines = len(set(lines)) >= m
+
+    def fits(k: int, part: list[tuple[_Token, int]]) -> bool:
+        # a row's numbers stand just before or just after its label
+        return all(g in (span[k], span[k] + 1) for _, g in part)
+
+    def bound(i: int) -> int | None:
+        # a number on a label's own line is that label's
+        t, g = pool[i]
+        for k, row in enumerate(span):
+            lo, hi = label_lines[row]
+            if lo <= t.line <= hi and g in (row, row + 1):
+                return k
+        return None
+
+    owner = [bound(i) for i in range(len(pool))]
+    splits: list[list[list[str]]] = []
+
+    def walk(k: int, i: int, acc: list[list[str]]) -> None:
+        if len(splits) >= MAX_SPLITS:
+            return
+        if k == m:
+            if i == len(pool):
+                splits.append(list(acc))
+            return
+        for size in range(1, n + 1):
+            j = i + size
+            if j > len(pool):
+                break
+            if by_lines and j < len(pool) and lines[j] == lines[j - 1]:
+                continue
+            part = pool[i:j]
+            if not fits(k, part) or any(o is not None and o != k for o in owner[i:j]):
+                continue
+            walk(k + 1, j, acc + [[t.text for t, _ in part]])
+
+    walk(0, 0, [])
+    standard = [[t.text for t in gaps[j + 1] if t.own] for j in span]
+    if not splits or splits == [standard]:
+        return None
+    if any(g == 0 for _, g in pool):
+        # every row's numbers above its label: read as printed, each row would have the next
+        # row's — never a reading to fall back on
+        standard = []
+    return Window(tuple(hits[j].row for j in span), splits, standard,
+                  " ".join(t.text for t, _ in pool))
+
+
+def _numbers_only_tail(tokens: list[_Token]) -> list[_Token]:
+    """The numbers on the last lines of a header when those lines hold only numbers."""
+    out: list[_Token] = []
+    for t in reversed(tokens):
+        if not t.alone:
+            break
+        out.insert(0, t)
+    return out
 
 
 def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> list[BlockReading]:
@@ -300,131 +663,60 @@ def read_table(stream: Stream, key: str, main: Format, start: int, end: int) -> 
     return out
 
 
-# -- meta -----------------------------------------------------------------------------------------------
-_YEAR = re.compile(r"(\d{4})\s*年")
-# a title may write its year in Chinese digits: 二〇二一年度
-_CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+# -- a page copied as one line -----------------------------------------------------------------------
+def split_run_on(lines: list[str], stream: Stream, heads: dict[str, tuple[int, int]]) -> list[str]:
+    """``lines`` with every section heading on a line of its own: a web page copied as one
+    line runs headings into the text around them (「…工作年度报告一、总体情况2021年，我区以…」)."""
+    cuts: dict[int, set[int]] = {}
+    for start, end in heads.values():
+        for pos in (start, end):
+            line, col = stream.locate(pos)
+            if lines[line][:col].strip() and lines[line][col:].strip():
+                cuts.setdefault(line, set()).add(col)
+    if not cuts:
+        return lines
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        prev = 0
+        for col in sorted(cuts.get(i, ())):
+            out.append(line[prev:col])
+            prev = col
+        out.append(line[prev:])
+    # a heading's closing punctuation is no line of text
+    return [l for l in out if not _PUNCTUATION_ONLY.fullmatch(l)]
 
 
-def _title(lines: list[str], first_heading_line: int) -> tuple[str, list[int]]:
-    """The report's title and its line numbers: the first lines that end in 报告 or 总结,
-    before the first section heading or just after it."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    before = [i for i in filled if i < first_heading_line][:TITLE_LINES]
-    after = [i for i in filled if i > first_heading_line][:2]
-    for group in (before, after):
-        for j in range(len(group)):
-            text = "".join(lines[i].strip() for i in group[:j + 1])
-            if fold(text).endswith(TITLE_ENDS) and len(text) < 80:
-                return text, group[:j + 1]
-    return "", []
+_PUNCTUATION_ONLY = re.compile(r"[\s。：:．.，,；;]+")
 
 
-def read_meta(report: Report, title: str, body: str, fmt: Format) -> list[Finding]:
-    out: list[Finding] = []
-    item = next(m for m in fmt.meta if m.key == "year")
-    lo, hi = item.bounds or (0, 9999)
-    flat = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), "".join(title.split()))
-    years = [int(y) for y in _YEAR.findall(flat) if lo <= int(y) <= hi]
-    if years:
-        report.meta.year = years[0]
-    else:
-        counted = Counter(int(y) for y in _YEAR.findall("".join(body.split())) if lo <= int(y) <= hi)
-        if counted:
-            report.meta.year = counted.most_common(1)[0][0]
-            out.append(emit("import.year_inferred", dict(year=report.meta.year)))
-    if flat:
-        # the unit is what precedes the year, or the subject (政府信息公开 …) of the title
-        subject = say("document.title_rest", year="")
-        cut = len(flat)
-        m = _YEAR.search(flat)
-        if m:
-            cut = m.start()
-        for word in (subject, *_subjects()):
-            at = flat.find(word)
-            if 0 <= at < cut:
-                cut = at
-        report.meta.unit = flat[:cut].strip()
-    return out
-
-
-def _subjects() -> tuple[str, ...]:
-    """The subject words a title may use instead of the full statutory one."""
-    return tuple(say(k) for k in ("import.subject_disclosure", "import.subject_openness"))
-
-
-# -- texts ----------------------------------------------------------------------------------------------
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|\(?[一二三四五六七八九十]+\)?[.、]?)")
-
-
-HEADING_MAX = 40  # a sub-heading is looked for in a line's first characters
-
-
-def _heading_key(text: str) -> str:
-    return _NUMBERING.sub("", fold(text[:HEADING_MAX])).rstrip(".:")
-
-
-def _part_of(text: str, keys: dict[str, str]) -> tuple[str | None, bool]:
-    """The declared part a line starts, and whether the line is only its heading: 「（一）主动
-    公开情况」 alone, or run into its text as offices print it: 「一是主动公开情况。通过…」."""
-    head = _heading_key(text)
-    if head in keys:
-        return keys[head], True
-    if not _NUMBERING.match(fold(text[:HEADING_MAX])):
-        return None, False
-    for label, key in keys.items():
-        if head.startswith(label) and head[len(label):len(label) + 1] in (".", ":"):
-            return key, False
-    return None, False
-
-
-# 「2022年1月20日」, or the date line a report leaves to be filled in by hand (「　　年　月　日」)
-_SIGNATURE_DATE = re.compile(
-    r"^\s*((\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日|年\s*月\s*日)\s*$")
-
-
-def without_signature(lines: list[str], unit: str) -> list[str]:
-    """``lines`` without the 落款 that ends a report: trailing lines that are the unit's name
-    (or a part of it, when it breaks over two lines) or a date (「2022年1月20日」)."""
-    name = "".join(unit.split())
-    end = len(lines)
-    while end:
-        text = "".join(lines[end - 1].split())
-        if text and not (_SIGNATURE_DATE.match(text) or (name and text in name)):
-            break
-        end -= 1
-    return lines[:end]
-
-
-def split_texts(section, lines: list[str]) -> dict[str, str]:
-    """A section's text: sub-headings that are its declared parts' labels start that part;
-    everything else (the office's own sub-headings included) stays where it is printed."""
-    keys = {_heading_key(t.label): t.key for t in section.texts}
-    current = section.texts[0].key
-    parts: dict[str, list[str]] = {t.key: [] for t in section.texts}
-    for line in lines:
-        text = line.strip(" \t\u3000\xa0")
-        if not text:
-            continue
-        key, alone = _part_of(text, keys) if len(section.texts) > 1 else (None, False)
-        if key:
-            current = key
-            if alone:
-                continue
-        parts[current].append(plain(text))
-    return {k: "\n".join(v) for k, v in parts.items()}
+@lru_cache(maxsize=None)
+def structure_labels() -> frozenset[str]:
+    """Every label a table prints, folded (they repeat on purpose: never a running header)."""
+    out = set()
+    for fmt in FORMATS.values():
+        out |= {fold(t) for ts in _section_titles().values() for t in ts}
+        for table in fmt.tables:
+            for block in table.blocks:
+                out |= {fold(x) for x in (block.title, block.corner, block.column_band) if x}
+                out |= {fold(l) for c in block.columns for l in c.printed_labels + c.labels}
+                out |= {fold(l) for r in block.rows for l in r.labels + ((r.band,) if r.band else ())}
+    return frozenset(x for x in out if x)
 
 
 # -- the whole report ------------------------------------------------------------------------------------
 def match(lines: list[str], source: str | None = None) -> Imported:
     """Everything a published report's lines say, as an :class:`Imported`."""
+    lines = without_furniture(lines, structure_labels())
     stream = Stream.of(lines)
-    size = len(stream.text)
     heads = find_sections(stream)
+    split = split_run_on(lines, stream, heads)
+    if len(split) != len(lines):
+        lines, stream = split, Stream.of(split)
+        heads = find_sections(stream)
+    size = len(stream.text)
     order = list(_section_titles())
     first = stream.line_of(min((s for s, _ in heads.values()), default=size))
-    title, title_lines = _title(lines, first if heads else len(lines))
+    title, title_lines = find_title(lines, first if heads else len(lines))
     if "s1" in heads:  # the year, when the title has none, is the one 总体情况 speaks of
         a, b = _region(heads, "s1", order, size)
         body = "".join(lines[stream.line_of(a):stream.line_of(b) + 1])
@@ -432,7 +724,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
         body = "".join(lines)
 
     probe = Report.empty(CURRENT, missing=True)
-    findings = read_meta(probe, title, body, get_format(CURRENT))
+    findings = read_year(probe, title, body, get_format(CURRENT))
     year = probe.meta.year
 
     # read every table once per candidate main format when the year does not decide it
@@ -451,17 +743,7 @@ def match(lines: list[str], source: str | None = None) -> Imported:
     report.meta = probe.meta
     report.source = source
     report.findings = findings
-
-    # texts
-    for section in main.sections:
-        if not section.texts or section.key not in heads:
-            continue
-        _, b = _region(heads, section.key, order, size)
-        lo, hi = stream.line_of(heads[section.key][0]) + 1, stream.line_of(b) if b < size else len(lines)
-        own = [line for i, line in enumerate(lines[lo:hi], lo) if i not in title_lines]
-        if b >= size:  # the last section: the report's 落款 (unit, date) is not its text
-            own = without_signature(own, report.meta.unit)
-        report.texts.update(split_texts(section, own))
+    _read_texts(report, main, lines, stream, heads, title_lines, title)
 
     ambiguous = _fill_values(report, main, readings)
     detected = None if not seen else seen[0] if len(seen) == 1 else "mixed"
@@ -471,15 +753,51 @@ def match(lines: list[str], source: str | None = None) -> Imported:
     return Imported(report, detected, ambiguous)
 
 
+def _read_texts(report: Report, main: Format, lines: list[str], stream: Stream,
+                heads: dict[str, tuple[int, int]], title_lines: list[int], title: str) -> None:
+    """The sections' texts, the unit (the title's, else the 落款's, else the page's 发布机构)
+    and the contact items the text before the first section offers."""
+    order = list(_section_titles())
+    size = len(stream.text)
+    last = max((k for k in heads), key=lambda k: heads[k][0], default=None)
+    unit = title_unit(title)
+    own_lines: dict[str, list[str]] = {}
+    for section in main.sections:
+        if not section.texts or section.key not in heads:
+            continue
+        _, b = _region(heads, section.key, order, size)
+        lo, hi = stream.line_of(heads[section.key][1] - 1) + 1, stream.line_of(b) if b < size else len(lines)
+        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        if section.key == last:  # the last section: the report's 落款 (unit, date) is not its text
+            signed, own = signature(own)
+            unit = unit or signed
+        own_lines[section.key] = own
+    if not unit and last is None:
+        unit = signature(lines)[0]
+    report.meta.unit = unit or publisher(lines)
+    full = full_width([l for own in own_lines.values() for l in own])
+    for section in main.sections:
+        if section.key in own_lines:
+            report.texts.update(split_texts(section, own_lines[section.key], full))
+    first = min((s for s, _ in heads.values()), default=size)
+    preamble = lines[:stream.line_of(first) if heads else len(lines)]
+    # lines joined as they run on: a PDF breaks 「地址：某市人民\n路8号」 anywhere
+    read_contacts(report, "".join(l.strip() for l in preamble) + "\n"
+                  + "".join(l.strip() for l in own_lines.get(last or "", [])))
+
+
 def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
     groups: list[Group] = []
     scale: dict[str, float] = {}
     for blocks in readings.values():
         for br in blocks:
             kinds = [c.kind for c in br.block.columns]
+            windowed = {id(r) for w in br.windows for r in w.rows}
             for row, tokens in br.rows:
-                groups.append(Group(_row_fields(br.table, row, br.block), candidates(tokens, kinds),
-                                    " ".join(tokens)))
+                if id(row) not in windowed:
+                    groups.append(Group(_row_fields(br.table, row, br.block),
+                                        candidates(tokens, kinds), " ".join(tokens)))
+            groups += [_window_group(br, w, kinds) for w in br.windows]
             for c in br.block.columns:
                 if c.kind == "money" and c.unit and _printed_unit(br.header, c.unit) != c.unit:
                     for row, _ in br.rows:
@@ -498,9 +816,34 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
     return ambiguous
 
 
-@lru_cache(maxsize=None)
+def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:
+    """One group over a window's rows: every split's readings, the plain reading behind them."""
+    fields = tuple(f for row in w.rows for f in _row_fields(br.table, row, br.block))
+
+    def product(parts: list[list[str]]) -> list[tuple]:
+        out: list[tuple] = [()]
+        for part in parts:
+            options = candidates(part, kinds) if part else [(MISSING,) * len(kinds)]
+            out = [o + r for o in out for r in (options or [(MISSING,) * len(kinds)])]
+            if len(out) > MAX_CANDIDATES:
+                return out[:MAX_CANDIDATES]
+        return out
+
+    options = list(dict.fromkeys(o for split in w.splits for o in product(split)
+                                 if MISSING not in o))
+    return Group(fields, options, w.printed, fallback=product(w.standard) if w.standard else [])
+
+
+_ROW_FIELDS: dict[tuple[str, int, int], tuple[str, ...]] = {}
+
+
 def _row_fields(table: str, row: Row, block: Block) -> tuple[str, ...]:
-    return tuple(field_id(table, row, c) for c in block.columns)
+    # keyed by identity: the declarations live as long as the program, and hashing a frozen
+    # Block (its columns, their labels) on every row cost more than the rest of the lookup
+    key = (table, id(row), id(block))
+    if key not in _ROW_FIELDS:
+        _ROW_FIELDS[key] = tuple(field_id(table, row, c) for c in block.columns)
+    return _ROW_FIELDS[key]
 
 
 def _printed_unit(header: str, declared: str) -> str:
