@@ -259,7 +259,7 @@ MESSAGES.update({
 # (nianbao merge), nianbao.history (the record of what was received).
 MESSAGES.update({
     # the unit list
-    "units.invalid": "单位名单 {file} 有问题，请改正后重试：\n{problems}",
+    "units.invalid": "单位名单 {file} 有问题，请改正后重试：{problems}",
     "units.empty": "单位名单 {file} 中没有单位（第一列或「单位名称」列应填写单位名称）",
     "units.unreadable": "单位名单 {file} 无法读取：{detail}",
     "units.encoding": "单位名单 {file} 无法识别编码，请用 UTF-8 或 GBK 编码保存",
@@ -675,7 +675,10 @@ MESSAGES.update({
     "units.long_field": "单位名单 {file} 第 {row} 行有超过 {limit} 个字符的单元格，不像是单位名单，请检查",
     "units.bad_row": "单位名单 {file} 第 {row} 行附近格式有误（引号不配对、单元格过长或含有空字符），请用 Excel 另存为 CSV 后重试",
     "units.too_large_sheet": "单位名单 {file} 第一张工作表的数据区域异常大（{cell}），请删除表格以外远处单元格的内容后再试",
+    "units.not_regular": "单位名单 {file} 不是普通文件（{kind}），未读取",
+    "units.missing": "找不到单位名单：{file}",
     "units.damaged": "文件已损坏或不是表格文件",
+    "units.more_problems": "；另有 {n} 处",
     "merge.failure.timeout": "超过 {seconds} 秒仍未读完，已停止读取",
     "merge.failure.crashed": "读取程序异常终止（{detail}）",
     "merge.failure.error": "读取时出错（{detail}）",
@@ -776,5 +779,7 @@ MESSAGES.update({
     "cli.merge.feedback_done": "退回材料已写入 {dir}：{units} 个单位的退回说明和 {marked} 份标注副本",
     "cli.merge.calls_done": "催报名单已写入 {file}",
     "cli.merge.by_parent_done": "按上级单位的汇总工作簿：{files}",
+    "cli.merge.more_rows": "……另有 {n} 行未在此列出，见汇总工作簿的「汇总情况」表，或用 --json 输出全部",
+    "cli.merge.more_rows_json": "……另有 {n} 行未在此列出，用 --json 输出全部",
     "cli.merge.no_unit": "注意：汇总工作簿的填报单位未填写，生成年报前请在「基本信息」中填写（或用 --unit 指定）",
 })

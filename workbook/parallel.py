@@ -143,8 +143,9 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, batch: list[tuple[int, object]], timeout: float) -> None:
+        if not self.assigned:  # else the clock runs for the item it is working on
+            self.deadline = time.monotonic() + timeout
         self.assigned.extend(i for i, _ in batch)
-        self.deadline = time.monotonic() + timeout
         self.conn.send(batch)
 
     def stop(self, kill: bool = False) -> None:
@@ -199,7 +200,8 @@ def isolated_map(fn: Callable[[T], R], items: Iterable[T], *, failed: Callable[[
         pool = [_Worker(ctx, fn, memory) for _ in range(n)]
         while emitted < len(items):
             for w in pool:
-                if not w.assigned and todo:
+                # two batches queued per worker: it never waits for us between them
+                if len(w.assigned) <= size and todo:
                     batch = [todo.popleft() for _ in range(min(size, len(todo)))]
                     w.give([(i, items[i]) for i in batch], timeout)
             busy = [w for w in pool if w.assigned]

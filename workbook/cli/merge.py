@@ -21,6 +21,8 @@ from .terminal import emit_json, fail, make_console
 
 # a progress bar only where there is something to wait for
 PROGRESS_FROM = 20
+# rows printed on the terminal (who must act comes first); the rest are in 汇总情况 and --json
+PRINT_ROWS = 200
 
 
 @click.command("merge", help=say("cli.merge.help"))
@@ -108,11 +110,14 @@ def _print(result, feedback: str | None = None) -> None:
     table = Table(show_lines=False)
     for key in ("cli.merge.h.unit", "cli.merge.h.status", "cli.merge.h.file", "cli.merge.h.reason"):
         table.add_column(say(key), overflow="fold")
-    for r in result.rows:
+    for r in result.rows[:PRINT_ROWS]:
         # what clerks typed (unit names, file names) is never read as rich markup
         table.add_row(Text(r.unit), Text(say(f"merge.status.{r.status}"), style=styles[r.status]),
                       Text(r.shown), Text(r.reason))
     console.print(table)
+    if len(result.rows) > PRINT_ROWS:
+        click.echo(say("cli.merge.more_rows" if result.output else "cli.merge.more_rows_json",
+                       n=len(result.rows) - PRINT_ROWS))
     if result.output is None:
         click.echo(say("cli.merge.nothing"), err=True)
         return

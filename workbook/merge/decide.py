@@ -19,6 +19,7 @@ count of files: nine stray copies of one workbook are one unit's vote.
 """
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -284,7 +285,7 @@ def _name_files(rows: list[UnitRow]) -> None:
     """Each file as printed: its name, with as many of its folders as tell apart files of the
     same name found in different folders (「第一轮/甲局.xlsx」, 「第二轮/甲局.xlsx」)."""
     files = [r for r in rows if r.file]
-    parts = {r.file: Path(r.file).parts for r in files}
+    parts = {r.file: tuple(p for p in r.file.replace(os.sep, "/").split("/") if p) for r in files}
     depth = {r.file: 1 for r in files}
     while True:
         names: dict[tuple, list[str]] = defaultdict(list)

@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -81,7 +82,7 @@ class Examined:
 
     @property
     def name(self) -> str:
-        return shown(Path(self.path).name)
+        return shown(os.path.basename(self.path))
 
 
 # what a file sent instead of the workbook can be: kind → the words used for it
@@ -95,7 +96,11 @@ def shown(path: str | os.PathLike[str]) -> str:
     """A file name as it may be printed, stored and put in a cell: bytes that are not UTF-8
     (an archive unpacked on another system) as ``\\xNN``, control characters escaped — so a
     name never breaks the one-line message, the database or the workbook."""
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (「\\n」, 「\\x00」): one line, no NUL."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
@@ -281,9 +286,15 @@ def parse_stamp(text: str) -> dt.datetime | None:
 def local_time(timestamp: float | str) -> str:
     """A time as a clerk reads it: local time, to the second."""
     if isinstance(timestamp, str):
-        when = parse_stamp(timestamp) if timestamp else None
-        return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when else timestamp
+        return _local_stamp(timestamp)
     return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@lru_cache(maxsize=4096)
+def _local_stamp(text: str) -> str:
+    # one run stamps thousands of files with the same few times (its own start, a save time)
+    when = parse_stamp(text) if text else None
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when else text
 
 
 
@@ -304,7 +315,7 @@ def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, i
     return {fid: (float(v) if kinds[fid] == "money" else int(v)) for fid, v in acc.items()}
 
 
-__all__ = ["shown", "failure_text", "SENT_KINDS", "PUBLISHED", "ATTRIBUTIONS", "YEAR_SOURCES",
+__all__ = ["shown", "printable", "failure_text", "SENT_KINDS", "PUBLISHED", "ATTRIBUTIONS", "YEAR_SOURCES",
            "REJECTED", "INVALID", "UNSENT", "MERGED_INVALID", "MERGED", "SUPERSEDED", "STATUSES",
            "SUMMED", "MERGE_FIGURES", "ALTERED", "ORIGIN_KIND", "KIND_CONSOLIDATION",
            "SOURCE_PREFIX", "Examined", "UnitRow", "Consolidation", "merge_figures",

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 from ..errors import NianbaoError
 from ..messages import say
 from ..text.cjk import unit_key
-from .records import failure_text, shown
+from .records import failure_text, printable, shown
 
 # column titles people give these columns (compared after NFKC and without spaces)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -63,6 +63,7 @@ MAX_UNITS = 5000  # units on one list: a province has a few thousand offices
 MAX_ROWS_READ = 4 * MAX_UNITS  # rows looked at, blank ones included
 MAX_LIST_BYTES = 8 * 1024 * 1024  # a list of 5,000 units is ~300 KB as CSV, ~200 KB as .xlsx
 MAX_FIELD = 1000  # characters of one cell: a unit name is ~10-40
+MAX_PROBLEMS = 10  # rows named in the message refusing a list
 LIST_SECONDS = 20.0  # reading a list of 5,000 rows takes well under a second
 
 
@@ -99,7 +100,11 @@ def _read_checked(p: Path) -> list[Unit]:
         raise NianbaoError("units.empty", file=name)
     problems = _problems(units)
     if problems:
-        raise NianbaoError("units.invalid", file=name, problems="\n".join(problems))
+        # one line, as every refusal: the first rows to fix, and how many more there are
+        shown_ = "；".join(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            shown_ += say("units.more_problems", n=len(problems) - MAX_PROBLEMS)
+        raise NianbaoError("units.invalid", file=name, problems=shown_)
     return units
 
 
@@ -113,7 +118,11 @@ def _open_list(p: Path, name: str) -> bytes:
         if e.code == "input.too_large":
             raise NianbaoError("units.too_large", file=name, size=e.args_["size"],
                                limit=MAX_LIST_BYTES // (1024 * 1024)) from None
-        raise NianbaoError(e.code, **e.args_) from None
+        if e.code == "input.not_regular":
+            raise NianbaoError("units.not_regular", file=name, kind=e.args_["kind"]) from None
+        if e.code == "file.missing":
+            raise NianbaoError("units.missing", file=name) from None
+        raise NianbaoError("units.unreadable", file=name, detail=e.args_.get("detail", "")) from None
 
 
 def _read_rows(p: Path, name: str) -> list[list[str]]:
@@ -250,11 +259,12 @@ def _problems(units: Iterable[Unit]) -> list[str]:
             continue
         bad = sorted(set(_BAD_CHARS.findall(u.name)))
         if bad or u.name.endswith((".", " ")):
-            out.append(say("units.bad_chars", row=u.row, name=u.name,
+            out.append(say("units.bad_chars", row=u.row, name=printable(u.name),
                            chars=" ".join(repr(c)[1:-1] for c in bad) or say("units.trailing")))
         key = unit_key(u.name)
         if key in names:
-            out.append(say("units.duplicate", row=u.row, name=u.name, first=names[key].row))
+            out.append(say("units.duplicate", row=u.row, name=printable(u.name),
+                           first=names[key].row))
         else:
             names[key] = u
         if u.code:
