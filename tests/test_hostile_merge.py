@@ -24,10 +24,8 @@ import pytest
 from corpus import (MEMORY_LIMIT, TIME_LIMIT, build_merge_corpus, num, pack, parts_of, run_all,
                     set_cell, text)
 
-import nianbao
 from nianbao import consolidate
 from nianbao.errors import NianbaoError
-from nianbao.merge import history as history_module
 from nianbao.merge.records import MERGED, REJECTED
 from nianbao.messages import say
 from nianbao.samples import sample_path

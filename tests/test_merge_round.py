@@ -17,7 +17,6 @@ import json
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -32,7 +31,7 @@ from nianbao import consolidate
 from nianbao.actions.new import template_for
 from nianbao.cli import main
 from nianbao.layout import layout_of
-from nianbao.merge.records import INVALID, MERGED, REJECTED, SUPERSEDED, UNSENT
+from nianbao.merge.records import INVALID, MERGED, REJECTED, SUPERSEDED
 from nianbao.merge.units import Unit
 from nianbao.messages import say
 from nianbao.xlsx_writer import fill_workbook, save_workbook
@@ -123,8 +122,8 @@ def round_one(tmp_path_factory):
     (inbox / "补报").mkdir()
     r1 = inbox / "第一轮"
     silent = {"市审计局", "市林业局"}
-    special = {"甲区卫健局", "乙区教育局", "市财政局", "市统计局", "市司法局", "乙区民政局",
-               "甲区水务局", "市体育局"}
+    special = {"甲区卫健局", "乙区教育局", "乙区卫健局", "市财政局", "市统计局", "市司法局",
+               "乙区民政局", "甲区水务局", "市体育局"}
     for i, u in enumerate(units):
         if u.name in silent | special:
             continue
@@ -133,6 +132,9 @@ def round_one(tmp_path_factory):
     (r1 / "甲区卫健局.xlsx").write_bytes(make.workbook(by_name["甲区卫健局"], 1,
                                                    "2026-01-10T08:00:00Z", broken_j8))
     (r1 / "乙区教育局.xlsx").write_bytes(make.workbook(by_name["乙区教育局"], 2,
+                                                   "2026-01-10T08:00:00Z", broken_j8))
+    # errors, and no new version in the second round
+    (r1 / "乙区卫健局.xlsx").write_bytes(make.workbook(by_name["乙区卫健局"], 3,
                                                    "2026-01-10T08:00:00Z", broken_j8))
     # a renamed file: identified by its stamp
     (r1 / "新建 Microsoft Excel 工作表.xlsx").write_bytes(
@@ -193,7 +195,7 @@ def test_round_one_statuses(round_one):
     stray = rows_of(result, "外单位")  # three copies of the same bytes: one to answer for
     assert sorted(r.status for r in stray) == [REJECTED, SUPERSEDED, SUPERSEDED]
     assert say("merge.same_as", file="外单位-2.xlsx") in {r.reason for r in stray}
-    assert result.accepted == 40 - 2 - 6 - 0  # 32 units merged
+    assert result.accepted == 40 - 2 - 7  # 31 units merged
     assert result.exit_code == 1 and result.detailed_exit_code == 5
 
 
@@ -279,7 +281,7 @@ def test_rollup_groups_a_district_government_with_its_district(round_one):
     jia, yi, direct = lines["甲区"], lines["乙区"], lines[""]
     assert jia["expected"] == 11  # its ten units and 甲区人民政府办公室
     assert (jia["merged"], jia["invalid"]) == (10, 1)
-    assert yi["expected"] == 10 and (yi["invalid"], yi["rejected"]) == (1, 1)
+    assert yi["expected"] == 10 and (yi["invalid"], yi["rejected"]) == (2, 1)
     assert direct["expected"] == 19 + 1  # and 外单位, which is not on the list
     assert direct["missing"] == 2
     total = result.rollup[-1]
@@ -341,7 +343,11 @@ def test_round_two_tells_the_truth(round_two):
     assert {r["status"] for r in rows if r["unit"] == "乙区民政局"} == {REJECTED}
     assert data["missing"] == ["市林业局"]
     assert data["coordinator"] == "某市人民政府办公室"
-    assert sorted(data["to_return"]) == sorted(["乙区教育局", "乙区民政局", "外单位"])
+    assert sorted(data["to_return"]) == sorted(["乙区教育局", "乙区卫健局", "乙区民政局", "外单位"])
+    # the faulty workbook nobody replaced: its bytes are the first round's, still wrong
+    still = of("乙区卫健局")[(INVALID, "乙区卫健局.xlsx")]
+    assert still["reason"].startswith("与 ") and "尚未改正：有 " in still["reason"]
+    assert not still["identical_to"]
 
 
 def test_round_two_writes_per_parent_workbooks_and_the_call_list(round_two):
@@ -356,7 +362,7 @@ def test_round_two_writes_per_parent_workbooks_and_the_call_list(round_two):
     calls = openpyxl.load_workbook(tmp / "催报2.xlsx").active
     listed = [r[1] for r in calls.iter_rows(min_row=4, values_only=True)]
     # who must act first: the files to replace, then the errors, then the silent units
-    assert listed == ["外单位", "乙区民政局", "乙区教育局", "市林业局"]
+    assert listed == ["外单位", "乙区民政局", "乙区卫健局", "乙区教育局", "市林业局"]
     text = (tmp / "退回2" / "乙区教育局-退回说明.txt").read_text("utf-8-sig")
     assert "内容完全相同" in text
 

@@ -700,7 +700,7 @@ MESSAGES.update({
     "merge.attributed_by.content": "据文件内容",
     "merge.attributed_by.file_name": "据文件名",
     "merge.resent_unchanged": "内容与 {date} 报送的 {file} 完全相同，{errors} 处错误仍未改正",
-    "merge.not_resent": "{date} 收到后至今未重新报送；",
+    "merge.not_resent": "与 {date} 收到的内容相同，尚未改正：",
     "merge.same_as": "与 {file} 内容完全相同（重复报送），按一份计",
     "merge.resolved": "已由该单位后来报送的 {file} 替代，问题已解决（原因：{reason}）",
     "merge.year_unclear": "各单位工作簿的年度不一（{years}），无法确定本次汇总的年度，请用 --year 指定",

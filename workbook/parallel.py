@@ -81,11 +81,14 @@ class Failure:
 
 def _context():
     import multiprocessing as mp
+    import threading
 
-    # fork where it is safe and cheap (Linux): the worker starts with everything imported;
-    # elsewhere the platform's default (spawn) — ``fn`` is then pickled by reference
+    # fork where it is safe and cheap — Linux, and a process without other threads (a web
+    # server's worker threads could hold locks the child would inherit held): the worker starts
+    # with everything imported.  Else a fork server on Linux, and the platform's default (spawn)
+    # elsewhere; ``fn`` is then pickled by reference.
     if sys.platform.startswith("linux"):
-        return mp.get_context("fork")
+        return mp.get_context("fork" if threading.active_count() == 1 else "forkserver")
     return mp.get_context()
 
 

@@ -28,8 +28,8 @@ from ..errors import NianbaoError
 from ..formats import format_for_year, get_format
 from ..messages import say
 from ..text.cjk import unit_key
-from .records import (INVALID, MERGED, MERGED_INVALID, PUBLISHED, REJECTED, STATUSES, SUPERSEDED,
-                      UNSENT, Examined, UnitRow, local_time, parse_stamp, shown)
+from .records import (INVALID, MERGED, MERGED_INVALID, REJECTED, STATUSES, SUPERSEDED, UNSENT,
+                      Examined, UnitRow, local_time, parse_stamp, shown)
 from .units import Unit
 
 MAX_FINDINGS = 50  # per file kept for the summary, the API and the message (errors first)
@@ -237,7 +237,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         first = min(copies, key=_arrival) if copies else None
         earlier = latest.earlier
         r = row(latest, status, reason, unit)
-        if first is not None or (earlier and earlier[2] != shown(latest.path)):
+        renamed = bool(earlier) and earlier[2] != shown(latest.path) and earlier[1] != latest.name
+        if first is not None or renamed:
             # the same bytes again: a resubmission that changed nothing
             when = _earliest(first) if first is not None else earlier[0]
             name = first.name if first is not None else shown(Path(earlier[1]).name)
@@ -245,7 +246,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
             if latest.errors:
                 r.reason = say("merge.resent_unchanged", date=day(when), file=name,
                                errors=latest.errors)
-        elif earlier and status in (INVALID, MERGED_INVALID) and earlier[3] == status:
+        elif earlier and status in (INVALID, MERGED_INVALID):
+            # the very bytes of an earlier round, still with their errors
             r.reason = say("merge.not_resent", date=day(earlier[0])) + r.reason
         rows.append(r)
         for ex, u in older:

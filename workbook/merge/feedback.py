@@ -14,7 +14,6 @@ from typing import Any, Sequence
 
 from ..messages import say
 from ..text.cjk import unit_key
-from .decide import day
 from .records import INVALID, MERGED_INVALID, REJECTED, UNSENT, UnitRow
 
 RETURNED = (REJECTED, INVALID, MERGED_INVALID)  # files a unit must correct or replace
