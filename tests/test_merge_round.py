@@ -418,3 +418,35 @@ def test_the_summary_prints_readably_on_a4_landscape(round_two, tmp_path):
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(甲区卫健局|市林业局)</word>',
         box)]
     assert heights and min(heights) >= 9.0, heights
+
+
+def test_the_summary_is_laid_out_for_print(round_two):
+    """Counts right-aligned, long names and reasons wrapped, the hash short, the page A4
+    landscape one page wide — what the rendering test then sees."""
+    tmp, res, data = round_two
+    ws = openpyxl.load_workbook(data["output"])[say("merge.sheet.summary")]
+    head = [c.value for c in ws[5]]
+    col = {title: i + 1 for i, title in enumerate(head)}
+    row = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, col[say("merge.col.unit")]).value == LONG)
+    assert ws.cell(row, col[say("merge.col.unit")]).alignment.wrap_text
+    assert ws.cell(row, col[say("merge.col.reason")]).alignment.wrap_text
+    for title in ("merge.col.errors", "merge.col.warnings", "merge.key.new"):
+        assert ws.cell(row, col[say(title)]).alignment.horizontal == "right", title
+    assert len(ws.cell(row, col[say("merge.col.hash")]).value) == 8
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows.replace("$", "") == "5:5"  # the header on every page
+
+
+def test_detailed_exit_codes_tell_missing_from_errors(round_one):
+    from dataclasses import replace
+
+    *_, result, _ = round_one
+    merged = [r for r in result.rows if r.status == MERGED]
+    missing = [r for r in result.rows if r.status == "missing"]
+    faulty = [r for r in result.rows if r.status == INVALID]
+    for rows, plain, detailed in ((merged, 0, 0), (merged + missing, 1, 3),
+                                  (merged + faulty, 1, 4), (merged + missing + faulty, 1, 5),
+                                  (missing, 2, 2)):
+        done = replace(result, rows=rows)
+        assert (done.exit_code, done.detailed_exit_code) == (plain, detailed)
