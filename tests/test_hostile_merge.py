@@ -263,3 +263,33 @@ def test_stray_copies_do_not_decide_the_year(tmp_path):
         consolidate([inbox], tmp_path / "c.xlsx")
     assert e.value.code == "merge.year_unclear" and "--year" in str(e.value)
     assert consolidate([inbox], tmp_path / "d.xlsx", year=2024).accepted == 3
+
+
+def _abort_every_seventh(x: int) -> int:
+    if x % 7 == 3:
+        os.abort()
+    return x
+
+
+def test_workers_that_die_mid_batch_lose_only_their_item():
+    """Many workers die while the next batch is on its way to them: each death costs exactly
+    the item it was reading, the rest are handed on, the order is kept."""
+    from nianbao.parallel import isolated_map
+
+    out = list(isolated_map(_abort_every_seventh, range(120), n=2, timeout=5,
+                            failed=lambda x, why: ("failed", x, why.kind, why.detail)))
+    assert [x if isinstance(x, int) else x[1] for x in out] == list(range(120))
+    assert [x for x in out if isinstance(x, tuple)] == [
+        ("failed", x, "crashed", "SIGABRT") for x in range(120) if x % 7 == 3]
+
+
+def test_the_feedback_folder_may_not_be_read_as_submissions(tmp_path):
+    sample = Path(sample_path()).read_bytes()
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / "甲.xlsx").write_bytes(unit_copy(sample, "甲单位"))
+    with pytest.raises(NianbaoError) as e:
+        consolidate([inbox], tmp_path / "汇总.xlsx", feedback=inbox / "退回")
+    assert e.value.code == "merge.feedback_in_inputs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["收件"]  # nothing written
+    assert sorted(p.name for p in inbox.iterdir()) == ["甲.xlsx"]

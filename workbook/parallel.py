@@ -149,7 +149,10 @@ class _Worker:
         if not self.assigned:  # else the clock runs for the item it is working on
             self.deadline = time.monotonic() + timeout
         self.assigned.extend(i for i, _ in batch)
-        self.conn.send(batch)
+        try:
+            self.conn.send(batch)
+        except OSError:
+            pass  # it died meanwhile: the caller finds it dead and hands its items on
 
     def stop(self, kill: bool = False) -> None:
         if self.proc.is_alive():
