@@ -420,11 +420,40 @@ def _run_here(jobs: list[tuple[str, ...]], scratch: Path, workers: int) -> list[
     return [r for r in results if r is not None]
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# raw library English: a run of three or more English words (file names are removed first)
+ENGLISH = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")
+
+
+def breaches(r: Run, names: Iterable[str] = ()) -> list[str]:
+    """How a run breaks the contract every command keeps over hostile inputs: exit 0, 1 or 2,
+    within the time and memory limits, no traceback, Chinese words and no library English
+    (``names``: paths whose own words are not counted)."""
+    text_ = r.stdout + r.stderr
+    said = text_
+    for name in names:
+        said = said.replace(name, "")
+    why = []
+    if r.code not in (0, 1, 2):
+        why.append(f"exit {r.code}")
+    if r.seconds > TIME_LIMIT:
+        why.append(f"{r.seconds:.1f} s")
+    if r.peak > MEMORY_LIMIT:
+        why.append(f"{r.peak >> 20} MB")
+    if "Traceback" in text_ or "内部错误" in text_:
+        why.append("traceback / internal error")
+    if not CJK.search(text_):
+        why.append("no Chinese message")
+    if ENGLISH.search(said):
+        why.append(f"English: {ENGLISH.search(said).group(0)!r}")
+    return why
+
+
 def digest(paths: Iterable[Path]) -> dict[Path, str]:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-__all__ = ["build_corpus", "run_all", "digest", "Base", "Run", "TIME_LIMIT", "MEMORY_LIMIT",
+__all__ = ["build_corpus", "run_all", "digest", "breaches", "CJK", "ENGLISH", "Base", "Run", "TIME_LIMIT", "MEMORY_LIMIT",
            "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
 
 
