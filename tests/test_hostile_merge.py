@@ -273,3 +273,16 @@ def test_the_feedback_folder_may_not_be_read_as_submissions(tmp_path):
     assert e.value.code == "merge.feedback_in_inputs"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["收件"]  # nothing written
     assert sorted(p.name for p in inbox.iterdir()) == ["甲.xlsx"]
+
+
+def test_a_list_of_the_largest_size_is_read_and_one_more_refused(tmp_path):
+    from nianbao.merge.units import MAX_UNITS, read_units
+
+    names = tmp_path / "名单.csv"
+    names.write_text("单位名称\n" + "".join(f"单位{i}\n" for i in range(MAX_UNITS)), encoding="utf-8")
+    assert len(read_units(names)) == MAX_UNITS
+    names.write_text("单位名称\n" + "".join(f"单位{i}\n" for i in range(MAX_UNITS + 1)),
+                     encoding="utf-8")
+    with pytest.raises(NianbaoError) as e:
+        read_units(names)
+    assert e.value.code == "units.too_many"

@@ -144,20 +144,25 @@ def _csv_rows(data: bytes, name: str) -> list[list[str]]:
         raise NianbaoError("units.encoding", file=name)
     reader = csv.reader(io.StringIO(text))
     rows: list[list[str]] = []
+    filled = [0]
     try:
         for row in reader:
-            _bound(rows, row, reader.line_num, name)
+            _bound(rows, filled, row, reader.line_num, name)
             rows.append([_text(v) for v in row])
     except csv.Error:  # a field beyond the csv module's limit, a NUL byte, an open quote
         raise NianbaoError("units.bad_row", file=name, row=reader.line_num) from None
     return rows
 
 
-def _bound(rows: list, row: Sequence[Any], line: int, name: str) -> None:
-    if len(rows) >= MAX_ROWS_READ or sum(1 for r in rows if any(r)) >= MAX_UNITS:
+def _bound(rows: list, filled: list[int], row: Sequence[Any], line: int, name: str) -> None:
+    """Refuse a list before it grows past what a unit list can be (``filled``: rows with
+    content so far, counted here)."""
+    if len(rows) >= MAX_ROWS_READ or filled[0] > MAX_UNITS:  # MAX_UNITS units and a header
         raise NianbaoError("units.too_many", file=name, limit=MAX_UNITS)
     if any(isinstance(v, str) and len(v) > MAX_FIELD for v in row):
         raise NianbaoError("units.long_field", file=name, row=line, limit=MAX_FIELD)
+    if any(v not in (None, "") for v in row):
+        filled[0] += 1
 
 
 class _Every:
@@ -191,9 +196,10 @@ def _sheet_rows(p: Path, data: bytes, name: str) -> list[list[str]]:
             if scan.rows > MAX_ROWS_READ:
                 raise NianbaoError("units.too_many", file=name, limit=MAX_UNITS)
         rows: list[list[str]] = []
+        filled = [0]
         if first is not None:
             for row in wb.get_sheet_by_index(0).iter_rows():
-                _bound(rows, row, len(rows) + 1, name)
+                _bound(rows, filled, row, len(rows) + 1, name)
                 rows.append([_text(v) for v in row[:len(COLUMNS) * 4]])
     except NianbaoError:
         raise
@@ -206,10 +212,10 @@ def _detail(e: BaseException) -> str:
     """A reason in Chinese: ours as it is, a library's (English) only as 「无法解析」."""
     from ..messages import say
 
-    text = str(e)
     if isinstance(e, NianbaoError):
-        # the screen's message names the file already; keep what follows the file name
-        return text.split("：", 1)[-1] if "：" in text else text
+        # the screen's message names the file; ours names it already
+        file = str(e.args_.get("file", ""))
+        return str(e).replace(file, "").strip(" ：:，") if file else str(e)
     return say("units.damaged")
 
 
