@@ -454,8 +454,8 @@ def digest(paths: Iterable[Path]) -> dict[Path, str]:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-__all__ = ["build_corpus", "run_all", "digest", "breaches", "CJK", "ENGLISH", "Base", "Run", "TIME_LIMIT", "MEMORY_LIMIT",
-           "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
+__all__ = ["build_corpus", "run_all", "digest", "breaches", "CJK", "ENGLISH", "Base", "Run",
+           "TIME_LIMIT", "MEMORY_LIMIT", "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
 
 
 # -- what merge and the unit lists meet (issue 30 items 4, 6, 7, 9) ----------------------------

@@ -10,7 +10,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -124,6 +124,7 @@ def _serve(conn, fn: Callable[[T], R], memory: int | None) -> None:
         if batch is None:
             return
         for i, item in batch:
+            message: tuple[Any, bool, Any]  # (index, done, the result or why it failed)
             try:
                 message = (i, True, fn(item))
             except MemoryError:

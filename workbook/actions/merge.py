@@ -381,13 +381,14 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
                 include_invalid=include_invalid, check=_checked, year_from=year_from)
             written = out
             for parent, members in groups(rows).items():
-                target = (parent_outputs or {}).get(parent)
-                if target is None or not any(r.status in SUMMED for r in members):
+                by_parent_out = (parent_outputs or {}).get(parent)
+                if by_parent_out is None or not any(r.status in SUMMED for r in members):
                     continue
-                write_consolidated(target, members, history, format_id=format_id, year=year,
+                write_consolidated(by_parent_out, members, history, format_id=format_id,
+                                   year=year,
                                    unit=_government(parent, members), include_invalid=include_invalid,
                                    check=_checked, year_from=year_from)
-                parents_written[parent] = target
+                parents_written[parent] = by_parent_out
         sent = _write_feedback(marks, file_timeout) if marks else []
         if calls_path is not None:
             from ..merge.workbook import write_calls

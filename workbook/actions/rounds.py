@@ -258,7 +258,7 @@ def _unit(store: Store, round_id: int, unit_id: int) -> db.UnitEntry:
 
 
 def as_unit(entry: db.UnitEntry) -> Unit:
-    return Unit(entry.name, entry.code, entry.parent, entry.contact, entry.position)
+    return Unit(entry.name, entry.code, entry.parent, entry.contact, row=entry.position)
 
 
 def handed_out(store: Store, round_id: int, folder: PathLike, *,

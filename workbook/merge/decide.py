@@ -114,7 +114,7 @@ def target_of(seen: Iterable[Examined], listed: Sequence[Unit] | None, year: int
     if not votes:
         return None, format_id, ""
     top = max(votes.values())
-    leaders = sorted(y for y, n in votes.items() if n == top)
+    leaders = sorted(y for y, n in votes.items() if n == top and y is not None)
     if len(leaders) == 1:
         year, source = leaders[0], "units"
     elif last_round[0] in leaders:
@@ -220,6 +220,7 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         if unit is not None:
             heard_from.add(unit_key(unit.name))
         if not reason:
+            assert unit is not None  # no unit is a reason (merge.unlisted) above
             versions[unit_key(unit.name)].append((ex, unit))
         else:  # files of no known unit are refused together ("")
             refused[unit_key(unit.name) if unit else ""].append((ex, unit, how, reason))

@@ -5,8 +5,9 @@ A resubmission never overwrites what came before: a file is stored once per dist
 (its SHA-256), so two versions of one unit's workbook are two files and two rows.  The copy is
 named so a person finds it — 「单位-收到日期-短哈希.xlsx」 — while the database, keyed by the
 full hash, decides identity; a copy is verified against that hash before it is relied on (a
-link or different bytes under its name are replaced by the true copy, never followed).  Every consolidation records which
-file versions it summed (``receipts``), so its figures can be traced to the exact bytes.
+link or different bytes under its name are replaced by the true copy, never followed).  Every
+consolidation records which file versions it summed (``receipts``), so its figures can be traced
+to the exact bytes.
 
 The schema is nianbao's own and migrated by it (``PRAGMA user_version``).  One consolidation is
 one transaction: a failure leaves the database as it was.  A damaged or locked database ends the

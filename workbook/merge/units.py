@@ -188,7 +188,7 @@ def _sheet_rows(p: Path, data: bytes, name: str) -> list[list[str]]:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         first = wb.sheet_names[0] if wb.sheet_names else None
-        scan = scans.get(first)
+        scan = scans.get(first) if first is not None else None
         if scan is not None:
             if scan.absurd or scan.rows * max(scan.cols, 1) > MAX_SHEET_CELLS:
                 raise NianbaoError("units.too_large_sheet", file=name,

@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..fileio import atomic_path
 from ..findings import Findings
 from ..formats import get_format
-from ..layout import HEADINGS, META_SHEET, layout_of
+from ..layout import HEADINGS, META_SHEET, LabelStyle, layout_of
 from ..messages import say
 from ..report import Report, format_number
 from ..xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
@@ -177,7 +177,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.oddFooter.center.text = say("merge.footer")
 
 
-def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float],
+def _header(ws: Worksheet, row: int, titles: list[str], widths: Sequence[float],
             first: int = 1) -> None:
     """A list's header row: frozen on screen, repeated on every printed page (landscape, one
     page wide)."""
@@ -194,14 +194,14 @@ def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float],
     _print_setup(ws)
 
 
-def _line(ws: Worksheet, row: int, text: str, look: str = "note") -> None:
+def _line(ws: Worksheet, row: int, text: str, look: LabelStyle = "note") -> None:
     cell = ws.cell(row, 1)
     put_value(cell, text)
     style_cell(cell, LABEL_LOOKS[look])
     cell.alignment, cell.border = UNWRAPPED, Border()
 
 
-def list_sheet(wb, ws: Worksheet, title: str, titles: list[str], widths: list[float],
+def list_sheet(wb, ws: Worksheet, title: str, titles: list[str], widths: Sequence[float],
                body: Sequence[Sequence[Any]], *, wrap: Sequence[int] = (),
                numbers: Sequence[int] = ()) -> int:
     """A titled, printable list: the header on row 3, one row per entry (columns ``wrap``
