@@ -12,6 +12,7 @@ hold), so those are simulated in worker processes (the reader replaced in the fo
 from __future__ import annotations
 
 import hashlib
+import faulthandler
 import os
 import sqlite3
 import sys
@@ -137,11 +138,16 @@ def test_the_history_listing_uses_its_indexes(hostile):
 
 
 # ---- crashes, aborts and hangs of the reader (simulated in the forked workers) ---------------
+def _abort():
+    faulthandler.disable()  # pytest's traceback dump on SIGABRT would be noise in the test log
+    os.abort()
+
+
 def _misbehaving(real):
     def read(data, name):
         base = Path(name).name
         if base.startswith("abort"):
-            os.abort()
+            _abort()
         if base.startswith("hang"):
             time.sleep(120)
         if base.startswith("memory"):
@@ -183,7 +189,7 @@ def test_a_crash_abort_or_hang_is_that_files_status(hostile, tmp_path, monkeypat
 def test_a_unit_list_that_crashes_its_reader_is_one_message(tmp_path, monkeypatch):
     import nianbao.merge.units as units
 
-    monkeypatch.setattr(units, "_read_checked", lambda p: os.abort())
+    monkeypatch.setattr(units, "_read_checked", lambda p: _abort())
     names = tmp_path / "名单.csv"
     names.write_text("单位名称\n甲局\n", encoding="utf-8")
     with pytest.raises(NianbaoError) as e:
@@ -247,7 +253,7 @@ def test_stray_copies_do_not_decide_the_year(tmp_path):
 
 def _abort_every_seventh(x: int) -> int:
     if x % 7 == 3:
-        os.abort()
+        _abort()
     return x
 
 
