@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from .errors import NianbaoError
 from .fileio import atomic_path
@@ -488,25 +490,32 @@ def _el(tag: str, **attrs: Any):
     return el
 
 
-def _cell_paragraph(lines: list[str], style_id: str, keep_next: bool = False):
-    p = _el("w:p")
-    ppr = _el("w:pPr")
-    ppr.append(_el("w:pStyle", val=style_id))
-    if keep_next:  # in a table, Word keeps the row with the next one
-        ppr.append(_el("w:keepNext"))
-    p.append(ppr)
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _xml_text(text: str) -> str:
+    """A text as XML character data (what lxml writes for ``el.text``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    """A text as an attribute value between double quotes."""
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def _t(text: str) -> str:
+    """A ``w:t``; surrounding spaces kept (python-docx marks them the same way)."""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<w:t{space}>{_xml_text(text)}</w:t>"
+
+
+def _cell_paragraph(lines: list[str], style_id: str, keep_next: bool = False) -> str:
+    """A table cell's ``w:p`` as XML text: its lines in one run, broken by ``w:br``."""
+    keep = "<w:keepNext/>" if keep_next else ""  # in a table, Word keeps the row with the next
+    run = ""
     if any(lines):
-        run = _el("w:r")
-        for i, line in enumerate(lines):
-            if i:
-                run.append(_el("w:br"))
-            t = _el("w:t")
-            t.text = clean_text(line)  # lxml escapes < & for XML
-            if t.text != t.text.strip():
-                t.set(qn("xml:space"), "preserve")
-            run.append(t)
-        p.append(run)
-    return p
+        run = "<w:r>" + "<w:br/>".join(_t(clean_text(line)) for line in lines) + "</w:r>"
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}</w:pPr>{run}</w:p>'
 
 
 def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char: int = 210,
@@ -517,21 +526,17 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
     A table that fits on a page (``page_height`` twips, by :func:`estimated_height`) is kept on
     one: every row keeps with the next, so it starts on a new page when it does not fit where it
     begins.  A longer one breaks only between row groups, never inside a merged label, with its
-    header repeated."""
-    tbl = _el("w:tbl")
-    tblpr = _el("w:tblPr")
-    tblpr.append(_el("w:tblStyle", val=style_ids["table"]))
-    tblpr.append(_el("w:tblW", w=sum(widths), type="dxa"))
-    tblpr.append(_el("w:jc", val="center"))
-    tblpr.append(_el("w:tblLayout", type="fixed"))
-    tblpr.append(_el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0,
-                     lastColumn=0, noHBand=1, noVBand=1))
-    tbl.append(tblpr)
-    grid_el = _el("w:tblGrid")
-    for w in widths:
-        grid_el.append(_el("w:gridCol", w=w))
-    tbl.append(grid_el)
+    header repeated.
 
+    Written as XML text and parsed once: a table is some 3,500 elements, and building them one
+    by one through python-docx cost more than all the rest of the report."""
+    style_ids = {k: _xml_attr(v) for k, v in style_ids.items()}
+    out = [f'<w:tbl xmlns:w="{_W_NS}"><w:tblPr><w:tblStyle w:val="{style_ids["table"]}"/>'
+           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+           'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
     starts = {(c.row, c.col): c for c in grid.cells}
     below: dict[tuple[int, int], GridCell] = {}  # (row, col) continued by a vertical merge
     for c in grid.cells:
@@ -553,15 +558,10 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
             if c.col > 0 and c.col < grid.depth and 1 < c.rows <= KEEP_TOGETHER_MAX:
                 keep.update(range(c.row, c.row + c.rows - 1))
         keep.update(range(grid.header_rows))
+    height = f'<w:trHeight w:val="{row_min}" w:hRule="atLeast"/>' if row_min else ""
     for r in range(grid.n_rows):
-        tr = _el("w:tr")
-        trpr = _el("w:trPr")
-        trpr.append(_el("w:cantSplit"))
-        if row_min:
-            trpr.append(_el("w:trHeight", val=row_min, hRule="atLeast"))
-        if r < grid.header_rows:
-            trpr.append(_el("w:tblHeader"))
-        tr.append(trpr)
+        header = "<w:tblHeader/>" if r < grid.header_rows else ""
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{height}{header}</w:trPr>")
         col = 0
         while col < ncols:
             cell = starts.get((r, col))
@@ -570,23 +570,20 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
                 raise AssertionError(f"table grid has a hole at row {r}, column {col}")
             src = cell or cont
             assert src is not None
-            tc = _el("w:tc")
-            tcpr = _el("w:tcPr")
-            tcpr.append(_el("w:tcW", w=sum(widths[col:col + src.cols]), type="dxa"))
-            if src.cols > 1:
-                tcpr.append(_el("w:gridSpan", val=src.cols))
-            if src.rows > 1:
-                tcpr.append(_el("w:vMerge", val="restart") if cell else _el("w:vMerge"))
-            tcpr.append(_el("w:vAlign", val="center"))
-            tc.append(tcpr)
-            per_line = (sum(widths[col:col + src.cols]) - CELL_PAD) / char
+            width = sum(widths[col:col + src.cols])
+            span = f'<w:gridSpan w:val="{src.cols}"/>' if src.cols > 1 else ""
+            merge = ('<w:vMerge w:val="restart"/>' if cell else "<w:vMerge/>") if src.rows > 1 else ""
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
+                       '<w:vAlign w:val="center"/></w:tcPr>')
+            per_line = (width - CELL_PAD) / char
             lines = label_lines(cell.text, per_line) if cell and src.style != "table_note" \
                 else [cell.text if cell else ""]
-            tc.append(_cell_paragraph(lines, style_ids[src.style], keep_next=r in keep))
-            tr.append(tc)
+            out.append(_cell_paragraph(lines, style_ids[src.style], keep_next=r in keep))
+            out.append("</w:tc>")
             col += src.cols
-        tbl.append(tr)
-    return tbl
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return parse_xml("".join(out))
 
 
 # -- the document ---------------------------------------------------------------------------------
@@ -604,6 +601,9 @@ class _Builder:
             except KeyError:
                 raise NianbaoError("document.docx_template_bad", file=str(template),
                                    detail=say("document.style_missing", name=name)) from None
+        default = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        # a paragraph in the default style names none, as python-docx and Word write it
+        self.default_style = default.style_id if default is not None else None
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -675,7 +675,7 @@ class _Builder:
         else:  # by its left edge: where it starts does not depend on how wide its digits are set
             lines.append((date, "left", date_left))
         for i, (text, side, chars) in enumerate(lines):
-            p = self.doc.add_paragraph(text, self.doc.styles[STYLE.body])
+            p = self.add(text, "body")
             p.paragraph_format.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if side == "right"
                                             else WD_ALIGN_PARAGRAPH.LEFT)
             p.paragraph_format.keep_with_next = i < len(lines) - 1
@@ -685,11 +685,32 @@ class _Builder:
             ind.set(qn("w:firstLineChars"), "0")
             ind.set(qn("w:firstLine"), "0")
 
+    def add(self, text: str, style: str, keep: bool = False) -> Paragraph:
+        """A paragraph at the end of the body, as python-docx's ``add_paragraph(text, style)``
+        writes it, without its style lookups by name (a scan of every style per paragraph).
+        ``keep``: with the next paragraph and on one page (python-docx's keep_with_next and
+        keep_together)."""
+        style_id = self.style_ids[style]
+        ppr = "" if style_id == self.default_style else \
+            f'<w:pStyle w:val="{_xml_attr(style_id)}"/>'
+        if keep:
+            ppr += "<w:keepNext/><w:keepLines/>"
+        plain = not any(c in text for c in "\t\n\r")  # python-docx makes these w:tab, w:br
+        run = f"<w:r>{_t(text)}</w:r>" if text and plain else ""
+        # an empty w:pPr for the default style too: the bytes python-docx writes
+        el = parse_xml(f'<w:p xmlns:w="{_W_NS}"><w:pPr>{ppr}</w:pPr>{run}</w:p>')
+        if self.body.sectPr is not None:
+            self.body.sectPr.addprevious(el)
+        else:
+            self.body.append(el)
+        p = Paragraph(el, self.doc)
+        if text and not plain:
+            p.add_run(text)
+        return p
+
     def paragraph(self, text: str, style: str, keep: bool = False) -> None:
-        p = self.doc.add_paragraph(clean_text(text), self.doc.styles[getattr(STYLE, style)])
-        if keep:  # with the table that follows: heading, lead and table on one page
-            p.paragraph_format.keep_with_next = True
-            p.paragraph_format.keep_together = True
+        # keep: with the table that follows: heading, lead and table on one page
+        self.add(clean_text(text), style, keep)
 
     def paragraphs(self, texts: Iterable[str], style: str = "body", keep: bool = False) -> None:
         for t in texts:

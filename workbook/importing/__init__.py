@@ -14,8 +14,12 @@ import os
 from importlib import import_module
 from pathlib import Path
 
+from typing import TYPE_CHECKING, Any
+
 from ..errors import NianbaoError, UnreadableWorkbook
-from .matcher import Imported, match
+
+if TYPE_CHECKING:
+    from .matcher import Imported
 
 # suffix → the module that turns such a file into lines of text
 READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt"}
@@ -44,6 +48,10 @@ def import_report(path: str | os.PathLike) -> Imported:
         raise UnreadableWorkbook("file.unreadable", file=str(p), detail=os_reason(e)) from None
     if size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
         raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(size))
+    # the matcher and its label tables load here, when a report is imported: asking whether a
+    # file is a published report (``check`` of a workbook does) must not cost them
+    from .matcher import match
+
     reader = import_module(f".{kind}", __name__)
     try:
         lines = reader.read_lines(p)
@@ -53,6 +61,14 @@ def import_report(path: str | os.PathLike) -> Imported:
         raise UnreadableWorkbook("import.unreadable", file=str(p),
                                  detail=f"{type(e).__name__}: {e}") from e
     return match(lines, str(p))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Imported":
+        from .matcher import Imported
+
+        return Imported
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["import_report", "is_published", "Imported", "READERS"]
