@@ -80,7 +80,7 @@ def merge_in_fresh_process(folder: Path, out: Path) -> tuple[float, int, int]:
         "import json, resource, sys, time\n"
         "from nianbao import consolidate\n"
         "t = time.perf_counter()\n"
-        "r = consolidate([sys.argv[1]], sys.argv[2])\n"
+        "r = consolidate([sys.argv[1]], sys.argv[2], unit=\"某市人民政府办公室\")\n"
         "t = time.perf_counter() - t\n"
         "assert r.accepted > 0 and r.checked.errors == 0, r.to_dict()\n"
         "print(json.dumps([t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"

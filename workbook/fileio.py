@@ -63,6 +63,44 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.unlink(tmp)
 
 
+def atomic_write(path: str | os.PathLike, data: bytes) -> None:
+    """``data`` at ``path``, replacing it in one rename, as :func:`atomic_path` does for a writer
+    that needs a path — in fewer system calls, for the thousands of archive copies of a merge:
+    the temporary file is created exclusively with the permissions any new file gets (so no
+    chmod), and written from the open descriptor."""
+    target = Path(path)
+    _refuse_special(target)
+    tmp = None
+    try:
+        for _ in range(100):
+            name = target.with_name(f".{target.stem[:100]}.{os.urandom(6).hex()}{target.suffix}")
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+                             | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            except FileExistsError:
+                continue
+            tmp = name
+            break
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as e:
+        raise NianbaoError("file.write_failed", file=str(target), detail=os_reason(e)) from e
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Writing ``b`` would replace ``a`` (the same path, a link to it): an output never may."""
     pa, pb = Path(a), Path(b)

@@ -33,6 +33,7 @@ from .report import MISSING, Invalid, Meta, Report, Value, format_number
 from .text.cjk import compact, fold
 from .safety import FORMULA_SHOWN, SheetScan, inspect_xlsx, read_bytes
 
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
 # what real tables print for "none / not applicable" in a count cell: read as blank
@@ -63,7 +64,8 @@ def read_report(source: str | os.PathLike | bytes, *, name: str | None = None) -
     else:
         label = name or str(source)
         data = read_bytes(source)
-    scans = inspect_xlsx(data, KNOWN_SHEETS, name=label).sheets
+    inspection = inspect_xlsx(data, KNOWN_SHEETS, name=label)
+    scans = inspection.sheets
     refused = {sheet: scan for sheet, scan in scans.items() if scan.absurd}
     last = _last_rows()
     try:
@@ -82,6 +84,8 @@ def read_report(source: str | os.PathLike | bytes, *, name: str | None = None) -
     report = report_from_grids(grids, source=label, refused=_refusals(refused),
                                sheet_names=wb.sheet_names)
     _uncomputed(report, scans)
+    m = _MODIFIED.search(inspection.core[:4096])
+    report.saved_at = m.group(1).decode("ascii", "replace").strip() if m else ""
     return report
 
 

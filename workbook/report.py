@@ -160,6 +160,9 @@ class Report:
     # hidden sheet's record column): what painting an open workbook needs (nianbao.painting)
     sheet_names: tuple[str, ...] = field(default=(), compare=False)
     mark_record: tuple[str, ...] = field(default=(), compare=False)
+    # when the file was last saved, as its program stamped it (docProps/core.xml, UTC; "" when
+    # it says nothing): the history of a round tells copies of one unit's workbook apart by it
+    saved_at: str = field(default="", compare=False)
 
     # -- construction --------------------------------------------------------------------------
     @classmethod

@@ -74,6 +74,8 @@ class Inspection:
     """The result of :func:`inspect_xlsx`: the scan of each sheet asked for, by sheet name."""
 
     sheets: dict[str, SheetScan] = field(default_factory=dict)
+    # docProps/core.xml as the screen read it (b"" when absent or large): the saved stamp
+    core: bytes = b""
 
 
 def _human(n: int) -> str:
@@ -124,7 +126,7 @@ def inspect_xlsx(source: str | Path | bytes, sheets: Collection[str] = (), *,
             read = _screen(zf, name)
             return Inspection({sheet: _scan_sheet(zf, part, name, read.get(part))
                                for sheet, part in _sheet_parts(zf, name).items()
-                               if sheet in sheets})
+                               if sheet in sheets}, read.get("docProps/core.xml", b""))
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包已损坏") from None
     except (zipfile.LargeZipFile, NotImplementedError):

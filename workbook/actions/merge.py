@@ -21,12 +21,9 @@ the same figures in any order.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import re
 import stat
-import zipfile
 from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -55,28 +52,12 @@ from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
 Progress = Callable[[int, int], None]
-_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
 
 
 # ---- one file, examined in a worker process -----------------------------------------------
 MAX_INPUT = MAX_FILE  # bytes: a workbook, or a report sent instead of it (a PDF of ~100 pages)
 MAX_ISSUES = 50  # findings kept per file (errors first)
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-
-
-def _saved_at(data: bytes) -> str:
-    """The time the workbook was last saved, as its program stamped it ("" when absent)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > 1 << 20:
-                return ""
-            core = zf.read(info)[:4096]
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError,
-            ValueError, EOFError):
-        return ""
-    m = _MODIFIED.search(core)
-    return m.group(1).decode("ascii", "replace").strip() if m else ""
 
 
 def _json(data: Any) -> str:
@@ -145,6 +126,7 @@ def examine(path: str) -> Examined:
         return ex
     ex.size, ex.file_time = st.st_size, st.st_mtime
     ex.sha256 = hashlib.sha256(data).hexdigest()
+    ex.data = data
     try:
         report = read_report(data, name=name)
     except NianbaoError as e:
@@ -161,7 +143,7 @@ def examine(path: str) -> Examined:
         ex.problem = found.findings[0].message
     else:
         found = result(report, check_report(report), name)
-        ex.saved_at = _saved_at(data)
+        ex.saved_at = report.saved_at
         _identify(ex, report, found)
     ex.errors, ex.warnings = found.errors, found.warnings
     ex.issues = tuple((f.severity, f.rule, f.sheet or "", f.cell or "", f.message)
@@ -239,8 +221,9 @@ def _keep(ex: Examined, history: History, archive: Path, started: str,
           kept: dict[str, tuple] | None = None) -> None:
     """Archive the file's bytes (verified, see :func:`archive_copy`) and learn what the history
     knew of them.  A file that crashed its worker is hashed here.  A file whose bytes changed
-    since the worker read them is rejected (``merge.changed``), not archived."""
-    data = None
+    since the worker read them is rejected (``merge.changed``), not archived; the bytes a worker
+    read are archived as they are (they are the file it checked)."""
+    data, ex.data = ex.data, None
     if not ex.sha256:
         try:
             data, st = read_input(ex.path, MAX_INPUT)
@@ -271,7 +254,7 @@ def _keep(ex: Examined, history: History, archive: Path, started: str,
                 ex.issues = (("error", "merge.changed", "", "", ex.problem),)
                 ex.sha256 = ""
                 return
-        archive_copy(data, target, ex.sha256)
+        archive_copy(data, target, ex.sha256, unverified=False)
     ex.archive = name
     if kept is not None:
         kept[ex.sha256] = (ex.first_seen, ex.earlier, name)

@@ -360,8 +360,8 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
 
 def _record(ex: Examined, name: str) -> str:
     d = asdict(ex)
-    d.pop("report", None)
-    d.pop("findings", None)
+    for bulk in ("report", "findings", "data"):  # kept elsewhere (the history, the archive)
+        d.pop(bulk, None)
     d["path"] = name
     d["sources"] = sorted(ex.sources)
     d["key"] = list(ex.key)

@@ -236,15 +236,17 @@ class History:
         return cid
 
 
-def archive_copy(data: bytes, target: Path, sha256: str | None = None) -> None:
+def archive_copy(data: bytes, target: Path, sha256: str | None = None, *,
+                 unverified: bool = True) -> None:
     """Keep a copy of the received bytes at ``target``.  A copy already there is relied on only
     when it is a regular file holding exactly these bytes (its hash checked, read without
     following links); a link, a folder's worth of something else or different bytes under the
-    name are replaced by the true copy."""
+    name are replaced by the true copy.  ``unverified=False``: the caller has just found that
+    no such copy is there (:func:`verified`)."""
     import hashlib
 
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
-    if verified(target, sha256, len(data)):
+    if unverified and verified(target, sha256, len(data)):
         return
     if os.path.islink(target):
         try:  # the link itself goes, never what it points to
@@ -253,10 +255,9 @@ def archive_copy(data: bytes, target: Path, sha256: str | None = None) -> None:
             from ..fileio import os_reason
 
             raise NianbaoError("file.write_failed", file=str(target), detail=os_reason(e)) from None
-    from ..fileio import atomic_path
+    from ..fileio import atomic_write
 
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    atomic_write(target, data)
 
 
 def verified(target: Path, sha256: str, size: int) -> bool:

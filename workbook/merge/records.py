@@ -79,6 +79,9 @@ class Examined:
     # as JSON text: serialised in the worker, so the main process only passes it to the history
     report: str | None = field(default=None, repr=False)
     findings: str = field(default="", repr=False)
+    # the bytes the worker read, hashed and checked: what the archive keeps (never read again,
+    # so the copy is the file that was checked even if it changes meanwhile); dropped with report
+    data: bytes | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
