@@ -234,7 +234,7 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
         rel = [i for i in insts if any(t.field in by_field for t in i.terms)]
         seen: list[set] = [set() for _ in rest]
         for combo in itertools.product(*(g.options for g in rest)):
-            mine = {}
+            mine: dict[str, Value] = {}
             for g, opt in zip(rest, combo):
                 mine.update(zip(g.fields, opt))
             if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
@@ -332,17 +332,18 @@ def _prune(inst, by_field, values: dict[str, Value], blank_zero: bool) -> list[G
         constant = round(constant, 6)
         contributions = [(g, [round(c, 6) for c in cs]) for g, cs in contributions]
     sets = [set(c) for _, c in contributions]
-    k = len(sets)
-    prefix = [{0}]
+    prefix: list[set] = [{0}]
     for s in sets[:-1]:
-        prefix.append(_add(prefix[-1], s, exact))
-        if prefix[-1] is None:
+        sums = _add(prefix[-1], s, exact)
+        if sums is None:
             return []
-    suffix: list = [{0}]
+        prefix.append(sums)
+    suffix: list[set] = [{0}]
     for s in reversed(sets[1:]):
-        suffix.insert(0, _add(suffix[0], s, exact))
-        if suffix[0] is None:
+        sums = _add(suffix[0], s, exact)
+        if sums is None:
             return []
+        suffix.insert(0, sums)
     changed = []
     for i, (g, contrib) in enumerate(contributions):
         before, after = prefix[i], suffix[i]
