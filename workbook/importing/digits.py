@@ -42,13 +42,22 @@ def value_tokens(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+def too_long(token: str) -> bool:
+    """A number with more digits before its point than a workbook cell is read with
+    (``reader.MAX_DIGITS``, Excel's 15): out of range, as in a workbook — and Python's int()
+    refuses a few thousand digits with a ValueError."""
+    from ..reader import MAX_DIGITS
+
+    return len(token.replace(",", "").lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS
+
+
 @lru_cache(maxsize=4096)  # a report's tables are mostly the same few numbers
 def parse(token: str, kind: str) -> Value:
     if token == BLANK:
         return None
     text = token.replace(",", "")
-    if not _NUMBER.fullmatch(token):
-        return Invalid(token)
+    if not _NUMBER.fullmatch(token) or too_long(token):
+        return Invalid(token)  # (an over-long number is named by read.out_of_range)
     if kind == "money":
         return float(text) if "." in text else int(text)
     if "." in text or (text.startswith(("-", "+")) and kind != "signed"):
@@ -378,4 +387,5 @@ def _add(a: set, b: set, exact: bool) -> set | None:
     return out if len(out) <= MAX_SUMS else None
 
 
-__all__ = ["candidates", "value_tokens", "parse", "resolve", "Group", "Ambiguity", "MAX_DIGITS"]
+__all__ = ["candidates", "value_tokens", "parse", "resolve", "Group", "Ambiguity", "MAX_DIGITS",
+           "too_long"]

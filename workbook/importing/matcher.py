@@ -34,8 +34,9 @@ from ..findings import Finding, emit
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
-from ..report import MISSING, Report, format_number
-from .digits import MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, value_tokens
+from ..report import MISSING, Invalid, Report, format_number
+from .digits import (MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, too_long,
+                     value_tokens)
 from .meta import find_title, publisher, read_contacts, read_year, signature, title_unit
 from .parts import full_width, split_texts
 from .text import BLANK, Stream, fold, without_furniture
@@ -813,7 +814,20 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
                 value=format_number(v), converted=format_number(v * scale[fid]))))
             v = round(v * scale[fid], 6)
         report.values[fid] = v
+        if isinstance(v, Invalid) and too_long(v.raw):
+            report.findings.append(_out_of_range(main, fid, v.raw))
     return ambiguous
+
+
+def _out_of_range(main: Format, fid: str, raw: str) -> Finding:
+    """A number too long to be a count or an amount (a 5,000-digit run): ``read.out_of_range``
+    at the field's cell, as the workbook reader says it (``check`` then names it once)."""
+    from ..places import describe, place
+
+    p = place(main.id, fid)
+    shown = raw if len(raw) <= 24 else say("read.long_value", start=raw[:20], n=len(raw))
+    return emit("read.out_of_range", dict(where=describe(main.id, fid), raw=shown),
+                sheet=p.sheet, cell=p.cell, field=fid, actual=shown)
 
 
 def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:
