@@ -19,10 +19,12 @@ from nianbao.importing.plain import plain_text
 from nianbao.importing.text import BLANK
 from nianbao.importing.txt import text_lines
 
+
 # -- numbers too long (item 3) ------------------------------------------------------------------
 def _with_first_number(text: str, row: str, number: str) -> str:
     line = next(line for line in text.splitlines() if line.startswith(row))
     return text.replace(line, re.sub(r"\d+", number, line, count=1))
+
 
 @pytest.mark.parametrize("digits", [16, 5000])
 def test_a_number_longer_than_a_cell_takes_is_out_of_range_as_in_a_workbook(digits):
@@ -35,12 +37,14 @@ def test_a_number_longer_than_a_cell_takes_is_out_of_range_as_in_a_workbook(digi
     assert len(found[0].message) < 200  # the digits are not all quoted
     assert r["t3.new.natural"].raw == "9" * digits  # kept as written, not a number
 
+
 def test_fifteen_digits_are_still_a_number():
     text = _with_first_number(plain_text(consistent_report("2021", seed=3)),
                               "一、本年新收政府信息公开申请数量", "9" * 15)
     r = match(text_lines(text)).report
     assert r["t3.new.natural"] == 10 ** 15 - 1
     assert not [f for f in r.findings if f.rule == "read.out_of_range"]
+
 
 def test_check_names_an_over_long_number_once(tmp_path):
     path = tmp_path / "上年.txt"
@@ -53,6 +57,7 @@ def test_check_names_an_over_long_number_once(tmp_path):
     at = [f["rule"] for f in findings if f["cell"] == "D6" and f["sheet"] == "三、依申请公开"]
     assert at.count("read.out_of_range") == 1 and "value.invalid" not in at  # named once
 
+
 # -- web pages (item 2) --------------------------------------------------------------------------
 def test_a_page_that_leaves_its_tags_open_reads_as_a_browser_shows_it():
     # no </head>: the standard library's tokenizer never saw the head end and dropped the page
@@ -62,6 +67,7 @@ def test_a_page_that_leaves_its_tags_open_reads_as_a_browser_shows_it():
             "<p>二、主动公开政府信息情况")
     assert html_lines(page) == ["一、总体情况", "全年主动公开信息12条。", "行政许可\t3\t0",
                                 f"行政处罚\t{BLANK}\t5", "二、主动公开政府信息情况"]
+
 
 def test_unclosed_tags_entities_and_nesting_are_only_text():
     # (time is the contract's: the corpus runs such pages through the command within its bounds)
