@@ -420,7 +420,7 @@ MESSAGES.update({
 # nianbao.importing, nianbao.audit and the import / audit commands.
 MESSAGES.update({
     "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
-    "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
+    "import.not_pdf": "PDF 已损坏、已加密或无法解析",
     "import.subject_disclosure": "政府信息公开",
     "import.subject_openness": "政务公开",
     "import.unit_yuan": "元",
@@ -772,4 +772,26 @@ MESSAGES.update({
     "cli.import.extras": "（另有第六部分 {n} 项未列出：{items}）",
     "yearly.last_year_notes": "上年报告（{year}年度，{file}）本身有以下 {n} 处问题，均属上年、不影响本年填报，仅供核对上年结转等数据：",
     "yearly.last_year_note": "  · {message}",
+})
+
+
+# -- published reports from strangers: refused before (or while) they are parsed ------------------
+MESSAGES.update({
+    "import.docx_damaged": "不是有效的 Word 文件（.docx）：{detail}",
+    "package.too_deep": "{part} 中的元素嵌套超过 {n} 层",
+    "package.too_many_elements": "元素超过 {n} 个（一份年报约几万个）",
+    "package.too_many_rows": "表格共超过 {n} 行（一份年报约两百行）",
+    "package.text_too_long": "{part} 中有一段文字超过 {size}",
+    "import.too_large": "文件过大（{size}；这类年报文件一般不超过 {limit}），疑似异常文件，未读取",
+    "import.too_much_text": "文字过多（约 {n} 万字，一份年报一般不超过 {limit} 万字），疑似异常文件，未读取",
+    "import.not_regular": "不是普通文件（是设备、管道或目录）",
+    "import.not_html": "网页文件已损坏或无法解析",
+    "import.not_txt": "文本文件已损坏或无法解析",
+    "import.pdf_pages": "PDF 超过 {n} 页（一份年报一般不超过 30 页），疑似异常文件，未读取",
+    "import.pdf_content": "PDF 第 {page} 页的内容异常多（一页年报约两千字），疑似异常文件，未读取",
+    "import.pdf_memory": "读取这份 PDF 所需的内存过多，疑似异常文件，未读取",
+    "import.pdf_timeout": "这份 PDF {seconds} 秒内未能读完（一份年报约需 1 秒），疑似异常文件，未读取；可在 Word 或 WPS 中另存为 .docx 或文本后再导入",
+    "import.pdf_crashed": "读取这份 PDF 的进程意外终止，疑似异常文件，未读取",
+    "debug.detail": "{message}（调试信息：{detail}）",
+    "cli.opt.debug": "出错时附上程序库的原始说明（英文）、内部错误时显示调用栈，供向维护人员反馈问题（同环境变量 NIANBAO_DEBUG=1）",
 })

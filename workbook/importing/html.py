@@ -10,7 +10,6 @@ builds no tree, so neither deep nesting nor entity amplification costs anything.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .text import decode, table_row_line
 
@@ -100,5 +99,5 @@ def html_lines(text: str) -> list[str]:
     return parser.close()
 
 
-def read_lines(path: Path) -> list[str]:
-    return html_lines(page_text(path.read_bytes()))
+def read_lines(data: bytes, name: str = "") -> list[str]:
+    return html_lines(page_text(data))

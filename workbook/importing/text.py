@@ -125,7 +125,7 @@ def decode(data: bytes) -> str:
     """Text saved by Chinese offices: UTF-8 (with or without BOM), else GB18030 (a superset of
     GBK and GB2312), else UTF-16 with a BOM."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # (an odd byte at the end: damage)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
