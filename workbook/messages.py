@@ -793,5 +793,6 @@ MESSAGES.update({
     "import.pdf_timeout": "这份 PDF {seconds} 秒内未能读完（一份年报约需 1 秒），疑似异常文件，未读取；可在 Word 或 WPS 中另存为 .docx 或文本后再导入",
     "import.pdf_crashed": "读取这份 PDF 的进程意外终止，疑似异常文件，未读取",
     "debug.detail": "{message}（调试信息：{detail}）",
+    "addin.build.python_invalid": "--python 的值含控制字符或无法表示的字符，不是有效的 python.exe 路径；未生成任何文件",
     "cli.opt.debug": "出错时附上程序库的原始说明（英文）、内部错误时显示调用栈，供向维护人员反馈问题（同环境变量 NIANBAO_DEBUG=1）",
 })
