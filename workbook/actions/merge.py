@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..checks.run import check_report, result, unreadable
-from ..errors import NianbaoError
+from ..errors import NianbaoError, with_debug
 from ..fileio import os_reason
 from ..findings import Findings
 from ..merge.decide import decide, target_of
@@ -155,9 +155,11 @@ def examine(path: str) -> Examined:
             ex.content_unit = _content_unit(path)
     except (KeyboardInterrupt, SystemExit):
         raise
+    except MemoryError:  # the worker's limit: one message for the cause
+        found = unreadable(name, NianbaoError("merge.memory", file=name))
+        ex.problem = found.findings[0].message
     except BaseException as e:  # a parser that panics (pyo3 panics are BaseExceptions)
-        found = unreadable(name, NianbaoError("merge.crashed", file=name,
-                                              kind=type(e).__name__, detail=e))
+        found = unreadable(name, with_debug(NianbaoError("merge.crashed", file=name), e))
         ex.problem = found.findings[0].message
     else:
         found = result(report, check_report(report), name)

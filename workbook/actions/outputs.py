@@ -114,7 +114,9 @@ class Outputs:
             try:
                 mode = os.stat(p).st_mode
             except OSError as e:
-                raise NianbaoError("file.write_failed", file=str(p), detail=str(e)) from None
+                from ..fileio import os_reason
+
+                raise NianbaoError("file.write_failed", file=str(p), detail=os_reason(e)) from None
             if not stat.S_ISREG(mode):
                 raise NianbaoError("file.output_not_file", file=str(p))
             if not append:

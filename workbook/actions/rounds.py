@@ -86,8 +86,10 @@ def open_store(folder: PathLike, *, clean: bool = False) -> Store:
         store.folder.mkdir(parents=True, exist_ok=True)
         store.archive.mkdir(exist_ok=True)
     except OSError as e:
+        from ..fileio import os_reason
+
         raise NianbaoError("file.write_failed", file=str(store.folder),
-                           detail=e.strerror or e) from None
+                           detail=os_reason(e)) from None
     db.enable_wal(store.db)
     if clean:
         for leftover in store.archive.glob(".*"):

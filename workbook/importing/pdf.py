@@ -28,7 +28,10 @@ MAX_PAGE_CONTENT = 1024 * 1024  # bytes of content streams (decoded) drawing one
 MAX_CONTENT = 8 * 1024 * 1024  # … and all pages together
 MAX_PAGE_CHARS = 20_000  # characters laid out on one page
 PDF_SECONDS = 6.0  # for the whole extraction (a 30-page report takes ~1 s)
-PDF_MEMORY = 768 * 1024 * 1024  # address space of the worker
+# address space the worker may add to what it inherits (a 30-page report needs ~60 MB): the
+# limit is relative, as a worker forked from a large process (a test runner, a server) starts
+# with that process's address space
+PDF_MEMORY = 384 * 1024 * 1024
 
 
 class _Refused(Exception):
@@ -100,19 +103,64 @@ def _extract_isolated(data: bytes) -> tuple[str, Any]:
         return "damaged", f"{type(e).__name__}: {e}"[:1000]
 
 
+def _extract_in_worker(data: bytes) -> tuple[str, Any]:
+    """:func:`_extract_isolated` in a worker of its own, its address space bounded first."""
+    _limit_growth(PDF_MEMORY)
+    return _extract_isolated(data)
+
+
+def _limit_growth(extra: int) -> None:
+    """Let this process's address space grow by at most ``extra`` bytes (Linux; elsewhere the
+    time limit still ends a worker that will not stop)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+
+
+def _failed(data: bytes, failure: Any) -> tuple[str, Any]:
+    """A worker that overran its time or died: why, as :func:`_extract_isolated` says it."""
+    if failure.kind == "timeout":
+        return "timeout", failure.seconds
+    if failure.kind == "crashed":
+        return "crashed", failure.detail
+    return "damaged", failure.detail
+
+
 def read_lines(data: bytes, name: str = "") -> list[str]:
+    """The lines of the PDF whose bytes are ``data``, extracted in a worker process killed
+    after :data:`PDF_SECONDS` or when it would grow past :data:`PDF_MEMORY` — pdfminer is pure
+    Python, and a PDF built to loop never lets it return.  In a process that is already such
+    a worker (``merge`` reading the unit a PDF names), it is bounded there and read in place."""
     try:
         import pdfplumber  # noqa: F401 - only to say it is missing, before a worker starts
     except ImportError:
         raise UnreadableWorkbook("import.pdf_library", file=name) from None
-    what, value = _extract_isolated(data)
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:  # an isolated worker cannot start another
+        what, value = _extract_isolated(data)
+    else:
+        from ..parallel import isolated_map
+
+        what, value = next(isolated_map(_extract_in_worker, [data], failed=_failed, n=1,
+                                        timeout=PDF_SECONDS, memory=None))
     if what == "lines":
         return value
     if what == "refused":
         key, args = value
         raise UnreadableWorkbook("import.unreadable", file=name, detail=say(key, **args))
-    if what == "memory":
-        raise UnreadableWorkbook("import.unreadable", file=name, detail=say("import.pdf_memory"))
+    if what in ("memory", "timeout", "crashed"):
+        error = UnreadableWorkbook("import.unreadable", file=name, detail=say(
+            f"import.pdf_{what}", seconds=f"{PDF_SECONDS:g}"))
+        raise with_debug(error, str(value)) if what == "crashed" else error
     raise with_debug(UnreadableWorkbook("import.unreadable", file=name,
                                         detail=say("import.not_pdf")), value)
 
