@@ -88,8 +88,18 @@ def _context():
     # with everything imported.  Else a fork server on Linux, and the platform's default (spawn)
     # elsewhere; ``fn`` is then pickled by reference.
     if sys.platform.startswith("linux"):
-        return mp.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        if threading.active_count() == 1:
+            return mp.get_context("fork")
+        ctx = mp.get_context("forkserver")
+        # the fork server imports these once, so each worker it forks starts with them (a PDF
+        # upload would otherwise pay half a second importing pdfplumber); missing ones are skipped
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ctx
     return mp.get_context()
+
+
+FORKSERVER_PRELOAD = ["nianbao.actions.merge", "nianbao.merge.units", "nianbao.importing.pdf",
+                      "pdfplumber"]
 
 
 def _limit_memory(limit: int | None) -> None:

@@ -130,14 +130,15 @@ def _content_unit(path: str) -> str:
         return ""
 
 
-def examine(path: str) -> Examined:
-    """Read, hash and check one file (in a worker process); never raises for a bad file."""
+def examine(path: str, name: str | None = None) -> Examined:
+    """Read, hash and check one file (in a worker process); never raises for a bad file.
+    ``name``: what its messages call it (an upload's own name, not where it was archived)."""
     ex = Examined(path=path)
-    name = shown(path)
+    name = name or shown(path)
     try:
         data, st = read_input(path, MAX_INPUT)
     except InputProblem as e:
-        ex.problem = str(e)
+        ex.problem = str(e).replace(shown(path), name)
         ex.sent = sent_kind(path, read_head(path))
         ex.issues = (("error", e.code, "", "", ex.problem),)
         ex.findings = _json({"file": name, "errors": 1, "warnings": 0, "notices": 0,

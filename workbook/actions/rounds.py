@@ -337,7 +337,7 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     sha = hashlib.sha256(upload.data).hexdigest()
     path = store.archive / archive_name(sha, "x" + archive_suffix(upload.name))
     archive_copy(upload.data, path)
-    ex = examine(str(path))
+    ex = examine(str(path), name)  # its messages name the file as the unit sent it
     if ex.fatal:
         raise NianbaoError("merge.fatal", message=ex.fatal)
     findings = json.loads(ex.findings)

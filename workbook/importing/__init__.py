@@ -20,7 +20,6 @@ the safety screen's ``file.*``); a library's own words are kept for ``--debug`` 
 from __future__ import annotations
 
 import os
-import stat
 from importlib import import_module
 from pathlib import Path
 
@@ -58,9 +57,12 @@ def import_report(source: str | os.PathLike | bytes, name: str | None = None) ->
     kind = READERS.get(Path(shown).suffix.lower())
     if kind is None:
         raise UnreadableWorkbook("import.unknown_kind", file=shown, known="、".join(READERS))
-    data = source if isinstance(source, bytes) else read_limited(source, MAX_BYTES[kind], shown)
-    if len(data) > MAX_BYTES[kind]:
-        raise _too_large(shown, len(data), MAX_BYTES[kind])
+    data = source if isinstance(source, bytes) else read_limited(source, MAX_BYTES[kind])
+    if len(data) > MAX_BYTES[kind]:  # an upload
+        from ..safety import human_size
+
+        raise UnreadableWorkbook("import.unreadable", file=shown, detail=say(
+            "import.too_large", size=human_size(len(data)), limit=human_size(MAX_BYTES[kind])))
     reader = import_module(f".{kind}", __name__)
     try:
         lines = reader.read_lines(data, shown)
@@ -76,48 +78,15 @@ def import_report(source: str | os.PathLike | bytes, name: str | None = None) ->
     return match(lines, shown)
 
 
-def _too_large(name: str, size: int, limit: int) -> UnreadableWorkbook:
-    from ..safety import human_size
+def read_limited(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` — as every action reads an input
+    (:func:`nianbao.actions.inputs.read_input`): opened without blocking, refused from its
+    ``stat`` when it is no regular file (a FIFO, ``/dev/zero``) or larger than ``limit`` (a
+    sparse file of gigabytes occupies no disk but would be read whole), never more than
+    ``limit`` bytes read."""
+    from ..actions.inputs import read_input
 
-    return UnreadableWorkbook("import.unreadable", file=name, detail=say(
-        "import.too_large", size=human_size(size), limit=human_size(limit)))
-
-
-def read_limited(path: str | os.PathLike, limit: int, name: str) -> bytes:
-    """The bytes of the regular file at ``path``, refused from its ``stat`` when larger than
-    ``limit`` (a sparse file of gigabytes occupies no disk but would be read whole) and never
-    more than ``limit`` bytes read; a FIFO or a device (``/dev/zero``) is refused unopened for
-    reading (a FIFO opens without blocking and is never read)."""
-    from ..fileio import os_reason
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise UnreadableWorkbook("file.missing", file=name) from None
-    except OSError as e:  # a name the system cannot take (too long), no permission, a loop …
-        raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
-    except ValueError:  # a NUL in the name
-        raise UnreadableWorkbook("file.missing", file=name) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnreadableWorkbook("file.unreadable", file=name,
-                                     detail=say("import.not_regular"))
-        if st.st_size > limit:
-            raise _too_large(name, st.st_size, limit)
-        chunks, got = [], 0
-        while got <= limit:  # a file that grows while it is read stops at the limit too
-            chunk = os.read(fd, min(_MB, limit + 1 - got))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-    except OSError as e:
-        raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
-    finally:
-        os.close(fd)
+    return read_input(path, limit)[0]
 
 
 __all__ = ["import_report", "is_published", "read_limited", "Imported", "READERS", "MAX_BYTES",

@@ -74,21 +74,43 @@ def extract(data: bytes) -> list[str]:
 
 
 def _content_size(page_obj: Any) -> int:
-    """The decoded bytes that draw one page: its content streams and the forms they draw."""
+    """The decoded bytes that draw one page: its content streams and the forms they draw,
+    each counted only up to the page's bound (an inflating bomb is never inflated whole)."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    size = 0
-    for stream in page_obj.contents:
-        stream = resolve1(stream)
-        if isinstance(stream, PDFStream):
-            size += len(stream.get_data() or b"")
+    streams = [resolve1(s) for s in page_obj.contents]
     resources = resolve1(page_obj.resources) or {}
     forms = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
     for xobj in (forms.values() if isinstance(forms, dict) else ()):
         xobj = resolve1(xobj)
         if isinstance(xobj, PDFStream) and getattr(resolve1(xobj.get("Subtype")), "name", "") == "Form":
-            size += len(xobj.get_data() or b"")
+            streams.append(xobj)
+    size = 0
+    for stream in streams:
+        if isinstance(stream, PDFStream):
+            size += _decoded_size(stream, MAX_PAGE_CONTENT - size)
+            if size > MAX_PAGE_CONTENT:
+                break
     return size
+
+
+def _decoded_size(stream: Any, limit: int) -> int:
+    """What ``stream`` decodes to, in bytes — for a Flate stream (nearly every PDF's) inflated
+    only as far as ``limit`` + 1 to tell; pdfminer would inflate it whole, into memory."""
+    import zlib
+
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    if stream.data is None and stream.rawdata is not None:
+        filters = stream.get_filters()
+        if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
+            try:
+                probe = zlib.decompressobj().decompress(stream.rawdata, max(limit, 0) + 1)
+            except zlib.error:
+                probe = b""  # damaged: pdfminer recovers what it can, within the bound below
+            if len(probe) > limit:
+                return len(probe)
+    return len(stream.get_data() or b"")
 
 
 def _extract_isolated(data: bytes) -> tuple[str, Any]:
