@@ -161,3 +161,21 @@ def test_markup_in_folder_and_file_names_is_printed_as_typed(tmp_path):
             continue
         # every path printed is printed whole: rich never took 「[red]」 or 「[/x]」 for markup
         assert "[red]x[" in said and "[/x]" in said, f"{name}: {said[-300:]}"
+
+
+@needs_addin
+@pytest.mark.parametrize("target", ["fifo", "file", "/dev/null", "too-long"])
+def test_addin_build_into_what_is_no_folder_is_one_chinese_line(tmp_path, target):
+    where = {"fifo": tmp_path / "管道", "file": tmp_path / "文件", "/dev/null": Path("/dev/null"),
+             "too-long": tmp_path / ("长" * 100)}[target]
+    if target == "fifo":
+        os.mkfifo(where)
+    elif target == "file":
+        where.write_text("本人的文件", "utf-8")
+    before = sorted(tmp_path.iterdir())
+    p = _run("addin", "build", "-d", str(where), "--force")
+    assert p.returncode == 2, p.stdout + p.stderr
+    _one_chinese_line(p)
+    assert sorted(tmp_path.iterdir()) == before  # nothing made
+    if target == "file":
+        assert where.read_text("utf-8") == "本人的文件"
