@@ -179,3 +179,35 @@ def test_addin_build_into_what_is_no_folder_is_one_chinese_line(tmp_path, target
     assert sorted(tmp_path.iterdir()) == before  # nothing made
     if target == "file":
         assert where.read_text("utf-8") == "本人的文件"
+
+
+# -- English (item 12): one Chinese message per cause; the library's words only with --debug ----
+def _english_cases(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    from corpus import hostile_pdfs, pack
+
+    db = tmp_path / "汇总.db"
+    db.write_bytes(b"this is no database at all " * 40)
+    pdf = tmp_path / "坏.pdf"
+    pdf.write_bytes(hostile_pdfs()["self-prev"])  # pdfminer: RecursionError
+    docx = tmp_path / "坏.docx"
+    docx.write_bytes(pack({"word/document.xml": b'<w:document xmlns:w="http://schemas.openxml'
+                                                b'formats.org/wordprocessingml/2006/main"/>'}))
+    return {"sqlite": (["merge", "--history", str(db)], "file is not a database"),
+            "pdfminer": (["import", str(pdf)], "maximum recursion depth"),
+            "docx": (["import", str(docx)], "There is no item named")}
+
+
+@pytest.mark.parametrize("case", ["sqlite", "pdfminer", "docx"])
+def test_library_words_only_with_debug(tmp_path, case):
+    from corpus import ENGLISH
+
+    args, words = _english_cases(tmp_path)[case]
+    plain = _run(*args)
+    assert plain.returncode == 2
+    _one_chinese_line(plain)
+    said = plain.stderr.replace(str(tmp_path), "")
+    assert not ENGLISH.search(said) and "Error" not in said, said
+    debug = _run("--debug", *args)
+    assert debug.returncode == 2 and debug.stderr.startswith(plain.stderr.strip()[:-1])
+    if words:
+        assert words in debug.stderr and "调试信息" in debug.stderr, debug.stderr
