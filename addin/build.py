@@ -300,6 +300,15 @@ def conf_rows(python: str | None) -> list[tuple[str, str]]:
     return rows
 
 
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _writable_text(value: str) -> bool:
+    """Whether ``value`` can be written into the package as it is: no control character, no
+    byte a file name could not be decoded from (a lone surrogate)."""
+    return not _NOT_TEXT.search(value)
+
+
 def default_python() -> str | None:
     """On Windows the Python running this build is the one Excel should call."""
     return sys.executable if sys.platform.startswith("win") and sys.executable else None
@@ -490,13 +499,20 @@ def build_addin(directory: Path, *, force: bool = False,
     (the prebuilt add-in: ``nianbao addin install`` records the clerk's own in their settings
     file).  Existing files are kept unless ``force``.
     """
+    from ..actions.outputs import Outputs
+
+    if python and not _writable_text(python):
+        # it goes into an XML part and a VBA string: a control character would make the add-in
+        # a file Excel cannot open (and no python.exe path holds one)
+        raise NianbaoError("addin.build.python_invalid")
     functions = udf_functions()
     parts, stock_module = stock_files(find_xlwings())
     sources = vba_sources(stock_module, functions)
-    targets = [directory / ADDIN_FILE] + [directory / f"{name}.bas" for name in sources]
-    for target in targets:
-        if target.exists() and not force:
-            raise NianbaoError("addin.build.exists", file=str(target))
+    # the output rule: the folder and every file decided before anything is written — never
+    # through a symbolic link (with --force too), an existing file replaced only with force
+    plan = Outputs(force=force)
+    folder = plan.folder(directory)
+    targets = [plan.add(folder / ADDIN_FILE)] + [plan.add(folder / f"{name}.bas") for name in sources]
     interpreter = default_python() if python is None else (python or None)
     package = addin_package(parts, sources, interpreter)
     with atomic_path(targets[0]) as tmp:

@@ -455,7 +455,8 @@ def digest(paths: Iterable[Path]) -> dict[Path, str]:
 
 
 __all__ = ["build_corpus", "run_all", "digest", "breaches", "CJK", "ENGLISH", "Base", "Run",
-           "TIME_LIMIT", "MEMORY_LIMIT", "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
+           "TIME_LIMIT", "MEMORY_LIMIT", "parts_of", "pack", "set_cell", "sheet_part", "num", "text",
+           "formula", "typed"]
 
 
 # -- what merge and the unit lists meet (issue 30 items 4, 6, 7, 9) ----------------------------
@@ -637,3 +638,252 @@ def _big_history(db: Path, n: int) -> None:
 
 
 __all__ += ["build_merge_corpus", "MergeCorpus", "SPARSE_SIZE"]
+
+
+# -- published reports from strangers (issue 30, items 1-3): PDFs, web pages, Word files, texts --
+def raw_pdf(objects: dict[int, bytes], root: int = 1, prev_self: bool = False) -> bytes:
+    """A PDF written object by object, with its cross-reference table (``prev_self``: the
+    trailer's /Prev points at that table itself)."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for n in sorted(objects):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
+    xref = len(out)
+    size = max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for n in range(1, size):
+        out += b"%010d 00000 %s \n" % (offsets.get(n, 0), b"n" if n in offsets else b"f")
+    prev = b"/Prev %d" % xref if prev_self else b""
+    out += b"trailer\n<</Size %d/Root %d 0 R%s>>\nstartxref\n%d\n%%%%EOF\n" % (size, root, prev, xref)
+    return bytes(out)
+
+
+def pdf_stream(data: bytes, extra: bytes = b"", deflate: bool = False) -> bytes:
+    if deflate:
+        import zlib
+
+        data, extra = zlib.compress(data, 1), extra + b"/Filter/FlateDecode"
+    return b"<</Length %d%s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+_FONT = b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"
+
+
+def simple_pdf(content: bytes, pages: int = 1, count: int | None = None, *, deflate: bool = False,
+               resources: bytes = b"<</Font<</F1 4 0 R>>>>",
+               extra: dict[int, bytes] | None = None) -> bytes:
+    """``pages`` pages drawing ``content`` (object 5); ``count``: the /Count the page tree
+    claims, when it is to lie."""
+    objects = {1: b"<</Type/Catalog/Pages 2 0 R>>", 4: _FONT, 5: pdf_stream(content, deflate=deflate)}
+    kids = []
+    for i in range(pages):
+        kids.append(b"%d 0 R" % (10 + i))
+        objects[10 + i] = (b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources %s"
+                           b"/Contents 5 0 R>>" % resources)
+    objects[2] = b"<</Type/Pages/Kids[%s]/Count %d>>" % (b" ".join(kids), pages if count is None else count)
+    objects.update(extra or {})
+    return raw_pdf(objects)
+
+
+def deflated_spaces(mb: int) -> bytes:
+    """A zlib stream that inflates to ``mb`` MB of spaces, made in a moment: after a full flush
+    every further MB compresses to the same bytes, and the checksum of n spaces has a closed
+    form."""
+    import struct
+    import zlib
+
+    chunk = b" " * (1 << 20)
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    again = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    tail = z.flush()
+    n, mod = mb << 20, 65521
+    a, b = (1 + n * 32) % mod, (n + 32 * n * (n + 1) // 2) % mod  # adler32 of n bytes of 0x20
+    return b"\x78\xda" + first + again * (mb - 1) + tail + struct.pack(">I", (b << 16) | a)
+
+
+def _inflating_pdf(mb: int) -> bytes:
+    """A page whose content stream inflates to ``mb`` MB of spaces."""
+    data = deflated_spaces(mb)
+    return simple_pdf(b"", extra={5: b"<</Length %d/Filter/FlateDecode>>\nstream\n" % len(data)
+                                     + data + b"\nendstream"})
+
+
+def hostile_pdfs() -> dict[str, bytes]:
+    """PDFs that made pdfminer work without end (time, memory) or speak English."""
+    text = b"BT /F1 12 Tf 72 700 Td (2021 Nian Bao) Tj ET"
+    ok = simple_pdf(text)
+    form = pdf_stream(b"/X Do /X Do", b"/Type/XObject/Subtype/Form/BBox[0 0 10 10]"
+                                      b"/Resources<</XObject<</X 6 0 R>>>>")
+    return {
+        "ok": ok,
+        # an object that is a reference to itself: resolving it never ends (and ignored SIGTERM)
+        "self-length": simple_pdf(text, extra={
+            5: b"<</Length 6 0 R>>\nstream\n" + text + b"\nendstream", 6: b"6 0 R"}),
+        "self-mediabox": raw_pdf({1: b"<</Type/Catalog/Pages 2 0 R>>",
+                                  2: b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                                  3: b"<</Type/Page/Parent 2 0 R/MediaBox 6 0 R>>", 6: b"6 0 R"}),
+        "self-prev": raw_pdf({1: b"<</Type/Catalog/Pages 2 0 R>>",
+                              2: b"<</Type/Pages/Kids[]/Count 0>>"}, prev_self=True),
+        "self-form": simple_pdf(b"/X Do", resources=b"<</XObject<</X 6 0 R>>>>", extra={6: form}),
+        "self-kids": raw_pdf({1: b"<</Type/Catalog/Pages 2 0 R>>",
+                              2: b"<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>",
+                              3: b"<</Type/Page/Parent 2 0 R/Kids[3 0 R]>>"}),
+        # one very long line; 100,000 text objects on a page; a content stream that inflates to
+        # 400 MB (each a few KB compressed)
+        "long-line": simple_pdf(b"BT /F1 1 Tf 0 700 Td (" + b"x" * 2_000_000 + b") Tj ET",
+                                deflate=True),
+        "many-objects": simple_pdf(b"".join(b"BT /F1 1 Tf %d %d Td (a) Tj ET\n" % (i % 500, i // 500)
+                                            for i in range(100_000)), deflate=True),
+        "content-bomb": _inflating_pdf(600),
+        # 1,000 pages, the page tree saying so or claiming one
+        "pages": simple_pdf(text, pages=1000),
+        "pages-lying": simple_pdf(text, pages=1000, count=1),
+        "nested-arrays": simple_pdf(text, extra={7: b"[" * 100_000 + b"]" * 100_000}),
+        "encrypted": ok.replace(b"/Root 1 0 R", b"/Root 1 0 R/Encrypt<</Filter/Standard/V 1/R 2"
+                                b"/O<00>/U<00>/P -4>>/ID[<00><00>]"),
+        "truncated": ok[:len(ok) // 2],
+        "garbage": b"%PDF-1.7\n" + random.Random(30).randbytes(3000),
+        "empty": b"",
+    }
+
+
+def hostile_pages() -> dict[str, bytes]:
+    """Saved web pages that made the HTML reader quadratic, deep or speak lxml's English."""
+    rows = "".join(f"<tr><td>行{i}</td><td>{i}</td></tr>" for i in range(100_000))
+    return {
+        "unclosed-a": b"<a" * 200_000,
+        "unclosed-attribute": b'<a b="' * 100_000,
+        "deep": b"<div>" * 100_000 + "正文".encode() + b"</div>" * 100_000,
+        "entities": ('<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+                     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><html><body><p>'
+                     + "&c;" * 100_000 + "</p></body></html>").encode(),
+        "rows": f"<html><body><table>{rows}</table></body></html>".encode(),
+        "one-line": ("<p>" + "我局扎实推进政务公开，" * 70_000 + "</p>").encode(),
+        "gbk": '<html><head><meta charset="gbk"><title>年报</title></head><body><p>一、总体情况</p>'
+               "<p>全年主动公开信息12条。</p></body></html>".encode("gbk"),
+        "nul": b"<p>\x00\x00\x00</p>" * 1000,
+    }
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx(body: bytes, extra: dict[str, bytes] | None = None, *, prefix: bytes = b"") -> bytes:
+    """A Word package whose document.xml has ``body`` (``prefix`` before its root element)."""
+    from docx import Document
+
+    buf = io.BytesIO()
+    Document().save(buf)
+    parts = parts_of(buf.getvalue())
+    parts["word/document.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + prefix
+                                  + b'<w:document xmlns:w="' + W.encode() + b'"><w:body>' + body
+                                  + b"</w:body></w:document>")
+    parts.update(extra or {})
+    return pack(parts)
+
+
+def _para(text_: str) -> bytes:
+    return f"<w:p><w:r><w:t>{escape(text_)}</w:t></w:r></w:p>".encode()
+
+
+def hostile_docx() -> dict[str, bytes]:
+    """Word files that took seconds and hundreds of MB, or surfaced lxml's English."""
+    row = b"<w:tr><w:tc>" + _para("1") + b"</w:tc><w:tc>" + _para("2") + b"</w:tc></w:tr>"
+    ok = _docx(_para("某局2021年政府信息公开工作年度报告") + _para("一、总体情况") + _para("无。"))
+    damaged = bytearray(ok)
+    at = damaged.find(b"word/document.xml") + 200
+    damaged[at:at + 40] = b"\xff" * 40
+    rng = random.Random(30)
+
+    def varied(n: int) -> str:  # text that does not compress away (the zip screen's ratio)
+        return "".join(map(chr, rng.choices(range(0x4E00, 0x4E00 + 20_000), k=n)))
+
+    return {
+        "ok": ok,
+        "rows": _docx(b"<w:tbl>" + row * 100_000 + b"</w:tbl>"),  # (refused by its size)
+        "rows-6000": _docx(b"<w:tbl>" + b"".join(
+            b"<w:tr><w:tc>" + _para(varied(8)) + b"</w:tc></w:tr>" for _ in range(6_000)) + b"</w:tbl>"),
+        "elements": _docx(b"".join(_para(varied(2)) for _ in range(140_000))),
+        "long-text-varied": _docx(_para(varied(1_100_000))),
+        "deep": _docx(b"<w:sdt><w:sdtContent>" * 10_000 + _para("正文")
+                      + b"</w:sdtContent></w:sdt>" * 10_000),
+        "entities": _docx(b"<w:p><w:r><w:t>&c;</w:t></w:r></w:p>",
+                          prefix=b'<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+                                 b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                                 b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'),
+        "bomb": _docx(_para("正文"), {"word/media/padding.xml": b" " * (16 << 20)}),
+        "long-text": _docx(_para("字" * 2_000_000)),
+        "damaged": bytes(damaged),
+        "no-document": pack({"[Content_Types].xml": b"<Types/>", "word/other.xml": b"<x/>"}),
+        "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096,
+        "not-zip": "这不是 Word 文件".encode(),
+    }
+
+
+def hostile_texts(report_text: str) -> dict[str, bytes]:
+    """Texts: numbers of thousands of digits (ValueError), a line of 700,000 characters, odd
+    encodings.  ``report_text``: a real report as text (its first table row is changed)."""
+    lines = report_text.splitlines()
+    row = next(i for i, line in enumerate(lines) if re.match(r"\S.*\s\d+\s\d+", line))
+    digits = list(lines)
+    digits[row] = re.sub(r"\d+", "9" * 5000, digits[row], count=1)
+    prose = report_text.replace("。", "，共" + "7" * 5000 + "件。", 1)
+    return {
+        "ok": report_text.encode(),
+        "digits-in-table": "\n".join(digits).encode(),
+        "digits-in-text": prose.encode(),
+        "one-line": ("我局扎实推进政务公开，" * 70_000).encode(),
+        "utf16-odd": b"\xff\xfe" + "一、总体情况\n".encode("utf-16-le") + b"\x00",
+        "nul": b"\x00" * 100_000,
+        "gb18030": report_text.encode("gb18030"),
+    }
+
+
+@dataclass
+class PublishedCorpus:
+    """Hostile published reports under one root: ``files`` by label (each a regular file of its
+    kind), ``specials`` (a FIFO, a link to /dev/zero, sparse files of each kind named as
+    reports), ``looping`` the labels of files whose extraction only a time limit ends."""
+
+    root: Path
+    files: dict[str, Path]
+    specials: dict[str, Path]
+    looping: tuple[str, ...]
+
+    def inputs(self) -> list[Path]:
+        return list(self.files.values())
+
+
+LOOPING = ("pdf-self-length", "pdf-self-mediabox")
+
+
+def build_published_corpus(root: Path, report_text: str) -> PublishedCorpus:
+    """Write the hostile published reports under ``root`` (a few MB in all: what is large is
+    compressed or sparse)."""
+    root.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for suffix, made in ((".pdf", hostile_pdfs()), (".html", hostile_pages()),
+                         (".docx", hostile_docx()), (".txt", hostile_texts(report_text))):
+        for label, data in made.items():
+            p = root / f"{suffix[1:]}-{label}{suffix}"
+            p.write_bytes(data)
+            files[f"{suffix[1:]}-{label}"] = p
+    specials = root / "specials"
+    specials.mkdir()
+    made = {"fifo": specials / "fifo.pdf", "zero": specials / "zero.txt"}
+    os.mkfifo(made["fifo"])
+    os.symlink("/dev/zero", made["zero"])
+    for suffix in (".pdf", ".html", ".docx", ".txt"):
+        made[f"sparse{suffix}"] = _sparse(specials / f"sparse{suffix}")
+    # just over each kind's limit, sparse too (refused from stat, never read)
+    from nianbao.importing import MAX_BYTES
+
+    for kind, limit in MAX_BYTES.items():
+        made[f"over-{kind}"] = _sparse(specials / f"over-limit.{kind}", limit + 1)
+    return PublishedCorpus(root, files, made, LOOPING)
+
+
+__all__ += ["build_published_corpus", "PublishedCorpus", "hostile_pdfs", "hostile_pages",
+            "hostile_docx", "hostile_texts", "raw_pdf", "simple_pdf"]

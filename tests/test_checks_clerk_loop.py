@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from nianbao import check
 from nianbao.checks.narrative import heading_parts, headings, stated_sums
 from nianbao.messages import MESSAGES

@@ -84,7 +84,8 @@ def test_nanxun_sample_is_a_mix_of_formats():
     for part in ("第二十条第（五）项", "上一年项目数量", "其他对外管理服务事项", "（六）其他处理"):
         assert part in mixed.message
     # a PDF's text: lines joined where the page broke them, digits no longer spaced apart
-    assert r.texts["s5.problems"].startswith("2021年，区政务办信息公开工作取得了一定成效，但还存在一些不足：一是")
+    assert r.texts["s5.problems"].startswith(
+        "2021年，区政务办信息公开工作取得了一定成效，但还存在一些不足：一是")
 
 
 def test_checking_an_imported_sample_reports_missing_cells_not_zero_sums():

@@ -78,8 +78,10 @@ def test_a_web_page_copied_as_one_line():
     r = im.report
     assert (r.meta.unit, r.meta.year, im.format_detected) == ("某县林业局", 2021, "2021")
     assert r.statutory() == ONE_LINE_VALUES
-    assert (r.meta.address, r.meta.postcode, r.meta.phone) == ("某县城关镇人民路8号", "335000", "0793-1234567")
-    assert r.texts["s1.overview"] == "2021年，我局以习近平新时代中国特色社会主义思想为指导，扎实推进政务公开。"
+    assert (r.meta.address, r.meta.postcode, r.meta.phone) == (
+        "某县城关镇人民路8号", "335000", "0793-1234567")
+    assert r.texts["s1.overview"] == (
+        "2021年，我局以习近平新时代中国特色社会主义思想为指导，扎实推进政务公开。")
     assert r.texts["s1.active"] == "全年主动公开信息126条。"
     assert r.texts["s1.request"] == "全年收到申请3件，均已按时答复。"
     assert r.texts["s1.management"] == "严格执行保密审查制度。"
@@ -172,7 +174,8 @@ def test_every_number_above_its_label():
     lines = ["某局2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（一）项",
              "信息内容 本年制发件数 本年废止件数 现行有效件数", "0 0 0", "规章", "10 3 25", "行政规范性文件",
              "第二十条第（五）项", "信息内容 本年处理决定数量", "10", "行政许可", "第二十条第（六）项",
-             "信息内容 本年处理决定数量", "3", "行政处罚", "0", "行政强制", "三、收到和处理政府信息公开申请情况"]
+             "信息内容 本年处理决定数量", "3", "行政处罚", "0", "行政强制",
+             "三、收到和处理政府信息公开申请情况"]
     r = match(lines).report
     assert [r[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [10, 3, 25]
     assert [r["t2.licensing.decisions"], r["t2.punishment.decisions"],
@@ -182,7 +185,8 @@ def test_every_number_above_its_label():
 def test_a_number_above_a_label_with_no_rule_to_check_is_not_given_to_the_row_above():
     # 「行政许可」's 10 printed over its label, under 行政处罚's own line: each keeps its own
     lines = ["某局2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（六）项",
-             "信息内容 本年处理决定数量", "行政处罚 3", "10", "行政强制", "三、收到和处理政府信息公开申请情况"]
+             "信息内容 本年处理决定数量", "行政处罚 3", "10", "行政强制",
+             "三、收到和处理政府信息公开申请情况"]
     r = match(lines).report
     assert (r["t2.punishment.decisions"], r["t2.enforcement.decisions"]) == (3, 10)
 
@@ -209,7 +213,8 @@ def test_a_page_number_run_into_the_last_value_of_a_page():
 
 
 def test_the_unit_from_the_pages_publisher():
-    lines = ["索引号 | 014416330/2018-04736 | 分类 | 政府信息公开年报 |", "发布机构 | 市政府办 | 发文日期 | 2018-02-28 |",
+    lines = ["索引号 | 014416330/2018-04736 | 分类 | 政府信息公开年报 |",
+             "发布机构 | 市政府办 | 发文日期 | 2018-02-28 |",
              "2017年政府信息公开工作年度报告", "一、概述", "无。"]
     r = match(text_lines("\n".join(lines))).report
     assert (r.meta.unit, r.meta.year) == ("市政府办", 2017)
@@ -219,7 +224,8 @@ def test_page_breaks_from_pdftotext_and_a_page_number_alone():
     # pdftotext separates pages with a form feed; a bare 「1」 or 「3」 at a page's foot is its
     # number (the page's place in the document), as 「— 2 —」 is anywhere
     lines = ["某局2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（五）项",
-             "信息内容 本年处理决定数量", "行政许可 9487", "1", "\f第二十条第（六）项", "信息内容 本年处理决定数量",
+             "信息内容 本年处理决定数量", "行政许可 9487", "1", "\f第二十条第（六）项",
+             "信息内容 本年处理决定数量",
              "行政处罚 0", "— 2 —", "\f行政强制 12", "三、收到和处理政府信息公开申请情况", "3"]
     r = match(text_lines("\n".join(lines))).report
     assert (r["t2.licensing.decisions"], r["t2.punishment.decisions"],
@@ -249,7 +255,8 @@ def test_fewer_numbers_than_cells_are_placed_by_the_column_rules():
 # -- 6. unit and year ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("head,unit,year", [
     (["2019年上海市人民政府办公厅政府信息公开工作年度报告"], "上海市人民政府办公厅", 2019),
-    (["五常市民意乡", "2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告"], "五常市民意乡", 2021),
+    (["五常市民意乡", "2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告"],
+     "五常市民意乡", 2021),
     (["2022年上海市政府信息公开工作年度报告", "字号:"], "上海市", 2022),
     (["正文", "2021年政府信息公开工作年度报告"], "", 2021),
     (["#某某县人民政府", "2021年政府信息公开工作年度报告"], "", 2021),
@@ -288,7 +295,8 @@ def test_parts_found_by_their_subject_whatever_the_numbering():
              "（六）监督保障", "纳入考核。",
              "二、主动公开政府信息情况"]
     r = match(lines).report
-    assert r.texts["s1.overview"] == "2021年，我局认真贯彻落实《条例》。\n（一）加强组织领导\n调整了领导小组。"
+    assert r.texts["s1.overview"] == (
+        "2021年，我局认真贯彻落实《条例》。\n（一）加强组织领导\n调整了领导小组。")
     assert (r.texts["s1.active"], r.texts["s1.request"]) == ("全年主动公开信息82条。", "全年未收到申请。")
     assert (r.texts["s1.management"], r.texts["s1.platform"], r.texts["s1.oversight"]) == (
         "严格发布审查。", "及时更新网站。", "纳入考核。")
@@ -323,7 +331,8 @@ def test_pdf_line_breaks_inside_words_are_joined():
 
 
 @pytest.mark.parametrize("sentence,want", [
-    ("如对本报告有疑问，请与湖州市南浔区政务办联系（地址：湖州市南浔区南林中路 660 号，邮编：313009，电话：0572-3010271）。",
+    ("如对本报告有疑问，请与湖州市南浔区政务办联系"
+     "（地址：湖州市南浔区南林中路 660 号，邮编：313009，电话：0572-3010271）。",
      ("湖州市南浔区南林中路660号", "313009", "0572-3010271", "", "")),
     ("如对本报告有疑问,请与安庆市招商中心办公室联系(地址:安庆市振风大道100号东部新城综合写字楼2楼,电话:0556-5541900,邮编:246001)。",
      ("安庆市振风大道100号东部新城综合写字楼2楼", "246001", "0556-5541900", "", "")),
@@ -347,5 +356,7 @@ def test_sections_under_an_offices_own_wording_or_number():
         assert r.texts["s5.problems"] == "一是公开内容不够丰富。", five
         assert r.texts["s6.other"] == "本年度未收取信息处理费。", six
     # a sentence that names a section's subject is no heading
-    r = match(body + ["我局在以下五个方面存在的主要问题及改进情况如下。", "五、存在的主要问题及改进情况", "无。"]).report
-    assert r.texts["s1.overview"].endswith("存在的主要问题及改进情况如下。") and r.texts["s5.problems"] == "无。"
+    r = match(body + ["我局在以下五个方面存在的主要问题及改进情况如下。", "五、存在的主要问题及改进情况",
+                      "无。"]).report
+    assert r.texts["s1.overview"].endswith("存在的主要问题及改进情况如下。")
+    assert r.texts["s5.problems"] == "无。"

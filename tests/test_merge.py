@@ -522,7 +522,11 @@ def test_a_file_that_crashes_the_parser_does_not_stop_the_others(inbox, tmp_path
     result = consolidate(files, tmp_path / "汇总.xlsx", workers=1)
     assert by_file(result, units[0].file_name).status == MERGED
     crashed = by_file(result, units[1].file_name)
-    assert crashed.status == REJECTED and "simulated parser crash" in crashed.reason
+    assert crashed.status == REJECTED and "读取时程序出错" in crashed.reason
+    assert "simulated" not in crashed.reason  # the library's words only with --debug:
+    monkeypatch.setenv("NIANBAO_DEBUG", "1")
+    result = consolidate(files, tmp_path / "汇总2.xlsx", workers=1)
+    assert "simulated parser crash" in by_file(result, units[1].file_name).reason
 
 
 def test_an_archive_that_cannot_be_written_stops_the_merge_cleanly(inbox, tmp_path):

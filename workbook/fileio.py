@@ -72,17 +72,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     _refuse_special(target)
     tmp = None
     try:
-        for _ in range(100):
-            name = target.with_name(f".{target.stem[:100]}.{os.urandom(6).hex()}{target.suffix}")
-            try:
-                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                             | getattr(os, "O_NOFOLLOW", 0), 0o666)
-            except FileExistsError:
-                continue
-            tmp = name
-            break
-        else:
-            raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+        fd, tmp = _create_beside(target)
         try:
             view = memoryview(data)
             while view:
@@ -99,6 +89,19 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new hidden file beside ``target`` (O_EXCL: never one that exists, never through a
+    link), open for writing: its descriptor and name."""
+    for _ in range(100):
+        name = target.with_name(f".{target.stem[:100]}.{os.urandom(6).hex()}{target.suffix}")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+                           | getattr(os, "O_NOFOLLOW", 0), 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

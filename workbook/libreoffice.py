@@ -89,7 +89,9 @@ def _run(cmd: list[str], timeout: float, file: str, what: str) -> tuple[int, byt
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL, start_new_session=posix)
     except OSError as e:
-        raise NianbaoError("document.pdf_failed", file=file, what=what, detail=str(e)) from e
+        from .fileio import os_reason
+
+        raise NianbaoError("document.pdf_failed", file=file, what=what, detail=os_reason(e)) from e
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException as e:

@@ -239,7 +239,7 @@ MESSAGES.update({
     "cli.new.units_or_output": "请给出 -o（一份工作簿）或 --units 与 -d（按名单每个单位一份），二者选一",
     "cli.new.handed_out": "已在 {dir} 生成 {n} 份工作簿（{format}，{year}年度），每个单位一份，文件以单位名称命名",
     # reading many files
-    "merge.crashed": "{file} 读取时出错（{kind}：{detail}），已跳过",
+    "merge.crashed": "{file} 读取时程序出错，已跳过",
     "merge.fatal": "{message}；汇总已停止，汇总记录未作改动",
     # why a file is not merged
     "merge.no_origin": "不是由 nianbao 下发的工作簿（缺少隐藏的「_nianbao」工作表），无法确认来源，请使用下发的模板填报",
@@ -297,7 +297,7 @@ MESSAGES.update({
     # the history
     "history.archive_dir": "{stem}-存档",
     "history.locked": "汇总记录数据库 {file} 正被另一个程序使用（可能另一次汇总尚未结束），请稍后再试",
-    "history.damaged": "汇总记录数据库 {file} 已损坏或不是 nianbao 的数据库（{detail}）；本次未做任何改动。可将其移走后重试",
+    "history.damaged": "汇总记录数据库 {file} 已损坏或不是 nianbao 的数据库；本次未做任何改动。可将其移走后重试",
     "history.newer": "汇总记录数据库 {file} 由更新版本的 nianbao 创建（结构版本 {version}，本版本支持 {known}），请升级 nianbao",
     # nianbao merge
     "cli.merge.help": "汇总各单位报送的年报工作簿：逐个识别、校验，同一单位多次报送取最新版本，生成汇总工作簿（含「汇总情况」表），并把收到的每个文件存档记录。\n\n退出码：0 名单中的单位全部汇总且无错误；1 有退回、有错误或未报送的单位；2 没有可汇总的文件。加 --detailed-exit 时：3 只有未报送的单位；4 有需退回的文件、无未报送；5 两者都有。",
@@ -420,7 +420,7 @@ MESSAGES.update({
 # nianbao.importing, nianbao.audit and the import / audit commands.
 MESSAGES.update({
     "import.not_docx": "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请用 Word 或 WPS 另存为 .docx",
-    "import.not_pdf": "PDF 已损坏、已加密或无法解析（{kind}）",
+    "import.not_pdf": "PDF 已损坏、已加密或无法解析",
     "import.subject_disclosure": "政府信息公开",
     "import.subject_openness": "政务公开",
     "import.unit_yuan": "元",
@@ -795,7 +795,7 @@ MESSAGES.update({
     "units.more_problems": "；另有 {n} 处",
     "merge.failure.timeout": "超过 {seconds} 秒仍未读完，已停止读取",
     "merge.failure.crashed": "读取程序异常终止（{detail}）",
-    "merge.failure.error": "读取时出错（{detail}）",
+    "merge.failure.error": "读取时出错",
     "merge.failed": "{file} 无法读取：{why}，可能是损坏或异常的文件，已跳过",
     "merge.changed": "{file} 在汇总过程中被改动，未计入；请在文件不再变动后重新汇总",
     "merge.kind.pdf": "PDF 年报",
@@ -896,4 +896,28 @@ MESSAGES.update({
     "cli.merge.more_rows": "……另有 {n} 行未在此列出，见汇总工作簿的「汇总情况」表，或用 --json 输出全部",
     "cli.merge.more_rows_json": "……另有 {n} 行未在此列出，用 --json 输出全部",
     "cli.merge.no_unit": "注意：汇总工作簿的填报单位未填写，生成年报前请在「基本信息」中填写（或用 --unit 指定）",
+})
+
+
+# -- published reports from strangers: refused before (or while) they are parsed ------------------
+MESSAGES.update({
+    "import.docx_damaged": "不是有效的 Word 文件（.docx）：{detail}",
+    "package.too_deep": "{part} 中的元素嵌套超过 {n} 层",
+    "package.too_many_elements": "元素超过 {n} 个，而一份年报约几万个",
+    "package.too_many_rows": "表格共超过 {n} 行，而一份年报约两百行",
+    "package.text_too_long": "{part} 中有一段文字超过 {size}",
+    "import.too_large": "文件过大（{size}；这类年报文件一般不超过 {limit}），疑似异常文件，未读取",
+    "import.too_much_text": "文字过多（约 {n} 万字，一份年报一般不超过 {limit} 万字），疑似异常文件，未读取",
+    "import.not_html": "网页文件已损坏或无法解析",
+    "import.not_txt": "文本文件已损坏或无法解析",
+    "import.pdf_pages": "PDF 超过 {n} 页（一份年报一般不超过 30 页），疑似异常文件，未读取",
+    "import.pdf_content": "PDF 第 {page} 页的内容异常多（一页年报约两千字），疑似异常文件，未读取",
+    "import.pdf_memory": "读取这份 PDF 所需的内存过多，疑似异常文件，未读取",
+    "import.pdf_timeout": "这份 PDF {seconds} 秒内未能读完（一份年报约需 1 秒），疑似异常文件，未读取；可在 Word 或 WPS 中另存为 .docx 或文本后再导入",
+    "import.pdf_crashed": "读取这份 PDF 的进程意外终止，疑似异常文件，未读取",
+    "debug.detail": "{message}（调试信息：{detail}）",
+    "merge.failure.memory": "读取所需的内存过多，已停止读取",
+    "merge.memory": "{file} 读取所需的内存过多，疑似异常文件，已跳过",
+    "addin.build.python_invalid": "--python 的值含控制字符或无法表示的字符，不是有效的 python.exe 路径；未生成任何文件",
+    "cli.opt.debug": "出错时附上程序库的原始说明（英文）、内部错误时显示调用栈，供向维护人员反馈问题（同环境变量 NIANBAO_DEBUG=1）",
 })

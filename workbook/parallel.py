@@ -88,8 +88,18 @@ def _context():
     # with everything imported.  Else a fork server on Linux, and the platform's default (spawn)
     # elsewhere; ``fn`` is then pickled by reference.
     if sys.platform.startswith("linux"):
-        return mp.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        if threading.active_count() == 1:
+            return mp.get_context("fork")
+        ctx = mp.get_context("forkserver")
+        # the fork server imports these once, so each worker it forks starts with them (a PDF
+        # upload would otherwise pay half a second importing pdfplumber); missing ones are skipped
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ctx
     return mp.get_context()
+
+
+FORKSERVER_PRELOAD = ["nianbao.actions.merge", "nianbao.merge.units", "nianbao.importing.pdf",
+                      "pdfplumber"]
 
 
 def _limit_memory(limit: int | None) -> None:
@@ -106,6 +116,22 @@ def _limit_memory(limit: int | None) -> None:
         pass
 
 
+def _quiet() -> None:
+    """A worker prints nothing: what a library writes to stderr — a Rust panic's message and
+    its note on RUST_BACKTRACE, pdfminer's warnings — would follow the command's one Chinese
+    line; what went wrong comes back as the item's failure.  With --debug it prints."""
+    from .errors import debugging
+
+    if debugging():
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def _serve(conn, fn: Callable[[T], R], memory: int | None) -> None:
     """A worker: items in, results out, one message per item, until told to stop."""
     import signal
@@ -116,6 +142,7 @@ def _serve(conn, fn: Callable[[T], R], memory: int | None) -> None:
             signal.signal(getattr(signal, name),
                           signal.SIG_IGN if name == "SIGINT" else signal.SIG_DFL)
     _limit_memory(memory)
+    _quiet()
     while True:
         try:
             batch = conn.recv()

@@ -78,8 +78,51 @@ class Inspection:
     core: bytes = b""
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
+    """A size as a message gives it (「3 MB」, 「120 KB」)."""
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+_human = human_size  # (the name the workbook screen has always used)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What an Office package must hold, and how to say that a file is not one: the screen is
+    the same for a workbook and a Word file, the words are not."""
+
+    required: str  # the part every such package has
+    code: str  # the error a damaged or foreign file raises (its message takes {file} and {detail})
+    wrapper: str  # the key that puts a detail in this kind's words ("" when the code says it)
+    not_zip: str  # the detail when the file is no zip at all
+    legacy: str  # the detail for an old binary file (.xls, .doc)
+    missing: str  # the detail when the required part is not there
+
+    def error(self, name: str, detail: str) -> UnreadableWorkbook:
+        if self.wrapper:
+            from .messages import say
+
+            detail = say(self.wrapper, detail=detail)
+        return UnreadableWorkbook(self.code, file=name, detail=detail)
+
+
+    rows: str = ""  # with shape checked (see screen_package): the element counted as a table row
+
+
+XLSX = Kind("xl/workbook.xml", "file.not_xlsx", "", "文件内容不是 Excel 格式",
+            "这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx", "压缩包中没有 xl/workbook.xml")
+DOCX = Kind("word/document.xml", "import.unreadable", "import.docx_damaged", "文件内容不是 Word 格式",
+            "这是旧版 .doc 文件，请在 Word/WPS 中另存为 .docx", "压缩包中没有 word/document.xml",
+            rows="http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr")
+
+# What a parser that builds a tree (lxml, behind python-docx) may be given: lxml refuses 256
+# levels of nesting and 10 MB of text in one node with its own English, and a tree costs
+# ~0.5 KB per element.  A Word report nests ~40 levels at most (a text box in a table cell),
+# has ~50,000 elements in 30 pages and ~200 table rows.
+MAX_DEPTH = 200
+MAX_ELEMENTS = 400_000
+MAX_ROWS = 5_000
+MAX_TEXT_NODE = 1024 * 1024  # characters of text (or of one attribute) between two tags
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -100,11 +143,11 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise UnreadableWorkbook("file.unreadable", file=name, detail=os_reason(e)) from None
 
 
-def _check_head(head: bytes, size: int, name: str) -> None:
+def _check_head(head: bytes, size: int, name: str, kind: Kind = XLSX) -> None:
     if head[:8] == _OLE_MAGIC:
-        _refuse_ole(name, head)
+        _refuse_ole(name, head, kind)
     if not head.startswith(b"PK"):
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="文件内容不是 Excel 格式")
+        raise kind.error(name, kind.not_zip)
     if size > MAX_FILE:
         raise UnreadableWorkbook("file.too_large", file=name, size=_human(size))
 
@@ -128,19 +171,94 @@ def inspect_xlsx(source: str | Path | bytes, sheets: Collection[str] = (), *,
                                for sheet, part in _sheet_parts(zf, name).items()
                                if sheet in sheets}, read.get("docProps/core.xml", b""))
     except zipfile.BadZipFile:
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包已损坏") from None
+        raise XLSX.error(name, "压缩包已损坏") from None
     except (zipfile.LargeZipFile, NotImplementedError):
-        raise UnreadableWorkbook("file.not_xlsx", file=name,
-                                 detail="压缩方式或加密方式不受支持") from None
+        raise XLSX.error(name, "压缩方式或加密方式不受支持") from None
 
 
-def _refuse_ole(name: str, head: bytes) -> None:
-    # an OLE file is either an encrypted .xlsx (its streams named in the directory near the
-    # start) or a legacy .xls; neither is read further, so the file is never loaded whole
+def screen_package(source: bytes, name: str, kind: Kind, *, shape: bool = False) -> dict[str, bytes]:
+    """Raise :class:`UnreadableWorkbook` unless ``source`` (the bytes of a file ``name``) is a
+    plausible, harmless package of ``kind`` — the workbook's screen (size, parts, bombs, DTDs,
+    damaged streams) for any Office file; returns the parts read whole (name → bytes).
+
+    ``shape``: also stream every XML part through expat and refuse one a tree-building parser
+    would choke on — nested deeper than :data:`MAX_DEPTH`, more than :data:`MAX_ELEMENTS`
+    elements or :data:`MAX_ROWS` table rows in all, a text or attribute over
+    :data:`MAX_TEXT_NODE` characters (python-docx parses every part when it opens a file)."""
+    _check_head(source[:_OLE_HEAD], len(source), name, kind)
+    try:
+        fh = io.BytesIO(source)
+        _count_members(fh, len(source), name)
+        with zipfile.ZipFile(fh) as zf:
+            whole = _screen(zf, name, kind)
+            if shape:
+                counts = {"elements": 0, "rows": 0}
+                for info in zf.infolist():
+                    if info.filename.endswith((".xml", ".rels")):
+                        _check_shape(zf, info, name, kind, counts)
+            return whole
+    except zipfile.BadZipFile:
+        raise kind.error(name, "压缩包已损坏") from None
+    except (zipfile.LargeZipFile, NotImplementedError):
+        raise kind.error(name, "压缩方式或加密方式不受支持") from None
+
+
+class _Shape(Exception):
+    """Raised from inside expat's handlers: the part is past a bound (the message key, args)."""
+
+
+def _check_shape(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: Kind,
+                 counts: dict[str, int]) -> None:
+    from .messages import say
+
+    at = {"depth": 0, "text": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        at["depth"] += 1
+        at["text"] = 0
+        counts["elements"] += 1
+        if at["depth"] > MAX_DEPTH:
+            raise _Shape("package.too_deep", {"n": MAX_DEPTH})
+        if counts["elements"] > MAX_ELEMENTS:
+            raise _Shape("package.too_many_elements", {"n": MAX_ELEMENTS})
+        if tag == kind.rows:
+            counts["rows"] += 1
+            if counts["rows"] > MAX_ROWS:
+                raise _Shape("package.too_many_rows", {"n": MAX_ROWS})
+        if attrs and max(map(len, attrs.values())) > MAX_TEXT_NODE:
+            raise _Shape("package.text_too_long", {"size": human_size(MAX_TEXT_NODE)})
+
+    def end(tag: str) -> None:
+        at["depth"] -= 1
+        at["text"] = 0
+
+    def text(data: str) -> None:
+        at["text"] += len(data)
+        if at["text"] > MAX_TEXT_NODE:
+            raise _Shape("package.text_too_long", {"size": human_size(MAX_TEXT_NODE)})
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        for chunk in _chunks(zf, info, name, kind):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Shape as e:
+        key, args = e.args
+        raise UnreadableWorkbook("file.hostile", file=name,
+                                 detail=say(key, part=info.filename, **args)) from None
+    except expat.ExpatError:
+        raise kind.error(name, f"{info.filename} 不是有效的 XML") from None
+
+
+def _refuse_ole(name: str, head: bytes, kind: Kind = XLSX) -> None:
+    # an OLE file is either an encrypted package (its streams named in the directory near the
+    # start) or a legacy .xls/.doc; neither is read further, so the file is never loaded whole
     if "EncryptedPackage".encode("utf-16-le") in head:
         raise UnreadableWorkbook("file.encrypted", file=name)
-    raise UnreadableWorkbook("file.not_xlsx", file=name,
-                             detail="这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx")
+    raise kind.error(name, kind.legacy)
 
 
 def _count_members(fh, size: int, name: str) -> None:
@@ -157,12 +275,12 @@ def _count_members(fh, size: int, name: str) -> None:
     fh.seek(0)
 
 
-def _screen(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
+def _screen(zf: zipfile.ZipFile, name: str, kind: Kind = XLSX) -> dict[str, bytes]:
     """Refuse a bomb or a DTD; return the parts small enough to have been read in one piece
     (the sheets are scanned from these, not decompressed twice)."""
     infos = zf.infolist()
-    if "xl/workbook.xml" not in {i.filename for i in infos}:
-        raise UnreadableWorkbook("file.not_xlsx", file=name, detail="压缩包中没有 xl/workbook.xml")
+    if kind.required not in {i.filename for i in infos}:
+        raise kind.error(name, kind.missing)
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise UnreadableWorkbook("file.too_large", file=name, size=_human(total))
@@ -174,7 +292,7 @@ def _screen(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
     whole: dict[str, bytes] = {}
     for i in infos:
         tail = b""
-        for chunk in _chunks(zf, i, name):
+        for chunk in _chunks(zf, i, name, kind):
             window = tail + chunk
             if any(s in window for s in _MARKER_STARTS) and any(m in window for m in _MARKERS):
                 raise UnreadableWorkbook("file.hostile", file=name,
@@ -185,7 +303,8 @@ def _screen(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
     return whole
 
 
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+            kind: Kind = XLSX) -> Iterator[bytes]:
     """The decompressed content of one part; damage (a bad stream, a wrong checksum, a size that
     is not the one declared) is an unreadable file naming the part."""
     read = 0
@@ -201,8 +320,7 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[b
     else:
         if read == info.file_size:
             return
-    raise UnreadableWorkbook("file.not_xlsx", file=name,
-                             detail=f"压缩包中的 {info.filename} 已损坏")
+    raise kind.error(name, f"压缩包中的 {info.filename} 已损坏")
 
 
 # -- the sheets ----------------------------------------------------------------------------------

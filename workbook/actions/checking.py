@@ -77,20 +77,13 @@ def load(source: Source, *, data: bytes | None = None) -> Report:
 
 
 def import_published(source: str | os.PathLike[str], data: bytes | None = None) -> Any:
-    """A published report imported; ``data``: its bytes (an upload), put in a private
-    temporary folder under a name of ours, never the name the sender gave."""
+    """A published report imported; ``data``: its bytes (an upload: ``source`` is then only
+    the name it is shown by, never opened)."""
     from ..importing import import_report
 
     if data is None:
         return import_report(source)
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
-        path = Path(tmp) / ("upload" + Path(source).suffix.lower())
-        path.write_bytes(data)
-        imported = import_report(path)
-    imported.report.source = str(source)
-    return imported
+    return import_report(data, name=str(source))
 
 
 def load_grids(grids: dict[str, list[list[Any]]], source: str = "",

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..checks.run import check_report, result, unreadable
-from ..errors import NianbaoError
+from ..errors import NianbaoError, with_debug
 from ..fileio import os_reason
 from ..findings import Findings
 from ..merge.decide import decide, target_of
@@ -111,14 +111,15 @@ def _content_unit(path: str) -> str:
         return ""
 
 
-def examine(path: str) -> Examined:
-    """Read, hash and check one file (in a worker process); never raises for a bad file."""
+def examine(path: str, name: str | None = None) -> Examined:
+    """Read, hash and check one file (in a worker process); never raises for a bad file.
+    ``name``: what its messages call it (an upload's own name, not where it was archived)."""
     ex = Examined(path=path)
-    name = shown(path)
+    name = name or shown(path)
     try:
         data, st = read_input(path, MAX_INPUT)
     except InputProblem as e:
-        ex.problem = str(e)
+        ex.problem = str(e).replace(shown(path), name)
         ex.sent = sent_kind(path, read_head(path))
         ex.issues = (("error", e.code, "", "", ex.problem),)
         ex.findings = _json({"file": name, "errors": 1, "warnings": 0, "notices": 0,
@@ -137,9 +138,11 @@ def examine(path: str) -> Examined:
             ex.content_unit = _content_unit(path)
     except (KeyboardInterrupt, SystemExit):
         raise
+    except MemoryError:  # the worker's limit: one message for the cause
+        found = unreadable(name, NianbaoError("merge.memory", file=name))
+        ex.problem = found.findings[0].message
     except BaseException as e:  # a parser that panics (pyo3 panics are BaseExceptions)
-        found = unreadable(name, NianbaoError("merge.crashed", file=name,
-                                              kind=type(e).__name__, detail=e))
+        found = unreadable(name, with_debug(NianbaoError("merge.crashed", file=name), e))
         ex.problem = found.findings[0].message
     else:
         found = result(report, check_report(report), name)

@@ -114,7 +114,9 @@ class Outputs:
             try:
                 mode = os.stat(p).st_mode
             except OSError as e:
-                raise NianbaoError("file.write_failed", file=str(p), detail=str(e)) from None
+                from ..fileio import os_reason
+
+                raise NianbaoError("file.write_failed", file=str(p), detail=os_reason(e)) from None
             if not stat.S_ISREG(mode):
                 raise NianbaoError("file.output_not_file", file=str(p))
             if not append:
@@ -134,8 +136,13 @@ class Outputs:
         p = Path(path)
         if os.path.islink(p):
             raise NianbaoError("file.output_link", file=str(p))
-        if p.exists() and not p.is_dir():
-            raise NianbaoError("file.output_not_folder", file=str(p))
+        try:
+            if p.exists() and not p.is_dir():
+                raise NianbaoError("file.output_not_folder", file=str(p))
+        except OSError as e:  # a name the system cannot take (too long), a loop of links …
+            from ..fileio import os_reason
+
+            raise NianbaoError("file.write_failed", file=str(p), detail=os_reason(e)) from None
         for src in self.inputs:
             if same_file(src, p):
                 raise NianbaoError("file.output_is_input", file=str(p))

@@ -86,8 +86,10 @@ def open_store(folder: PathLike, *, clean: bool = False) -> Store:
         store.folder.mkdir(parents=True, exist_ok=True)
         store.archive.mkdir(exist_ok=True)
     except OSError as e:
+        from ..fileio import os_reason
+
         raise NianbaoError("file.write_failed", file=str(store.folder),
-                           detail=e.strerror or e) from None
+                           detail=os_reason(e)) from None
     db.enable_wal(store.db)
     if clean:
         for leftover in store.archive.glob(".*"):
@@ -335,7 +337,7 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     sha = hashlib.sha256(upload.data).hexdigest()
     path = store.archive / archive_name(sha, "x" + archive_suffix(upload.name))
     archive_copy(upload.data, path)
-    ex = examine(str(path))
+    ex = examine(str(path), name)  # its messages name the file as the unit sent it
     if ex.fatal:
         raise NianbaoError("merge.fatal", message=ex.fatal)
     findings = json.loads(ex.findings)

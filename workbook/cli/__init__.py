@@ -82,6 +82,7 @@ class Group(click.Group):
              standalone_mode: bool = True, **extra: Any) -> Any:
         prepare_streams()
         unraisable = sys.unraisablehook
+        debug = os.environ.get("NIANBAO_DEBUG")  # --debug sets it for this run only
         if not os.environ.get("NIANBAO_DEBUG"):
             # errors in libraries' finalizers after a failure we already reported (an open zip
             # closed on a full disk) are not for users: Python would print their tracebacks
@@ -103,6 +104,10 @@ class Group(click.Group):
             for name, old in handlers.items():
                 signal.signal(getattr(signal, name), old)
             sys.unraisablehook = unraisable
+            if debug is None:
+                os.environ.pop("NIANBAO_DEBUG", None)
+            else:
+                os.environ["NIANBAO_DEBUG"] = debug
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -118,7 +123,7 @@ class Group(click.Group):
             _closed_stdout()
         except KeyboardInterrupt:
             fail(say("cli.cancelled"), 130)
-        except Exception as e:  # a bug of ours: say so plainly; NIANBAO_DEBUG=1 shows the trace
+        except Exception as e:  # a bug of ours: say so plainly; --debug shows the trace
             if os.environ.get("NIANBAO_DEBUG"):
                 raise
             fail(say("cli.internal", kind=type(e).__name__, detail=str(e)[:300]), 3)
@@ -136,8 +141,18 @@ def _closed_stdout() -> NoReturn:
     sys.exit(2)
 
 
+def _debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """``--debug``: what NIANBAO_DEBUG does, for this run (worker processes inherit it)."""
+    if value:
+        os.environ["NIANBAO_DEBUG"] = "1"
+        sys.unraisablehook = sys.__unraisablehook__
+    return value
+
+
 @click.group(cls=Group, help=say("cli.help"), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_debug,
+              help=say("cli.opt.debug"))
 def main() -> None:
     pass
 

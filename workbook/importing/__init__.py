@@ -7,6 +7,15 @@ per source kind turns it into lines of text (:mod:`.docx`, :mod:`.pdf`, :mod:`.h
 :mod:`.meta` (title, unit, year, contact items) and :mod:`.parts` (the sections' texts by part).
 What the source lacks is MISSING (not 0), a cell printed blank is blank, and every doubt is a
 finding on the Report.
+
+Reports arrive from strangers (the web door takes them from anyone), so reading one is bounded
+before and while it is parsed: a file larger than such a report can be is refused from its
+size (:data:`MAX_BYTES`, by kind, from ``stat`` before a byte is read; only a regular file is
+opened), each reader bounds its own parser (a Word file's package through the safety screen, a
+PDF's pages, objects and time in a worker process that a limit can end), and the text extracted
+is refused past :data:`MAX_CHARS`.  Every refusal is one Chinese line (``import.unreadable`` or
+the safety screen's ``file.*``); a library's own words are kept for ``--debug`` only
+(:func:`nianbao.errors.with_debug`).
 """
 from __future__ import annotations
 
@@ -16,7 +25,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NianbaoError, UnreadableWorkbook
+from ..errors import NianbaoError, UnreadableWorkbook, with_debug
+from ..messages import say
 
 if TYPE_CHECKING:
     from .matcher import Imported
@@ -24,43 +34,56 @@ if TYPE_CHECKING:
 # suffix → the module that turns such a file into lines of text
 READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt"}
 
+_MB = 1024 * 1024
+# the largest file of each kind read at all: a report's text is 20–50 KB, a saved web page with
+# its scripts, styles and inline pictures a few MB, a Word file with pictures a few MB (the
+# workbook screen's limit), a PDF with scanned pages tens of MB
+MAX_BYTES = {"txt": 4 * _MB, "html": 16 * _MB, "docx": 20 * _MB, "pdf": 64 * _MB}
+# the text extracted: ~30 times a long report — the matcher's work grows with it (a page copied
+# as one line of 600,000 characters takes it ~1.5 s)
+MAX_CHARS = 600_000
+
 
 def is_published(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a kind of published report nianbao imports (not a workbook)."""
     return Path(path).suffix.lower() in READERS
 
 
-def import_report(path: str | os.PathLike) -> Imported:
-    """Read a published report; raises :class:`UnreadableWorkbook` when the file cannot be
-    opened at all (a report with nothing recognisable is an Imported with everything missing)."""
-    p = Path(path)
-    kind = READERS.get(p.suffix.lower())
+def import_report(source: str | os.PathLike | bytes, name: str | None = None) -> Imported:
+    """Read a published report — a path, or the bytes of one (``name``, whose suffix says
+    which kind it is, is then only shown) — raising :class:`UnreadableWorkbook` when it cannot
+    be read at all (a report with nothing recognisable is an Imported with everything
+    missing)."""
+    if isinstance(source, bytes):
+        shown = name or ""
+    else:
+        shown = name or str(source)
+    kind = READERS.get(Path(shown).suffix.lower())
     if kind is None:
-        raise UnreadableWorkbook("import.unknown_kind", file=str(p), known="、".join(READERS))
-    from ..fileio import os_reason
-    from ..safety import MAX_UNCOMPRESSED, _human
+        raise UnreadableWorkbook("import.unknown_kind", file=shown, known="、".join(READERS))
+    data = source if isinstance(source, bytes) else read_limited(source, MAX_BYTES[kind])
+    if len(data) > MAX_BYTES[kind]:  # an upload
+        from ..safety import human_size
 
-    try:
-        if not p.is_file():
-            raise UnreadableWorkbook("file.missing", file=str(p))
-        size = p.stat().st_size
-    except OSError as e:  # a name the system cannot take (too long), no permission …
-        raise UnreadableWorkbook("file.unreadable", file=str(p), detail=os_reason(e)) from None
-    if size > MAX_UNCOMPRESSED:  # a report is kilobytes; never read gigabytes
-        raise UnreadableWorkbook("file.too_large", file=str(p), size=_human(size))
+        raise UnreadableWorkbook("import.unreadable", file=shown, detail=say(
+            "import.too_large", size=human_size(len(data)), limit=human_size(MAX_BYTES[kind])))
     # the matcher and its label tables load here, when a report is imported: asking whether a
     # file is a published report (``check`` of a workbook does) must not cost them
     from .matcher import match
 
     reader = import_module(f".{kind}", __name__)
     try:
-        lines = reader.read_lines(p)
+        lines = reader.read_lines(data, shown)
     except NianbaoError:
         raise
-    except Exception as e:  # a damaged zip, bad XML, a truncated PDF …
-        raise UnreadableWorkbook("import.unreadable", file=str(p),
-                                 detail=f"{type(e).__name__}: {e}") from e
-    return match(lines, str(p))
+    except Exception as e:  # a damaged zip, bad XML, a truncated PDF …: one message per kind
+        raise with_debug(UnreadableWorkbook("import.unreadable", file=shown,
+                                            detail=say(f"import.not_{kind}")), e) from None
+    chars = sum(len(line) for line in lines)
+    if chars > MAX_CHARS:
+        raise UnreadableWorkbook("import.unreadable", file=shown, detail=say(
+            "import.too_much_text", n=f"{chars // 10_000}", limit=f"{MAX_CHARS // 10_000}"))
+    return match(lines, shown)
 
 
 def __getattr__(name: str) -> Any:
@@ -71,4 +94,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["import_report", "is_published", "Imported", "READERS"]
+def read_limited(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` — as every action reads an input
+    (:func:`nianbao.actions.inputs.read_input`): opened without blocking, refused from its
+    ``stat`` when it is no regular file (a FIFO, ``/dev/zero``) or larger than ``limit`` (a
+    sparse file of gigabytes occupies no disk but would be read whole), never more than
+    ``limit`` bytes read."""
+    from ..actions.inputs import read_input
+
+    return read_input(path, limit)[0]
+
+
+__all__ = ["import_report", "is_published", "read_limited", "Imported", "READERS", "MAX_BYTES",
+           "MAX_CHARS"]

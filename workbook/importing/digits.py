@@ -42,13 +42,22 @@ def value_tokens(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+def too_long(token: str) -> bool:
+    """A number with more digits before its point than a workbook cell is read with
+    (``reader.MAX_DIGITS``, Excel's 15): out of range, as in a workbook — and Python's int()
+    refuses a few thousand digits with a ValueError."""
+    from ..reader import MAX_DIGITS
+
+    return len(token.replace(",", "").lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS
+
+
 @lru_cache(maxsize=4096)  # a report's tables are mostly the same few numbers
 def parse(token: str, kind: str) -> Value:
     if token == BLANK:
         return None
     text = token.replace(",", "")
-    if not _NUMBER.fullmatch(token):
-        return Invalid(token)
+    if not _NUMBER.fullmatch(token) or too_long(token):
+        return Invalid(token)  # (an over-long number is named by read.out_of_range)
     if kind == "money":
         return float(text) if "." in text else int(text)
     if "." in text or (text.startswith(("-", "+")) and kind != "signed"):
@@ -234,7 +243,7 @@ def resolve(groups: list[Group], known: dict[str, Value], format_id: str
         rel = [i for i in insts if any(t.field in by_field for t in i.terms)]
         seen: list[set] = [set() for _ in rest]
         for combo in itertools.product(*(g.options for g in rest)):
-            mine = {}
+            mine: dict[str, Value] = {}
             for g, opt in zip(rest, combo):
                 mine.update(zip(g.fields, opt))
             if all(_holds(i, values, blank_zero, mine) is not False for i in rel):
@@ -332,17 +341,18 @@ def _prune(inst, by_field, values: dict[str, Value], blank_zero: bool) -> list[G
         constant = round(constant, 6)
         contributions = [(g, [round(c, 6) for c in cs]) for g, cs in contributions]
     sets = [set(c) for _, c in contributions]
-    k = len(sets)
-    prefix = [{0}]
+    prefix: list[set] = [{0}]
     for s in sets[:-1]:
-        prefix.append(_add(prefix[-1], s, exact))
-        if prefix[-1] is None:
+        sums = _add(prefix[-1], s, exact)
+        if sums is None:
             return []
-    suffix: list = [{0}]
+        prefix.append(sums)
+    suffix: list[set] = [{0}]
     for s in reversed(sets[1:]):
-        suffix.insert(0, _add(suffix[0], s, exact))
-        if suffix[0] is None:
+        sums = _add(suffix[0], s, exact)
+        if sums is None:
             return []
+        suffix.insert(0, sums)
     changed = []
     for i, (g, contrib) in enumerate(contributions):
         before, after = prefix[i], suffix[i]
@@ -377,4 +387,5 @@ def _add(a: set, b: set, exact: bool) -> set | None:
     return out if len(out) <= MAX_SUMS else None
 
 
-__all__ = ["candidates", "value_tokens", "parse", "resolve", "Group", "Ambiguity", "MAX_DIGITS"]
+__all__ = ["candidates", "value_tokens", "parse", "resolve", "Group", "Ambiguity", "MAX_DIGITS",
+           "too_long"]

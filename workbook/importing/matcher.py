@@ -34,8 +34,9 @@ from ..findings import Finding, emit
 from ..formats import CURRENT, FORMATS, format_for_year, get_format
 from ..formats.model import Block, Format, Row, field_id
 from ..messages import say
-from ..report import MISSING, Report, format_number
-from .digits import MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, value_tokens
+from ..report import MISSING, Invalid, Report, format_number
+from .digits import (MAX_CANDIDATES, Ambiguity, Group, candidates, resolve, too_long,
+                     value_tokens)
 from .meta import find_title, publisher, read_contacts, read_year, signature, title_unit
 from .parts import full_width, split_texts
 from .text import BLANK, Stream, fold, without_furniture
@@ -397,16 +398,16 @@ def read_block(stream: Stream, table_key: str, variants: list[tuple[Format, Bloc
     for key, labels in merged:
         if labels == [""]:
             continue
-        hit = find_first(stream, labels, start, end, _rivals(every, labels))
-        if hit is None:
+        place = find_first(stream, labels, start, end, _rivals(every, labels))
+        if place is None:
             # the label printed with another numbering or none (「（1）本机关不掌握…」,
             # 「本机关不掌握…」): its words without the number, and the number before them
-            own = {_core(label): label for label in labels if _core(label)}
-            hit = find_first(stream, own, start, end, cores)
-            if hit:
-                hit = (_numbered_from(stream, hit[0]), hit[1], own[hit[2]])
-        if hit:
-            hits.append(RowHit(rows_by_key[key], hit[0], hit[1], hit[2]))
+            by_core = {_core(label): label for label in labels if _core(label)}
+            place = find_first(stream, by_core, start, end, cores)
+            if place:
+                place = (_numbered_from(stream, place[0]), place[1], by_core[place[2]])
+        if place:
+            hits.append(RowHit(rows_by_key[key], place[0], place[1], place[2]))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     hits = [h for i, h in enumerate(hits) if i == 0 or h.start >= hits[i - 1].end]
     header_end = hits[0].start if hits else end
@@ -549,7 +550,7 @@ def _deferred(hits: list[RowHit], span: list[int], tokens: list[_Token], n: int)
     splits = [by_row]
     if n > 1:
         splits.append([texts[i::m] for i in range(m)])
-    standard = [[] for _ in span[:-1]] + [texts]
+    standard: list[list[str]] = [[] for _ in span[:-1]] + [texts]
     return Window(tuple(hits[j].row for j in span), splits, standard, " ".join(texts))
 
 
@@ -670,9 +671,9 @@ def split_run_on(lines: list[str], stream: Stream, heads: dict[str, tuple[int, i
     cuts: dict[int, set[int]] = {}
     for start, end in heads.values():
         for pos in (start, end):
-            line, col = stream.locate(pos)
-            if lines[line][:col].strip() and lines[line][col:].strip():
-                cuts.setdefault(line, set()).add(col)
+            at, col = stream.locate(pos)
+            if lines[at][:col].strip() and lines[at][col:].strip():
+                cuts.setdefault(at, set()).add(col)
     if not cuts:
         return lines
     out: list[str] = []
@@ -683,7 +684,7 @@ def split_run_on(lines: list[str], stream: Stream, heads: dict[str, tuple[int, i
             prev = col
         out.append(line[prev:])
     # a heading's closing punctuation is no line of text
-    return [l for l in out if not _PUNCTUATION_ONLY.fullmatch(l)]
+    return [part for part in out if not _PUNCTUATION_ONLY.fullmatch(part)]
 
 
 _PUNCTUATION_ONLY = re.compile(r"[\s。：:．.，,；;]+")
@@ -698,8 +699,8 @@ def structure_labels() -> frozenset[str]:
         for table in fmt.tables:
             for block in table.blocks:
                 out |= {fold(x) for x in (block.title, block.corner, block.column_band) if x}
-                out |= {fold(l) for c in block.columns for l in c.printed_labels + c.labels}
-                out |= {fold(l) for r in block.rows for l in r.labels + ((r.band,) if r.band else ())}
+                out |= {fold(x) for c in block.columns for x in c.printed_labels + c.labels}
+                out |= {fold(x) for r in block.rows for x in r.labels + ((r.band,) if r.band else ())}
     return frozenset(x for x in out if x)
 
 
@@ -767,7 +768,7 @@ def _read_texts(report: Report, main: Format, lines: list[str], stream: Stream,
             continue
         _, b = _region(heads, section.key, order, size)
         lo, hi = stream.line_of(heads[section.key][1] - 1) + 1, stream.line_of(b) if b < size else len(lines)
-        own = [l for i, l in enumerate(lines[lo:hi], lo) if i not in title_lines]
+        own = [line for i, line in enumerate(lines[lo:hi], lo) if i not in title_lines]
         if section.key == last:  # the last section: the report's 落款 (unit, date) is not its text
             signed, own = signature(own)
             unit = unit or signed
@@ -775,15 +776,15 @@ def _read_texts(report: Report, main: Format, lines: list[str], stream: Stream,
     if not unit and last is None:
         unit = signature(lines)[0]
     report.meta.unit = unit or publisher(lines)
-    full = full_width([l for own in own_lines.values() for l in own])
+    full = full_width([line for own in own_lines.values() for line in own])
     for section in main.sections:
         if section.key in own_lines:
             report.texts.update(split_texts(section, own_lines[section.key], full))
     first = min((s for s, _ in heads.values()), default=size)
     preamble = lines[:stream.line_of(first) if heads else len(lines)]
     # lines joined as they run on: a PDF breaks 「地址：某市人民\n路8号」 anywhere
-    read_contacts(report, "".join(l.strip() for l in preamble) + "\n"
-                  + "".join(l.strip() for l in own_lines.get(last or "", [])))
+    read_contacts(report, "".join(line.strip() for line in preamble) + "\n"
+                  + "".join(line.strip() for line in own_lines.get(last or "", [])))
 
 
 def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
@@ -813,7 +814,20 @@ def _fill_values(report: Report, main: Format, readings) -> list[Ambiguity]:
                 value=format_number(v), converted=format_number(v * scale[fid]))))
             v = round(v * scale[fid], 6)
         report.values[fid] = v
+        if isinstance(v, Invalid) and too_long(v.raw):
+            report.findings.append(_out_of_range(main, fid, v.raw))
     return ambiguous
+
+
+def _out_of_range(main: Format, fid: str, raw: str) -> Finding:
+    """A number too long to be a count or an amount (a 5,000-digit run): ``read.out_of_range``
+    at the field's cell, as the workbook reader says it (``check`` then names it once)."""
+    from ..places import describe, place
+
+    p = place(main.id, fid)
+    shown = raw if len(raw) <= 24 else say("read.long_value", start=raw[:20], n=len(raw))
+    return emit("read.out_of_range", dict(where=describe(main.id, fid), raw=shown),
+                sheet=p.sheet, cell=p.cell, field=fid, actual=shown)
 
 
 def _window_group(br: BlockReading, w: Window, kinds: list[str]) -> Group:

@@ -67,7 +67,8 @@ def heading_part(text: str, items: tuple[TextItem, ...]) -> tuple[TextItem | Non
                     or _NUMBERED.sub("", fold(t.label)) == clause), None)
         return (hit, len(text)) if hit and fold(text) in (clause, clause + ".", clause + ":") else (None, 0)
     if _RUN_IN.match(head):
-        hit = next((t for t in items if clause in (_subject(t.label), _NUMBERED.sub("", fold(t.label)))), None)
+        hit = next((t for t in items
+                    if clause in (_subject(t.label), _NUMBERED.sub("", fold(t.label)))), None)
         words_end = len(clause)
     else:
         hits = [(clause[:CLAUSE_MAX].find(w), i, t, w) for i, t in enumerate(items)
@@ -78,7 +79,8 @@ def heading_part(text: str, items: tuple[TextItem, ...]) -> tuple[TextItem | Non
         words_end = tail.end() if tail else words_end
     if hit is None:
         return None, 0
-    if len(clause) > words_end and (len(clause) > HEADING_ALONE or _CLAUSE_END.search(body[len(clause) + 1:])):
+    if len(clause) > words_end and (len(clause) > HEADING_ALONE
+                                    or _CLAUSE_END.search(body[len(clause) + 1:])):
         # the heading runs into the text without a stop (a page copied as one line): it ends
         # with the subject's words (and 情况, 方面 …)
         return hit, _heading_end(text, words_end + m.end())
@@ -127,7 +129,7 @@ FULL_MIN_LINES = 6  # lines needed to tell a full line's width
 def full_width(lines: list[str]) -> int | None:
     """The width of a full printed line when the text was broken at a page's width (many
     lines of nearly one width); None when its lines are paragraphs (a web page, Word)."""
-    widths = sorted(w for w in (width(l) for l in lines) if w >= 20)
+    widths = sorted(w for w in (width(line) for line in lines) if w >= 20)
     if len(widths) < FULL_MIN_LINES:
         return None
     top = widths[int(len(widths) * 0.8)]
@@ -150,7 +152,7 @@ def paragraphs(lines: list[str], full: int | None) -> list[str]:
             out[-1] += sep + text
         else:
             out.append(text)
-        joining = bool(full) and width(text) >= full * FULL_SHARE and not text.endswith(_PARAGRAPH_END)
+        joining = bool(full and width(text) >= full * FULL_SHARE and not text.endswith(_PARAGRAPH_END))
     return out
 
 

@@ -125,7 +125,7 @@ def decode(data: bytes) -> str:
     """Text saved by Chinese offices: UTF-8 (with or without BOM), else GB18030 (a superset of
     GBK and GB2312), else UTF-16 with a BOM."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # (an odd byte at the end: damage)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -217,10 +217,10 @@ def without_furniture(lines: list[str], structure: frozenset[str] = frozenset())
             out.append(_FOLIO_IN_LINE.sub(" ", line) if _has_folio_mark(line) else line)
     if len(pages) == 1:
         # one page: a running header repeats as printed (its page number, if any, is gone)
-        keys = [l.strip() for l in out]
+        keys = [line.strip() for line in out]
         drop = _repeated(keys, structure)
     else:
-        keys = [_furniture_key(l) for l in out]
+        keys = [_furniture_key(line) for line in out]
     if not drop:
         return out
     seen: set[str] = set()
@@ -245,7 +245,7 @@ def _furniture_key(line: str) -> str:
 def _page_numbers_off(page: list[str], index: int, count: int) -> list[str]:
     """A page without a bare page number (「3」, 「3/12」) as its first or last line: only
     where the number is the page's own (its place in the document, give or take a cover)."""
-    filled = [i for i, l in enumerate(page) if l.strip()]
+    filled = [i for i, line in enumerate(page) if line.strip()]
     for i in filled[:1] + filled[-1:]:
         m = _PAGE_OF.match(page[i])
         if m and abs(int(m.group(1)) - (index + 1)) <= 2 and (
@@ -259,7 +259,7 @@ def _running(pages: list[list[str]], structure: frozenset[str]) -> set[str]:
     """Lines printed at the top or bottom of at least two pages (digits aside: 「第3页」)."""
     ends: Counter = Counter()
     for page in pages:
-        filled = [l for l in page if l.strip()]
+        filled = [line for line in page if line.strip()]
         for line in set(filled[:2] + filled[-2:]):
             key = _furniture_key(line)
             if len(key) >= 2 and not _is_structure(key, structure):

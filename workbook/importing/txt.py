@@ -4,7 +4,6 @@ table keeps its cells apart with tabs or bars; an empty one is a printed blank."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .text import PAGE, decode, text_row
 
@@ -12,8 +11,8 @@ from .text import PAGE, decode, text_row
 _LINE_END = re.compile("\r\n|[\n\r\v\x85\u2028\u2029]")
 
 
-def read_lines(path: Path) -> list[str]:
-    return text_lines(decode(path.read_bytes()))
+def read_lines(data: bytes, name: str = "") -> list[str]:
+    return text_lines(decode(data))
 
 
 def text_lines(text: str) -> list[str]:

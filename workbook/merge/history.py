@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import NianbaoError
+from ..errors import NianbaoError, with_debug
 
 # each entry migrates the schema from version i to i + 1; a new one is appended, never edited
 SCHEMA_STEPS: tuple[str, ...] = (
@@ -131,7 +131,7 @@ def _problem(db: Path, e: sqlite3.Error) -> NianbaoError:
     text = str(e).lower()
     if "locked" in text or "busy" in text:
         return NianbaoError("history.locked", file=str(db))
-    return NianbaoError("history.damaged", file=str(db), detail=e)
+    return with_debug(NianbaoError("history.damaged", file=str(db)), e)
 
 
 def _migrate(con: sqlite3.Connection, db: Path) -> None:
@@ -344,7 +344,7 @@ def _open_ro(db: Path) -> sqlite3.Connection:
         raise NianbaoError("history.newer", file=str(db), version=version, known=SCHEMA_VERSION)
     if version < 1:
         con.close()
-        raise NianbaoError("history.damaged", file=str(db), detail="user_version 0")
+        raise with_debug(NianbaoError("history.damaged", file=str(db)), "user_version 0")
     return con
 
 

@@ -115,8 +115,12 @@ def failure_text(failure: Any) -> str:
         return say("merge.failure.timeout", seconds=f"{failure.seconds:g}")
     if failure.kind == "crashed":
         return say("merge.failure.crashed", detail=failure.detail)
-    kind = str(failure.detail).split(":", 1)[0]
-    return say("merge.failure.error", detail=kind if kind.isidentifier() else "")
+    from ..errors import debugging  # the library's words (English) only for --debug
+
+    if failure.detail == "MemoryError":
+        return say("merge.failure.memory")
+    text = say("merge.failure.error")
+    return say("debug.detail", message=text, detail=failure.detail) if debugging() else text
 
 
 def merge_figures(report: Report) -> KeyFigures:
