@@ -22,6 +22,7 @@ import math
 import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -128,10 +129,12 @@ def published_view(found: Iterable[Finding], report: Report,
 
 
 def _missing_once(report: Report, explained: set[str], skipped: dict[str, str]) -> list[Finding]:
-    out = []
     missing = set(report.missing()) - explained
+    if not missing:  # most reports: every value read
+        return []
+    out = []
     for table in report.spec.tables:
-        every = [f for f in report.values if f.startswith(table.key + ".")]
+        every = _table_fields(report.format, table.key)
         gone = [f for f in every if f in missing]
         if not gone:
             continue
@@ -144,6 +147,15 @@ def _missing_once(report: Report, explained: set[str], skipped: dict[str, str]) 
             args["cells"] = cite_many(report.format, gone)
         out.append(emit("import.missing", args, variant=variant, field=gone[0]))
     return out
+
+
+@lru_cache(maxsize=None)
+def _table_fields(format_id: str, table: str) -> tuple[str, ...]:
+    from .formats import get_format
+    from .formats.model import field_id
+
+    t = get_format(format_id).table(table)
+    return tuple(field_id(table, r, c) for b in t.blocks for r in b.rows for c in b.columns)
 
 
 def workbook_view(found: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
