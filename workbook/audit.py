@@ -97,6 +97,8 @@ INDICATORS = (
 # -- one report as the evaluator sees it ----------------------------------------------------------
 def _unplaced(f: Finding) -> Finding:
     """A finding about a published report without the template's cells (it has none)."""
+    if f.sheet is None and f.cell is None and not f.cells and not f.hints:
+        return f
     return replace(f, sheet=None, cell=None, cells=(), hints=())
 
 
