@@ -245,6 +245,9 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     # workbook); tested in tests/test_import.py
     "import.unknown_kind": (_E(), _E()),
     "import.pdf_library": (_E(), _E()),
+    # the audit's own (a published report whose unit or year no title names): test_audit.py
+    "audit.no_unit": (_E(), _E()),
+    "audit.no_year": (_E(), _E()),
     # -- hostile and broken inputs (issue 19) ------------------------------------------------------
     "file.unreadable": (_E(), _E()),  # permissions: see the tests
     "read.sheet_too_large": (_E(),

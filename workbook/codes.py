@@ -207,7 +207,11 @@ _CODES: tuple[Code, ...] = (
          '{file} 无法打开：{detail}'),
     Code('import.missing', '原文缺少的数值', 'warning',
          '{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}',
-         {'table': '原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）'}),
+         {'table': '原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）',
+          # the audit's one finding per table (nianbao.audit.published_view): the values and
+          # the checks that could not be run on them, said once
+          'unchecked': '{table}中有 {n} 个数值在原文中未找到，记为缺失（不是 0）：{cells}；涉及它们的「{title}」校验未进行',
+          'table_unchecked': '原文中未找到{table}（可能在提取时丢失或被改写），其 {n} 个数值记为缺失（不是 0）；涉及它们的「{title}」校验未进行'}),
     Code('import.ambiguous', '数字粘连无法确定', 'warning',
          '{where}印作「{printed}」，数字之间缺少分隔，有 {n} 种拆分都符合勾稽关系（如 {candidates}），未擅自选取，记为缺失，请核对原文',
          {'inconsistent': '{where}印作「{printed}」，数字之间缺少分隔，且没有一种拆分符合勾稽关系，记为缺失，请核对原文'}),
@@ -221,8 +225,32 @@ _CODES: tuple[Code, ...] = (
          '{file} 不是可导入的年报文件（支持：{known}）'),
     Code('import.pdf_library', '缺少 PDF 组件', 'error',
          "读取 PDF 需要 pdfplumber，当前未安装，无法读取 {file}。请执行：pip install 'nianbao[pdf]'（或把 PDF 另存为 Word / 文本后导入）"),
-
+    # -- auditing many published reports -----------------------------------------------------------
+    Code('audit.no_unit', '未读出单位', 'warning',
+         '原文的标题、落款和网页的发布机构中都没有读出单位名称：本报告列在「未识别单位」下，不与其他年度的报告关联'),
+    Code('audit.no_year', '未读出年度', 'warning',
+         '原文的标题和正文中都没有读出报告年度：本报告不与同一单位其他年度的报告关联'),
 )
+
+# What nianbao could not read or check, as against what is wrong with the report itself: an
+# evaluator counts the report's own defects, and reads these apart (``nianbao audit``).  A mix of
+# formats (import.format_mixed) is the report's own defect, not a reading one.
+READING = frozenset({
+    "file.missing", "file.not_xlsx", "file.encrypted", "file.too_large", "file.hostile",
+    "file.not_nianbao", "file.unknown_format", "file.unreadable",
+    "read.sheet_missing", "read.label_moved", "read.sheet_too_large", "read.formula",
+    "read.out_of_range",
+    "rule.skipped", "rule.missing", "prev.skipped", "prev.invalid", "prev.unreadable",
+    "import.unreadable", "import.missing", "import.ambiguous", "import.unit",
+    "import.year_inferred", "import.unknown_kind", "import.pdf_library",
+    "audit.no_unit", "audit.no_year",
+})
+
+
+def is_reading(code: str) -> bool:
+    """Whether a finding says what could not be read or checked (:data:`READING`), not what
+    is wrong with the report."""
+    return code in READING
 
 
 @lru_cache(maxsize=None)
@@ -257,5 +285,5 @@ def template_of(code: str) -> str | None:
     return c.template if c else None
 
 
-__all__ = ["Code", "KIND_TEMPLATES", "SEVERITIES", "registry", "title_of", "template_of",
-           "stops_publication"]
+__all__ = ["Code", "KIND_TEMPLATES", "SEVERITIES", "READING", "registry", "title_of", "template_of",
+           "stops_publication", "is_reading"]

@@ -5,13 +5,14 @@ written as a workbook and/or a page (:mod:`nianbao.audit`, :mod:`nianbao.audit_w
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
-from ..audit import INDICATORS, Audit, AuditRow, flag_outliers, series
+from ..audit import (INDICATORS, Audit, AuditRow, flag_outliers, published_view, series,
+                     workbook_view)
 from ..checks.run import check_report, unreadable
 from ..errors import NianbaoError
 from ..findings import Findings
-from ..report import Report
+from ..merge.units import Unit, units_from
 from .checking import import_published, is_published
 from .inputs import expand, is_folder
 from .outputs import Outputs
@@ -19,42 +20,53 @@ from .outputs import Outputs
 PathLike = str | os.PathLike[str]
 
 
-def _load(source: str) -> tuple[Report, str | None]:
-    """As :func:`nianbao.actions.check.load`, keeping the format the importer detected."""
-    if is_published(source):
-        imported = import_published(source)
-        return imported.report, imported.format_detected
-    from ..reader import read_report
-
-    report = read_report(source)
-    return report, report.format
-
-
 def check_one(file: str) -> AuditRow:
-    """One input read (imported or a workbook) and checked; a bad one is a result too."""
+    """One input read (imported or a workbook) and checked, its findings parted into what is
+    wrong with the report and what could not be read; a bad input is a result too."""
+    from ..places import published_places
+
     try:
-        report, detected = _load(file)
+        if is_published(file):
+            imported = import_published(file)
+            report, detected = imported.report, imported.format_detected
+            # an imported report has no cells: its findings name the printed report's places
+            with published_places():
+                found = check_report(report)
+            about, reading = published_view(found, report, [a.fields for a in imported.ambiguous])
+        else:
+            from ..reader import read_report
+
+            report = read_report(file)
+            detected = report.format
+            about, reading = workbook_view(check_report(report))
     except NianbaoError as e:
-        return AuditRow(file, unreadable(file, e), None)
-    return AuditRow(file, Findings(check_report(report), file=file), report, detected,
+        return AuditRow(file, Findings([], file=file, unreadable=True), None,
+                        reading=list(unreadable(file, e)))
+    return AuditRow(file, Findings(about, file=file), report, detected,
                     {i.key: i.value(report) for i in INDICATORS},
-                    unit=report.meta.unit, year=report.meta.year, format=report.format)
+                    unit=report.meta.unit, year=report.meta.year, format=report.format,
+                    reading=reading, published=is_published(file))
 
 
 def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = None,
           jobs: int | None = None, *, xlsx: PathLike | None = None, html: PathLike | None = None,
-          force: bool = False) -> Audit:
+          force: bool = False, units: PathLike | Sequence[Unit] | None = None) -> Audit:
     """Check every input (never raising for a bad one; a folder stands for the files in it),
-    then the series and the indicators; write the workbook ``xlsx`` and the page ``html`` when
-    asked (decided before any work: never over an input, an existing file only with ``force``).
+    then each unit's series of years and the indicators; write the workbook ``xlsx`` and the
+    page ``html`` when asked (decided before any work: never over an input, an existing file
+    only with ``force``).
 
+    ``units``: a unit list (as ``merge`` takes it: a file, or :class:`Unit` s) by which a unit's
+    reports are linked across years; its units without a report are listed.
     ``jobs``: worker processes for reading and checking (default 1: on a machine whose cores
     are busy, workers cost more than they save); results keep the order of the files.
     """
     sources = list(sources)
-    outputs = Outputs(inputs=[s for s in sources if not is_folder(s)],
+    unit_file = [units] if isinstance(units, (str, os.PathLike)) else []
+    outputs = Outputs(inputs=[s for s in sources if not is_folder(s)] + unit_file,
                       folders=[s for s in sources if is_folder(s)], force=force)
     targets = [outputs.add(p) if p is not None else None for p in (xlsx, html)]
+    listed = units_from(units) if units is not None else None
     files = [str(f) for f in expand(sources, skip=[t for t in targets if t is not None])]
     from ..parallel import parallel_map
 
@@ -63,9 +75,9 @@ def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = 
         rows.append(row)
         if progress:
             progress(row.file)
-    series(rows)
+    linked, unlinked = series(rows, listed)
     flag_outliers(rows)
-    result = Audit(rows)
+    result = Audit(rows, series=linked, unlinked=unlinked)
     if targets[0] is not None or targets[1] is not None:
         from ..audit_writer import write_html, write_xlsx
 

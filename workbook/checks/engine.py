@@ -27,7 +27,7 @@ from ..findings import Finding, emit
 from ..formats import get_format
 from ..layout import cell_address, layout_of, parse_cell
 from ..messages import say
-from ..places import common_and_names, describe, place
+from ..places import common_and_names, describe, place, ref_name
 from ..report import Invalid, Missing, Report, format_number
 from ..rules import Instance, Term, instances
 from .context import Context, finding
@@ -117,7 +117,7 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
         out.append(finding("rule.skipped", format_id, f,
                            dict(where=describe(format_id, f), title=say("join.titles").join(skipped_by))))
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
-    return _name_shared_cells(out, failed)
+    return _name_shared_cells(out, failed, format_id)
 
 
 def cross_year_agreement(ctx: Context, prev: Report) -> tuple[list[str], list[str]]:
@@ -283,7 +283,7 @@ def _explains(cell: str, through: list[_Failed]) -> bool:
     return len(changes) == len(through) and all(_close(c, changes[0]) for c in changes)
 
 
-def _name_shared_cells(out: list[Finding], failed: list[_Failed]) -> list[Finding]:
+def _name_shared_cells(out: list[Finding], failed: list[_Failed], format_id: str) -> list[Finding]:
     """When failing instances share a cell that alone explains every one of them through it —
     and no other shared cell of theirs does — each message names it and the other rule.
 
@@ -305,8 +305,7 @@ def _name_shared_cells(out: list[Finding], failed: list[_Failed]) -> list[Findin
         notes, hints = [], []
         for c in sorted(named & set(f.weights), key=_cell_order):
             others = [o.title for o in through[c] if o is not f]
-            sheet, addr = c.rsplit("!", 1)
-            name = addr if sheet == f.finding.sheet else c
+            name = ref_name(format_id, c, f.finding.sheet)
             notes.append(say("rule.shared", cell=name, title=say("join.titles").join(dict.fromkeys(others))))
             hints.append(c)
         if notes:

@@ -1,5 +1,5 @@
-"""``nianbao audit FILES... [--json] [-o 审查结果.xlsx] [--html 审查结果.html]`` — a thin door
-onto :func:`nianbao.audit`.  Exit 0 when all are clean, 1 when any has errors, 2 when none
+"""``nianbao audit FILES... [--json] [-o 审查结果.xlsx] [--html 审查结果.html] [--units 名单.xlsx]``
+— a thin door onto :func:`nianbao.audit`.  Exit 0 when all are clean, 1 when any has errors, 2 when none
 could be read."""
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ from .terminal import emit_json, make_console
               metavar="OUT.html", help=say("cli.audit.html"))
 @click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="N",
               help=say("cli.audit.jobs"))
+@click.option("--units", "units", type=click.Path(path_type=Path), default=None,
+              metavar="名单.xlsx", help=say("cli.audit.units"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path | None,
-                  jobs: int, as_json: bool, force: bool) -> None:
+                  jobs: int, units: Path | None, as_json: bool, force: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress
 
@@ -34,7 +36,7 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
     with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
         result = actions.audit(files, progress=lambda _: bar.advance(task), jobs=jobs,
-                               xlsx=output, html=html_out, force=force)
+                               xlsx=output, html=html_out, force=force, units=units)
     if as_json:
         emit_json(result.to_dict())
     else:

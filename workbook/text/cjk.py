@@ -32,6 +32,14 @@ def unit_key(name: str | None) -> str:
     return compact(name or "")
 
 
+def office_key(name: str | None) -> str:
+    """A unit name as the same office writes it in different years: :func:`unit_key`, and
+    「人民政府」 written short as 「政府」 (「上海市人民政府办公厅」 and 「上海市政府办公厅」 are one
+    office).  Nothing else is folded: a shorter name (「区政务办」, 「鼓楼区人民政府办公室」) can
+    be any of several offices, and 「办」 stands for 办公室 as well as 办事处."""
+    return unit_key(name).replace("人民政府", "政府")
+
+
 def char_width(ch: str) -> int:
     """Columns a character takes on screen and paper: 2 for wide (CJK) characters, else 1.
     (The East Asian Width property, as terminals measure it — rich's ``cell_len`` agrees on every
@@ -44,4 +52,4 @@ def display_width(text: str) -> int:
     return max((sum(map(char_width, line)) for line in text.split("\n")), default=0)
 
 
-__all__ = ["fold", "compact", "unit_key", "char_width", "display_width"]
+__all__ = ["fold", "compact", "unit_key", "office_key", "char_width", "display_width"]
