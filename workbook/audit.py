@@ -111,6 +111,8 @@ class AuditRow:
 class Audit:
     rows: list[AuditRow]
     written: list[Path] = field(default_factory=list)  # the workbook and page written
+    # files in the folders given that are not reports (the unit list, notes), not audited
+    left_out: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

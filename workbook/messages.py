@@ -792,3 +792,14 @@ MESSAGES.update({
     "addin.review.done_opened": "已将 {n} 项标为已复核（理由：{reason}），另存为并已打开：\n{file}\n原工作簿未改动。",
     "addin.review.skipped_errors": "所选的行中另有 {n} 处错误，错误不能复核，已略过。",
 })
+
+
+# -- check and audit given a folder: what it stands for, and what was left out ----------------------
+MESSAGES.update({
+    "cli.check.left_out": "文件夹中另有 {n} 个文件不是年报工作簿，未校验：{files}（已发布的年报请逐个给出，或用 nianbao audit）",
+    "cli.check.nothing": "{folders} 中没有年报工作簿（.xlsx）",
+    "cli.mark_folder": "--mark 只能用于一个文件，不能用于文件夹（{folder}）",
+    "cli.audit.left_out": "文件夹中另有 {n} 个文件不是年报（工作簿、Word、PDF、网页或文本），未审查：{files}",
+    "audit.nothing": "{folders} 中没有可审查的年报（工作簿、Word、PDF、网页或文本）",
+    "cli.files_more": "{files} 等",
+})

@@ -48,11 +48,28 @@ def walk(folder: Path) -> list[Path]:
     return found
 
 
-def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Path]:
+def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = (),
+           kinds: Iterable[str] | None = None) -> list[Path]:
     """The files to read: each file given, and every file under each folder given, in the
     order given, each once; ``skip``: files and folders never read (an action's own outputs
-    when they sit among its inputs)."""
+    when they sit among its inputs); ``kinds``: the suffixes (「.xlsx」) a file found *in a
+    folder* must have to be taken — a folder holds whatever its owner put there (the unit list,
+    a note, the Word reports written beside the workbooks), a file named on its own is taken as
+    named."""
+    return _gather(items, skip, kinds)[0]
+
+
+def left_out(items: Iterable[PathLike], kinds: Iterable[str],
+             skip: Iterable[PathLike] = ()) -> list[Path]:
+    """The files in the folders among ``items`` that :func:`expand` with ``kinds`` leaves out
+    (for saying so: nothing is left out silently)."""
+    return _gather(items, skip, kinds)[1]
+
+
+def _gather(items: Iterable[PathLike], skip: Iterable[PathLike],
+            kinds: Iterable[str] | None) -> tuple[list[Path], list[Path]]:
     skipped = [Path(s).resolve() for s in skip]
+    wanted_kinds = None if kinds is None else {k.lower() for k in kinds}
 
     def wanted(f: Path) -> bool:
         try:
@@ -62,18 +79,24 @@ def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Pat
         return not any(r == s or s in r.parents for s in skipped)
 
     out: list[Path] = []
+    other: list[Path] = []
     seen: set[Path] = set()
     for item in items:
         p = Path(item)
-        for f in (walk(p) if is_folder(p) else [p]):
+        found = is_folder(p)
+        for f in (walk(p) if found else [p]):
             try:
                 key = f.resolve()
             except (OSError, RuntimeError):
                 key = f
-            if wanted(f) and key not in seen:
-                seen.add(key)
+            if not wanted(f) or key in seen:
+                continue
+            seen.add(key)
+            if found and wanted_kinds is not None and f.suffix.lower() not in wanted_kinds:
+                other.append(f)
+            else:
                 out.append(f)
-    return out
+    return out, other
 
 
 def folders(items: Iterable[PathLike]) -> list[Path]:
@@ -81,4 +104,4 @@ def folders(items: Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in items if is_folder(p)]
 
 
-__all__ = ["expand", "walk", "folders", "is_folder"]
+__all__ = ["expand", "left_out", "walk", "folders", "is_folder"]

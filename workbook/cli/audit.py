@@ -10,7 +10,7 @@ import click
 
 from .. import actions
 from ..messages import say
-from .terminal import emit_json, make_console
+from .terminal import emit_json, make_console, names
 
 
 @click.command("audit", help=say("cli.audit.help"))
@@ -35,6 +35,9 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
         task = bar.add_task("", total=None)
         result = actions.audit(files, progress=lambda _: bar.advance(task), jobs=jobs,
                                xlsx=output, html=html_out, force=force)
+    if result.left_out:  # on stderr: --json's output stays one JSON array
+        click.echo(say("cli.audit.left_out", n=len(result.left_out),
+                       files=names(result.left_out)), err=True)
     if as_json:
         emit_json(result.to_dict())
     else:

@@ -48,6 +48,12 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def names(paths: Any, shown: int = 5) -> str:
+    """「名单.csv、图.png 等」: the first few file names of a list, for one line."""
+    listed = "、".join(str(p) for p in list(paths)[:shown])
+    return say("cli.files_more", files=listed) if len(paths) > shown else listed
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """End a command with one Chinese line on stderr and ``code`` (2: input unusable)."""
     click.echo(say("cli.error", message=message), err=True)
