@@ -803,3 +803,35 @@ MESSAGES.update({
     "audit.nothing": "{folders} 中没有可审查的年报（工作簿、Word、PDF、网页或文本）",
     "cli.files_more": "{files} 等",
 })
+
+
+# -- every --help in Chinese: click's own words (nianbao.cli.helptext) -------------------------------
+MESSAGES.update({
+    "cli.help.usage": "用法：",
+    "cli.help.colon": "：",
+    "cli.help.options": "选项",
+    "cli.help.commands": "命令",
+    "cli.help.arguments": "参数",
+    "cli.help.help_option": "显示本帮助并退出",
+    "cli.help.version_option": "显示版本号并退出",
+    "cli.help.extras": "（{items}）",
+    "cli.help.required": "必填",
+    "cli.help.default": "默认：{value}",
+    "cli.help.envvar": "也可用环境变量 {name} 设置",
+    "cli.help.range": "{lo}～{hi}",
+    "cli.help.from": "不小于 {n}",
+    "cli.help.above": "大于 {n}",
+    "cli.help.upto": "不大于 {n}",
+    "cli.help.below": "小于 {n}",
+    "cli.help.mv.options": "[选项]",
+    "cli.help.mv.args": "[参数]",
+    "cli.help.mv.command": "命令",
+    "cli.help.mv.text": "文字",
+    "cli.help.mv.integer": "整数",
+    "cli.help.mv.number": "数值",
+    "cli.help.mv.boolean": "是或否",
+    "cli.help.mv.path": "路径",
+    "cli.help.mv.file": "文件",
+    "cli.help.mv.directory": "目录",
+    "cli.usage.no_command_given": "缺少命令（可用的命令：{names}）",
+})

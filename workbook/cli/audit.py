@@ -14,12 +14,13 @@ from .terminal import emit_json, make_console, names
 
 
 @click.command("audit", help=say("cli.audit.help"))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="文件或文件夹…")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               metavar="OUT.xlsx", help=say("cli.audit.output"))
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
               metavar="OUT.html", help=say("cli.audit.html"))
-@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="N",
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="进程数",
               help=say("cli.audit.jobs"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))

@@ -19,8 +19,9 @@ from .terminal import emit_json, fail, names, print_findings
 
 
 @click.command("check", help=say("cli.check.help"))
-@click.argument("files", nargs=-1, required=True)
-@click.option("--previous", "previous", default=None, metavar="F", help=say("cli.check.previous"))
+@click.argument("files", nargs=-1, required=True, metavar="工作簿或文件夹…")
+@click.option("--previous", "previous", default=None, metavar="上年文件",
+              help=say("cli.check.previous"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.check.json"))
 @click.option("--mark", "mark", default=None, metavar="OUT.xlsx", help=say("cli.check.mark"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))

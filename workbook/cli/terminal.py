@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from ..codes import title_of
 from ..findings import SEVERITY_LABELS, Finding, Findings
 from ..formats.model import field_id
 from ..messages import say
@@ -166,7 +167,8 @@ def print_findings(findings: Findings) -> None:
         if n > 1:
             where += f"…{last.cell}"
             message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
-        table.add_row(Text(where), Text(f.rule),
+        # people read the rule's title (「行合计校验」); its code stays in --json
+        table.add_row(Text(where), Text(title_of(f.rule)),
                       Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]), Text(message),
                       "" if n > 1 else (f.id or ""))
     console.print(table)
