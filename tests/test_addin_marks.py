@@ -112,7 +112,7 @@ def test_the_job_marks_what_check_mark_marks(hostile):
     assert job.cells[0] == (META_SHEET, 1, MARK_RECORD_COL, "marked_by_addin")
     assert all(s == META_SHEET and c == MARK_RECORD_COL for s, _, c, _ in job.cells)
     assert job.alert_title == "年报校验" and job.critical and "校验结果" in job.alert_text
-    assert job.widths == (6, 8, 24, 20, 80, 10, 10, 16, 13) and job.headers[job.wrap - 1] == "说明"
+    assert job.widths == (6, 8, 24, 20, 80, 10, 10, 24, 13) and job.headers[job.wrap - 1] == "说明"
 
 
 def test_a_second_run_puts_the_template_fill_back(tmp_path):
@@ -196,3 +196,12 @@ def test_an_unknown_record_kind_is_ignored():
     lines.insert(2, "comment\tsheet\tA1\tnew")
     lines[-1] = f"end\t{len(lines) - 1}"
     assert load_job("\n".join(lines) + "\n") == job
+
+
+def test_the_code_column_holds_every_code():
+    """代码 is no longer the last column: a code wider than it would be cut off by 编号."""
+    from nianbao.codes import registry
+    from nianbao.marks import RESULT_COLUMNS, RESULT_WIDTHS
+
+    width = RESULT_WIDTHS[RESULT_COLUMNS.index("mark.h.code")]
+    assert max(len(code) for code in registry()) + 1 < width  # the indent of one

@@ -26,7 +26,7 @@ LINK_COLOUR = "FF0563C1"
 RESULT_COLUMNS = ("mark.h.no", "mark.h.severity", "mark.h.position", "mark.h.rule",
                   "mark.h.message", "mark.h.expected", "mark.h.actual", "mark.h.code",
                   "mark.h.id")
-RESULT_WIDTHS = (6, 8, 24, 20, 80, 10, 10, 16, 13)  # character units; 说明 is the wide one
+RESULT_WIDTHS = (6, 8, 24, 20, 80, 10, 10, 24, 13)  # characters; 说明 is the wide one, 代码 fits every code
 RESULT_FIRST_ROW = 5  # rows 1–2 title and summary, 4 the headers
 
 

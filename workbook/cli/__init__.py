@@ -71,7 +71,7 @@ def usage_message(e: click.UsageError) -> str:
     elif e.ctx is not None and isinstance(e.ctx.command, click.Group):
         # the group's own commands, by the names people type (import, not its module import_)
         names = "、".join(e.ctx.command.list_commands(e.ctx))
-        given = not type(e).__name__ == "NoArgsIsHelpError"  # click 8.2+: nothing after it
+        given = type(e).__name__ != "NoArgsIsHelpError"  # click 8.2+: nothing after it
         detail = say("cli.usage.no_command" if given else "cli.usage.no_command_given",
                      names=names)
     else:
