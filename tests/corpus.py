@@ -421,9 +421,219 @@ def _run_here(jobs: list[tuple[str, ...]], scratch: Path, workers: int) -> list[
     return [r for r in results if r is not None]
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# raw library English: a run of three or more English words (file names are removed first)
+ENGLISH = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")
+
+
+def breaches(r: Run, names: Iterable[str] = ()) -> list[str]:
+    """How a run breaks the contract every command keeps over hostile inputs: exit 0, 1 or 2,
+    within the time and memory limits, no traceback, Chinese words and no library English
+    (``names``: paths whose own words are not counted)."""
+    text_ = r.stdout + r.stderr
+    said = text_
+    for name in names:
+        said = said.replace(name, "")
+    why = []
+    if r.code not in (0, 1, 2):
+        why.append(f"exit {r.code}")
+    if r.seconds > TIME_LIMIT:
+        why.append(f"{r.seconds:.1f} s")
+    if r.peak > MEMORY_LIMIT:
+        why.append(f"{r.peak >> 20} MB")
+    if "Traceback" in text_ or "内部错误" in text_:
+        why.append("traceback / internal error")
+    if not CJK.search(text_):
+        why.append("no Chinese message")
+    if ENGLISH.search(said):
+        why.append(f"English: {ENGLISH.search(said).group(0)!r}")
+    return why
+
+
 def digest(paths: Iterable[Path]) -> dict[Path, str]:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-__all__ = ["build_corpus", "run_all", "digest", "Base", "Run", "TIME_LIMIT", "MEMORY_LIMIT",
-           "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
+__all__ = ["build_corpus", "run_all", "digest", "breaches", "CJK", "ENGLISH", "Base", "Run",
+           "TIME_LIMIT", "MEMORY_LIMIT", "parts_of", "pack", "set_cell", "sheet_part", "num", "text", "formula", "typed"]
+
+
+# -- what merge and the unit lists meet (issue 30 items 4, 6, 7, 9) ----------------------------
+SPARSE_SIZE = 2 << 30  # a 2 GB file that occupies no disk
+
+
+def _sparse(path: Path, size: int = SPARSE_SIZE) -> Path:
+    with open(path, "wb") as fh:
+        fh.truncate(size)
+    return path
+
+
+def _rows_xlsx(n: int) -> bytes:
+    """A workbook of ``n`` rows of one unit name each, written part by part (openpyxl would take
+    seconds for 200,000 rows)."""
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>单位{i}</t></is></c></row>'
+                   for i in range(1, n + 1))
+    return _minimal_xlsx(f'<sheetData>{rows}</sheetData>')
+
+
+def _minimal_xlsx(sheet_data: str, extra: dict[str, bytes] | None = None) -> bytes:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>').encode(),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>').encode(),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{sheet_data}'
+            '</worksheet>').encode(),
+        **(extra or {}),
+    }
+    return pack(parts)
+
+
+@dataclass
+class MergeCorpus:
+    """Hostile folders, files and unit lists for ``merge`` and ``new --units``, made at test
+    time under one root: ``outside`` holds a workbook no run may read (links point at it)."""
+
+    root: Path
+    good: Path  # a folder of real unit workbooks
+    mixed: Path  # good workbooks and one with a cell at XFD1048576
+    specials: Path  # FIFO, links to /dev/zero, out of the folder and in a loop, a sparse file…
+    empties: Path  # 20,000 empty files
+    arguments: list[Path]  # odd things named on the command line
+    lists: dict[str, Path]  # hostile unit lists by label
+    outside: Path  # a workbook outside every input folder
+    history: Path  # a history database of many files
+
+    def inputs(self) -> list[Path]:
+        """Every regular input file (to prove none changed), sparse ones aside."""
+        out = []
+        for top in (self.good, self.mixed, self.specials, self.outside.parent):
+            for dirpath, _, names in os.walk(top):
+                for n in names:
+                    p = Path(dirpath, n)
+                    if p.is_file() and not p.is_symlink() and p.stat().st_size < (64 << 20):
+                        out.append(p)
+        return out + [p for p in self.lists.values() if p.is_file()
+                      and p.stat().st_size < (64 << 20)]
+
+
+def build_merge_corpus(root: Path, workbooks: list[bytes], far: bytes, history_files: int,
+                       empties: int = 20_000) -> MergeCorpus:
+    """Make the hostile inputs of ``merge`` under ``root``.  ``workbooks``: real unit workbooks;
+    ``far``: one with a cell at XFD1048576."""
+    root.mkdir(parents=True, exist_ok=True)
+    outside = root / "outside" / "outside.xlsx"
+    outside.parent.mkdir()
+    outside.write_bytes(workbooks[0])
+    good = root / "good"
+    good.mkdir()
+    for i, data in enumerate(workbooks):
+        (good / f"unit{i}.xlsx").write_bytes(data)
+    mixed = root / "mixed"
+    mixed.mkdir()
+    for i, data in enumerate(workbooks):
+        (mixed / f"unit{i}.xlsx").write_bytes(data)
+    (mixed / "far.xlsx").write_bytes(far)
+    specials = root / "specials"
+    specials.mkdir()
+    (specials / "unit0.xlsx").write_bytes(workbooks[1])
+    os.mkfifo(specials / "fifo.xlsx")
+    os.symlink("/dev/zero", specials / "zero.xlsx")
+    os.symlink(outside, specials / "outside-link.xlsx")
+    os.symlink(outside.parent, specials / "outside-dir")
+    os.symlink(specials / "loop-b.xlsx", specials / "loop-a.xlsx")
+    os.symlink(specials / "loop-a.xlsx", specials / "loop-b.xlsx")
+    _sparse(specials / "sparse.xlsx")
+    with open(os.path.join(os.fsencode(specials), b"\xff\xfe-name.xlsx"), "wb") as fh:
+        fh.write(workbooks[2])
+    (specials / "line\nbreak.xlsx").write_bytes(workbooks[3])
+    many = root / "empties"
+    many.mkdir()
+    for i in range(empties):
+        open(many / f"e{i:05d}.xlsx", "wb").close()
+    args = root / "args"
+    args.mkdir()
+    os.mkfifo(args / "fifo.xlsx")
+    os.symlink(args / "loop-b.xlsx", args / "loop-a.xlsx")
+    os.symlink(args / "loop-a.xlsx", args / "loop-b.xlsx")
+    _sparse(args / "sparse.xlsx")
+    odd = Path(os.fsdecode(os.path.join(os.fsencode(args), b"\xff\xfe.xlsx")))
+    odd.write_bytes(workbooks[0])
+    arguments = [args / "fifo.xlsx", Path("/dev/zero"), args / "sparse.xlsx",
+                 args / "loop-a.xlsx", odd]
+    lists = root / "lists"
+    lists.mkdir()
+    named = {
+        "field": lists / "field.csv", "million": lists / "million.csv",
+        "rows200k": lists / "rows200k.xlsx", "sparse": lists / "sparse.csv",
+        "bomb": lists / "bomb.xlsx", "far": lists / "far.xlsx", "fifo": lists / "fifo.csv",
+        "nul": lists / "nul.csv",
+    }
+    named["field"].write_text("单位名称\n甲局\n\"" + "乙" * 200_000 + "\"\n", encoding="utf-8")
+    named["million"].write_bytes("单位名称\n".encode() + b"x\n" * 1_000_000)
+    named["rows200k"].write_bytes(_rows_xlsx(200_000))
+    _sparse(named["sparse"])
+    named["bomb"].write_bytes(_minimal_xlsx(
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>甲局</t></is></c></row></sheetData>'))
+    with zipfile.ZipFile(named["bomb"], "a", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("xl/padding.xml", "w", force_zip64=True) as part:  # 200 MB of spaces
+            chunk = b" " * (1 << 20)
+            for _ in range(200):
+                part.write(chunk)
+    named["far"].write_bytes(_minimal_xlsx(
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>甲局</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+    os.mkfifo(named["fifo"])
+    named["nul"].write_bytes("单位名称\n甲局\n乙\x00局\n".encode())
+    history = root / "history" / "汇总.db"
+    history.parent.mkdir()
+    _big_history(history, history_files)
+    return MergeCorpus(root, good, mixed, specials, many, arguments, named, outside, history)
+
+
+def _big_history(db: Path, n: int) -> None:
+    """A history database (nianbao's own schema) of ``n`` files, one receipt each."""
+    import sqlite3
+
+    from nianbao.merge.history import recording
+
+    with recording(db):
+        pass
+    con = sqlite3.connect(db)
+    con.executescript(f"""
+        BEGIN;
+        INSERT INTO consolidations (created_at, output, format, year, include_invalid, merged,
+                                    rejected, missing, totals)
+        VALUES ('2026-01-10T08:00:00+00:00', '汇总.xlsx', '2021', 2025, 0, {n}, 0, 0, '{{}}');
+        WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {n})
+        INSERT INTO files (sha256, size, name, archive, first_seen, saved_at, format, year,
+                           unit, unit_code, errors, warnings, report, findings)
+        SELECT printf('%064x', i), 30000, printf('单位%07d.xlsx', i), printf('%064x.xlsx', i),
+               '2026-01-10T08:00:00+00:00', NULL, '2021', 2025, printf('单位%07d', i), '',
+               0, 0, NULL, '{{}}' FROM k;
+        INSERT INTO receipts (consolidation, sha256, path, file_time, unit, status, reason)
+        SELECT 1, sha256, name, '', unit, 'merged', '' FROM files;
+        COMMIT;
+    """)
+    con.close()
+
+
+__all__ += ["build_merge_corpus", "MergeCorpus", "SPARSE_SIZE"]

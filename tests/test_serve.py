@@ -293,7 +293,7 @@ def test_a_round_through_the_api(client, tmp_path):
     assert status["丙局"] == ["rejected"] * 3 and "丙局" not in board["missing"]
     assert status["丁局"] == ["missing"] and board["missing"] == ["丁局"]
     rejected = [r for r in board["units"] if r["unit"] == "丙局"]
-    assert all(r["feedback"].endswith("请修改后重新报送。") for r in rejected)
+    assert all(r["feedback"].endswith("请处理后重新报送。") for r in rejected)
 
     versions = client.get(f"/api/rounds/{made['id']}/versions", headers=AUTH).json()
     assert len(versions) == 6

@@ -41,7 +41,7 @@ from .report import MISSING, Report, format_money, is_number
 @dataclass(frozen=True)
 class StyleNames:
     """Style names as they appear in Word's style pane: the contract between the Word template
-    (``templates/build_docx.py`` makes it; an office may restyle it) and this module."""
+    (``tools/build_docx.py`` makes it; an office may restyle it) and this module."""
 
     title: str = "年报标题"
     heading1: str = "年报一级标题"  # 「一、」 黑体

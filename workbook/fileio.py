@@ -66,8 +66,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Writing ``b`` would replace ``a`` (the same path, a link to it): an output never may."""
     pa, pb = Path(a), Path(b)
-    if pa.resolve() == pb.resolve():
-        return True
+    try:
+        if pa.resolve() == pb.resolve():
+            return True
+    except RuntimeError:  # a symbolic link loop (Python < 3.13): it cannot be the same file
+        return False
     try:
         return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
     except OSError:
@@ -93,4 +96,4 @@ def write_reason(e: BaseException) -> str:
 
 
 OS_REASONS = ("EACCES", "EPERM", "ENOTDIR", "EISDIR", "ENOSPC", "EROFS", "EFBIG",
-              "ENAMETOOLONG", "EDQUOT", "ENOENT", "EEXIST", "EIO")
+              "ENAMETOOLONG", "EDQUOT", "ENOENT", "EEXIST", "EIO", "ELOOP", "ENXIO")

@@ -31,7 +31,7 @@ from .messages import say
 from .places import describe
 from .report import MISSING, Invalid, Meta, Report, Value, format_number
 from .text.cjk import compact, fold
-from .safety import SheetScan, inspect_xlsx, read_bytes
+from .safety import FORMULA_SHOWN, SheetScan, inspect_xlsx, read_bytes
 
 _CHECKED_LABELS = ("header", "label", "band", "corner", "block")
 _SUFFIX = re.compile(r"^(.*?)\s*(件|条|个|项|次|人|万元|元)$")
@@ -111,7 +111,7 @@ def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
         # a text is read as what the cell shows; an empty text is reported as such
         if scan is None or f.cell not in scan.uncomputed or f.sheet in unread or f.kind == "text":
             continue
-        formula = "=" + scan.uncomputed[f.cell]
+        formula = "=" + scan.formula(f.cell)[:FORMULA_SHOWN]
         if f.table != "meta":
             report.values[f.id] = Invalid(formula)
         report.findings = [x for x in report.findings if x.field != f.id]

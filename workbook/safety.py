@@ -43,6 +43,9 @@ _CHUNK = 1024 * 1024
 _MARKERS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
                  for enc in ("ascii", "utf-16-le", "utf-16-be"))
 _OVERLAP = max(len(m) for m in _MARKERS) - 1
+# every marker begins 「<!」 in one of the encodings: two fast scans of a part rule out all six
+# (a regular expression of the six is slower than six `in` tests, which are memchr-fast)
+_MARKER_STARTS = (b"<!", "<!".encode("utf-16-le")[:3])
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,6 +60,13 @@ class SheetScan:
     absurd: str | None = None  # the reference that makes the sheet too large to read
     # cell → formula text, for formulas without a computed value
     uncomputed: dict[str, str] = field(default_factory=dict)
+    # the texts above are as the XML holds them (「&lt;」): unescaped only for the few cells a
+    # reader asks about (:meth:`formula`) — a workbook a script wrote has hundreds of formulas
+    escaped: bool = False
+
+    def formula(self, cell: str) -> str:
+        text = self.uncomputed[cell]
+        return html.unescape(text) if self.escaped else text
 
 
 @dataclass
@@ -164,7 +174,7 @@ def _screen(zf: zipfile.ZipFile, name: str) -> dict[str, bytes]:
         tail = b""
         for chunk in _chunks(zf, i, name):
             window = tail + chunk
-            if any(m in window for m in _MARKERS):
+            if any(s in window for s in _MARKER_STARTS) and any(m in window for m in _MARKERS):
                 raise UnreadableWorkbook("file.hostile", file=name,
                                          detail=f"{i.filename} 含 DTD/实体声明")
             tail = window[-_OVERLAP:]
@@ -253,7 +263,7 @@ _FORMULA_CELL = re.compile(
     rb'<(?P<p>(?:[\w.-]+:)?)c\s(?P<a>[^>]*)><(?P=p)f\b[^>]*?(?:/>|>(?P<f>[^<]*)</(?P=p)f>)'
     rb'(?:<(?P=p)v\s*/>|<(?P=p)v>(?P<v>[^<]*)</(?P=p)v>)?')
 _ATTR_R = re.compile(rb'\br="([^"]*)"')
-_FORMULA_SHOWN = 200  # characters of a formula quoted in a message
+FORMULA_SHOWN = 200  # characters of a formula quoted in a message
 _FAST_LIMIT = 8 * 1024 * 1024  # bytes of a sheet held in memory for the fast scan
 
 
@@ -261,7 +271,7 @@ def _scan_fast(data: bytes) -> SheetScan | None:
     refs = _CELL_REF.findall(data)
     if len(refs) != len(_CELL_TAG.findall(data)):
         return None
-    scan = SheetScan()
+    scan = SheetScan(escaped=True)
     if refs:
         scan.rows = max(map(int, {r for _, r in refs}))
         scan.cols = max(_col_number(c.decode()) for c in {c for c, _ in refs})
@@ -272,8 +282,8 @@ def _scan_fast(data: bytes) -> SheetScan | None:
         text_type = b't="str"' in m.group("a")
         computed = bool((m.group("v") or b"").strip()) or (text_type and m.group("v") is not None)
         if ref and not computed:
-            formula = html.unescape((m.group("f") or b"").decode("utf-8", "replace"))
-            scan.uncomputed[ref.group(1).decode()] = formula[:_FORMULA_SHOWN]
+            formula = (m.group("f") or b"")[:FORMULA_SHOWN * 8].decode("utf-8", "replace")
+            scan.uncomputed[ref.group(1).decode()] = formula
     return scan
 
 
@@ -289,7 +299,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, data: bytes | None = 
 
     def close_cell() -> None:
         if at["formula"] is not None and not at["value"] and at["cell"]:
-            scan.uncomputed[at["cell"]] = at["formula"][:_FORMULA_SHOWN]
+            scan.uncomputed[at["cell"]] = at["formula"][:FORMULA_SHOWN]
         at["formula"] = None
         at["value"] = at["text_type"] = False
         at["cell"] = ""
@@ -336,7 +346,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, data: bytes | None = 
     def on_text(data: str) -> None:
         if at["in"] == "v" and data.strip():
             at["value"] = True  # openpyxl writes a formula's <v> empty: not computed
-        elif at["in"] == "f" and len(at["formula"]) < _FORMULA_SHOWN:
+        elif at["in"] == "f" and len(at["formula"]) < FORMULA_SHOWN:
             at["formula"] += data
 
     _parse(zf, part, name, on_start, on_end, on_text)

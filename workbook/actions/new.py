@@ -52,7 +52,8 @@ def template_for(unit: Unit, format_id: str, year: int):
     stamped with unit, unit code, parent, year, format and template version."""
     from ..xlsx_writer import add_record, build_template
 
-    wb = build_template(format_id, year=year, unit=unit.name, contact=unit.contact)
+    wb = build_template(format_id, year=year, unit=unit.name, contact=unit.contact,
+                        phone=unit.phone)
     add_record(wb, ((ORIGIN_CODE, unit.code), (ORIGIN_PARENT, unit.parent)))
     return wb
 

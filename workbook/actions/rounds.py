@@ -35,6 +35,7 @@ from typing import Any, Sequence
 
 from ..errors import NianbaoError
 from ..merge import rounds as db
+from ..merge.feedback import fill_messages, unit_text
 from ..merge.decide import decide
 from ..merge.history import Received, archive_copy, archive_dir, archive_name, now, recording
 from ..merge.records import (REJECTED, STATUSES, SUPERSEDED, UNSENT, Consolidation, Examined,
@@ -257,7 +258,7 @@ def _unit(store: Store, round_id: int, unit_id: int) -> db.UnitEntry:
 
 
 def as_unit(entry: db.UnitEntry) -> Unit:
-    return Unit(entry.name, entry.code, entry.parent, entry.contact, entry.position)
+    return Unit(entry.name, entry.code, entry.parent, entry.contact, row=entry.position)
 
 
 def handed_out(store: Store, round_id: int, folder: PathLike, *,
@@ -334,7 +335,7 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     sha = hashlib.sha256(upload.data).hexdigest()
     path = store.archive / archive_name(sha, "x" + archive_suffix(upload.name))
     archive_copy(upload.data, path)
-    ex = examine(str(path), str(store.archive))
+    ex = examine(str(path))
     if ex.fatal:
         raise NianbaoError("merge.fatal", message=ex.fatal)
     findings = json.loads(ex.findings)
@@ -344,7 +345,9 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     reason = row.reason
     if not accepted and ex.unit and reason == say("merge.unlisted", unit=ex.unit):
         reason = say("round.other_unit", unit=ex.unit, expected=unit.name)
-    received = now()
+    # to the microsecond: two versions a unit sends within one second keep their order on the
+    # board (merge orders versions by their save stamps, then by when they came)
+    received = dt.datetime.now(dt.timezone.utc).isoformat()
     record = _record(ex, name)
     with recording(store.db) as h:
         h.add_file(Received(ex.sha256, ex.size, name, ex.saved_at, ex.format, ex.year, ex.unit,
@@ -371,6 +374,7 @@ def _examined(sub: db.SubmissionRow) -> Examined:
     d = {k: v for k, v in d.items() if k in known}
     d["sources"] = frozenset(d.get("sources") or ())
     d["key"] = tuple(d.get("key") or ())
+    d["issues"] = tuple(tuple(i) for i in d.get("issues") or ())
     ex = Examined(**d)
     ex.path = sub.name
     when = dt.datetime.fromisoformat(sub.received)
@@ -468,6 +472,8 @@ def board(store: Store, round_id: int) -> Board:
     rows = [x for x in rows if not (x.status == UNSENT and unit_key(x.unit) in refused_units)]
     order = {s: i for i, s in enumerate(STATUSES)}
     rows.sort(key=lambda x: (order[x.status], x.parent, unit_key(x.unit), x.file))
+    # each row's message, as merge words it (nianbao.merge.feedback): one wording for every door
+    fill_messages(rows, r.year, dt.date.today().strftime("%Y-%m-%d"))
     consolidation = Consolidation(None, store.db, r.format, r.year, rows, None, None,
                                   store.archive)
     return Board(r, consolidation, _unit_extras(store, r, subs, rows))
@@ -498,23 +504,8 @@ def _unit_extras(store: Store, r: Round, subs: list[db.SubmissionRow],
                     "rows": [x.to_dict() for x in mine],
                     "versions": [v for v in versions(store, r.id, u.id)],
                     "problems": {s.sha256: problems[s.sha256] for s in subs if s.unit == u.id},
-                    "feedback": feedback(u.name, current, problems.get(current.sha256, [])
-                                         if current and current.sha256 else [])})
+                    "feedback": unit_text(told) if (told := [x for x in mine if x.feedback]) else ""})
     return out
-
-
-def feedback(unit: str, row: UnitRow | None, errors: list[dict[str, Any]]) -> str:
-    """A message to send back to a unit whose workbook was refused or has errors: what is
-    wrong, in words, and 请修改后重新报送 ("" when nothing is to be done)."""
-    if row is None or row.status not in (REJECTED, "invalid", "merged_invalid"):
-        return ""
-    lines = [say("round.feedback.head", unit=unit, file=row.file or "")]
-    if row.status == REJECTED:
-        lines.append(say("round.feedback.item", n=1, text=row.reason))
-    for i, f in enumerate(errors, start=1):
-        lines.append(say("round.feedback.item", n=i, text=f.get("message", "")))
-    lines.append(say("round.feedback.tail"))
-    return "\n".join(lines)
 
 
 # -- consolidating a round -----------------------------------------------------------------------
@@ -554,4 +545,4 @@ __all__ = ["Store", "open_store", "new_token", "digest", "coordinator_token", "i
            "open_session", "is_session", "close_session", "Round", "open_round", "get_round",
            "list_rounds", "reissue_link", "revoke_link", "handed_out", "read_unit_list", "by_link",
            "LinkView", "submit", "Submitted", "versions", "findings_of", "archived", "Board",
-           "board", "feedback", "consolidate_round", "display_name", "as_unit"]
+           "board", "consolidate_round", "display_name", "as_unit"]

@@ -2,9 +2,10 @@
 :func:`nianbao.consolidate`; ``nianbao merge --history 汇总.db`` onto
 :func:`nianbao.merge_history`.
 
-``--json`` prints ``Consolidation.to_dict()`` (or the history listing).  Exit code: 0 every unit
-merged without errors, 1 some rejected, left out, merged with errors or missing, 2 nothing could
-be merged or the command could not run.
+``--json`` prints ``Consolidation.to_dict()`` (or a page of the history listing).  Exit code:
+0 every unit merged without errors, 1 some rejected, left out, merged with errors or missing,
+2 nothing could be merged or the command could not run; with ``--detailed-exit`` 3 only units
+missing, 4 files to return and no unit missing, 5 both (``Consolidation.detailed_exit_code``).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:  # imported when a bar is shown
 
 # a progress bar only where there is something to wait for
 PROGRESS_FROM = 20
+# rows printed on the terminal (who must act comes first); the rest are in 汇总情况 and --json
+PRINT_ROWS = 200
 
 
 @click.command("merge", help=say("cli.merge.help"))
@@ -39,13 +42,21 @@ PROGRESS_FROM = 20
 @click.option("--json", "as_json", is_flag=True, help=say("cli.merge.json"))
 @click.option("--history", "history", default=None, metavar="汇总.db",
               help=say("cli.merge.history"))
+@click.option("--page", type=click.IntRange(1), default=1,
+              help=say("cli.merge.page", n=actions.HISTORY_PAGE))
+@click.option("--feedback", "feedback", default=None, metavar="目录",
+              help=say("cli.merge.feedback"))
+@click.option("--calls", "calls", default=None, metavar="催报.xlsx", help=say("cli.merge.calls"))
+@click.option("--by-parent", is_flag=True, help=say("cli.merge.by_parent"))
+@click.option("--detailed-exit", is_flag=True, help=say("cli.merge.detailed_exit"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def merge_command(inputs: tuple[str, ...], output: Path | None, units: str | None,
                   year: int | None, format_id: str | None, unit: str | None,
-                  include_invalid: bool, as_json: bool, history: str | None,
-                  force: bool) -> None:
+                  include_invalid: bool, as_json: bool, history: str | None, page: int,
+                  feedback: str | None, calls: str | None, by_parent: bool,
+                  detailed_exit: bool, force: bool) -> None:
     if history:
-        _history(history, as_json)
+        _history(history, as_json, page)
         return
     if not inputs:
         fail(say("cli.merge.need_inputs"))
@@ -54,12 +65,13 @@ def merge_command(inputs: tuple[str, ...], output: Path | None, units: str | Non
     with _progress(as_json) as progress:
         result = actions.consolidate(inputs, output, units=units, year=year,
                                      format_id=format_id, include_invalid=include_invalid,
-                                     unit=unit, progress=progress, force=force)
+                                     unit=unit, progress=progress, force=force,
+                                     feedback=feedback, calls=calls, by_parent=by_parent)
     if as_json:
         emit_json(result.to_dict())
     else:
-        _print(result)
-    sys.exit(result.exit_code)
+        _print(result, feedback)
+    sys.exit(result.detailed_exit_code if detailed_exit else result.exit_code)
 
 
 class _progress:
@@ -90,7 +102,7 @@ class _progress:
             self.bar.stop()
 
 
-def _print(result) -> None:
+def _print(result, feedback: str | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -102,11 +114,14 @@ def _print(result) -> None:
     table = Table(show_lines=False)
     for key in ("cli.merge.h.unit", "cli.merge.h.status", "cli.merge.h.file", "cli.merge.h.reason"):
         table.add_column(say(key), overflow="fold")
-    for r in result.rows:
+    for r in result.rows[:PRINT_ROWS]:
         # what clerks typed (unit names, file names) is never read as rich markup
         table.add_row(Text(r.unit), Text(say(f"merge.status.{r.status}"), style=styles[r.status]),
-                      Text(Path(r.file).name if r.file else ""), Text(r.reason))
+                      Text(r.shown), Text(r.reason))
     console.print(table)
+    if len(result.rows) > PRINT_ROWS:
+        click.echo(say("cli.merge.more_rows" if result.output else "cli.merge.more_rows_json",
+                       n=len(result.rows) - PRINT_ROWS))
     if result.output is None:
         click.echo(say("cli.merge.nothing"), err=True)
         return
@@ -115,17 +130,33 @@ def _print(result) -> None:
                    missing=len(result.missing)))
     click.echo(say("cli.merge.database", db=result.database,
                    archive=result.archive))
+    if feedback is not None:
+        marked = sum(1 for p in result.feedback if p.suffix.lower() == ".xlsx")
+        click.echo(say("cli.merge.feedback_done", dir=feedback,
+                       units=len(result.feedback) - marked, marked=marked))
+    if result.calls is not None:
+        click.echo(say("cli.merge.calls_done", file=result.calls))
+    if result.by_parent:
+        click.echo(say("cli.merge.by_parent_done",
+                       files="、".join(str(p) for p in result.by_parent.values())))
+    if not result.coordinator:
+        click.echo(say("cli.merge.no_unit"), err=True)
 
 
-def _history(db: str, as_json: bool) -> None:
+def _history(db: str, as_json: bool, page: int = 1) -> None:
     from rich.table import Table
     from rich.text import Text
 
     from ..merge.records import local_time
 
-    entries = actions.merge_history(db)
+    total = actions.history_size(db)
+    entries = actions.merge_history(db, limit=actions.HISTORY_PAGE,
+                                    offset=(page - 1) * actions.HISTORY_PAGE)
+    pages = max(1, -(-total // actions.HISTORY_PAGE))
     if as_json:
         emit_json(entries)
+        if pages > 1:
+            click.echo(say("cli.merge.history_page", total=total, page=page, pages=pages), err=True)
         return
     if not entries:
         click.echo(say("cli.merge.history_empty", db=db))
@@ -139,6 +170,8 @@ def _history(db: str, as_json: bool) -> None:
                       local_time(e["saved"] or ""),
                       Text(e["file"]), say(f"merge.status.{e['status']}"), e["sha256"][:12])
     make_console().print(table)
+    if pages > 1:
+        click.echo(say("cli.merge.history_page", total=total, page=page, pages=pages))
 
 
 __all__ = ["merge_command"]

@@ -1,9 +1,13 @@
 """What a coordinating office received, kept: a SQLite database beside the consolidated workbook
 and an archive folder holding every distinct file once, named by its SHA-256.
 
-A resubmission never overwrites what came before: a file is stored under its hash, so two
-versions of one unit's workbook are two files and two rows.  Every consolidation records which
-file versions it summed (``receipts``), so its figures can be traced to the exact bytes.
+A resubmission never overwrites what came before: a file is stored once per distinct content
+(its SHA-256), so two versions of one unit's workbook are two files and two rows.  The copy is
+named so a person finds it — 「单位-收到日期-短哈希.xlsx」 — while the database, keyed by the
+full hash, decides identity; a copy is verified against that hash before it is relied on (a
+link or different bytes under its name are replaced by the true copy, never followed).  Every
+consolidation records which file versions it summed (``receipts``), so its figures can be traced
+to the exact bytes.
 
 The schema is nianbao's own and migrated by it (``PRAGMA user_version``).  One consolidation is
 one transaction: a failure leaves the database as it was.  A damaged or locked database ends the
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,6 +104,12 @@ SCHEMA_STEPS: tuple[str, ...] = (
         expires TEXT                   -- NULL: until replaced
     );
     """,
+    # the history is read a page at a time, in the order it is listed, and each file's last
+    # receipt is found without scanning: a database of millions of rows answers at once
+    """
+    CREATE INDEX files_listing ON files(unit, first_seen, saved_at, sha256);
+    CREATE INDEX receipts_last ON receipts(sha256, consolidation);
+    """,
 )
 SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database
@@ -148,6 +159,20 @@ class Received:
     warnings: int
     report: str | None  # Report.to_dict() as JSON (made in the worker that read the file)
     findings: str  # Findings.to_dict() as JSON
+    archive: str = ""  # the archived copy's file name (archive_name)
+
+
+@dataclass(frozen=True)
+class Known:
+    """A file recorded before this run: where its copy is, when it first came, what the last
+    consolidation that saw it decided."""
+
+    archive: str
+    first_seen: str
+    name: str
+    path: str  # where it was found the last time
+    status: str
+    consolidation: int
 
 
 class History:
@@ -162,13 +187,31 @@ class History:
             "INSERT OR IGNORE INTO files (sha256, size, name, archive, first_seen, saved_at, format,"
             " year, unit, unit_code, errors, warnings, report, findings)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (r.sha256, r.size, r.name, archive_name(r.sha256, r.name), now(), r.saved_at or None,
+            (r.sha256, r.size, r.name, r.archive or archive_name(r.sha256, r.name), now(),
+             r.saved_at or None,
              r.format, r.year, r.unit, r.unit_code, r.errors, r.warnings,
              r.report, r.findings))
 
     def report(self, sha256: str) -> dict[str, Any] | None:
         row = self.con.execute("SELECT report FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
+
+    def known(self, sha256: str) -> Known | None:
+        """What the database knew of a file before this run (None: never seen)."""
+        row = self.con.execute(
+            "SELECT f.archive, f.first_seen, f.name, r.path, r.status, r.consolidation"
+            " FROM files f LEFT JOIN receipts r ON r.rowid = (SELECT rowid FROM receipts"
+            " WHERE sha256 = f.sha256 ORDER BY consolidation DESC LIMIT 1)"
+            " WHERE f.sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        return Known(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or 0)
+
+    def last_round(self) -> tuple[int | None, str | None]:
+        """The year and format of the latest consolidation recorded (None, None: the first)."""
+        row = self.con.execute("SELECT year, format FROM consolidations"
+                               " WHERE year IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
     def first_seen(self, sha256: str) -> str:
         row = self.con.execute("SELECT first_seen FROM files WHERE sha256 = ?", (sha256,)).fetchone()
@@ -193,19 +236,67 @@ class History:
         return cid
 
 
-def archive_copy(data: bytes, target: Path) -> None:
-    """Keep a copy of the received bytes; an existing copy is the same bytes (same hash)."""
-    if target.exists():
+def archive_copy(data: bytes, target: Path, sha256: str | None = None) -> None:
+    """Keep a copy of the received bytes at ``target``.  A copy already there is relied on only
+    when it is a regular file holding exactly these bytes (its hash checked, read without
+    following links); a link, a folder's worth of something else or different bytes under the
+    name are replaced by the true copy."""
+    import hashlib
+
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
+    if verified(target, sha256, len(data)):
         return
+    if os.path.islink(target):
+        try:  # the link itself goes, never what it points to
+            os.unlink(target)
+        except OSError as e:
+            from ..fileio import os_reason
+
+            raise NianbaoError("file.write_failed", file=str(target), detail=os_reason(e)) from None
     from ..fileio import atomic_path
 
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
 
 
-def archive_name(sha256: str, name: str) -> str:
-    """The archived copy's name: the hash, keeping the file's suffix so it opens in Excel."""
-    return sha256 + Path(name).suffix.lower()
+def verified(target: Path, sha256: str, size: int) -> bool:
+    """``target`` is a regular file (not a link) of ``size`` bytes hashing to ``sha256``."""
+    import hashlib
+    import stat
+
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False  # absent, a link (ELOOP), unreadable: write the copy
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+            return False
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest() == sha256
+    finally:
+        os.close(fd)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+NAME_CHARS = 40  # of the unit's name in an archive file name (a file name has 255 bytes)
+
+
+def archive_name(sha256: str, name: str, unit: str = "", received: str = "") -> str:
+    """The archived copy's file name: 「单位-收到日期-短哈希.xlsx」 (the unit as the file names it,
+    else the file's own name; the date nianbao first received it, UTC ISO), keeping a plain
+    suffix so the copy opens in Excel.  Without a unit and date: the hash and the suffix."""
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if _SUFFIX.match(suffix) else ""
+    if not unit and not received:
+        return sha256 + suffix
+    label = _UNSAFE.sub("_", unit or Path(name).stem).strip(" ._") or "文件"
+    day = received[:10].replace("-", "") if received else ""
+    return "-".join(p for p in (label[:NAME_CHARS], day, sha256[:12]) if p) + suffix
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -239,45 +330,71 @@ def recording(db_path: str | os.PathLike) -> Iterator[History]:
         con.close()
 
 
-def merge_history(db_path: str | os.PathLike) -> list[dict[str, Any]]:
-    """What each unit sent and when: one entry per unit and distinct file, oldest first, with
-    the status it had in the last consolidation that saw it."""
-    db = Path(db_path)
+HISTORY_PAGE = 200  # entries ``merge --history`` lists at once
+
+
+def _open_ro(db: Path) -> sqlite3.Connection:
     if not db.is_file():
         raise NianbaoError("file.missing", file=str(db))
+    con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_TIMEOUT)
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        con.close()
+        raise NianbaoError("history.newer", file=str(db), version=version, known=SCHEMA_VERSION)
+    if version < 1:
+        con.close()
+        raise NianbaoError("history.damaged", file=str(db), detail="user_version 0")
+    return con
+
+
+def history_size(db_path: str | os.PathLike) -> int:
+    """How many distinct files the history holds (what :func:`merge_history` pages through)."""
+    db = Path(db_path)
     try:
-        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_TIMEOUT)
+        con = _open_ro(db)
         try:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise NianbaoError("history.newer", file=str(db), version=version,
-                                   known=SCHEMA_VERSION)
-            if version < 1:
-                raise NianbaoError("history.damaged", file=str(db), detail="user_version 0")
-            rows = con.execute(
-                """
-                SELECT r.unit, f.sha256, f.name, f.first_seen, f.saved_at, f.archive,
-                       r.status, r.reason, r.consolidation, f.errors, f.warnings,
-                       (SELECT COUNT(DISTINCT consolidation) FROM receipts x
-                        WHERE x.sha256 = f.sha256) AS times
-                FROM files f JOIN receipts r ON r.sha256 = f.sha256
-                WHERE r.consolidation = (SELECT MAX(consolidation) FROM receipts y
-                                         WHERE y.sha256 = f.sha256)
-                GROUP BY r.unit, f.sha256
-                ORDER BY r.unit, f.first_seen, f.saved_at, f.sha256
-                """).fetchall()
+            return int(con.execute("SELECT COUNT(*) FROM files").fetchone()[0])
         finally:
             con.close()
     except sqlite3.Error as e:
         raise _problem(db, e) from None
-    keys = ("unit", "sha256", "file", "received", "saved", "archive", "status", "reason",
-            "consolidation", "errors", "warnings", "consolidations")
-    out = [dict(zip(keys, r)) for r in rows]
-    for entry in out:
-        entry["archive"] = str(archive_dir(db) / entry["archive"])
+
+
+def merge_history(db_path: str | os.PathLike, *, limit: int | None = None,
+                  offset: int = 0) -> list[dict[str, Any]]:
+    """What each unit sent and when: one entry per distinct file, by unit then first received,
+    with the status it had in the last consolidation that saw it.  ``limit``/``offset`` page
+    through it (a database of millions of files answers a page without reading the rest)."""
+    db = Path(db_path)
+    page = -1 if limit is None else max(0, int(limit))
+    try:
+        con = _open_ro(db)
+        try:
+            files = con.execute(
+                "SELECT sha256, name, first_seen, saved_at, archive, errors, warnings, unit"
+                " FROM files ORDER BY unit, first_seen, saved_at, sha256 LIMIT ? OFFSET ?",
+                (page, max(0, int(offset)))).fetchall()
+            out = []
+            for sha, name, first, saved, archive, errors, warnings, unit in files:
+                last = con.execute(
+                    "SELECT unit, status, reason, consolidation FROM receipts WHERE sha256 = ?"
+                    " ORDER BY consolidation DESC LIMIT 1", (sha,)).fetchone()
+                if last is None:
+                    continue  # recorded, never part of a consolidation (cannot happen today)
+                times = con.execute("SELECT COUNT(DISTINCT consolidation) FROM receipts"
+                                    " WHERE sha256 = ?", (sha,)).fetchone()[0]
+                out.append({"unit": last[0] or unit, "sha256": sha, "file": name,
+                            "received": first, "saved": saved,
+                            "archive": str(archive_dir(db) / archive), "status": last[1],
+                            "reason": last[2], "consolidation": last[3], "errors": errors,
+                            "warnings": warnings, "consolidations": times})
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        raise _problem(db, e) from None
     return out
 
 
-__all__ = ["recording", "merge_history", "History", "Received", "archive_dir", "archive_name",
-           "archive_copy",
+__all__ = ["recording", "merge_history", "history_size", "History", "Received", "Known",
+           "archive_dir", "archive_name", "archive_copy", "verified", "HISTORY_PAGE",
            "SCHEMA_VERSION", "SCHEMA_STEPS"]

@@ -4,9 +4,11 @@ stamps office programs write, and the exact sums.  Nothing here reads or writes 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -63,14 +65,55 @@ class Examined:
     errors: int = 0
     warnings: int = 0
     key: KeyFigures = ()
+    contact: str = ""  # as the workbook's 基本信息 gives them
+    phone: str = ""
+    sent: str = ""  # what a file that is not a workbook is (SENT_KINDS), from its bytes and name
+    content_unit: str = ""  # the unit a published report (PDF, Word…) names in its text
+    # the open errors and warnings, errors first: (severity, rule, sheet, cell, message)
+    issues: tuple[tuple[str, str, str, str, str], ...] = ()
+    first_seen: str = ""  # when nianbao first received these bytes (from the history), UTC
+    # a file recorded before this run: (first_seen, name, path, status) as the history has them
+    earlier: tuple[str, ...] = ()
+    archive: str = ""  # the archived copy's file name
+    report_read: bool = False  # read as a workbook (whatever its findings)
     # as JSON text: serialised in the worker, so the main process only passes it to the history
     report: str | None = field(default=None, repr=False)
     findings: str = field(default="", repr=False)
 
     @property
     def name(self) -> str:
-        return Path(self.path).name
+        return shown(os.path.basename(self.path))
 
+
+# what a file sent instead of the workbook can be: kind → the words used for it
+SENT_KINDS = ("pdf", "word", "wps", "xls", "html", "text", "ofd", "image", "archive")
+PUBLISHED = ("pdf", "word", "html", "text")  # the importer reads their unit
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name as it may be printed, stored and put in a cell: bytes that are not UTF-8
+    (an archive unpacked on another system) as ``\\xNN``, control characters escaped — so a
+    name never breaks the one-line message, the database or the workbook."""
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (「\\n」, 「\\x00」): one line, no NUL."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def failure_text(failure: Any) -> str:
+    """A :class:`nianbao.parallel.Failure` in words."""
+    from ..messages import say
+
+    if failure.kind == "timeout":
+        return say("merge.failure.timeout", seconds=f"{failure.seconds:g}")
+    if failure.kind == "crashed":
+        return say("merge.failure.crashed", detail=failure.detail)
+    kind = str(failure.detail).split(":", 1)[0]
+    return say("merge.failure.error", detail=kind if kind.isidentifier() else "")
 
 
 def merge_figures(report: Report) -> KeyFigures:
@@ -85,28 +128,57 @@ def merge_figures(report: Report) -> KeyFigures:
 
 @dataclass
 class UnitRow:
-    """One row of 汇总情况 and of ``--json``'s "units": a file received, or a unit missing."""
+    """One row of 汇总情况 and of ``--json``'s "units": a file received, or a unit missing —
+    with everything a coordinator needs to act on it (what is wrong, the message to send, whom
+    to call).  Every door (command line, add-in, web board) shows these same fields."""
 
     unit: str
     status: str
     reason: str = ""
     code: str = ""
     parent: str = ""
-    file: str = ""
+    file: str = ""  # the path as found (may hold bytes that are not UTF-8: see ``shown``)
     sha256: str = ""
     errors: int = 0
     warnings: int = 0
-    received: str = ""
-    saved: str = ""
+    received: str = ""  # the file's modification time where it was found (local time)
+    saved: str = ""  # the workbook's own "last saved" stamp (local time)
     key: KeyFigures = ()
+    contact: str = ""
+    phone: str = ""
+    shown: str = ""  # the file as printed: its name, with folders where names repeat
+    first_seen: str = ""  # when nianbao first received these bytes (local time)
+    attributed: str = ""  # how a file was tied to its unit when it does not say: ATTRIBUTIONS
+    sent: str = ""  # a file that is not a workbook: its kind (SENT_KINDS)
+    identical_to: str = ""  # an earlier file with the same bytes (a resubmission unchanged)
+    archive: str = ""  # the archived copy's file name
+    size: int = 0  # bytes
+    readable: bool = False  # the file was read as a workbook (so it can be marked)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # errors first, then warnings
+    feedback: str = ""  # the message to send the unit (empty when it has nothing to do)
+
+    @property
+    def to_act(self) -> bool:
+        """The unit must do something about this row: resend, correct, or send at all."""
+        return self.status in (REJECTED, INVALID, UNSENT, MERGED_INVALID)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file or None, "unit": self.unit or None, "status": self.status,
-                "reason": self.reason, "errors": self.errors, "warnings": self.warnings,
-                "sha256": self.sha256 or None, "code": self.code or None,
-                "parent": self.parent or None, "received": self.received or None,
-                "saved": self.saved or None,
-                "key_figures": {code.split(".")[-1]: v for (code, _), v in zip(MERGE_FIGURES, self.key)}}
+        return {"file": shown(self.file) if self.file else None, "unit": self.unit or None,
+                "status": self.status, "reason": self.reason, "errors": self.errors,
+                "warnings": self.warnings, "sha256": self.sha256 or None,
+                "code": self.code or None, "parent": self.parent or None,
+                "received": self.received or None, "saved": self.saved or None,
+                "first_seen": self.first_seen or None,
+                "key_figures": {code.split(".")[-1]: v for (code, _), v in zip(MERGE_FIGURES, self.key)},
+                "shown": self.shown or None, "contact": self.contact or None,
+                "phone": self.phone or None, "attributed": self.attributed or None,
+                "sent": self.sent or None, "identical_to": self.identical_to or None,
+                "archive": self.archive or None, "size": self.size or None,
+                "findings": self.findings,
+                "feedback": self.feedback or None}
+
+
+ATTRIBUTIONS = ("content", "file_name")  # a published report's text; a listed name in the file name
 
 
 @dataclass
@@ -121,6 +193,13 @@ class Consolidation:
     totals: Report | None
     checked: Findings | None  # the consolidated report's own check
     archive: Path | None = None  # the folder of archived copies, beside the database
+    year_from: str = ""  # where the round's year came from: YEAR_SOURCES
+    feedback: list[Path] = field(default_factory=list)  # files written by --feedback
+    calls: Path | None = None  # the call list written
+    by_parent: dict[str, Path] = field(default_factory=dict)  # parent → its consolidated workbook
+    coordinator: str = ""  # the consolidated workbook's 填报单位, as the coordinator gave it
+    # the roll-up per 上级单位 with a total (nianbao.merge.rollup.rollup of the rows)
+    rollup: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -134,6 +213,11 @@ class Consolidation:
     def missing(self) -> list[str]:
         return [r.unit for r in self.rows if r.status == UNSENT]
 
+    @property
+    def to_return(self) -> list[UnitRow]:
+        """Files the units must correct or replace (rejected, or with errors)."""
+        return [r for r in self.rows if r.status in (REJECTED, INVALID, MERGED_INVALID)]
+
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
 
@@ -146,12 +230,34 @@ class Consolidation:
         return 1 if any(r.status in (REJECTED, INVALID, UNSENT, MERGED_INVALID)
                         for r in self.rows) else 0
 
+    @property
+    def detailed_exit_code(self) -> int:
+        """``merge --detailed-exit``: 0 complete and clean; 3 only units still missing (every
+        file received is merged clean); 4 files to return (rejected or with errors), no unit
+        missing; 5 both; 2 nothing could be merged.  Scripts tell "wait for units" from
+        "send files back" without reading the JSON."""
+        if not self.accepted:
+            return 2
+        missing, to_return = bool(self.missing), bool(self.to_return)
+        return {(False, False): 0, (True, False): 3, (False, True): 4, (True, True): 5}[
+            (missing, to_return)]
+
     def to_dict(self) -> dict[str, Any]:
         return {"output": str(self.output) if self.output else None,
                 "database": str(self.database), "format": self.format, "year": self.year,
                 "accepted": self.accepted, "rejected": self.rejected, "missing": self.missing,
-                "units": [r.to_dict() for r in self.rows]}
+                "units": [r.to_dict() for r in self.rows],
+                "year_from": self.year_from or None,
+                "to_return": sorted({r.unit for r in self.to_return if r.unit}),
+                "coordinator": self.coordinator or None,
+                "rollup": self.rollup,
+                "feedback": [str(p) for p in self.feedback],
+                "calls": str(self.calls) if self.calls else None,
+                "by_parent": {k: str(v) for k, v in self.by_parent.items()}}
 
+
+# where the round's year and format came from, in the order they are looked for
+YEAR_SOURCES = ("options", "round", "units")
 
 
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?"
@@ -181,9 +287,15 @@ def parse_stamp(text: str) -> dt.datetime | None:
 def local_time(timestamp: float | str) -> str:
     """A time as a clerk reads it: local time, to the second."""
     if isinstance(timestamp, str):
-        when = parse_stamp(timestamp) if timestamp else None
-        return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when else timestamp
+        return _local_stamp(timestamp)
     return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@lru_cache(maxsize=4096)
+def _local_stamp(text: str) -> str:
+    # one run stamps thousands of files with the same few times (its own start, a save time)
+    when = parse_stamp(text) if text else None
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when else text
 
 
 
@@ -204,7 +316,8 @@ def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, i
     return {fid: (float(v) if kinds[fid] == "money" else int(v)) for fid, v in acc.items()}
 
 
-__all__ = ["REJECTED", "INVALID", "UNSENT", "MERGED_INVALID", "MERGED", "SUPERSEDED", "STATUSES",
+__all__ = ["shown", "printable", "failure_text", "SENT_KINDS", "PUBLISHED", "ATTRIBUTIONS", "YEAR_SOURCES",
+           "REJECTED", "INVALID", "UNSENT", "MERGED_INVALID", "MERGED", "SUPERSEDED", "STATUSES",
            "SUMMED", "MERGE_FIGURES", "ALTERED", "ORIGIN_KIND", "KIND_CONSOLIDATION",
            "SOURCE_PREFIX", "Examined", "UnitRow", "Consolidation", "merge_figures",
            "parse_stamp", "local_time", "sum_values"]

@@ -1,6 +1,7 @@
-"""Build ``templates/report.docx``, the Word template of the annual report.
+"""Build ``templates/report.docx``, the Word template of the annual report — a maintainer's
+tool, not shipped in the package (the package ships the .docx it makes).
 
-    .venv/bin/python templates/build_docx.py        # rewrites templates/report.docx
+    .venv/bin/python tools/build_docx.py        # rewrites templates/report.docx
 
 The file holds only page setup, footers and styles; :func:`nianbao.document.render_report` opens
 it, replaces the body and fills in the report.  An office may restyle the .docx in Word instead
@@ -46,7 +47,7 @@ from nianbao.document import CELL_MARGIN, STYLE  # what render_report relies on
 from nianbao.formats import CURRENT, get_format
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "report.docx"
+OUT = HERE.parent / "templates" / "report.docx"
 
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
@@ -472,7 +473,7 @@ def main(out: Path = OUT) -> Path:
     props = doc.core_properties
     props.title = "政府信息公开工作年度报告（模板）"
     props.author = "nianbao"
-    props.comments = "由 templates/build_docx.py 生成；可在 Word 中修改样式"
+    props.comments = "由 tools/build_docx.py 生成；可在 Word 中修改样式"
     props.revision = 1
     # the parts come from python-docx's default template: record which one, so a test can tell
     # "the script changed" from "python-docx changed"
