@@ -1,5 +1,6 @@
-"""The add-in's buttons: 校验 (:func:`validate`), 生成报告 (:func:`generate_report`), 汇总
-(:func:`consolidate_folder`) and 导入上年 (:func:`import_last_year`).
+"""The add-in's buttons: 校验 (:func:`validate`), 生成报告 (:func:`generate_report`), 复核
+(:func:`review_selected`), 汇总 (:func:`consolidate_folder`) and 导入上年
+(:func:`import_last_year`).
 
 Each button is one function taking an xlwings ``Book`` — a desktop Excel book when a ribbon
 button runs it through ``RunPython``, or a book rebuilt from the JSON an xlwings remote client
@@ -23,6 +24,7 @@ a formula.
 """
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ from .. import actions
 from ..errors import NianbaoError
 from ..findings import Findings
 from ..layout import INFO_SHEET, known_sheets, parse_cell
-from ..marks import RESULT_FIRST_ROW, MarkPlan
+from ..marks import RESULT_FIRST_ROW, MarkPlan, selected_ids
 from ..painting import Painting, counts_text, refusal_text
 from ..messages import say
 from ..report import Report
@@ -94,6 +96,57 @@ def generate_report(book=None, output: str | Path | None = None) -> Path | None:
         files.append(done.font_warning)
     _alert(book, say("addin.written", files="\n".join(files)), "addin.report_title")
     return done.docx
+
+
+def review_selected(book=None, reason: str | None = None,
+                    output: str | Path | None = None) -> Path | None:
+    """复核: the warnings and notices whose rows the clerk selected on 校验结果 (any cell of the
+    row, or its 编号), dismissed for a reason the clerk types — the same call as ``nianbao
+    dismiss FILE 编号… --reason … -o OUT`` — in a copy written beside the workbook under a free
+    name (「年报-已复核.xlsx」; the workbook itself is not changed).  Desktop Excel asks for the
+    reason, copies the workbook as it is open (unsaved changes included), then opens the copy and
+    checks it again, so 校验结果 no longer lists what was dismissed.  The remote clients pass
+    ``reason`` (they cannot ask) and dismiss in the saved file.  Returns the copy's path, or None
+    when nothing was written."""
+    book = _caller(book)
+    title = "addin.review_title"
+    results = say("mark.sheet")
+    try:
+        sheet, address = _selection(book)
+        if sheet != results:
+            raise NianbaoError("addin.review.not_on_results", sheet=results)
+        chosen = selected_ids(_results_grid(book, results), address)
+        if not chosen.ids:
+            raise NianbaoError("addin.review.none_selected", sheet=results)
+        if reason is None:
+            reason = _ask_reason(book, len(chosen.ids))
+        if reason is None or not reason.strip():
+            raise NianbaoError("addin.review.needs_desktop" if reason is None and _remote(book)
+                               else "addin.review.no_reason")
+        workbook = Path(book.fullname)
+        if output is None and not workbook.is_absolute():
+            raise NianbaoError("addin.no_folder", file=book.name)
+        target = Path(output) if output is not None else \
+            workbook.with_name(say("addin.review_name", stem=workbook.stem))
+        with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+            done = actions.dismiss(_as_open(book, Path(tmp)), chosen.ids, reason, target,
+                                   free=True)
+    except NianbaoError as e:
+        _alert(book, str(e), title, critical=True)
+        return None
+    said = " ".join(reason.split())
+    opened = _open(book, done.output, results)
+    text = say("addin.review.done_opened" if opened is not None else "addin.review.done",
+               n=len(done), reason=said, file=str(done.output))
+    if chosen.errors:
+        text += "\n" + say("addin.review.skipped_errors", n=chosen.errors)
+    if opened is not None:  # check the copy: 校验结果 lists what is still open
+        again = _check_book(opened)
+        if again is not None:
+            _paint(opened, again)
+            text += "\n" + again.painting.message
+    _alert(book, text, title)
+    return done.output
 
 
 def consolidate_folder(book=None, folder: str | Path | None = None,
@@ -170,14 +223,55 @@ def _pick(book, folder: bool) -> str | None:
     return picked if isinstance(picked, str) and picked else None
 
 
-def _open(book, path: Path, sheet: str) -> None:
-    """Open a workbook the button wrote, on ``sheet`` (desktop Excel; the remote clients cannot
-    open files — the alert gives the path)."""
+def _open(book, path: Path, sheet: str):
+    """Open a workbook the button wrote, on ``sheet``, and return it (desktop Excel; the remote
+    clients cannot open files — the alert gives the path — and get None)."""
     if _remote(book):
-        return
+        return None
     opened = book.app.books.open(str(path))
     if sheet in [s.name for s in opened.sheets]:
         opened.sheets[sheet].activate()
+    return opened
+
+
+def _selection(book) -> tuple[str | None, str | None]:
+    """The sheet the clerk's selection is on and its address (「$A$5:$C$7,$A$9」, as Excel's
+    ``Selection.Address``); (None, None) when no cells are selected (a shape)."""
+    if _remote(book):  # the remote client sends the active sheet's selection as it is
+        return book.sheets.active.name, book.api["book"].get("selection")
+    selection = book.selection  # desktop: None for a shape or a chart
+    if selection is None:
+        return None, None
+    return selection.sheet.name, selection.address
+
+
+def _results_grid(book, sheet: str) -> list[list[Any]]:
+    ws = book.sheets[sheet]
+    last = ws.used_range.last_cell
+    return ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
+
+
+def _ask_reason(book, n: int) -> str | None:
+    """The reason the clerk types in Excel's own input box (Application.InputBox, Type 2: text);
+    None when cancelled, or behind the remote engine, which has no input box."""
+    if _remote(book):
+        return None
+    answer = book.app.api.InputBox(Prompt=say("addin.review.prompt", n=n),
+                                   Title=say("addin.review_title"), Default="", Type=2)
+    return answer if isinstance(answer, str) else None  # Cancel gives False
+
+
+def _as_open(book, folder: Path) -> Any:
+    """The workbook as the clerk sees it: desktop Excel saves a copy of the open book (unsaved
+    changes included) into ``folder`` and it is handed on as bytes under the book's own name;
+    the remote clients know only the saved file."""
+    workbook = Path(book.fullname)
+    save_copy = None if _remote(book) else getattr(book.api, "SaveCopyAs", None)
+    if save_copy is None:
+        return workbook
+    copy = folder / ("copy" + (workbook.suffix or ".xlsx"))
+    save_copy(str(copy))
+    return actions.Upload(book.name, copy.read_bytes())
 
 
 def _caller(book):
@@ -329,5 +423,5 @@ def _report_path(book, output: str | Path | None) -> Path:
     return target
 
 
-__all__ = ["validate", "generate_report", "consolidate_folder", "import_last_year", "read_grids",
-           "counts_text"]
+__all__ = ["validate", "generate_report", "review_selected", "consolidate_folder",
+           "import_last_year", "read_grids", "counts_text"]

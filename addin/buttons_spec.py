@@ -37,6 +37,9 @@ class Button:
 BUTTONS: tuple[Button, ...] = (
     Button("validate", "addin.button.validate", "addin.button.validate_tip",
            "nianbao.addin:validate", "AcceptInvitation", needs_workbook=True, server="check"),
+    # 复核 needs local Python: the add-in's server mode covers 校验 and 生成报告 only
+    Button("review", "addin.button.review", "addin.button.review_tip",
+           "nianbao.addin:review_selected", "ReviewAcceptChange", needs_workbook=True),
     Button("report", "addin.button.report", "addin.button.report_tip",
            "nianbao.addin:generate_report", "ExportWord", needs_workbook=True, server="report"),
     Button("consolidate", "addin.button.consolidate", "addin.button.consolidate_tip",

@@ -3,6 +3,7 @@ writing command follows the one output rule, and what one command accepts the ot
 from __future__ import annotations
 
 import ast
+import re
 import hashlib
 from pathlib import Path
 
@@ -261,6 +262,84 @@ def test_check_accepts_a_folder(files):
     res = CliRunner().invoke(main, ["check", str(files["inbox"]), "--json"])
     assert res.exit_code in (0, 1)
     assert '"甲局.xlsx' in res.output or "甲局.xlsx" in res.output
+
+
+def _a_folder_as_a_clerk_has_it(tmp_path: Path) -> Path:
+    """A folder as offices keep one: units' workbooks at two levels (one with a sum error), the
+    Word report written beside a workbook, the unit list, an Excel lock file, a hidden file."""
+    folder = tmp_path / "收件"
+    (folder / "乡镇").mkdir(parents=True)
+    good = write_report(_filled(unit="甲局"), folder / "甲局.xlsx")
+    bad = _filled(unit="乙镇")
+    bad["t3.new.natural"] = (bad.number("t3.new.natural") or 0) + 1
+    write_report(bad, folder / "乡镇" / "乙镇.xlsx")
+    nianbao.publish(good, folder / "甲局.docx", force=True, pdf=False)
+    (folder / "名单.csv").write_text("单位名称\n甲局\n乙镇\n", encoding="utf-8")
+    import openpyxl  # the unit list as a workbook too: an .xlsx that is no report
+
+    units = openpyxl.Workbook()
+    units.active.append(["单位名称"])
+    units.active.append(["甲局"])
+    units.save(folder / "名单.xlsx")
+    (folder / "~$甲局.xlsx").write_bytes(b"lock")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    return folder
+
+
+def test_check_a_folder_checks_its_workbooks_and_says_what_it_left_out(tmp_path):
+    import json
+
+    folder = _a_folder_as_a_clerk_has_it(tmp_path)
+    res = CliRunner().invoke(main, ["check", str(folder)])
+    assert res.exit_code == 1, res.output  # 乙镇 has an error; nothing unreadable
+    assert "甲局.xlsx：0 个错误" in res.stdout and re.search(r"乙镇.xlsx：[1-9]\d* 个错误", res.stdout)
+    (line,) = res.stderr.strip().splitlines()  # what was passed over, and why: one line
+    assert "另有 3 个文件不是年报工作簿" in line
+    assert all(name in line for name in ("甲局.docx", "名单.csv", "名单.xlsx"))
+    assert "~$" not in res.output and "DS_Store" not in res.output
+    res = CliRunner().invoke(main, ["check", str(folder), "--json"])
+    data = json.loads(res.stdout)  # the note about left-out files stays off stdout
+    assert sorted(Path(d["file"]).name for d in data) == ["乙镇.xlsx", "甲局.xlsx"]
+    # a published report is checked when named itself, beside the folder
+    res = CliRunner().invoke(main, ["check", str(folder / "甲局.docx"), str(folder / "乡镇")])
+    assert res.exit_code == 1 and "甲局.docx：" in res.stdout and "乙镇.xlsx：" in res.stdout
+    assert not res.stderr
+    # --mark writes one copy: a folder is refused before any work
+    res = CliRunner().invoke(main, ["check", str(folder), "--mark", str(tmp_path / "m.xlsx")])
+    assert res.exit_code == 2 and "不能用于文件夹" in res.stderr
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_audit_a_folder_reads_workbooks_and_published_reports(tmp_path):
+    import json
+
+    folder = _a_folder_as_a_clerk_has_it(tmp_path)
+    out = folder / "审查结果.xlsx"  # the output inside the folder it reads: never read back
+    res = CliRunner().invoke(main, ["audit", str(folder), "--json", "-o", str(out)])
+    assert res.exit_code == 1, res.output
+    rows = json.loads(res.stdout)
+    assert sorted(Path(r["file"]).name for r in rows) == ["乙镇.xlsx", "甲局.docx", "甲局.xlsx"]
+    assert [r["errors"] > 0 for r in rows if r["file"].endswith("乙镇.xlsx")] == [True]
+    (line,) = res.stderr.strip().splitlines()
+    assert "另有 2 个文件不是年报" in line and "名单.csv" in line and "名单.xlsx" in line
+    again = CliRunner().invoke(main, ["audit", str(folder), "--json"])
+    assert len(json.loads(again.stdout)) == 3  # the audit's own workbook is no report either
+    assert "审查结果.xlsx" in again.stderr
+    # a workbook named itself is read whatever it is: not a report is said of it
+    named = CliRunner().invoke(main, ["audit", str(folder / "名单.xlsx"), "--json"])
+    assert named.exit_code == 2 and json.loads(named.stdout)[0]["unreadable"]
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_a_folder_without_reports_is_no_pass(tmp_path, command):
+    empty = tmp_path / "空"
+    empty.mkdir()
+    (empty / "名单.csv").write_text("单位名称\n甲局\n", encoding="utf-8")
+    extra = ["-o", str(tmp_path / "审查.xlsx")] if command == "audit" else []
+    res = CliRunner().invoke(main, [command, str(empty), *extra])
+    assert res.exit_code == 2, res.output
+    assert "中没有" in res.stderr and str(empty) in res.stderr and "Traceback" not in res.output
+    assert not (tmp_path / "审查.xlsx").exists()
 
 
 def test_demo_never_replaces_an_earlier_run(tmp_path):

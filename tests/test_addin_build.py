@@ -240,7 +240,7 @@ def test_every_ribbon_button_calls_a_procedure_that_exists(built, modules):
     assert tab.get("label") == "年报"
     buttons = ui.findall(f".//{CUSTOM_UI_NS}button")
     assert ([b.get("label") for b in buttons] == [say(b.label) for b in BUTTONS]
-            == ["校验", "生成报告", "汇总", "导入上年"])
+            == ["校验", "复核", "生成报告", "汇总", "导入上年"])
     for b in buttons:
         module, procedure = b.get("onAction").split(".")
         assert procedure in _procedures(modules[module]), b.get("onAction")

@@ -22,13 +22,13 @@ from xlwings_payload import (  # noqa: E402
 )
 
 from nianbao.addin import (consolidate_folder, generate_report, import_last_year,  # noqa: E402
-                           validate)
+                           review_selected, validate)
 from nianbao import check, mark_workbook
 from nianbao.xlsx_marks import STORE_SHEET
 from nianbao.document import find_soffice
 from nianbao.layout import (INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of,
                             parse_cell)
-from nianbao.marks import FILLS, plan_marks
+from nianbao.marks import FILLS, RESULT_FIRST_ROW, plan_marks
 from nianbao.reader import read_report
 from nianbao.xlsx_writer import INPUT_FILL, write_report
 
@@ -445,3 +445,192 @@ def test_the_pickers_need_desktop_excel(tmp_path):
     for button in (consolidate_folder, import_last_year):
         result, actions = run(button, data)
         assert result is None and "桌面版 Excel" in actions[-1]["args"][0]
+
+
+# -- 复核: dismiss the warnings and notices selected on 校验结果 --------------------------------------
+REASON = "经核实，系统计口径不同"
+
+
+def checked_and_saved(tmp_path: Path, source: Path) -> tuple[Path, list]:
+    """``source`` after 校验 ran on it and the clerk saved it (the VBA client's actions applied
+    to the file); and the 校验结果 rows as the plan lists them."""
+    data = payload(source)
+    _, actions = run(validate, data)
+    saved = apply_to_xlsx(source, actions, tmp_path / "年报.xlsx")
+    plan = plan_marks(check(source), [s["name"] for s in data["sheets"]], source.name)
+    return saved, list(plan.rows)
+
+
+def on_results(path: Path, selection: str | None) -> dict:
+    """The payload of ``path`` as desktop Excel sends it when the clerk has ``selection`` on
+    校验结果 (the book known by its full name, as a saved book is)."""
+    data = payload(path)
+    data["book"]["name"] = str(path)
+    data["book"]["active_sheet_index"] = [s["name"] for s in data["sheets"]].index(RESULTS)
+    data["book"]["selection"] = selection
+    return data
+
+
+def sample_with_an_error(tmp_path: Path) -> Path:
+    """The bundled sample (its warnings and notices are real ones) with one sum broken."""
+    from nianbao.samples import sample_path
+
+    wb = openpyxl.load_workbook(sample_path())
+    wb[T3]["D6"] = wb[T3]["D6"].value + 1
+    out = tmp_path / "来稿.xlsx"
+    wb.save(out)
+    return out
+
+
+def test_review_dismisses_the_selected_rows_in_a_copy(tmp_path):
+    saved, rows = checked_and_saved(tmp_path, sample_with_an_error(tmp_path))
+    before = sha(saved)
+    assert rows[0].severity == "error"
+    picked = [i for i, r in enumerate(rows) if r.severity != "error"][:3]
+    # rows by any of their cells, an 编号 cell alone, and an error's row (which is skipped)
+    first = RESULT_FIRST_ROW
+    selection = (f"B{first + picked[0]}:C{first + picked[1]},I{first + picked[2]},"
+                 f"E{first}")
+    result, actions = run(review_selected, on_results(saved, selection), REASON)
+    assert result == tmp_path / "年报-已复核.xlsx" and sha(saved) == before
+    assert [a["func"] for a in actions] == ["alert"]  # nothing painted into the open book
+    text = actions[0]["args"][0]
+    assert "已将 3 项标为已复核" in text and str(result) in text and REASON in text
+    assert "另有 1 处错误，错误不能复核" in text
+    again = check(result)
+    assert sorted(f.id for f, _ in again.dismissed) == sorted(rows[i].id for i in picked)
+    assert {why for _, why in again.dismissed} == {REASON}
+    assert again.errors == sum(r.severity == "error" for r in rows)  # errors stay open
+    # a second click never writes over the first copy
+    second, _ = run(review_selected, on_results(saved, f"A{first + picked[0]}"), REASON)
+    assert second == tmp_path / "年报-已复核-2.xlsx"
+    assert [f.id for f, _ in check(second).dismissed] == [rows[picked[0]].id]
+
+
+def test_review_of_the_whole_id_column_takes_every_warning_and_notice(tmp_path):
+    saved, rows = checked_and_saved(tmp_path, sample_with_an_error(tmp_path))
+    result, _ = run(review_selected, on_results(saved, "I:I"), REASON)
+    reviewable = {r.id for r in rows if r.severity != "error"}
+    assert {f.id for f, _ in check(result).dismissed} == reviewable
+    assert [f.rule for f in check(result)] == [r.code for r in rows if r.severity == "error"]
+
+
+@pytest.mark.parametrize("case", ["elsewhere", "errors only", "no reason", "cannot ask",
+                                  "no id column", "not saved", "changed since"])
+def test_review_says_why_and_writes_nothing(tmp_path, case):
+    saved, rows = checked_and_saved(tmp_path, sample_with_an_error(tmp_path))
+    reviewable = [RESULT_FIRST_ROW + i for i, r in enumerate(rows) if r.severity != "error"][:2]
+    data = on_results(saved, f"A{reviewable[0]}:A{reviewable[1]}")
+    reason: str | None = REASON
+    expected = {"elsewhere": "请在「校验结果」表中选中", "errors only": "所选的行中没有警告或提示",
+                "no reason": "没有写明理由", "cannot ask": "桌面版 Excel",
+                "no id column": "请先点「校验」", "not saved": "还没有保存到文件夹",
+                "changed since": "单元格改动后编号会变"}[case]
+    if case == "elsewhere":
+        data["book"]["active_sheet_index"] = 0
+    elif case == "errors only":
+        data["book"]["selection"] = f"A{RESULT_FIRST_ROW}"
+    elif case == "no reason":
+        reason = "  "
+    elif case == "cannot ask":
+        reason = None
+    elif case == "no id column":  # a 校验结果 written before 编号 existed
+        sheet = next(s for s in data["sheets"] if s["name"] == RESULTS)
+        for row in sheet["values"]:
+            del row[8:]
+    elif case == "not saved":
+        data["book"]["name"] = saved.name
+    elif case == "changed since":  # the saved file no longer has the findings selected
+        wb = openpyxl.load_workbook(saved)
+        for r in reviewable:
+            sheet, cell = wb[RESULTS].cell(r, 3).value.split("!")
+            wb[sheet][cell] = "改过了"
+        wb.save(saved)
+    result, actions = run(review_selected, data, reason)
+    assert result is None
+    assert [a["func"] for a in actions] == ["alert"] and actions[0]["args"][3] == "critical"
+    assert expected in actions[0]["args"][0], actions[0]["args"][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["年报.xlsx", "来稿.xlsx"]
+
+
+def test_the_rows_a_selection_covers():
+    from nianbao.marks import selected_rows
+
+    assert selected_rows("A5") == {5}
+    assert selected_rows("$B$5:$C$7,$I$9") == {5, 6, 7, 9}
+    assert selected_rows("5:6") == {5, 6}
+    assert selected_rows("I:I") is None
+    assert selected_rows(None) == set() and selected_rows("") == set()
+
+
+class DesktopExcel:
+    """What 复核 asks of desktop Excel alone — the selection, Application.InputBox,
+    Workbook.SaveCopyAs, Workbooks.Open — as a recording fake around a remote-engine book (the
+    rest: sheets, values, alerts, painting).  Not Excel: the COM calls are only recorded here."""
+
+    def __init__(self, book, selection: str, answer, open_as_saved: Path, copy_from: Path):
+        from types import SimpleNamespace as NS
+
+        import xlwings
+
+        self._book, self.calls, self.opened = book, [], []
+
+        def input_box(**kw):
+            self.calls.append(("InputBox", kw))
+            return answer
+
+        def save_copy(path):
+            self.calls.append(("SaveCopyAs", path))
+            Path(path).write_bytes(copy_from.read_bytes())  # the book as it is open
+
+        def open_book(path):
+            self.calls.append(("Open", path))
+            data = payload(path)
+            self.opened.append(xlwings.Book(json=data))
+            return self.opened[-1]
+
+        self.app = NS(engine=NS(name="excel"), api=NS(InputBox=input_box),
+                      books=NS(open=open_book), alert=book.app.alert)
+        self.api = NS(SaveCopyAs=save_copy)
+        self.selection = NS(sheet=NS(name=RESULTS), address=selection)
+        self.fullname = str(open_as_saved)
+
+    def __getattr__(self, name):
+        return getattr(self._book, name)
+
+
+def test_review_in_desktop_excel_asks_copies_the_open_book_and_checks_the_copy(tmp_path):
+    source = sample_with_an_error(tmp_path)
+    shown, rows = checked_and_saved(tmp_path, source)  # the book as open after 校验, unsaved:
+    on_disk = tmp_path / "单位年报.xlsx"  # the file on disk is still the one before 校验
+    on_disk.write_bytes(source.read_bytes())
+    picked = [i for i, r in enumerate(rows) if r.severity != "error"][:2]
+    import xlwings
+
+    book = xlwings.Book(json=on_results(shown, None))
+    excel = DesktopExcel(book, f"$A${RESULT_FIRST_ROW + picked[0]}:$C${RESULT_FIRST_ROW + picked[1]}",
+                         REASON, on_disk, shown)
+    result = review_selected(excel)
+    assert result == tmp_path / "单位年报-已复核.xlsx" and sha(on_disk) == sha(source)
+    kinds = [c[0] for c in excel.calls]
+    assert kinds == ["InputBox", "SaveCopyAs", "Open"]
+    assert excel.calls[0][1]["Type"] == 2 and "2 项" in excel.calls[0][1]["Prompt"]
+    assert excel.calls[2][1] == str(result)
+    again = check(result)
+    assert sorted(f.id for f, _ in again.dismissed) == sorted(rows[i].id for i in picked)
+    # the copy, opened, is checked again: its 校验结果 no longer lists what was dismissed
+    (opened,) = excel.opened
+    painted_rows = written(payload(result), opened.json()["actions"])
+    ids = {v.lstrip("'") for (sheet, cell), v in painted_rows.items()
+           if sheet == RESULTS and cell.startswith("I") and isinstance(v, str)}
+    assert ids >= {f.id for f in again} and not ids & {rows[i].id for i in picked}
+    # one message box at the end (the remote engine records it on the book opened last)
+    alerts = [a for b in (book, opened) for a in b.json()["actions"] if a["func"] == "alert"]
+    assert len(alerts) == 1 and "另存为并已打开" in alerts[0]["args"][0]
+    assert str(result) in alerts[0]["args"][0] and "发现" in alerts[0]["args"][0]
+    # Cancel in the input box (Excel gives False): nothing written, one line says why
+    cancelled = DesktopExcel(xlwings.Book(json=on_results(shown, None)), "$A$7", False, on_disk,
+                             shown)
+    assert review_selected(cancelled) is None
+    assert [c[0] for c in cancelled.calls] == ["InputBox"]
+    assert not (tmp_path / "单位年报-已复核-2.xlsx").exists()

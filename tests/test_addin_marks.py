@@ -112,7 +112,7 @@ def test_the_job_marks_what_check_mark_marks(hostile):
     assert job.cells[0] == (META_SHEET, 1, MARK_RECORD_COL, "marked_by_addin")
     assert all(s == META_SHEET and c == MARK_RECORD_COL for s, _, c, _ in job.cells)
     assert job.alert_title == "年报校验" and job.critical and "校验结果" in job.alert_text
-    assert job.widths == (6, 8, 24, 20, 80, 10, 10, 16) and job.headers[job.wrap - 1] == "说明"
+    assert job.widths == (6, 8, 24, 20, 80, 10, 10, 24, 13) and job.headers[job.wrap - 1] == "说明"
 
 
 def test_a_second_run_puts_the_template_fill_back(tmp_path):
@@ -157,7 +157,7 @@ def test_the_text_round_trips_exactly(hostile):
     # every quoted hostile text is one field of its line
     for line in text.splitlines():
         if line.startswith("row\t"):
-            assert len(line.split("\t")) == 13
+            assert len(line.split("\t")) == 1 + 4 + len(job.headers) == 14
 
 
 @settings(max_examples=60, deadline=None)
@@ -167,7 +167,7 @@ def test_the_text_round_trips_exactly(hostile):
                 max_size=5),
        st.text(), st.one_of(st.none(), st.text()))
 def test_any_job_round_trips(rows, text, cell_value):
-    job = PaintJob(text, text, True, text, text, text, (text, "b"),
+    job = PaintJob(text, text, True, text, text, text, (text, "b", "c", "d", "e", "f", "g", "h"),
                    tuple(ResultLine(sev, "FFC7CE", text or None, "A1",
                                     (1, sev, text, "t", msg, v, v, "x.y")) for sev, msg, v in rows),
                    ((text, 1, 2, 3, 4, None), ("s", 5, 6, 7, 8, "FFEB9C")), ("s", "C9", text),
@@ -180,8 +180,11 @@ def test_a_cut_or_tampered_text_is_refused(hostile):
     text = dump_job(job_for_workbook(path))
     lines = text.splitlines(keepends=True)
     for bad in (text[:-1], "".join(lines[:-1]), "".join(lines[:3] + lines[4:]),
-                text.replace(f"{MAGIC}\t1", f"{MAGIC}\t2"), text.replace("\tn:", "\tx:", 1),
-                "".join(lines[:-1]) + "row\tonly\n" + lines[-1]):
+                text.replace(f"{MAGIC}\t{VERSION}", f"{MAGIC}\t1"), text.replace("\tn:", "\tx:", 1),
+                "".join(lines[:-1]) + "row\tonly\n" + lines[-1],
+                # a row one value short of the header's columns
+                "".join(line.rsplit("\t", 1)[0] + "\n" if line.startswith("row\t") else line
+                        for line in lines)):
         with pytest.raises(ValueError):
             load_job(bad)
 
@@ -193,3 +196,12 @@ def test_an_unknown_record_kind_is_ignored():
     lines.insert(2, "comment\tsheet\tA1\tnew")
     lines[-1] = f"end\t{len(lines) - 1}"
     assert load_job("\n".join(lines) + "\n") == job
+
+
+def test_the_code_column_holds_every_code():
+    """代码 is no longer the last column: a code wider than it would be cut off by 编号."""
+    from nianbao.codes import registry
+    from nianbao.marks import RESULT_COLUMNS, RESULT_WIDTHS
+
+    width = RESULT_WIDTHS[RESULT_COLUMNS.index("mark.h.code")]
+    assert max(len(code) for code in registry()) + 1 < width  # the indent of one

@@ -275,7 +275,7 @@ def test_every_ribbon_procedure_has_its_error_handler(modules):
         else:  # 汇总 and 导入上年 work without a workbook
             assert not uses_workbook, b.id
         assert (f'NbServerRun ActiveWorkbook, "{b.server}"' in procs[b.procedure]) == bool(b.server)
-    assert {b.id for b in BUTTONS if b.needs_workbook} == {"validate", "report"}
+    assert {b.id for b in BUTTONS if b.needs_workbook} == {"validate", "review", "report"}
     assert {b.id for b in BUTTONS if not b.needs_workbook} == {"consolidate", "last_year"}
 
 

@@ -24,6 +24,7 @@ from nianbao.addin import ovba
 from nianbao.addin_marks import PaintJob, ResultLine, dump_job, load_job
 from nianbao import check, mark_workbook
 from nianbao.layout import INFO_SHEET, META_SHEET, MARK_RECORD_COL, layout_of
+from nianbao.marks import RESULT_COLUMNS
 from nianbao.messages import MESSAGES
 from nianbao.palette import template_fill
 
@@ -82,7 +83,7 @@ def test_the_vba_reads_exactly_what_the_core_writes(profile, tmp_path):
         "cut short": good[:-1],
         "no end": "".join(lines[:-1]),
         "end counts wrong": "".join(lines[:2] + lines[3:]),
-        "version 2": good.replace("nianbao-plan\t1", "nianbao-plan\t2"),
+        "version 1": good.replace("nianbao-plan\t2", "nianbao-plan\t1"),
         "non-ASCII": good.replace("alert\t", "alert\t中", 1),
         "bad escape": good.replace("\\u", "\\x", 1),
         "bad value": good.replace("\tn:1.5", "\tn:1,5", 1),
@@ -151,8 +152,9 @@ def fills(path, sheets=None) -> dict[tuple[str, str], str | None]:
 
 def result_rows(path) -> list[tuple]:
     ws = openpyxl.load_workbook(path)[RESULTS]
-    return [tuple(c.value for c in row[:8]) for row in ws.iter_rows(min_row=4)
-            if any(c.value is not None for c in row[:8])]
+    n = len(RESULT_COLUMNS)
+    return [tuple(c.value for c in row[:n]) for row in ws.iter_rows(min_row=4)
+            if any(c.value is not None for c in row[:n])]
 
 
 @pytest.mark.parametrize("format_id", ["2021", "2019"])

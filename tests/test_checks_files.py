@@ -91,9 +91,10 @@ def test_human_output_is_a_chinese_table(good, tmp_path):
     bad = edited(good, tmp_path / "bad.xlsx", set_cell(T3, "D8", 99))
     result = run(bad)
     assert result.exit_code == 1
-    for word in ("位置", "规则", "级别", "说明", "错误", "t3.row", "J8"):
+    for word in ("位置", "规则", "级别", "说明", "错误", "行合计校验", "J8"):
         assert word in result.stdout
     assert "个错误" in result.stdout
+    assert "t3.row" not in result.stdout  # the rule's title for people, its code in --json
 
 
 def test_one_wrong_cell_is_located_at_its_row_and_column_totals(good, tmp_path):

@@ -115,3 +115,47 @@ def test_cli_dismiss_then_check(sample, tmp_path):
     assert fid not in [f["id"] for f in data["findings"]]
     p = run("dismiss", str(sample), fid, "--reason", REASON, "-o", str(sample))
     assert p.returncode == 2 and "不能把结果写到输入文件" in p.stderr and "Traceback" not in p.stderr
+
+
+# -- 编号 on 校验结果: what a clerk copies into `dismiss` --------------------------------------------
+def results_sheet(path: Path) -> list[tuple]:
+    """The rows of a marked copy's 校验结果 from its header row, as a clerk sees them."""
+    ws = openpyxl.load_workbook(path)["校验结果"]
+    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=4)]
+
+
+def test_the_results_sheet_shows_each_findings_id(sample, tmp_path):
+    wb = openpyxl.load_workbook(sample)
+    wb["三、依申请公开"]["D6"] = 10  # an error beside the sample's warnings and notices
+    wb.save(sample)
+    marked = tmp_path / "标注.xlsx"
+    p = run("check", str(sample), "--mark", str(marked))
+    assert p.returncode == 1, p.stderr
+    header, *rows = results_sheet(marked)
+    assert header[-2:] == ("代码", "编号")
+    data = json.loads(run("check", str(sample), "--json").stdout)[0]
+    order = {"error": 0, "warning": 1, "notice": 2}
+    listed = sorted(data["findings"], key=lambda f: order[f["severity"]])  # errors first
+    assert [r[-1] for r in rows] == [f["id"] for f in listed]
+    assert [r[-2] for r in rows] == [f["rule"] for f in listed]
+    assert all(isinstance(r[-1], str) and len(r[-1]) == 10 for r in rows)
+
+
+def test_several_ids_copied_from_the_results_sheet_are_dismissed_in_one_call(sample, tmp_path):
+    marked = tmp_path / "标注.xlsx"
+    assert run("check", str(sample), "--mark", str(marked)).returncode == 0
+    _, *rows = results_sheet(marked)
+    reviewable = [r[-1] for r in rows if r[1] in ("警告", "提示")]
+    assert len(reviewable) >= 2
+    out = tmp_path / "已复核.xlsx"
+    p = run("dismiss", str(sample), *reviewable[:2], "--reason", REASON, "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "已将 2 处标为已复核" in p.stdout
+    again = check(out)
+    assert sorted(f.id for f, _ in again.dismissed) == sorted(reviewable[:2])
+    assert not {f.id for f in again} & set(reviewable[:2])
+    # the re-marked copy lists what is still open, with the same 编号 as before
+    remarked = tmp_path / "标注2.xlsx"
+    assert run("check", str(out), "--mark", str(remarked)).returncode == 0
+    assert [r[-1] for r in results_sheet(remarked)[1:]] == \
+        [r[-1] for r in rows if r[-1] not in reviewable[:2]]

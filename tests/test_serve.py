@@ -508,3 +508,35 @@ def test_check_does_not_import_the_servers_libraries(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(sample_path())], capture_output=True,
                          text=True, timeout=120)
     assert "LOADED []" in out.stdout, out.stdout + out.stderr
+
+
+def test_the_result_page_lists_the_results_sheets_rows_and_reviews_several(client, tmp_path):
+    """The page's rows are the marked copy's 校验结果 rows, with the same 编号; ticking several
+    warnings and giving one reason records them all in the workbook sent back."""
+    f = _files(tmp_path)
+    wb = openpyxl.load_workbook(f["sample"])
+    wb["三、依申请公开"]["D6"] = wb["三、依申请公开"]["D6"].value + 1  # an error among them
+    wb.save(f["sample"])
+    csrf = _csrf(client)
+    page = client.post("/check", data={"csrf": csrf},
+                       files={"file": ("年报.xlsx", f["sample"].read_bytes())}).text
+    shown = re.findall(r'<td class="hide-narrow id">([0-9a-f]{10})</td>', page)
+    boxes = re.findall(r'name="ids" value="([0-9a-f]{10})"', page)
+    carried = re.search(r'name="workbook" value="([^"]+)"', page).group(1)
+    marked = client.post("/mark", data={"csrf": csrf, "workbook": carried, "name": "年报.xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(marked.content))["校验结果"]
+    assert ws.cell(4, 9).value == "编号"
+    rows = [(ws.cell(r, 2).value, ws.cell(r, 9).value) for r in range(5, ws.max_row + 1)]
+    assert shown == [i for _, i in rows]
+    assert boxes == [i for level, i in rows if level != "错误"] and len(boxes) >= 3
+    r = client.post("/dismiss", data={"csrf": csrf, "workbook": carried, "name": "年报.xlsx",
+                                      "ids": boxes[:3], "reason": "经核实无误"})
+    assert r.status_code == 200
+    again = nianbao.check(nianbao.actions.Upload("年报.xlsx", r.content))
+    assert sorted(d.id for d, _ in again.dismissed) == sorted(boxes[:3])
+    assert {why for _, why in again.dismissed} == {"经核实无误"}
+    # the next check's page lists them apart, no longer among the rows to review
+    page = client.post("/check", data={"csrf": csrf},
+                       files={"file": ("年报.xlsx", r.content)}).text
+    assert "已复核、不再提示（3 项）" in page
+    assert not set(re.findall(r'name="ids" value="([0-9a-f]{10})"', page)) & set(boxes[:3])

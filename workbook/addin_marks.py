@@ -10,12 +10,12 @@ exact inverse, for tests).
 The text (version :data:`VERSION`) is 7-bit ASCII, one record a line (LF), fields separated by
 TAB, the first field naming the record::
 
-    nianbao-plan  1                                  version line
+    nianbao-plan  2                                  version line
     alert   TITLE  TEXT  CRITICAL(0|1)               the message box to show at the end
     result  SHEET  TITLE  SUMMARY                    the 校验结果 sheet: name, A1, A2
-    header  H1 … H8                                  its row 4
-    row     SEVERITY  RRGGBB  LINK_SHEET  LINK_CELL  V1 … V8    one finding (row 5 on)
-    columns WRAP  W1 … W8                            its column widths (characters); WRAP: the
+    header  H1 … Hn                                  its row 4: n columns (9: … 代码, 编号)
+    row     SEVERITY  RRGGBB  LINK_SHEET  LINK_CELL  V1 … Vn    one finding (row 5 on)
+    columns WRAP  W1 … Wn                            its column widths (characters); WRAP: the
                                                      column whose text wraps (说明)
     fill    SHEET  R1  C1  R2  C2  RRGGBB|""         a rectangle's fill ("" = no fill)
     status  SHEET  CELL  TEXT                        the result cell; «{time}» → the clerk's time
@@ -26,7 +26,8 @@ Every string field is escaped: ``\\\\``, ``\\t``, ``\\n``, ``\\r``, and every ch
 printable ASCII as ``\\uXXXX`` (or ``\\UXXXXXXXX`` beyond the BMP), so no text can break a line
 or a field and no charset can be misread.  A value (``V1``…, ``VALUE``) is typed: empty is a
 blank cell, ``n:1.5`` a number, ``s:…`` a text; every text is written as a literal, never a
-formula.  A client ignores record kinds it does not know; a change of meaning changes the version.
+formula.  A client ignores record kinds it does not know; a change of meaning changes the version
+(2: the header line gives the number of columns, each row has one value per column).
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from .marks import FILLS, RESULT_COLUMNS, RESULT_WIDTHS, MarkPlan, plan_marks
 from .messages import say
 from .painting import TIME_MARK, Painting, painting, refusal_text, result_summary
 
-VERSION = "1"
+VERSION = "2"
 MAGIC = "nianbao-plan"
 
 
@@ -218,7 +219,8 @@ def dump_job(job: PaintJob) -> str:
     return "\n".join(lines) + "\n"
 
 
-_FIELDS = {"alert": 3, "result": 3, "row": 12, "fill": 6, "status": 3, "cell": 4, "end": 1}
+_FIELDS = {"alert": 3, "result": 3, "fill": 6, "status": 3, "cell": 4, "end": 1}
+ROW_FIELDS = 4  # a row's fields before its values: severity, fill, link sheet, link cell
 
 
 def load_job(text: str) -> PaintJob:
@@ -229,11 +231,18 @@ def load_job(text: str) -> PaintJob:
     if lines[0] != f"{MAGIC}\t{VERSION}":
         raise ValueError(f"not a version {VERSION} plan: {lines[0][:40]!r}")
     got: dict[str, list[list[str]]] = {}
+    columns = 0  # from the header line, which comes before the rows
     for i, line in enumerate(lines[1:], start=1):
         kind, *fields = line.split("\t")
         want = _FIELDS.get(kind)
         if kind in ("header", "columns"):
             want = max(len(fields), 1)
+            if kind == "header":
+                columns = want
+        elif kind == "row":
+            if not columns:
+                raise ValueError(f"line {i + 1}: a row before the header")
+            want = ROW_FIELDS + columns
         if want is None:
             continue  # a record of a later minor revision: ignored, as the VBA does
         if len(fields) != want:

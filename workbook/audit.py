@@ -278,6 +278,8 @@ class Audit:
     written: list[Path] = field(default_factory=list)  # the workbook and page written
     series: list[Series] = field(default_factory=list)  # each unit's years (link)
     unlinked: list[AuditRow] = field(default_factory=list)  # unit or year not read
+    # files in the folders given that are not reports (the unit list, notes), not audited
+    left_out: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

@@ -557,7 +557,7 @@ MESSAGES.update({
 MESSAGES.update({
     "text.value_is": "为 {value}",
     "dismiss.no_reason": "请用 --reason 写明不再提示的理由（如「经核实，系统计口径不同」）",
-    "dismiss.unknown": "{file} 中没有编号为 {id} 的问题（编号见 nianbao check 的输出；单元格改动后编号会变）",
+    "dismiss.unknown": "{file} 中没有编号为 {id} 的问题（编号见「校验结果」表或 nianbao check 的输出；单元格改动后编号会变，请重新校验）",
     "dismiss.error": "编号 {id} 是错误，不能标为已复核：{message}（法定勾稽关系必须相符）",
     "dismiss.no_store": "{file} 缺少隐藏工作表「{sheet}」，无法记录复核结果：请使用 nianbao new 生成的模板",
     "dismiss.done": "已将 {n} 处标为已复核（{ids}；理由：{reason}），写出 {file}",
@@ -769,6 +769,68 @@ MESSAGES.update({
     "cli.import.extras": "（另有第六部分 {n} 项未列出：{items}）",
     "yearly.last_year_notes": "上年报告（{year}年度，{file}）本身有以下 {n} 处问题，均属上年、不影响本年填报，仅供核对上年结转等数据：",
     "yearly.last_year_note": "  · {message}",
+})
+
+
+# -- reviewing from the 校验结果 sheet: each finding's 编号, the add-in's 复核 button --------------
+MESSAGES.update({
+    "mark.h.id": "编号",
+    "addin.button.review": "复核",
+    "addin.button.review_tip": "在「校验结果」表中选中已核实无误的警告或提示所在的行（或其编号），写明理由：另存一份记录了复核的工作簿，再校验时这些问题单列为已复核、不再提示。错误不能复核",
+    "addin.review_title": "年报复核",
+    "addin.review.no_results": "请先点「校验」，再在「{sheet}」表中选中要复核的警告或提示所在的行",
+    "addin.review.not_on_results": "请在「{sheet}」表中选中要复核的警告或提示所在的行（或其编号），再点「复核」",
+    "addin.review.none_selected": "所选的行中没有警告或提示（错误不能复核）：请选中「{sheet}」表中警告或提示所在的行",
+    "addin.review.prompt": "将 {n} 项警告或提示标为已复核、不再提示。请写明理由（如「经核实，系统计口径不同」）：",
+    "addin.review.no_reason": "没有写明理由，未作复核",
+    "addin.review.needs_desktop": "此处无法弹出输入框填写理由，请在桌面版 Excel 中使用「复核」",
+    "addin.review_name": "{stem}-已复核.xlsx",
+    "addin.review.done": "已将 {n} 项标为已复核（理由：{reason}），另存为：\n{file}\n原工作簿未改动；在新工作簿中再点「校验」，这些问题单列为已复核、不再提示。",
+    "addin.review.done_opened": "已将 {n} 项标为已复核（理由：{reason}），另存为并已打开：\n{file}\n原工作簿未改动。",
+    "addin.review.skipped_errors": "所选的行中另有 {n} 处错误，错误不能复核，已略过。",
+})
+
+
+# -- check and audit given a folder: what it stands for, and what was left out ----------------------
+MESSAGES.update({
+    "cli.check.left_out": "文件夹中另有 {n} 个文件不是年报工作簿，未校验：{files}（已发布的年报请逐个给出，或用 nianbao audit）",
+    "cli.check.nothing": "{folders} 中没有年报工作簿（.xlsx）",
+    "cli.mark_folder": "--mark 只能用于一个文件，不能用于文件夹（{folder}）",
+    "cli.audit.left_out": "文件夹中另有 {n} 个文件不是年报（工作簿、Word、PDF、网页或文本），未审查：{files}",
+    "audit.nothing": "{folders} 中没有可审查的年报（工作簿、Word、PDF、网页或文本）",
+    "cli.files_more": "{files} 等",
+})
+
+
+# -- every --help in Chinese: click's own words (nianbao.cli.helptext) -------------------------------
+MESSAGES.update({
+    "cli.help.usage": "用法：",
+    "cli.help.colon": "：",
+    "cli.help.options": "选项",
+    "cli.help.commands": "命令",
+    "cli.help.arguments": "参数",
+    "cli.help.help_option": "显示本帮助并退出",
+    "cli.help.version_option": "显示版本号并退出",
+    "cli.help.extras": "（{items}）",
+    "cli.help.required": "必填",
+    "cli.help.default": "默认：{value}",
+    "cli.help.envvar": "也可用环境变量 {name} 设置",
+    "cli.help.range": "{lo}～{hi}",
+    "cli.help.from": "不小于 {n}",
+    "cli.help.above": "大于 {n}",
+    "cli.help.upto": "不大于 {n}",
+    "cli.help.below": "小于 {n}",
+    "cli.help.mv.options": "[选项]",
+    "cli.help.mv.args": "[参数]",
+    "cli.help.mv.command": "命令",
+    "cli.help.mv.text": "文字",
+    "cli.help.mv.integer": "整数",
+    "cli.help.mv.number": "数值",
+    "cli.help.mv.boolean": "是或否",
+    "cli.help.mv.path": "路径",
+    "cli.help.mv.file": "文件",
+    "cli.help.mv.directory": "目录",
+    "cli.usage.no_command_given": "缺少命令（可用的命令：{names}）",
 })
 
 

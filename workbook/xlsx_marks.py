@@ -196,8 +196,9 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str,
     # 应为/实为 centred and the code set in from its left edge: a right-aligned 「999」 ran into
     # the 「text.received」 beside it
     numbers = {RESULT_COLUMNS.index(k) + 1 for k in ("mark.h.expected", "mark.h.actual")}
-    code_col = RESULT_COLUMNS.index("mark.h.code") + 1
-    for j in numbers | {code_col}:
+    # the code and the 编号 set in alike (编号 is what a clerk copies into ``nianbao dismiss``)
+    set_in = {RESULT_COLUMNS.index(k) + 1 for k in ("mark.h.code", "mark.h.id")}
+    for j in numbers | set_in:
         ws.cell(header_row, j).alignment = Alignment(horizontal="center")
     for i, row in enumerate(plan.rows):
         r = RESULT_FIRST_ROW + i
@@ -206,7 +207,7 @@ def _mark(wb, findings: Findings, result_name: str, file_name: str,
                 _literal(ws.cell(r, j), v)
             ws.cell(r, j).alignment = Alignment(
                 wrap_text=j == message_col, vertical="top",
-                horizontal="center" if j in numbers else None, indent=1 if j == code_col else 0)
+                horizontal="center" if j in numbers else None, indent=1 if j in set_in else 0)
         ws.cell(r, 2).fill = PatternFill("solid", fgColor=FILLS[row.severity],
                                          bgColor=FILLS[row.severity])
         if row.sheet:

@@ -22,6 +22,18 @@ failed:
     NbFailed "validate", Err.Number, Err.Description
 End Sub
 
+Public Sub NB_review(control As IRibbonControl)
+    On Error GoTo failed
+    If ActiveWorkbook Is Nothing Then
+        NbNeedWorkbook
+        Exit Sub
+    End If
+    RunPython "import nianbao.addin.entry as e; e.run('review')"
+    Exit Sub
+failed:
+    NbFailed "review", Err.Number, Err.Description
+End Sub
+
 Public Sub NB_report(control As IRibbonControl)
     On Error GoTo failed
     If ActiveWorkbook Is Nothing Then

@@ -19,12 +19,11 @@ Option Explicit
 Option Private Module
 
 Private Const PLAN_MAGIC As String = "nianbao-plan"
-Private Const PLAN_VERSION As String = "1"
+Private Const PLAN_VERSION As String = "2"
 Private Const TIME_MARK As String = "{time}"
 Private Const XL_NONE As Long = -4142
 Private Const XL_TOP As Long = -4160
 Private Const RESULT_FIRST_ROW As Long = 5
-Private Const RESULT_COLUMNS As Long = 8
 Public Const NB_ERROR As Long = -2147220991  ' vbObjectError + 513: a failure this add-in explains itself
 
 ' ---- the guards --------------------------------------------------------------------------------
@@ -287,6 +286,7 @@ End Function
 Public Function NbParsePlan(ByVal text As String) As Variant
     Dim lines() As String, fields() As String, recs() As Variant, rec As Variant
     Dim i As Long, n As Long, want As Long, kind As String, count As Long, ended As Boolean
+    Dim nCols As Long  ' the results' columns: the header line's fields, before any row
     If Right$(text, 1) <> vbLf Then NbBadPlan "cut short"
     lines = Split(Left$(text, Len(text) - 1), vbLf)
     If lines(0) <> PLAN_MAGIC & vbTab & PLAN_VERSION Then NbBadPlan "version " & Left$(lines(0), 40)
@@ -300,9 +300,11 @@ Public Function NbParsePlan(ByVal text As String) As Variant
         Select Case kind
             Case "alert": want = 3
             Case "result": want = 3
-            Case "header": want = n
+            Case "header": want = n: nCols = n
             Case "columns": want = n
-            Case "row": want = 12
+            Case "row"
+                If nCols = 0 Then NbBadPlan "line " & (i + 1) & ": a row before the header"
+                want = 4 + nCols
             Case "fill": want = 6
             Case "status": want = 3
             Case "cell": want = 4
@@ -535,7 +537,7 @@ End Sub
 Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
     Dim i As Long, k As Long, rec As Variant, ws As Object, rows As Long, block() As Variant
     Dim r As Long, sheetName As String, title As String, summary As String, headers As Variant
-    Dim widths As Variant
+    Dim widths As Variant, cols As Long
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
         If rec(0) = "result" Then
@@ -549,6 +551,8 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
         End If
     Next i
     If sheetName = "" Then Exit Sub
+    cols = 1
+    If IsArray(headers) Then cols = UBound(headers)  ' element 0 is the record's kind
     If NbSheetExists(wb, sheetName) Then
         Set ws = wb.Worksheets(sheetName)
         On Error Resume Next  ' LibreOffice has no Hyperlinks.Delete (its Clear removes them)
@@ -559,25 +563,25 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
         Set ws = wb.Worksheets.Add(After:=wb.Sheets(wb.Sheets.Count))
         ws.Name = sheetName
     End If
-    ReDim block(1 To RESULT_FIRST_ROW - 1 + rows, 1 To RESULT_COLUMNS)
+    ReDim block(1 To RESULT_FIRST_ROW - 1 + rows, 1 To cols)
     block(1, 1) = NbLiteral(title)
     block(2, 1) = NbLiteral(summary)
     If IsArray(headers) Then
         For k = 1 To UBound(headers)
-            If k <= RESULT_COLUMNS Then block(RESULT_FIRST_ROW - 1, k) = NbLiteral(headers(k))
+            block(RESULT_FIRST_ROW - 1, k) = NbLiteral(headers(k))
         Next k
     End If
     r = RESULT_FIRST_ROW
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
         If rec(0) = "row" Then
-            For k = 1 To RESULT_COLUMNS
+            For k = 1 To cols
                 block(r, k) = NbLiteral(rec(4 + k))
             Next k
             r = r + 1
         End If
     Next i
-    ws.Range(ws.Cells(1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Value = block
+    ws.Range(ws.Cells(1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, cols)).Value = block
     r = RESULT_FIRST_ROW
     For i = LBound(plan) To UBound(plan)
         rec = plan(i)
@@ -594,7 +598,7 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
             ws.Columns(k - 1).ColumnWidth = widths(k)
         Next k
         If rows > 0 Then
-            With ws.Range(ws.Cells(RESULT_FIRST_ROW, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS))
+            With ws.Range(ws.Cells(RESULT_FIRST_ROW, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, cols))
                 .VerticalAlignment = XL_TOP
                 If widths(1) >= 1 Then
                     ws.Range(ws.Cells(RESULT_FIRST_ROW, widths(1)), ws.Cells(RESULT_FIRST_ROW - 1 + rows, widths(1))).WrapText = True
@@ -603,7 +607,7 @@ Private Sub NbWriteResults(ByVal wb As Object, plan As Variant)
             End With
         End If
     Else
-        ws.Range(ws.Cells(RESULT_FIRST_ROW - 1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, RESULT_COLUMNS)).Columns.AutoFit
+        ws.Range(ws.Cells(RESULT_FIRST_ROW - 1, 1), ws.Cells(RESULT_FIRST_ROW - 1 + rows, cols)).Columns.AutoFit
     End If
 End Sub
 

@@ -15,6 +15,8 @@ Public Function NbText(ByVal key As String) As String
             s = ChrW(&H5DF2&) & ChrW(&H751F&) & ChrW(&H6210&) & ChrW(&H5E74&) & ChrW(&H62A5&) & ChrW(&HFF1A&) & ChrW(&HA&) & "{files}"
         Case "button.validate"
             s = ChrW(&H6821&) & ChrW(&H9A8C&)
+        Case "button.review"
+            s = ChrW(&H590D&) & ChrW(&H6838&)
         Case "button.report"
             s = ChrW(&H751F&) & ChrW(&H6210&) & ChrW(&H62A5&) & ChrW(&H544A&)
         Case "button.consolidate"

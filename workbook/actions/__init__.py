@@ -50,7 +50,7 @@ _WHERE = {
     "import_report": "importing", "write_workbook": "importing",
     "demo": "demo_run",
     "Outputs": "outputs", "free_name": "outputs",
-    "expand": "inputs",
+    "expand": "inputs", "is_folder": "inputs",
     "Store": "rounds", "open_store": "rounds", "open_round": "rounds", "get_round": "rounds",
     "list_rounds": "rounds", "submit": "rounds", "by_link": "rounds", "board": "rounds",
     "consolidate_round": "rounds", "reissue_link": "rounds", "revoke_link": "rounds",

@@ -5,6 +5,7 @@ written as a workbook and/or a page (:mod:`nianbao.audit`, :mod:`nianbao.audit_w
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..audit import (INDICATORS, Audit, AuditRow, flag_outliers, published_view, series,
@@ -13,11 +14,19 @@ from ..checks.run import check_report, unreadable
 from ..errors import NianbaoError
 from ..findings import Findings
 from ..merge.units import Unit, units_from
-from .checking import import_published, is_published
-from .inputs import expand, is_folder
+from .checking import CHECKED, NOT_A_REPORT, import_published, is_published
+from .inputs import expand, is_folder, left_out
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
+
+
+def audited_kinds() -> tuple[str, ...]:
+    """What a folder given to ``audit`` stands for: the workbooks and the published reports
+    (Word, PDF, web pages, text) in it — not the unit list or a spreadsheet of notes."""
+    from ..importing import READERS
+
+    return (*CHECKED, *READERS)
 
 
 def check_one(file: str) -> AuditRow:
@@ -67,17 +76,28 @@ def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = 
                       folders=[s for s in sources if is_folder(s)], force=force)
     targets = [outputs.add(p) if p is not None else None for p in (xlsx, html)]
     listed = units_from(units) if units is not None else None
-    files = [str(f) for f in expand(sources, skip=[t for t in targets if t is not None])]
+    written = [t for t in targets if t is not None]
+    kinds = audited_kinds()
+    files = [str(f) for f in expand(sources, skip=written, kinds=kinds)]
+    if not files:  # folders holding no report: nothing to audit is not a clean audit
+        raise NianbaoError("audit.nothing", folders="、".join(map(str, sources)))
     from ..parallel import parallel_map
 
+    named = {str(s) for s in sources if not is_folder(s)}
     rows: list[AuditRow] = []
+    passed_over = left_out(sources, kinds, skip=written)
     for row in parallel_map(check_one, files, n=jobs or 1):
-        rows.append(row)
         if progress:
             progress(row.file)
+        if (row.file not in named and row.findings.unreadable
+                and row.findings.findings[0].rule == NOT_A_REPORT):
+            passed_over.append(Path(row.file))  # found in a folder: a unit list, an audit
+            continue
+        rows.append(row)
     linked, unlinked = series(rows, listed)
     flag_outliers(rows)
     result = Audit(rows, series=linked, unlinked=unlinked)
+    result.left_out = passed_over
     if targets[0] is not None or targets[1] is not None:
         from ..audit_writer import write_html, write_xlsx
 
@@ -89,4 +109,4 @@ def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = 
     return result
 
 
-__all__ = ["audit", "check_one"]
+__all__ = ["audit", "check_one", "audited_kinds"]

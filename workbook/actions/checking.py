@@ -21,6 +21,7 @@ from ..marks import MarkPlan, plan_marks
 from ..painting import Painting, painting
 from ..report import Report
 from .inputs import expand, is_folder
+from .inputs import left_out as left
 from .outputs import Outputs
 
 
@@ -38,6 +39,9 @@ class Upload:
 
 Source = Union[Report, Upload, str, os.PathLike[str]]
 
+
+# what a folder given to ``check`` stands for: the workbooks in it
+CHECKED = (".xlsx", ".xlsm")
 
 def paths(*sources: Any) -> list[Any]:
     """The sources that are files on disk (what the output rule must never write over)."""
@@ -140,19 +144,32 @@ def _previous(previous: Source | None) -> tuple[Report | None, Finding | None]:
         return None, emit("prev.unreadable", dict(message=str(e)))
 
 
-def check_many(sources: Iterable[Source], previous: Source | None = None) -> Iterator[Findings]:
+def check_many(sources: Iterable[Source], previous: Source | None = None, *,
+               left_out: list[Path] | None = None) -> Iterator[Findings]:
     """One :class:`Findings` per input, in order; never raises for a bad input.  A folder among
-    ``sources`` stands for the files in it (:func:`nianbao.actions.inputs.expand`).
+    ``sources`` stands for the report workbooks in it (:func:`nianbao.actions.inputs.expand`):
+    files of other kinds (the unit list as .csv, notes, the Word and PDF reports written beside
+    the workbooks) and workbooks that are no nianbao workbook at all (a unit list, an audit's
+    result) are passed over — appended to ``left_out`` when given, for saying so.  A file named
+    itself is always checked (a published report is imported).
 
     ``previous`` (last year's report) is read once; when it cannot be read, every result gets
     that one error finding and the cross-year rules are not run.
     """
+    sources = list(sources)
+    named = [s for s in sources if not isinstance(s, (Report, Upload))]
+    if left_out is not None:
+        left_out += left(named, CHECKED)
     prev, prev_problem = _previous(previous)
-    for source in _sources(sources):
+    for source, in_folder in _sources(sources):
         file = name_of(source)
         try:
             report = load(source)
         except NianbaoError as e:
+            if in_folder and e.code == NOT_A_REPORT:
+                if left_out is not None:
+                    left_out.append(Path(file or ""))
+                continue
             yield unreadable(file, e)
             continue
         found = check_report(report, prev)
@@ -161,12 +178,17 @@ def check_many(sources: Iterable[Source], previous: Source | None = None) -> Ite
         yield result(report, found, file)
 
 
-def _sources(sources: Iterable[Source]) -> Iterator[Source]:
+# what a workbook found in a folder is when it is not a report (a unit list, an audit's result)
+NOT_A_REPORT = "file.not_nianbao"
+
+
+def _sources(sources: Iterable[Source]) -> Iterator[tuple[Source, bool]]:
+    """Each source, a folder as its workbooks; with whether it was found in a folder."""
     for s in sources:
         if isinstance(s, (Report, Upload)) or not is_folder(s):
-            yield s
+            yield s, False
         else:
-            yield from expand([s])
+            yield from ((f, True) for f in expand([s], kinds=CHECKED))
 
 
 def mark(source: str | os.PathLike[str] | Upload, out: str | os.PathLike[str], *,
@@ -206,5 +228,5 @@ def mark_workbook(source: str | os.PathLike[str], out: str | os.PathLike[str],
 
 
 __all__ = ["load", "load_grids", "load_ranges", "plan_painting", "check", "check_many", "mark",
-           "mark_workbook", "Source", "is_published", "import_published", "Upload", "plan", "paths",
-           "name_of"]
+           "mark_workbook", "Source", "is_published", "CHECKED", "NOT_A_REPORT", "import_published",
+           "Upload", "plan", "paths", "name_of"]

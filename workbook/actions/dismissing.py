@@ -6,6 +6,7 @@ statutory sums must reconcile."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Iterable
 
 from ..dismissals import DISMISSABLE, PREFIX
@@ -18,13 +19,24 @@ from .outputs import Outputs
 PathLike = str | os.PathLike[str]
 
 
+class Dismissed(list[Finding]):
+    """The findings dismissed (a list, as before), and ``output``: the file written — ``out``,
+    or the free name next to it a door that cannot ask got (``free=True``)."""
+
+    def __init__(self, findings: Iterable[Finding], output: Path) -> None:
+        super().__init__(findings)
+        self.output = output
+
+
 def dismiss(source: PathLike | Upload, ids: str | Iterable[str], reason: str, out: PathLike, *,
             previous: Source | None = None, everything: bool = False, force: bool = False,
-            free: bool = False) -> list[Finding]:
+            free: bool = False) -> Dismissed:
     """Write a copy of workbook ``source`` to ``out`` in which the findings ``ids`` are
-    dismissed for ``reason``; returns them.  An id is a finding's id or a rule code (every open
-    finding of that rule); ``everything``: every open warning and notice.  Refuses an unknown
-    id, an error, an empty reason, and ``out`` being the input or (unless ``force``) existing."""
+    dismissed for ``reason``; returns them (and the file written, ``.output``).  An id is a
+    finding's id or a rule code (every open finding of that rule); ``everything``: every open
+    warning and notice.  Refuses an unknown id, an error, an empty reason, and ``out`` being the
+    input or (unless ``force``) existing; ``free``: an existing ``out`` gives a free name beside
+    it (年报-已复核-2.xlsx) instead."""
     from openpyxl import load_workbook
 
     from ..xlsx_writer import save_workbook
@@ -57,7 +69,7 @@ def dismiss(source: PathLike | Upload, ids: str | Iterable[str], reason: str, ou
         ws.cell(row, 2).value = reason
         ws.cell(row, 2).data_type = "s"  # a reason is text, whatever it starts with
     save_workbook(wb, target)
-    return chosen
+    return Dismissed(chosen, Path(target))
 
 
 def _chosen(open_: list[Finding], dismissed: list[Finding], wanted: list[str], everything: bool,
@@ -83,4 +95,4 @@ def _chosen(open_: list[Finding], dismissed: list[Finding], wanted: list[str], e
     return list(chosen.values())
 
 
-__all__ = ["dismiss"]
+__all__ = ["dismiss", "Dismissed"]

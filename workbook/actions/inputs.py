@@ -140,20 +140,39 @@ def _resolved(p: Path) -> Path:
         return Path(os.path.abspath(p))
 
 
-def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Path]:
+def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = (),
+           kinds: Iterable[str] | None = None) -> list[Path]:
     """The files to read: each file given, and every file under each folder given, in the
     order given, each once; ``skip``: files and folders never read (an action's own outputs
-    when they sit among its inputs)."""
+    when they sit among its inputs); ``kinds``: the suffixes (「.xlsx」) a file found *in a
+    folder* must have to be taken — a folder holds whatever its owner put there (the unit list,
+    a note, the Word reports written beside the workbooks), a file named on its own is taken as
+    named."""
+    return _gather(items, skip, kinds)[0]
+
+
+def left_out(items: Iterable[PathLike], kinds: Iterable[str],
+             skip: Iterable[PathLike] = ()) -> list[Path]:
+    """The files in the folders among ``items`` that :func:`expand` with ``kinds`` leaves out
+    (for saying so: nothing is left out silently)."""
+    return _gather(items, skip, kinds)[1]
+
+
+def _gather(items: Iterable[PathLike], skip: Iterable[PathLike],
+            kinds: Iterable[str] | None) -> tuple[list[Path], list[Path]]:
     skipped = [str(_resolved(Path(s))) for s in skip if s is not None]
+    wanted_kinds = None if kinds is None else {k.lower() for k in kinds}
 
     def wanted(key: str) -> bool:
         return not any(key == s or key.startswith(s + os.sep) for s in skipped)
 
     out: list[Path] = []
+    other: list[Path] = []
     seen: set[str] = set()
     for item in items:
         p = Path(item)
-        if is_folder(p):
+        in_folder = is_folder(p)
+        if in_folder:
             # the walk follows no link, so each file's real path is its folder's plus its name:
             # one resolve per folder given, not per file (20,000 files in a folder)
             base, top = str(_resolved(p)), os.path.normpath(p)
@@ -161,10 +180,14 @@ def expand(items: Iterable[PathLike], skip: Iterable[PathLike] = ()) -> list[Pat
         else:
             found = [(p, str(_resolved(p)))]
         for f, key in found:
-            if wanted(key) and key not in seen:
-                seen.add(key)
+            if not wanted(key) or key in seen:
+                continue
+            seen.add(key)
+            if in_folder and wanted_kinds is not None and f.suffix.lower() not in wanted_kinds:
+                other.append(f)
+            else:
                 out.append(f)
-    return out
+    return out, other
 
 
 def folders(items: Iterable[PathLike]) -> list[Path]:
@@ -172,4 +195,5 @@ def folders(items: Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in items if is_folder(p)]
 
 
-__all__ = ["expand", "walk", "folders", "is_folder", "read_input", "read_head", "InputProblem"]
+__all__ = ["expand", "left_out", "walk", "folders", "is_folder", "read_input", "read_head",
+           "InputProblem"]

@@ -21,6 +21,7 @@ import click
 from .. import __version__
 from ..errors import NianbaoError
 from ..messages import say
+from .helptext import install as chinese_help
 from .terminal import fail, prepare_streams
 
 
@@ -68,7 +69,11 @@ def usage_message(e: click.UsageError) -> str:
     elif isinstance(e, click.BadParameter):
         detail = say("cli.usage.bad_value", name=_param_name(e.param), expected=_expected(e.param))
     elif e.ctx is not None and isinstance(e.ctx.command, click.Group):
-        detail = say("cli.usage.no_command", names="、".join(name for name, _ in COMMANDS))
+        # the group's own commands, by the names people type (import, not its module import_)
+        names = "、".join(e.ctx.command.list_commands(e.ctx))
+        given = type(e).__name__ != "NoArgsIsHelpError"  # click 8.2+: nothing after it
+        detail = say("cli.usage.no_command" if given else "cli.usage.no_command_given",
+                     names=names)
     else:
         detail = say("cli.usage.other")
     command = e.ctx.command_path if e.ctx is not None else "nianbao"
@@ -111,6 +116,10 @@ class Group(click.Group):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """In the order ``COMMANDS`` declares them (the order of the work), not alphabetical."""
+        return list(self.commands)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -176,6 +185,8 @@ COMMANDS = (
 
 for _module, _name in COMMANDS:
     main.add_command(getattr(import_module(f".{_module}", __name__), _name))
+
+chinese_help(main)  # every --help in Chinese, laid out by display width (nianbao.cli.helptext)
 
 
 if __name__ == "__main__":

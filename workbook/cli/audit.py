@@ -10,16 +10,17 @@ import click
 
 from .. import actions
 from ..messages import say
-from .terminal import emit_json, make_console
+from .terminal import emit_json, make_console, names
 
 
 @click.command("audit", help=say("cli.audit.help"))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="文件或文件夹…")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               metavar="OUT.xlsx", help=say("cli.audit.output"))
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
               metavar="OUT.html", help=say("cli.audit.html"))
-@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="N",
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, metavar="进程数",
               help=say("cli.audit.jobs"))
 @click.option("--units", "units", type=click.Path(path_type=Path), default=None,
               metavar="名单.xlsx", help=say("cli.audit.units"))
@@ -37,6 +38,9 @@ def audit_command(files: tuple[Path, ...], output: Path | None, html_out: Path |
         task = bar.add_task("", total=None)
         result = actions.audit(files, progress=lambda _: bar.advance(task), jobs=jobs,
                                xlsx=output, html=html_out, force=force, units=units)
+    if result.left_out:  # on stderr: --json's output stays one JSON array
+        click.echo(say("cli.audit.left_out", n=len(result.left_out),
+                       files=names(result.left_out)), err=True)
     if as_json:
         emit_json(result.to_dict())
     else:

@@ -14,12 +14,13 @@ from .terminal import fail
 
 
 @click.command("dismiss", help=say("cli.dismiss.help"))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("ids", nargs=-1, metavar="ID...")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="工作簿.xlsx")
+@click.argument("ids", nargs=-1, metavar="编号…")
 @click.option("--reason", required=True, help=say("cli.dismiss.reason"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=say("cli.dismiss.output"))
-@click.option("--previous", default=None, metavar="F", help=say("cli.dismiss.previous"))
+@click.option("--previous", default=None, metavar="上年文件",
+              help=say("cli.dismiss.previous"))
 @click.option("--all", "everything", is_flag=True, help=say("cli.dismiss.all"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def dismiss_command(file: Path, ids: tuple[str, ...], reason: str, output: Path,

@@ -16,7 +16,7 @@ from .terminal import emit_json, print_report
 
 
 @click.command("import", help=say("cli.import.help"))
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="年报文件")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               metavar="OUT.xlsx", help=say("cli.import.output"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))

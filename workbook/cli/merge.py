@@ -30,7 +30,7 @@ PRINT_ROWS = 200
 
 
 @click.command("merge", help=say("cli.merge.help"))
-@click.argument("inputs", nargs=-1)
+@click.argument("inputs", nargs=-1, metavar="[文件或文件夹]…")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=say("cli.merge.output"))
 @click.option("--units", "units", default=None, metavar="名单.xlsx", help=say("cli.merge.units"))

@@ -11,7 +11,7 @@ from ..messages import say
 
 
 @click.command("migrate", help=say("migrate.help"))
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path), metavar="工作簿.xlsx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=say("migrate.output"))
 @click.option("--force", is_flag=True, help=say("migrate.force"))

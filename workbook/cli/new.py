@@ -32,7 +32,7 @@ assert _YEARS is not None  # 报告年度 declares its range
 @click.option("--phone", default="", help=say("cli.new.phone"))
 @click.option("--force", is_flag=True, help=say("cli.new.force"))
 @click.option("--from", "last", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="LAST", help=say("cli.new.from"))
+              metavar="上年文件", help=say("cli.new.from"))
 def new_command(output: Path | None, units: Path | None, directory: Path | None,
                 format_id: str | None, year: int | None, unit: str, contact: str, phone: str,
                 force: bool, last: Path | None) -> None:

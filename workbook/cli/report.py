@@ -51,7 +51,7 @@ def print_published(done, file: Path) -> None:
 
 
 @click.command("report", help=say("report.help"))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="工作簿.xlsx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help=say("report.output"))
 @click.option("--pdf", is_flag=True, help=say("report.pdf"))

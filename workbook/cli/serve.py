@@ -10,14 +10,14 @@ from .terminal import fail
 
 
 @click.command("serve", help=say("serve.help"))
-@click.option("--data", default="nianbao-data", metavar="DIR", help=say("serve.opt.data"))
+@click.option("--data", default="nianbao-data", metavar="目录", help=say("serve.opt.data"))
 @click.option("--host", default="127.0.0.1", help=say("serve.opt.host"))
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), help=say("serve.opt.port"))
-@click.option("--max-upload", default=20.0, type=click.FloatRange(0.1, 1024), metavar="MB",
+@click.option("--max-upload", default=20.0, type=click.FloatRange(0.1, 1024), metavar="大小",
               help=say("serve.opt.max_upload"))
-@click.option("--root-path", default="", metavar="/PREFIX", help=say("serve.opt.root_path"))
+@click.option("--root-path", default="", metavar="/路径前缀", help=say("serve.opt.root_path"))
 @click.option("--workers", default=1, type=click.IntRange(1, 64), help=say("serve.opt.workers"))
-@click.option("--pdf-timeout", default=60.0, type=click.FloatRange(1, 3600), metavar="S",
+@click.option("--pdf-timeout", default=60.0, type=click.FloatRange(1, 3600), metavar="秒数",
               help=say("serve.opt.pdf_timeout"))
 def serve_command(data: str, host: str, port: int, max_upload: float, root_path: str,
                   workers: int, pdf_timeout: float) -> None:

@@ -11,7 +11,7 @@ from .terminal import emit_json, print_report
 
 
 @click.command("show", help=say("cli.show.help"))
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="工作簿.xlsx")
 @click.option("--json", "as_json", is_flag=True, help=say("cli.opt.json"))
 def show_command(file: Path, as_json: bool) -> None:
     report = actions.load(file)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from ..codes import title_of
 from ..findings import SEVERITY_LABELS, Finding, Findings
 from ..formats.model import field_id
 from ..messages import say
@@ -46,6 +47,12 @@ def prepare_streams() -> None:
 def emit_json(data: Any) -> None:
     """Stable JSON for scripts: Chinese as UTF-8 text, not as escapes."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def names(paths: Any, shown: int = 5) -> str:
+    """「名单.csv、图.png 等」: the first few file names of a list, for one line."""
+    listed = "、".join(str(p) for p in list(paths)[:shown])
+    return say("cli.files_more", files=listed) if len(paths) > shown else listed
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -160,7 +167,8 @@ def print_findings(findings: Findings) -> None:
         if n > 1:
             where += f"…{last.cell}"
             message = say("cli.grouped", n=n, first=f.cell, last=last.cell, example=f.message)
-        table.add_row(Text(where), Text(f.rule),
+        # people read the rule's title (「行合计校验」); its code stays in --json
+        table.add_row(Text(where), Text(title_of(f.rule)),
                       Text(SEVERITY_LABELS[f.severity], style=_STYLES[f.severity]), Text(message),
                       "" if n > 1 else (f.id or ""))
     console.print(table)
