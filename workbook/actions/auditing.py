@@ -89,8 +89,9 @@ def audit(sources: Iterable[PathLike], progress: Callable[[str], None] | None = 
     for row in parallel_map(check_one, files, n=jobs or 1):
         if progress:
             progress(row.file)
+        # an unreadable file's finding is what could not be read (check_one keeps it apart)
         if (row.file not in named and row.findings.unreadable
-                and row.findings.findings[0].rule == NOT_A_REPORT):
+                and any(f.rule == NOT_A_REPORT for f in row.reading)):
             passed_over.append(Path(row.file))  # found in a folder: a unit list, an audit
             continue
         rows.append(row)
