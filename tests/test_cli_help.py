@@ -39,7 +39,10 @@ def english(page: str) -> list[str]:
 
 def every_command(group: click.Group = main, path: tuple[str, ...] = ()):
     yield path
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # commands load when asked for
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             yield from every_command(command, (*path, name))
         else:

@@ -6,7 +6,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -41,6 +40,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     directory, a parent that is a file, a full disk) is one :class:`NianbaoError`, and the
     temporary file is gone afterwards whatever happened (an interrupted run included: the CLI
     turns SIGTERM into an exception, so this ``finally`` runs)."""
+    import tempfile  # here: a command that writes nothing (check) does not load it
+
     target = Path(path)
     _refuse_special(target)
     tmp: str | None = None

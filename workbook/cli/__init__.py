@@ -5,7 +5,9 @@ scripts (``--json``).  Exit codes: 0 success, 1 the report has errors, 2 the inp
 read or the command could not run (one Chinese line on stderr, never a traceback).  The core
 never prints: everything a terminal shows is in :mod:`nianbao.cli.terminal`.
 
-A new command is a module here and one line in ``COMMANDS``.
+A new command is a module here and one line in ``COMMANDS``.  A command's module is imported
+when that command runs (or when ``--help`` lists them all), not at start: ``nianbao check``
+never pays for the server, the merge or the importer.
 """
 from __future__ import annotations
 
@@ -119,7 +121,16 @@ class Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """In the order ``COMMANDS`` declares them (the order of the work), not alphabetical."""
-        return list(self.commands)
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command ``name``, its module imported now (the first time it is asked for)."""
+        if name not in self.commands and name in COMMANDS:
+            module, attribute = COMMANDS[name]
+            command = getattr(import_module(f".{module}", __name__), attribute)
+            chinese_help(command)  # every --help in Chinese (nianbao.cli.helptext)
+            self.add_command(command, name)
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -166,28 +177,25 @@ def main() -> None:
     pass
 
 
-# module → its click command, in the order ``nianbao --help`` lists them
-COMMANDS = (
-    ("new", "new_command"),
-    ("fields", "fields_command"),
-    ("show", "show_command"),
-    ("check", "check_command"),
-    ("dismiss", "dismiss_command"),
-    ("report", "report_command"),
-    ("merge", "merge_command"),
-    ("migrate", "migrate_command"),
-    ("demo", "demo_command"),
-    ("addin", "addin_command"),
-    ("import_", "import_command"),
-    ("audit", "audit_command"),
-    ("serve", "serve_command"),
-)
+# the name people type → the module and its click command, in the order ``nianbao --help``
+# lists them; a module is imported only when its command is asked for (Group.get_command)
+COMMANDS = {
+    "new": ("new", "new_command"),
+    "fields": ("fields", "fields_command"),
+    "show": ("show", "show_command"),
+    "check": ("check", "check_command"),
+    "dismiss": ("dismiss", "dismiss_command"),
+    "report": ("report", "report_command"),
+    "merge": ("merge", "merge_command"),
+    "migrate": ("migrate", "migrate_command"),
+    "demo": ("demo", "demo_command"),
+    "addin": ("addin", "addin_command"),
+    "import": ("import_", "import_command"),
+    "audit": ("audit", "audit_command"),
+    "serve": ("serve", "serve_command"),
+}
 
-for _module, _name in COMMANDS:
-    main.add_command(getattr(import_module(f".{_module}", __name__), _name))
-
-chinese_help(main)  # every --help in Chinese, laid out by display width (nianbao.cli.helptext)
-
+chinese_help(main)  # the group's own --help in Chinese; each command's when it is loaded
 
 if __name__ == "__main__":
     main()
