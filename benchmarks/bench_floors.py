@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/bench_floors.py [--merge N] [--runs K]
 
-| figure | against (the floor) | goal |
-|---|---|---|
-| ``read_report`` + ``check`` of the filled sample, in-process | python-calamine reading every sheet ``to_python()`` | ≤ 2× |
-| ``nianbao merge`` of N unit workbooks (default 1,000), worker processes | the raw single-process calamine read of the same files | ≤ 1.5× |
-| one Word report (``render_report``) | python-docx opening and saving the report's own template | ≤ 3× |
-| ``nianbao check FILE`` from a cold process, CPU | ``python -c pass`` | ≤ 5× |
+- ``read_report`` + ``check`` of the filled sample, in-process — against python-calamine
+  reading every sheet ``to_python()``; goal ≤ 2×
+- ``nianbao merge`` of N unit workbooks (default 1,000), worker processes — against the raw
+  single-process calamine read of the same files; goal ≤ 1.5×
+- one Word report (``render_report``) — against python-docx opening and saving the report's
+  own template; goal ≤ 3×
+- ``nianbao check FILE`` from a cold process, CPU — against ``python -c pass``; goal ≤ 5×
 
 In-process figures are medians of K runs (default 200) after a warm-up; the merge is the best of
 two runs in a fresh process (imports excluded, as for the floor); cold start is the median CPU
