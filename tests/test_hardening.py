@@ -18,6 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corpus import (MEMORY_LIMIT, TIME_LIMIT, digest, formula, num, pack, parts_of, run_all,
                     set_cell, text)
@@ -454,3 +456,14 @@ def test_new_codes_are_registered_with_messages():
 
     for code in ("file.unreadable", "read.sheet_too_large", "read.formula", "read.out_of_range"):
         assert code in registry() and registry()[code].template
+
+
+@given(st.lists(st.sampled_from([b"<", b"!", b"\x00", b"x", b"<!", b"\x00<\x00!", b"<\x00!\x00",
+                                 b"!" * 70]), max_size=40))
+def test_the_quick_marker_scan_finds_what_the_plain_scans_find(pieces):
+    """The screen looks for 「<!」 by finding each rare 「!」 (nianbao.safety._may_hold_marker);
+    it must agree with searching for the 「<!」 of every encoding, a part full of 「!」 too."""
+    from nianbao.safety import _MARKER_STARTS, _may_hold_marker
+
+    window = b"".join(pieces)
+    assert _may_hold_marker(window) == any(s in window for s in _MARKER_STARTS)

@@ -12,17 +12,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Union
 
 from ..checks.run import check_report, result, unreadable
 from ..errors import NianbaoError
 from ..findings import Finding, Findings, emit
-from ..marks import MarkPlan, plan_marks
-from ..painting import Painting, painting
 from ..report import Report
 from .inputs import expand, is_folder
 from .inputs import left_out as left
 from .outputs import Outputs
+
+if TYPE_CHECKING:  # loaded by the calls that mark or paint, not by every check
+    from ..marks import MarkPlan
+    from ..painting import Painting
 
 
 
@@ -108,6 +110,9 @@ def plan_painting(findings: Findings, file_name: str | None = None) -> tuple[Mar
     report = findings.report
     if report is None:
         raise ValueError("plan_painting needs the check of a report, not of an unreadable file")
+    from ..marks import plan_marks
+    from ..painting import painting
+
     names = list(report.sheet_names) or None
     marks = plan_marks(findings, names,
                        file_name if file_name is not None else Path(report.source or "").name)
@@ -217,6 +222,8 @@ def plan(findings: Findings, sheetnames: Iterable[str] | None = None) -> MarkPla
     校验结果 rows, for a door that paints them itself (an add-in) or sends them on (the
     server's ``/api/check``); titled with the checked file's name.  :func:`plan_painting` adds
     the steps that paint it into the open workbook."""
+    from ..marks import plan_marks
+
     return plan_marks(findings, sheetnames, Path(findings.file or "").name)
 
 
