@@ -45,16 +45,16 @@ _MARKERS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
 _OVERLAP = max(len(m) for m in _MARKERS) - 1
 # every marker begins 「<!」 in one of the encodings: a part without it holds none of the six
 _MARKER_STARTS = (b"<!", "<!".encode("utf-16-le")[:3])
-_BANGS_LOOKED_AT = 64  # 「!」 looked at one by one before the plain scans take over
 
 
 def _may_hold_marker(window: bytes) -> bool:
     """Whether ``window`` holds 「<!」 (in ASCII or UTF-16).  Searching for 「<!」 itself stops
     at every 「<」 of the XML (one every ~20 bytes: 0.5 GB/s); 「!」 is rare in a workbook's
-    parts, so memchr finds each one (>10 GB/s) and the byte or two before it is looked at.  A
-    part full of 「!」 (hostile) is left to the two plain scans after a few, so it stays linear."""
+    parts (formulas' sheet references hold some), so memchr finds each one (>10 GB/s) and the
+    byte or two before it is looked at.  Past one 「!」 in 32 bytes (a hostile part full of them)
+    the two plain scans take over, so the time stays linear in the part's size."""
     at = window.find(b"!")
-    for _ in range(_BANGS_LOOKED_AT):
+    for _ in range(64 + len(window) // 32):
         if at < 0:
             return False
         if at and (window[at - 1] == 0x3C or (window[at - 1] == 0 and at > 1
@@ -62,6 +62,8 @@ def _may_hold_marker(window: bytes) -> bool:
             return True
         at = window.find(b"!", at + 1)
     return at >= 0 and any(s in window for s in _MARKER_STARTS)
+
+
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
