@@ -175,3 +175,62 @@ def test_native_checks_read_typed_numbers_as_check_does(typed):
                      if n == CHECK_NAME_PREFIX + "all" for s, r in dn.destinations)
         assert total == (f"✘ 有 {len(failed)} 处未通过" if failed else "✔ 全部通过"), name
     assert seen_wrong == 8
+
+
+# -- a value an imported report did not contain: 「缺失」, neither ✔ nor ✘ ------------------------
+@pytest.fixture(scope="module")
+def missing(tmp_path_factory):
+    """Consistent reports with cells an import found missing (written 「缺失」), one of them with
+    a wrong figure elsewhere too, recalculated by LibreOffice."""
+    from nianbao.report import MISSING
+
+    src = tmp_path_factory.mktemp("missing")
+    dst = tmp_path_factory.mktemp("missing-calc")
+    cases = []
+    for fmt in ("2021", "2019"):
+        for wrong in (False, True):
+            report = consistent_report(fmt, 40)
+            report.meta.unit = "测试单位"
+            gone = ["t3.granted.natural", "t3.total.total"]
+            for fid in gone:
+                report[fid] = MISSING
+            if wrong:
+                report["t4.review.upheld"] = report.number("t4.review.upheld") + 2
+            name = f"{fmt}-missing{'-wrong' if wrong else ''}"
+            cases.append((name, fmt, set(gone), wrong, write_report(report, src / f"{name}.xlsx")))
+    convert([c[4] for c in cases], "xlsx", dst, timeout=300)
+    return [(*c, dst / c[4].name) for c in cases]
+
+
+def test_native_checks_say_missing_where_an_input_is_missing(missing):
+    """What `check` skips as rule.missing the workbook shows as 「缺失」 (not ✘), a rule that
+    fails nowhere says in words how many of its checks could not be made, and the verdict never
+    says 全部通过 while one could not: a clerk sees the same as `check` says."""
+    from nianbao.xlsx_writer import CHECK_MISSING, STATUS_ALL_PASSED
+
+    for name, fmt, gone, wrong, path, calc in missing:
+        res = check(path)
+        assert res.by_rule("rule.missing"), name
+        assert (res.errors > 0) == wrong, name
+        wb = openpyxl.load_workbook(calc, data_only=True)
+        shown_missing = 0
+        for sheet, cc in layout_of(fmt).checks():
+            native = wb[sheet.name][cc.cell].value
+            terms = {t.lstrip("-") for t in cc.left + cc.right}
+            if terms & gone:
+                assert native == CHECK_MISSING, (name, sheet.name, cc.cell, native)
+                shown_missing += 1
+            else:
+                assert native in (CHECK_PASS, CHECK_FAIL), (name, sheet.name, cc.cell, native)
+                assert (native == CHECK_FAIL) == (wrong and "t4.review.upheld" in terms), (
+                    name, cc.cell)
+        assert shown_missing >= 2, name
+        (sheet_name, ref), = wb.defined_names["NBCHECK_all"].destinations
+        verdict = wb[sheet_name][ref.replace("$", "")].value
+        assert verdict != STATUS_ALL_PASSED, (name, verdict)
+        if wrong:
+            assert verdict.startswith(CHECK_FAIL), (name, verdict)
+        else:
+            assert "其余通过" in verdict and "缺失" in verdict, (name, verdict)
+        column = [wb[sheet_name].cell(r, 2).value for r in range(1, wb[sheet_name].max_row + 1)]
+        assert any(isinstance(v, str) and "因数值缺失未能校验" in v for v in column), name

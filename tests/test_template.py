@@ -437,17 +437,22 @@ def test_check_formulas_compare_the_rule_terms(templates, fmt):
     calc = wb[CALC_SHEET]
     for sheet, check in checks:
         formula = wb[sheet.name].cell(check.row, check.col).value
-        m = re.fullmatch(r'=IFERROR\(IF\((SUM\(.+\))=(SUM\(.+\)),"✔","✘"\),"✘"\)', formula)
+        m = re.fullmatch(r'=IF\((COUNTIF\(.+\))>0,"缺失",'
+                         r'IFERROR\(IF\((SUM\(.+\))=(SUM\(.+\)),"✔","✘"\),"✘"\)\)', formula)
         assert m, formula
-        for expr, terms in zip(m.groups(), (check.left, check.right)):
+        # 「缺失」 when any term is missing (an imported report lacked it): the same cells
+        assert sorted(_calc_cells(m.group(1))) == sorted(
+            calc_address(lay, t.lstrip("-")) for t in check.left + check.right)
+        for expr, terms in zip(m.groups()[1:], (check.left, check.right)):
             cells = _calc_cells(expr)
             assert sorted(cells) == sorted(calc_address(lay, t) for t in terms)
             for t, (r, c) in zip(sorted(terms, key=lambda t: calc_address(lay, t)), sorted(cells)):
                 f = lay.fields[t]  # the copy reads the input
                 assert calc.cell(r, c).value.startswith(f"=IF(ISNUMBER('{f.sheet}'!{f.cell}),")
     k6 = wb["三、依申请公开"]["K6"].value
-    assert k6 == ('=IFERROR(IF(SUM(\'_nianbao_calc\'!AN6)=SUM(\'_nianbao_calc\'!AH6:AM6),'
-                  '"✔","✘"),"✘")')
+    assert k6 == ('=IF(COUNTIF(\'_nianbao_calc\'!AH6:AN6,"缺失")>0,"缺失",'
+                  'IFERROR(IF(SUM(\'_nianbao_calc\'!AN6)=SUM(\'_nianbao_calc\'!AH6:AM6),'
+                  '"✔","✘"),"✘"))')
     cf = wb["三、依申请公开"].conditional_formatting
     red = [r for rng in cf for r in rng.rules if r.formula == ['"✘"']]
     assert red and red[0].dxf.font.color.rgb.endswith("C00000")
@@ -464,7 +469,7 @@ def test_status_area_lists_each_rule_with_check_cells(templates, fmt):
         [cell] = [c for row in ws.iter_rows(max_col=1) for c in row if c.value == rule_title]
         formula = ws.cell(cell.row, 2).value
         # 「未填写」 until the rule's sheet holds a value, then the count of its ✘ cells
-        assert formula.startswith('=IF(COUNTA(') and '"未填写",COUNTIF(' in formula
+        assert formula.startswith('=IF(COUNTA(') and '"未填写",IF(AND((COUNTIF(' in formula
         assert '"✘"' in formula
     total = wb.defined_names[CHECK_NAME_PREFIX + "all"]
     [(sheet, ref)] = list(total.destinations)

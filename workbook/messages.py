@@ -130,7 +130,9 @@ MESSAGES.update({
     "wb.status.header": "校验结果",
     "wb.status.total": "总体结论",
     "wb.status.note_label": "说明",
-    "wb.status.note": "表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对。{cross}需要上年数据，请用 nianbao 检查。",
+    "wb.status.note": "表中 ✔/✘ 随填报即时计算（空白按 0 计）；出现 ✘ 的行或列数字不平衡，请核对；显示「缺失」的是导入的原文中没有的数值，补填后即可校验。{cross}需要上年数据，请用 nianbao 检查。",
+    "wb.status.rule_missing": "有 {n} 处因数值缺失未能校验",
+    "wb.status.total_missing": "其余通过；{n} 项校验因数值缺失未能进行",
     "wb.status.cross_default": "跨年度校验",
     "wb.status.run_header": "插件「校验」结果",
 })

@@ -79,8 +79,13 @@ STATUS_BLANK = say("wb.status.blank")  # nothing entered yet: no verdict, blanks
 # number format of a per-rule count: the value stays a number (machines read it), the clerk
 # reads a sentence; the zero section says it passed
 RULE_COUNT_FORMAT = '"✘ 有 "0" 处未通过（{sheet}）";"";"✔ 通过（{sheet}）"'
-TOTAL_FORMULA = '=IF({filled}=0,"{blank}",IF({n}=0,"{ok}","✘ 有 "&{n}&" 处未通过"))'
-RULE_FORMULA = '=IF({filled}=0,"{blank}",{count})'
+# a check one of whose inputs an imported report did not contain shows 「缺失」: neither ✔ nor ✘
+# (`check` skips such a rule and says which cells are missing: rule.missing); a rule whose
+# cells fail nowhere but are missing somewhere says so in words, and the verdict counts them
+CHECK_MISSING = say("wb.missing")
+TOTAL_FORMULA = ('=IF({filled}=0,"{blank}",IF({n}=0,IF({missing}=0,"{ok}",'
+                 '{missing_text}),"✘ 有 "&{n}&" 处未通过"))')
+RULE_FORMULA = '=IF({filled}=0,"{blank}",IF(AND({count}=0,{missing}>0),{missing_text},{count}))'
 GENERATOR = "nianbao " + __version__
 # workbook-level names of the status cells, apart from the NB_ field names so that a reader
 # enumerating NB_* names sees only fields
@@ -438,7 +443,11 @@ def _check_formula(check: CheckCell, sheet: str, lay: Layout) -> str:
         test = f"ROUND({left}-({right}),6)=0"
     else:
         test = f"{left}={right}"
-    return f'=IFERROR(IF({test},"{CHECK_PASS}","{CHECK_FAIL}"),"{CHECK_FAIL}")'
+    verdict = f'IFERROR(IF({test},"{CHECK_PASS}","{CHECK_FAIL}"),"{CHECK_FAIL}")'
+    missing = "+".join(f'COUNTIF({quote_sheetname(CALC_SHEET)}!{_range_ref(*run)},'
+                       f'"{CHECK_MISSING}")'
+                       for run in _runs([calc_address(lay, f.id) for f in fields]))
+    return f'=IF({missing}>0,"{CHECK_MISSING}",{verdict})'
 
 
 def _term_field(term: str, lay: Layout) -> Field:
@@ -477,14 +486,16 @@ def _converted(ref: str) -> str:
     it is; blank, whitespace or a dash 0; text that is a number once full-width characters are
     made half-width (ASC), a bracketed note after it dropped (「22（其中修订16件）」), a unit
     after it (「12件」) and thousands separators removed — that number; any other text #N/A.
-    Written once per input on the calc sheet; the rule that says what `check` accepts is the
+    「缺失」 (what an imported report did not contain) stays 「缺失」: the checks that read it say
+    so instead of ✘.  Written once per input on the calc sheet; the rule that says what `check` accepts is the
     reader's (:func:`nianbao.reader.convert`), and a test recalculates both in LibreOffice."""
     t = f"TRIM(ASC({ref}))"
     n = f'TRIM(LEFT({t},FIND("(",{t}&"(")-1))'
     u = f'IF(ISNUMBER(FIND(RIGHT({n}),"{_COUNT_UNITS}")),LEFT({n},LEN({n})-1),{n})'
     dashes = ",".join(f'"{d}"' for d in _DASHES)
-    return (f'=IF(ISNUMBER({ref}),{ref},IF(TRIM({ref})="",0,IF(OR({t}={{{dashes}}}),0,'
-            f'IFERROR(VALUE(SUBSTITUTE({u},",","")),NA()))))')
+    return (f'=IF(ISNUMBER({ref}),{ref},IF(TRIM({ref})="",0,IF(TRIM({ref})="{CHECK_MISSING}",'
+            f'"{CHECK_MISSING}",IF(OR({t}={{{dashes}}}),0,'
+            f'IFERROR(VALUE(SUBSTITUTE({u},",","")),NA())))))')
 
 
 def _add_calc_sheet(wb: Workbook, lay: Layout) -> None:
@@ -529,6 +540,8 @@ def _add_check_formatting(ws: Worksheet, cells: list[tuple[int, int]]) -> None:
     ranges = " ".join(_range_ref(*run) for run in _runs(cells))
     ws.conditional_formatting.add(ranges, CellIsRule(
         operator="equal", formula=[f'"{CHECK_FAIL}"'], font=CHECK_FAIL_FONT, fill=CHECK_FAIL_FILL))
+    ws.conditional_formatting.add(ranges, CellIsRule(
+        operator="equal", formula=[f'"{CHECK_MISSING}"'], font=MISSING_FONT, fill=MISSING_FILL))
 
 
 def _protect(ws: Worksheet) -> None:
@@ -639,11 +652,14 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         head.hyperlink = Hyperlink(ref=head.coordinate,
                                    location=f"{quote_sheetname(group.sheet)}!{_cell(row0, col0)}")
         head.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
-        counts = "+".join(
-            f'COUNTIF({quote_sheetname(group.sheet)}!{_range_ref(*run, absolute=True)},'
-            f'"{CHECK_FAIL}")' for run in _runs(list(group.cells)))
-        cell = ws.cell(r, 2, RULE_FORMULA.format(filled=filled.get(group.sheet, anything),
-                                                 blank=STATUS_BLANK, count=counts))
+        runs = [f"{quote_sheetname(group.sheet)}!{_range_ref(*run, absolute=True)}"
+                for run in _runs(list(group.cells))]
+        counts = "(" + "+".join(f'COUNTIF({run},"{CHECK_FAIL}")' for run in runs) + ")"
+        missing = "(" + "+".join(f'COUNTIF({run},"{CHECK_MISSING}")' for run in runs) + ")"
+        cell = ws.cell(r, 2, RULE_FORMULA.format(
+            filled=filled.get(group.sheet, anything), blank=STATUS_BLANK, count=counts,
+            missing=missing, missing_text=say("wb.status.rule_missing", n=f'"&{missing}&"')
+            .join('""')))
         _style(cell, STATUS_LOOK)
         cell.number_format = RULE_COUNT_FORMAT.format(sheet=group.sheet)
         name = CHECK_NAME_PREFIX + group.rule.id.replace(".", "_")
@@ -654,8 +670,11 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
     r = area.total_row
     _style(ws.cell(r, 1, say("wb.status.total")), LABEL_LOOKS["label"])
     ws.cell(r, 1).font = Font(name=FONT_NAME, size=BASE_SIZE, bold=True)
-    total = ws.cell(r, 2, TOTAL_FORMULA.format(n=f"SUM($B${first}:$B${last})", filled=anything,
-                                               blank=STATUS_BLANK, ok=STATUS_ALL_PASSED))
+    skipped = f'COUNTIF($B${first}:$B${last},"*{CHECK_MISSING}*")'  # rules shown in words
+    total = ws.cell(r, 2, TOTAL_FORMULA.format(
+        n=f"SUM($B${first}:$B${last})", filled=anything, blank=STATUS_BLANK, ok=STATUS_ALL_PASSED,
+        missing=skipped, missing_text=say("wb.status.total_missing", n=f'"&{skipped}&"')
+        .join('""')))
     _style(total, STATUS_LOOK)
     _name(ws.parent, CHECK_NAME_PREFIX + "all", ws.title, total.coordinate)
     # the add-in's own result of its last 校验 goes beside the verdict, under this header
@@ -668,6 +687,10 @@ def _add_status_area(ws: Worksheet, lay: Layout) -> None:
         fill=CHECK_FAIL_FILL))
     ws.conditional_formatting.add(run.coordinate, CellIsRule(
         operator="equal", formula=[f'"{say("wb.run_placeholder")}"'], font=BLANK_FONT))
+    # 「缺失」 in words (a rule, the verdict) as the missing cells look, before the verdict's red
+    ws.conditional_formatting.add(f"B{first}:{total.coordinate}", FormulaRule(
+        formula=[f'ISNUMBER(SEARCH("{CHECK_MISSING}",B{first}))'], font=MISSING_FONT,
+        fill=MISSING_FILL, stopIfTrue=True))
     # red for a failing count; 「未填写」 (text) stays neutral: Excel ranks text above numbers
     ws.conditional_formatting.add(f"B{first}:B{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(B{first}),B{first}>0)"], font=CHECK_FAIL_FONT,
