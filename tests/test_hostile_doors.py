@@ -25,6 +25,17 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
                        shell=True, capture_output=True, text=True, timeout=120,
                        executable="/bin/bash")
     assert "内部错误" not in p.stderr and "Traceback" not in p.stderr and p.stderr == ""
+    # exit 2 as documented, through the terminal's tables too (rich ends with 1 by itself, which a
+    # script reads as 「the report has errors」): a pipe whose reader is gone before a byte is written
+    for args in (["check", str(book), "--json"], ["check", str(book)], ["show", str(book)]):
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            p = subprocess.run([NIANBAO, *args], stdout=write, stderr=subprocess.PIPE, text=True,
+                               timeout=120)
+        finally:
+            os.close(write)
+        assert p.returncode == 2 and p.stderr == "", (args, p.returncode, p.stderr)
 
 
 @pytest.mark.parametrize("command", ["check", "show", "import", "new -o", "merge", "audit"])

@@ -61,11 +61,20 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader of our output went away (``… | head``): end as every command does then —
+        quietly, exit 2 (nianbao.cli) — not with rich's own exit 1, which a script would read as
+        「the report has errors」."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console() -> Console:
     """A console for people: piped output is not squeezed into 80 columns (Chinese labels are long)."""
     # emoji=False: a unit named 「:smile:」 prints as typed; highlight=False: rich's highlighter
     # takes minutes over a 32,767-digit cell, and colours nothing we need
-    return Console(width=None if sys.stdout.isatty() else 200, emoji=False, highlight=False)
+    return _Console(width=None if sys.stdout.isatty() else 200, emoji=False, highlight=False)
 
 
 def fmt_value(v: Value) -> str:
