@@ -951,7 +951,7 @@ MESSAGES.update({
     "cli.merge.feedback": "把每个需退回单位的标注副本和退回说明（.txt，以单位命名）写入此目录（不能在要汇总的目录中）",
     "cli.merge.calls": "生成催报名单（.xlsx 或 .csv）：未报送和需重新报送的单位，含联系人和电话",
     "cli.merge.by_parent": "另按上级单位各生成一份汇总工作簿（如「汇总-甲区.xlsx」）",
-    "cli.merge.detailed_exit": "退出码区分情况：0 全部汇总且无错误；3 只有未报送的单位；4 有需退回的文件，无未报送；5 两者都有；2 没有可汇总的文件",
+    "cli.merge.detailed_exit": "退出码区分情况：0 全部汇总且无错误；4 只有未报送的单位；5 有需退回的文件，无未报送；6 两者都有；2 没有可汇总的文件；3 程序内部错误",
     "cli.merge.page": "--history：显示第几页（每页 {n} 个文件，按单位排列）",
     "cli.merge.history_page": "共 {total} 个文件，这是第 {page}/{pages} 页；用 --page 翻页",
     "cli.merge.feedback_done": "退回材料已写入 {dir}：{units} 个单位的退回说明和 {marked} 份标注副本",

@@ -4,8 +4,8 @@
 
 ``--json`` prints ``Consolidation.to_dict()`` (or a page of the history listing).  Exit code:
 0 every unit merged without errors, 1 some rejected, left out, merged with errors or missing,
-2 nothing could be merged or the command could not run; with ``--detailed-exit`` 3 only units
-missing, 4 files to return and no unit missing, 5 both (``Consolidation.detailed_exit_code``).
+2 nothing could be merged or the command could not run; with ``--detailed-exit`` 4 only units
+missing, 5 files to return and no unit missing, 6 both (``Consolidation.detailed_exit_code``).
 """
 from __future__ import annotations
 

@@ -239,14 +239,15 @@ class Consolidation:
 
     @property
     def detailed_exit_code(self) -> int:
-        """``merge --detailed-exit``: 0 complete and clean; 3 only units still missing (every
-        file received is merged clean); 4 files to return (rejected or with errors), no unit
-        missing; 5 both; 2 nothing could be merged.  Scripts tell "wait for units" from
-        "send files back" without reading the JSON."""
+        """``merge --detailed-exit``: 0 complete and clean; 4 only units still missing (every
+        file received is merged clean); 5 files to return (rejected or with errors), no unit
+        missing; 6 both; 2 nothing could be merged.  Scripts tell "wait for units" from
+        "send files back" without reading the JSON.  (3 stays what it is for every command: an
+        internal error.)"""
         if not self.accepted:
             return 2
         missing, to_return = bool(self.missing), bool(self.to_return)
-        return {(False, False): 0, (True, False): 3, (False, True): 4, (True, True): 5}[
+        return {(False, False): 0, (True, False): 4, (False, True): 5, (True, True): 6}[
             (missing, to_return)]
 
     def to_dict(self) -> dict[str, Any]:
