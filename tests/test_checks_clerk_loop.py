@@ -461,3 +461,35 @@ def test_9_a_renamed_office_dismisses_the_warning_and_publishes(tmp_path):
         assert "不能标为已复核" in str(e)
     else:
         raise AssertionError("an error was dismissed")
+
+
+# -- the 2019 format's 其他对外管理服务事项 has a row of its own in table 2 -------------------------
+def _report_2019():
+    from helpers import consistent_report
+
+    r = consistent_report("2019", 3)
+    r.meta.unit, r.meta.year = "某县人民政府办公室", 2020
+    r["t2.licensing.decisions"], r["t2.other_services.decisions"] = 20, 10
+    return r
+
+
+def test_2019_other_services_decisions_are_their_own_figure():
+    r = _report_2019()
+    r.texts["s1.active"] = "全年作出行政许可处理决定20件、其他对外管理服务事项处理决定10件。"
+    assert not check(r).by_rule("text.table2")
+    # nianbao's own 2019 paragraph, which writes the two side by side, is silent too
+    from nianbao.narrative import render_narratives
+
+    r.texts["s1.active"] = "\n".join(render_narratives(r)["s1.active"])
+    assert "其他对外管理服务事项" in r.texts["s1.active"]
+    assert not check(r).by_rule("text.table2")
+
+
+def test_2019_a_wrong_figure_is_still_found_at_its_own_row():
+    r = _report_2019()
+    r.texts["s1.active"] = "全年作出行政许可处理决定20件、其他对外管理服务事项处理决定12件。"
+    (f,) = check(r).by_rule("text.table2")
+    assert (f.expected, f.actual) == (10, 12) and "其他对外管理服务事项" in f.message
+    r.texts["s1.active"] = "全年作出行政许可处理决定25件、其他对外管理服务事项处理决定10件。"
+    (g,) = check(r).by_rule("text.table2")
+    assert (g.expected, g.actual) == (20, 25) and "「行政许可」行" in g.message

@@ -63,7 +63,10 @@ FORMAT = Format(
     ),
     tables=(T2, T3, c.T4),
     stated=c.stated_documents((("made", r"新制作|制发|印发"), ("published", r"新公开"),
-                               ("public_total", r"对外公开总|累计公开"))) + c.DECISIONS_STATED,
+                               ("public_total", r"对外公开总|累计公开"))) + c.DECISIONS_STATED
+    # 2019's table 2 has a row of its own for them: 「其他对外管理服务事项处理决定10件」 is theirs,
+    # not 行政许可's (nianbao's own 2019 paragraph writes the two side by side)
+    + c.stated_decisions((("other_services", "其他对外管理服务事项"),)),
     rules=c.t3_rules(T3) + c.T4_RULES + CROSS_YEAR,
     key_figures=c.key_figures(T2),
 )
