@@ -238,6 +238,8 @@ def test_same_names_in_two_folders_are_told_apart(round_one):
     water = {r.status: r for r in rows_of(result, "甲区水务局")}
     assert water[MERGED].shown == "补报/甲区水务局.xlsx"
     assert water[SUPERSEDED].shown == "第一轮/甲区水务局.xlsx"
+    # and the reason names the other file as printed, its folder telling which it is
+    assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
 
 
 def test_feedback_folder_has_a_marked_copy_and_a_message_per_unit(round_one):
