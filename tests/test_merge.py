@@ -266,7 +266,12 @@ def test_summary_sheet_lists_every_unit_with_hash_and_key_figures(inbox, merged_
     assert (jia[4], jia[6]) == (1, 2)
     assert jia[7] == sum(merged[u.name].values["t3.new.total"] for u in jia_units if u.name in merged)
     total = rollup[say("merge.rollup.total")]
-    assert total[1] == sum(r[1] for k, r in rollup.items() if k != say("merge.rollup.total"))
+    parents = [r for k, r in rollup.items()
+               if k and k not in (say("merge.rollup.total"), say("merge.rollup.unlisted"))]
+    assert total[1] == sum(r[1] for r in parents) == len(units)  # the list's units, no more
+    # files of units not on the list: apart, below the total, not expected
+    stray = rollup[say("merge.rollup.unlisted")]
+    assert stray[1] in ("", None) and stray[5] >= 1
 
 
 def test_inputs_are_byte_identical_afterwards(merged_once):

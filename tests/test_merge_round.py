@@ -240,6 +240,8 @@ def test_same_names_in_two_folders_are_told_apart(round_one):
     assert water[SUPERSEDED].shown == "第一轮/甲区水务局.xlsx"
     # and the reason names the other file as printed, its folder telling which it is
     assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
+    # and the reason names the other file as printed, its folder telling which it is
+    assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
 
 
 def test_feedback_folder_has_a_marked_copy_and_a_message_per_unit(round_one):
@@ -279,15 +281,21 @@ def test_call_list_names_whom_to_call(round_one):
 
 def test_rollup_groups_a_district_government_with_its_district(round_one):
     *_, result, _ = round_one
-    lines = {e["parent"]: e for e in result.rollup if not e["total"]}
+    lines = {e["parent"]: e for e in result.rollup if not e["total"] and not e["unlisted"]}
     jia, yi, direct = lines["甲区"], lines["乙区"], lines[""]
     assert jia["expected"] == 11  # its ten units and 甲区人民政府办公室
     assert (jia["merged"], jia["invalid"]) == (10, 1)
     assert yi["expected"] == 10 and (yi["invalid"], yi["rejected"]) == (2, 1)
-    assert direct["expected"] == 19 + 1  # and 外单位, which is not on the list
+    assert direct["expected"] == 19  # the list's own: 外单位 is not on it
     assert direct["missing"] == 2
     total = result.rollup[-1]
-    assert total["total"] and total["expected"] == 41
+    assert total["total"] and total["expected"] == 40  # the list's 40 units, no more
+    assert total["merged"] + total["invalid"] + total["rejected"] + total["missing"] == 40
+    # the unlisted unit's files are counted apart, and not in the total
+    stray = [e for e in result.rollup if e["unlisted"]]
+    assert len(stray) == 1 and (stray[0]["expected"], stray[0]["rejected"]) == (0, 1)
+    assert not any(r.on_list for r in rows_of(result, "外单位"))
+    assert all(r.on_list for r in result.rows if r.unit != "外单位")
     assert total["key_figures"]["new"] == sum(r.key[0] for r in result.rows
                                               if r.status == MERGED)
 

@@ -1024,3 +1024,9 @@ MESSAGES.update({
     "audit.reading_intro": "以下是未能从原文读出或未能核对的内容（缺失的数值、无法拆分的数字、未读出的单位等），不是报告本身的问题。",
     "cli.audit.units": "单位名单（与 merge 相同的 Excel 或 CSV）：按名单关联同一单位各年度的报告，并列出未收到报告的单位",
 })
+
+
+# -- the consolidated workbook as printed and read: findings in short, units not on the list -----
+MESSAGES.update({
+    "merge.rollup.unlisted": "不在单位名单中的单位（不计入应报单位和合计）",
+})

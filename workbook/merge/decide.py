@@ -204,7 +204,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
                        phone=(ref.phone if ref and ref.phone else ex.phone),
                        first_seen=local_time(ex.first_seen) if ex.first_seen else "",
                        attributed=how, sent=ex.sent, archive=ex.archive, size=ex.size,
-                       readable=ex.report_read, findings=_issues(ex, reason), shown=name(ex))
+                       readable=ex.report_read, findings=_issues(ex, reason), shown=name(ex),
+                       on_list=listed is None or ref is not None)
 
     rows: list[UnitRow] = []
     versions: dict[str, list[tuple[Examined, Unit]]] = defaultdict(list)

@@ -292,19 +292,29 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
 
 def _rollup_sheet(ws: Worksheet, entries: list[dict[str, Any]]) -> None:
     """Per parent: units expected, merged, clean, with errors, returned, missing, and the
-    merged key figures; the total last."""
+    merged key figures; the total, then apart from it the units not on the list."""
     keys = [say(code) for code, _ in MERGE_FIGURES]
     titles = [say("merge.rollup.parent"), *(say(f"merge.rollup.{k}") for k in
               ("expected", "merged", "clean", "invalid", "rejected", "missing")), *keys]
     widths = [24] + [8] * 6 + [10] * len(keys)
-    body = []
-    for e in entries:
-        name = say("merge.rollup.total") if e["total"] else e["parent"] or say("merge.rollup.direct")
-        body.append([name, e["expected"], e["merged"], e["clean"], e["invalid"], e["rejected"],
-                     e["missing"], *[_figure(v) for v in e["key_figures"].values()]])
+    body: list[list[Any]] = []
+    ordered = [e for e in entries if not e.get("unlisted")]
+    unlisted = [e for e in entries if e.get("unlisted")]
+    for e in ordered + unlisted:
+        if e.get("unlisted"):
+            body.append([""] * len(titles))  # apart from the total: not among those asked
+            name = say("merge.rollup.unlisted")
+        else:
+            name = say("merge.rollup.total") if e["total"] else e["parent"] or say("merge.rollup.direct")
+        body.append([name, "" if e.get("unlisted") else e["expected"], e["merged"], e["clean"],
+                     e["invalid"], e["rejected"], e["missing"],
+                     *[_figure(v) for v in e["key_figures"].values()]])
     first = list_sheet(ws.parent, ws, say("merge.rollup.title"), titles, widths, body, wrap=(0,),
                        numbers=tuple(range(1, len(titles))))
-    total = first + len(body) - 1
+    total = first + len(ordered) - 1
+    if unlisted:
+        for col in range(1, len(titles) + 1):
+            ws.cell(total + 1, col).border = Border()  # the gap that sets them apart
     for col in range(1, len(titles) + 1):
         style_cell(ws.cell(total, col), LABEL_LOOKS["header"])
         ws.cell(total, col).alignment = Alignment(horizontal="left" if col == 1 else "right")
