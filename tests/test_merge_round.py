@@ -33,6 +33,7 @@ from nianbao.cli import main
 from nianbao.layout import layout_of
 from nianbao.merge.records import INVALID, MERGED, REJECTED, SUPERSEDED
 from nianbao.merge.units import Unit
+from nianbao.text.cjk import display_width
 from nianbao.messages import say
 from nianbao.xlsx_writer import fill_workbook, save_workbook
 
@@ -240,8 +241,40 @@ def test_same_names_in_two_folders_are_told_apart(round_one):
     assert water[SUPERSEDED].shown == "第一轮/甲区水务局.xlsx"
     # and the reason names the other file as printed, its folder telling which it is
     assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
-    # and the reason names the other file as printed, its folder telling which it is
-    assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
+
+
+def test_the_reason_names_the_first_errors(round_one):
+    """Not only 「有 2 处错误」: the reason (terminal, --json, call list) names the first error in
+    short and says how many there are and where the rest are."""
+    tmp, *_, result, _ = round_one
+    bad = rows_of(result, "甲区卫健局")[0]
+    first = re.search(r"三、依申请公开!J8：应为 \d+，实为 999…", bad.reason).group()
+    assert bad.reason == say("merge.has_errors", errors=2) + f"。{first} 等 2 处，见退回说明"
+    assert "J29" not in bad.reason
+    calls = {r[1]: r for r in csv.reader(io.StringIO((tmp / "催报1.csv").read_text("utf-8-sig")))}
+    assert first in calls["甲区卫健局"][6]
+    res = CliRunner().invoke(main, ["merge", str(tmp / "收件"), "-o", str(tmp / "终端.xlsx"),
+                                    "--units", str(tmp / "名单.xlsx")])
+    assert "J8" in res.output and "等 2 处" in res.output.replace("\n", "")
+
+
+def test_gist_of_findings():
+    """What a finding says in short: the place, then the message after the cell it names, to
+    its first clause's end — whatever the message looks like, never longer than GIST_WIDTH."""
+    from nianbao.merge.feedback import GIST_WIDTH, gist
+
+    f = {"sheet": "三、依申请公开", "cell": "J8", "message":
+         "表三「（一）予以公开」行「总计」列（J8）应为 12，实为 999（表三各行：总计 = 自然人 + 法人"
+         "或其他组织各项之和）；J8 同时出现在不符的「（七）总计校验」中，请优先核对 J8"}
+    assert gist(f) == "三、依申请公开!J8：应为 12，实为 999…"
+    f = {"sheet": "基本信息", "cell": "B13",
+         "message": "基本信息「成文日期」（B13）未填写：年报落款的成文日期将留空，须手工填写后才能发布"}
+    assert gist(f) == "基本信息!B13：未填写…"
+    f = {"sheet": "三、依申请公开", "cell": "D6:J30", "message":
+         "表三（「三、依申请公开」175 个单元格）全部未填写：如本年确无数据，请逐格填 0"}
+    assert gist(f).startswith("三、依申请公开!D6:J30：表三（「三、依申请公开」")
+    assert display_width(gist(f).split("：", 1)[1]) <= GIST_WIDTH + 1  # and the 「…」
+    assert gist({"sheet": None, "cell": None, "message": "报告年度为 2024"}) == "报告年度为 2024"
 
 
 def test_feedback_folder_has_a_marked_copy_and_a_message_per_unit(round_one):

@@ -1030,3 +1030,14 @@ MESSAGES.update({
 MESSAGES.update({
     "merge.rollup.unlisted": "不在单位名单中的单位（不计入应报单位和合计）",
 })
+
+
+# -- the consolidated workbook as printed and read: findings in short, units not on the list -----
+MESSAGES.update({
+    "merge.gist.where": "{sheet}!{cell}",
+    "merge.gist": "{where}：{text}",
+    "merge.gist.brief": "。{items}{more}",
+    "merge.gist.more": " 等 {n} 处，见退回说明",
+    "merge.gist.see": "，见退回说明",
+    "merge.rollup.unlisted": "不在单位名单中的单位（不计入应报单位和合计）",
+})

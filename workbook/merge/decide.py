@@ -28,6 +28,7 @@ from ..errors import NianbaoError
 from ..formats import format_for_year, get_format
 from ..messages import say
 from ..text.cjk import unit_key
+from .feedback import brief
 from .records import (INVALID, MERGED, MERGED_INVALID, REJECTED, STATUSES, SUPERSEDED, UNSENT,
                       Examined, UnitRow, local_time, parse_stamp, shown)
 from .units import Unit
@@ -286,6 +287,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         if unit_key(u.name) not in heard_from:
             rows.append(UnitRow(unit=u.name, status=UNSENT, reason=say("merge.missing"),
                                 code=u.code, parent=u.parent, contact=u.contact, phone=u.phone))
+    for r in rows:
+        r.reason += brief(r, 1)  # what is wrong, not only that something is: the first error
     order = {s: i for i, s in enumerate(STATUSES)}
     rows.sort(key=lambda r: (order[r.status], r.parent, unit_key(r.unit), r.shown, r.file))
     return rows
