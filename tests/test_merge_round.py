@@ -16,7 +16,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -33,6 +32,7 @@ from nianbao.cli import main
 from nianbao.layout import layout_of
 from nianbao.merge.records import INVALID, MERGED, REJECTED, SUPERSEDED
 from nianbao.merge.units import Unit
+from nianbao.text.cjk import display_width
 from nianbao.messages import say
 from nianbao.xlsx_writer import fill_workbook, save_workbook
 
@@ -238,6 +238,46 @@ def test_same_names_in_two_folders_are_told_apart(round_one):
     water = {r.status: r for r in rows_of(result, "甲区水务局")}
     assert water[MERGED].shown == "补报/甲区水务局.xlsx"
     assert water[SUPERSEDED].shown == "第一轮/甲区水务局.xlsx"
+    # and the reason names the other file as printed, its folder telling which it is
+    assert water[SUPERSEDED].reason == say("merge.superseded", file="补报/甲区水务局.xlsx")
+
+
+def test_the_reason_names_the_first_errors(round_one):
+    """Not only 「有 2 处错误」: the reason (terminal, --json, call list) names the first error in
+    short; 汇总情况 the first two; both say how many there are and where the rest are."""
+    tmp, *_, out, result, _ = round_one
+    bad = rows_of(result, "甲区卫健局")[0]
+    first = re.search(r"三、依申请公开!J8：应为 \d+，实为 999…", bad.reason).group()
+    assert bad.reason == say("merge.has_errors", errors=2) + f"。{first} 等 2 处，见退回说明"
+    assert "J29" not in bad.reason
+    ws = openpyxl.load_workbook(out)[say("merge.sheet.summary")]
+    shown = next(r[4] for r in ws.iter_rows(min_row=6, values_only=True) if r[1] == "甲区卫健局")
+    assert shown.startswith(say("merge.has_errors", errors=2) + f"。{first}；三、依申请公开!J29：应为 ")
+    assert shown.endswith(" 等 2 处，见退回说明")
+    calls = {r[1]: r for r in csv.reader(io.StringIO((tmp / "催报1.csv").read_text("utf-8-sig")))}
+    assert first in calls["甲区卫健局"][6]
+    res = CliRunner().invoke(main, ["merge", str(tmp / "收件"), "-o", str(tmp / "终端.xlsx"),
+                                    "--units", str(tmp / "名单.xlsx")])
+    assert "J8" in res.output and "等 2 处" in res.output.replace("\n", "")
+
+
+def test_gist_of_findings():
+    """What a finding says in short: the place, then the message after the cell it names, to
+    its first clause's end — whatever the message looks like, never longer than GIST_WIDTH."""
+    from nianbao.merge.feedback import GIST_WIDTH, gist
+
+    f = {"sheet": "三、依申请公开", "cell": "J8", "message":
+         "表三「（一）予以公开」行「总计」列（J8）应为 12，实为 999（表三各行：总计 = 自然人 + 法人"
+         "或其他组织各项之和）；J8 同时出现在不符的「（七）总计校验」中，请优先核对 J8"}
+    assert gist(f) == "三、依申请公开!J8：应为 12，实为 999…"
+    f = {"sheet": "基本信息", "cell": "B13",
+         "message": "基本信息「成文日期」（B13）未填写：年报落款的成文日期将留空，须手工填写后才能发布"}
+    assert gist(f) == "基本信息!B13：未填写…"
+    f = {"sheet": "三、依申请公开", "cell": "D6:J30", "message":
+         "表三（「三、依申请公开」175 个单元格）全部未填写：如本年确无数据，请逐格填 0"}
+    assert gist(f).startswith("三、依申请公开!D6:J30：表三（「三、依申请公开」")
+    assert display_width(gist(f).split("：", 1)[1]) <= GIST_WIDTH + 1  # and the 「…」
+    assert gist({"sheet": None, "cell": None, "message": "报告年度为 2024"}) == "报告年度为 2024"
 
 
 def test_feedback_folder_has_a_marked_copy_and_a_message_per_unit(round_one):
@@ -277,15 +317,21 @@ def test_call_list_names_whom_to_call(round_one):
 
 def test_rollup_groups_a_district_government_with_its_district(round_one):
     *_, result, _ = round_one
-    lines = {e["parent"]: e for e in result.rollup if not e["total"]}
+    lines = {e["parent"]: e for e in result.rollup if not e["total"] and not e["unlisted"]}
     jia, yi, direct = lines["甲区"], lines["乙区"], lines[""]
     assert jia["expected"] == 11  # its ten units and 甲区人民政府办公室
     assert (jia["merged"], jia["invalid"]) == (10, 1)
     assert yi["expected"] == 10 and (yi["invalid"], yi["rejected"]) == (2, 1)
-    assert direct["expected"] == 19 + 1  # and 外单位, which is not on the list
+    assert direct["expected"] == 19  # the list's own: 外单位 is not on it
     assert direct["missing"] == 2
     total = result.rollup[-1]
-    assert total["total"] and total["expected"] == 41
+    assert total["total"] and total["expected"] == 40  # the list's 40 units, no more
+    assert total["merged"] + total["invalid"] + total["rejected"] + total["missing"] == 40
+    # the unlisted unit's files are counted apart, and not in the total
+    stray = [e for e in result.rollup if e["unlisted"]]
+    assert len(stray) == 1 and (stray[0]["expected"], stray[0]["rejected"]) == (0, 1)
+    assert not any(r.on_list for r in rows_of(result, "外单位"))
+    assert all(r.on_list for r in result.rows if r.unit != "外单位")
     assert total["key_figures"]["new"] == sum(r.key[0] for r in result.rows
                                               if r.status == MERGED)
 
@@ -394,37 +440,106 @@ def test_history_pages(round_two):
     assert res.exit_code == 0 and "乙区教育局" in res.output
 
 
-@pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice or poppler not installed")
-def test_the_summary_prints_readably_on_a4_landscape(round_two, tmp_path):
-    """汇总情况 rendered by LibreOffice: A4 landscape, the list's text at 9 pt or more."""
+def sheet_alone(src: Path, sheet: str, out: Path) -> Path:
+    """A copy of ``src`` holding only ``sheet``: what printing that sheet gives."""
+    wb = openpyxl.load_workbook(src)
+    for name in wb.sheetnames:
+        if name != sheet:
+            wb.remove(wb[name])
+    wb.save(out)
+    return out
+
+
+def glyph_sizes(page) -> list[float]:
+    """The size each character is printed at on a pdfplumber page, in points: pdfminer's
+    ``size`` is the glyph's height after the text and graphics matrices — where LibreOffice
+    puts the scale of a sheet fitted to the page, it is already in — times the page's
+    /UserUnit (1 unless the PDF sets one)."""
+    unit = float(page.page_obj.attrs.get("UserUnit", 1) or 1)
+    return [ch["size"] * unit for ch in page.chars if ch["text"].strip()]
+
+
+def lines_below_their_row(page) -> list[str]:
+    """Text lines of a table that reach below the rule closing their row: cut off in print
+    (LibreOffice clips a cell's text to the row, so a line that does not fit is lost)."""
+    rules = sorted({round(e["top"], 1) for e in page.edges if e["orientation"] == "h"})
+    out = []
+    for line in page.extract_text_lines():
+        below = [y for y in rules if y > line["top"] + 0.5]
+        if below and rules[0] < line["top"] and line["bottom"] > below[0] + 0.5:
+            out.append(line["text"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(round_two, tmp_path_factory):
+    """汇总情况 and 退回说明 of the second round (40 listed units and strays), each printed
+    alone by LibreOffice: their pdfplumber PDFs."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
     from nianbao.libreoffice import convert
 
     tmp, res, data = round_two
-    src = tmp_path / "汇总.xlsx"
-    wb = openpyxl.load_workbook(data["output"])
-    for name in wb.sheetnames:
-        if name != say("merge.sheet.summary"):
-            wb[name].sheet_state = "hidden"
-    wb.save(src)
-    convert([src], "pdf", tmp_path, timeout=300)
-    pdf = tmp_path / "汇总.pdf"
-    box = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', box)
-    assert float(page.group(1)) > float(page.group(2)) and abs(float(page.group(1)) - 842) < 2
-    heights = [float(m.group(2)) - float(m.group(1)) for m in re.finditer(
-        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(甲区卫健局|市林业局)</word>',
-        box)]
-    assert heights and min(heights) >= 9.0, heights
+    out = tmp_path_factory.mktemp("printed")
+    sheets = {"summary": say("merge.sheet.summary"), "feedback": say("merge.sheet.feedback")}
+    sources = [sheet_alone(Path(data["output"]), name, out / f"{key}.xlsx")
+               for key, name in sheets.items()]
+    pdfs = convert(sources, "pdf", out, timeout=300)
+    opened = {key: pdfplumber.open(pdf) for key, pdf in zip(sheets, pdfs)}
+    yield opened
+    for pdf in opened.values():
+        pdf.close()
+
+
+@pytest.mark.libreoffice
+def test_the_summary_prints_readably_on_a4_landscape(printed, round_two):
+    """汇总情况 rendered by LibreOffice: A4 landscape, every character at 9 pt or more as the PDF
+    draws it (not the box of a word: a cell fitted to the page is drawn smaller), every unit
+    on it, the header on every page, no text cut off below its row."""
+    pdf = printed["summary"]
+    tmp, res, data = round_two
+    text = ""
+    for page in pdf.pages:
+        assert (round(page.width), round(page.height)) == (842, 595)  # A4 landscape
+        sizes = glyph_sizes(page)
+        assert sizes and min(sizes) >= 9.0, (page.page_number, min(sizes))
+        page_text = page.extract_text()
+        assert say("merge.col.reason") in page_text and say("merge.col.phone") in page_text
+        assert not lines_below_their_row(page), lines_below_their_row(page)
+        text += page_text
+    flat = text.replace("\n", "")
+    assert len(data["units"]) >= 40
+    for unit in {u["unit"] for u in data["units"] if u["unit"]}:
+        if display_width(unit) <= 12:  # on one line of its cell (longer names wrap)
+            assert unit in flat, unit
+    # who must act, and on what: the first errors in short, with the way to the rest
+    assert "等 2 处，见退回说明" in flat and "三、依申请公" in flat
+
+
+@pytest.mark.libreoffice
+def test_the_feedback_sheet_prints_whole_messages(printed):
+    """退回说明 printed: each message to its last line 「请改正后重新报送。」 inside its row, at
+    9 pt or more."""
+    pdf = printed["feedback"]
+    ends = 0
+    for page in pdf.pages:
+        sizes = glyph_sizes(page)
+        assert sizes and min(sizes) >= 9.0, (page.page_number, min(sizes))
+        assert not lines_below_their_row(page), lines_below_their_row(page)
+        ends += page.extract_text().count("请改正后重新报送。")
+    assert ends >= 2  # the two units with errors
 
 
 def test_the_summary_is_laid_out_for_print(round_two):
-    """Counts right-aligned, long names and reasons wrapped, the hash short, the page A4
-    landscape one page wide — what the rendering test then sees."""
+    """Counts right-aligned, long names and reasons wrapped, no technical columns (they are on
+    文件明细), the page A4 landscape one page wide at a scale that keeps 11 pt at 9 pt or more —
+    what the rendering test then sees."""
+    from nianbao.merge.workbook import MIN_PRINTED_SIZE, printed_scale
+
     tmp, res, data = round_two
-    ws = openpyxl.load_workbook(data["output"])[say("merge.sheet.summary")]
+    wb = openpyxl.load_workbook(data["output"])
+    ws = wb[say("merge.sheet.summary")]
     head = [c.value for c in ws[5]]
     col = {title: i + 1 for i, title in enumerate(head)}
     row = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, col[say("merge.col.unit")]).value == LONG)
@@ -432,10 +547,36 @@ def test_the_summary_is_laid_out_for_print(round_two):
     assert ws.cell(row, col[say("merge.col.reason")]).alignment.wrap_text
     for title in ("merge.col.errors", "merge.col.warnings", "merge.key.new"):
         assert ws.cell(row, col[say(title)]).alignment.horizontal == "right", title
-    assert len(ws.cell(row, col[say("merge.col.hash")]).value) == 8
+    for title in ("merge.col.sha256", "merge.col.saved", "merge.col.first_seen", "merge.col.path"):
+        assert say(title) not in head, title
+    files = [c.value for c in wb[say("merge.sheet.files")][3]]
+    assert {say("merge.col.sha256"), say("merge.col.saved"), say("merge.col.first_seen")} <= set(files)
+    widths = [ws.column_dimensions[c.column_letter].width for c in ws[5]]
+    assert printed_scale(widths) * 11 >= MIN_PRINTED_SIZE
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows.replace("$", "") == "5:5"  # the header on every page
+    # the lines over the list wrap inside its width: nothing runs past the printed page
+    assert any(str(m) .startswith("A2:") for m in ws.merged_cells.ranges)
+
+
+def test_a_list_too_wide_for_9_pt_is_not_shrunk_to_the_page(tmp_path):
+    """Fitted to the page's width only while that keeps the text at 9 pt or more: a wider list
+    prints at the smallest readable scale, over pages side by side, 序号 and unit repeated."""
+    from openpyxl import Workbook
+
+    from nianbao.merge.workbook import list_sheet, printed_scale
+
+    wb = Workbook()
+    narrow, wide = wb.active, wb.create_sheet("宽")
+    list_sheet(wb, narrow, "窄", ["序号", "单位", "说明"], [4, 16, 60], [[1, "甲", "乙"]])
+    assert narrow.sheet_properties.pageSetUpPr.fitToPage and narrow.page_setup.fitToWidth == 1
+    widths = [4, 16, 60, 60, 60]
+    assert printed_scale(widths) * 11 < 9
+    list_sheet(wb, wide, "宽", ["序号", "单位", "甲", "乙", "丙"], widths, [[1, "甲", "", "", ""]])
+    assert not wide.sheet_properties.pageSetUpPr.fitToPage
+    assert wide.page_setup.scale == 82  # 11 pt × 82 % ≥ 9 pt
+    assert wide.print_title_cols.replace("$", "") == "A:B"
 
 
 def test_detailed_exit_codes_tell_missing_from_errors(round_one):

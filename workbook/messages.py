@@ -895,10 +895,9 @@ MESSAGES.update({
     "merge.footer": "第 &P 页，共 &N 页",
     "merge.summary.unit": "填报单位：{unit}。",
     "merge.summary.no_unit": "填报单位未填写：请在「基本信息」中填写本级单位名称（或汇总时用 --unit 指定），填写后才能生成年报。",
-    "merge.summary.times": "保存时间：工作簿自身记录的最后保存时间，据此判断同一单位的新旧版本；首次收到：nianbao 第一次收到该文件内容的时间。文件的完整路径、完整 SHA-256、文件修改时间和存档副本见「文件明细」表。",
+    "merge.summary.times": "保存时间：工作簿自身记录的最后保存时间，据此判断同一单位的新旧版本；首次收到：nianbao 第一次收到该文件内容的时间；文件修改时间：文件在收件文件夹中的修改时间。",
     "merge.col.contact": "联系人",
     "merge.col.phone": "电话",
-    "merge.col.hash": "哈希（前 8 位）",
     "merge.col.first_seen": "首次收到",
     "merge.col.message": "退回说明（可直接发送）",
     "merge.col.draft": "草稿（各单位原文，供撰写本级年报参考）",
@@ -1023,4 +1022,16 @@ MESSAGES.update({
     "audit.series_intro": "同一单位各年度的报告按单位名称关联（「人民政府」简写为「政府」视为同一单位；给出单位名单时以名单为准），沿年度逐年进行跨年度核对；未读出单位或年度的报告列在最后，不关联。",
     "audit.reading_intro": "以下是未能从原文读出或未能核对的内容（缺失的数值、无法拆分的数字、未读出的单位等），不是报告本身的问题。",
     "cli.audit.units": "单位名单（与 merge 相同的 Excel 或 CSV）：按名单关联同一单位各年度的报告，并列出未收到报告的单位",
+})
+
+
+# -- the consolidated workbook as printed and read: findings in short, units not on the list -----
+MESSAGES.update({
+    "merge.gist.where": "{sheet}!{cell}",
+    "merge.gist": "{where}：{text}",
+    "merge.gist.brief": "。{items}{more}",
+    "merge.gist.more": " 等 {n} 处，见退回说明",
+    "merge.gist.see": "，见退回说明",
+    "merge.rollup.unlisted": "不在单位名单中的单位（不计入应报单位和合计）",
+    "merge.summary.files": "各文件的保存时间（据此判断同一单位的新旧版本）、首次收到时间、完整路径、完整 SHA-256 和存档副本见「文件明细」表。",
 })

@@ -28,6 +28,7 @@ from ..errors import NianbaoError
 from ..formats import format_for_year, get_format
 from ..messages import say
 from ..text.cjk import unit_key
+from .feedback import brief
 from .records import (INVALID, MERGED, MERGED_INVALID, REJECTED, STATUSES, SUPERSEDED, UNSENT,
                       Examined, UnitRow, local_time, parse_stamp, shown)
 from .units import Unit
@@ -185,6 +186,12 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
     sorted so that who must act comes first."""
     match = Matcher(listed)
     listed_by_key = {unit_key(u.name): u for u in listed or ()}
+    # every file as it is printed — in its row and in the reasons that cite it — so that
+    # 「第一轮/甲区水务局.xlsx」 says which 甲区水务局.xlsx was replaced by which
+    names = file_names(ex.path for ex in seen)
+
+    def name(ex: Examined) -> str:
+        return names.get(ex.path) or ex.name
 
     def row(ex: Examined, status: str, reason: str, unit: Unit | None, how: str = "") -> UnitRow:
         ref = listed_by_key.get(unit_key(unit.name)) if unit else None
@@ -198,7 +205,8 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
                        phone=(ref.phone if ref and ref.phone else ex.phone),
                        first_seen=local_time(ex.first_seen) if ex.first_seen else "",
                        attributed=how, sent=ex.sent, archive=ex.archive, size=ex.size,
-                       readable=ex.report_read, findings=_issues(ex, reason))
+                       readable=ex.report_read, findings=_issues(ex, reason), shown=name(ex),
+                       on_list=listed is None or ref is not None)
 
     rows: list[UnitRow] = []
     versions: dict[str, list[tuple[Examined, Unit]]] = defaultdict(list)
@@ -243,10 +251,10 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         if first is not None or renamed:
             # the same bytes again: a resubmission that changed nothing
             when = _earliest(first) if first is not None else earlier[0]
-            name = first.name if first is not None else shown(Path(earlier[1]).name)
-            r.identical_to = name
+            other = name(first) if first is not None else shown(Path(earlier[1]).name)
+            r.identical_to = other
             if latest.errors:
-                r.reason = say("merge.resent_unchanged", date=day(when), file=name,
+                r.reason = say("merge.resent_unchanged", date=day(when), file=other,
                                errors=latest.errors)
         elif earlier and status in (INVALID, MERGED_INVALID):
             # the very bytes of an earlier round, still with their errors
@@ -254,9 +262,9 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         rows.append(r)
         for ex, u in older:
             if ex.sha256 == latest.sha256:
-                rows.append(row(ex, SUPERSEDED, say("merge.same_as", file=latest.name), u))
+                rows.append(row(ex, SUPERSEDED, say("merge.same_as", file=name(latest)), u))
             else:
-                rows.append(row(ex, SUPERSEDED, say("merge.superseded", file=latest.name), u))
+                rows.append(row(ex, SUPERSEDED, say("merge.superseded", file=name(latest)), u))
     for key, items in refused.items():
         best = latest_of.get(key) if key else None
         # the same bytes sent again count once: the latest copy carries the status
@@ -268,29 +276,29 @@ def decide(seen: list[Examined], listed: Sequence[Unit] | None, year: int | None
         for ex, unit, how, reason in items:
             if best is not None and _arrival(ex) <= _arrival(best):
                 # a later workbook of the unit was received: nothing left to do about this one
-                rows.append(row(ex, SUPERSEDED, say("merge.resolved", file=best.name,
+                rows.append(row(ex, SUPERSEDED, say("merge.resolved", file=name(best),
                                                     reason=reason), unit, how))
             elif ex.sha256 and latest_copy[ex.sha256] is not ex:
                 copy = latest_copy[ex.sha256]
-                rows.append(row(ex, SUPERSEDED, say("merge.same_as", file=copy.name), unit, how))
+                rows.append(row(ex, SUPERSEDED, say("merge.same_as", file=name(copy)), unit, how))
             else:
                 rows.append(row(ex, REJECTED, reason, unit, how))
     for u in listed or ():
         if unit_key(u.name) not in heard_from:
             rows.append(UnitRow(unit=u.name, status=UNSENT, reason=say("merge.missing"),
                                 code=u.code, parent=u.parent, contact=u.contact, phone=u.phone))
-    _name_files(rows)
+    for r in rows:
+        r.reason += brief(r, 1)  # what is wrong, not only that something is: the first error
     order = {s: i for i, s in enumerate(STATUSES)}
     rows.sort(key=lambda r: (order[r.status], r.parent, unit_key(r.unit), r.shown, r.file))
     return rows
 
 
-def _name_files(rows: list[UnitRow]) -> None:
+def file_names(paths: Iterable[str]) -> dict[str, str]:
     """Each file as printed: its name, with as many of its folders as tell apart files of the
     same name found in different folders (「第一轮/甲局.xlsx」, 「第二轮/甲局.xlsx」)."""
-    files = [r for r in rows if r.file]
-    parts = {r.file: tuple(p for p in r.file.replace(os.sep, "/").split("/") if p) for r in files}
-    depth = {r.file: 1 for r in files}
+    parts = {f: tuple(p for p in f.replace(os.sep, "/").split("/") if p) for f in paths if f}
+    depth = dict.fromkeys(parts, 1)
     while True:
         names: dict[tuple, list[str]] = defaultdict(list)
         for f, d in depth.items():
@@ -301,8 +309,7 @@ def _name_files(rows: list[UnitRow]) -> None:
             break
         for f in clash:
             depth[f] += 1
-    for r in files:
-        r.shown = shown("/".join(parts[r.file][-depth[r.file]:]))
+    return {f: shown("/".join(parts[f][-depth[f]:])) for f in parts}
 
 
 __all__ = ["decide", "target_of", "Matcher", "day"]

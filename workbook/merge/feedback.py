@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..messages import say
-from ..text.cjk import unit_key
+from ..text.cjk import char_width, unit_key
 from .records import INVALID, MERGED_INVALID, REJECTED, UNSENT, UnitRow
 
 RETURNED = (REJECTED, INVALID, MERGED_INVALID)  # files a unit must correct or replace
@@ -58,6 +58,46 @@ def message(row: UnitRow, year: int | None, today: str = "") -> str:
             lines.append(f"{n}. {f['message']}")
     lines.append(say("feedback.resend"))
     return "\n".join(lines)
+
+
+GIST_WIDTH = 36  # display columns (a CJK character is two) of what a finding says, in short
+_CLAUSE_END = re.compile(r"[（(；;：:]")  # where the gist of a finding's message ends
+
+
+def gist(finding: dict[str, Any]) -> str:
+    """A finding in short: its place and what is wrong — 「三、依申请公开!J8：应为 12，实为 999…」
+    for 「表三「（一）予以公开」行「总计」列（J8）应为 12，实为 999（表三各行：…）；…」: the
+    message after the cell it names, to the end of its first clause, at most GIST_WIDTH wide.
+    The whole message is in 退回说明 and ``findings``."""
+    text, sheet, cell = str(finding.get("message") or ""), finding.get("sheet"), finding.get("cell")
+    if cell and f"（{cell}）" in text:
+        text = text.split(f"（{cell}）", 1)[1].lstrip("，, ")
+    end = _CLAUSE_END.search(text, 3)  # a clause of three characters at least: not 「表三（」
+    short = text[:end.start()] if end else text
+    width, cut = 0, len(short)
+    for i, ch in enumerate(short):
+        width += char_width(ch)
+        if width > GIST_WIDTH:
+            cut = i
+            break
+    short = short[:cut].rstrip("，,、 ")
+    if short != text:
+        short += "…"
+    where = say("merge.gist.where", sheet=sheet, cell=cell) if sheet and cell else sheet or ""
+    return say("merge.gist", where=where, text=short) if where else short
+
+
+def brief(row: UnitRow, n: int) -> str:
+    """What a row with errors adds to its reason: its first ``n`` errors in short and how many
+    there are (「。三、依申请公开!J8：应为 12，实为 999… 等 2 处，见退回说明」); "" for any
+    other row.  The reason then says what the unit must correct, not only that it must."""
+    if row.status not in (INVALID, MERGED_INVALID):
+        return ""
+    errors = [f for f in row.findings if f.get("severity") == "error"][:n]
+    if not errors:
+        return ""
+    more = say("merge.gist.more", n=row.errors) if row.errors > 1 else say("merge.gist.see")
+    return say("merge.gist.brief", items="；".join(gist(f) for f in errors), more=more)
 
 
 def fill_messages(rows: Sequence[UnitRow], year: int | None, today: str) -> None:
@@ -119,7 +159,7 @@ def write_text(path: Path, text: str) -> None:
 # ---- the call list -----------------------------------------------------------------------------
 CALL_COLUMNS = ("calls.col.no", "calls.col.unit", "calls.col.parent", "calls.col.contact",
                 "calls.col.phone", "calls.col.status", "calls.col.todo")
-CALL_WIDTHS = (6, 28, 14, 10, 16, 14, 60)
+CALL_WIDTHS = (5, 22, 12, 8, 14, 12, 52)  # 125 units: printed one page wide at ≥ 9 pt
 
 
 def call_rows(rows: Sequence[UnitRow]) -> list[list[Any]]:
@@ -137,5 +177,5 @@ def call_rows(rows: Sequence[UnitRow]) -> list[list[Any]]:
     return out
 
 
-__all__ = ["message", "fill_messages", "per_unit", "unit_text", "feedback_plan", "write_text",
-           "call_rows", "CALL_COLUMNS", "CALL_WIDTHS", "safe_file_name", "RETURNED"]
+__all__ = ["message", "gist", "brief", "fill_messages", "per_unit", "unit_text", "feedback_plan",
+           "write_text", "call_rows", "CALL_COLUMNS", "CALL_WIDTHS", "safe_file_name", "RETURNED"]

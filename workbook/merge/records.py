@@ -163,6 +163,9 @@ class UnitRow:
     readable: bool = False  # the file was read as a workbook (so it can be marked)
     findings: list[dict[str, Any]] = field(default_factory=list)  # errors first, then warnings
     feedback: str = ""  # the message to send the unit (empty when it has nothing to do)
+    # the unit is on the coordinator's list (always so without a list): only listed units are
+    # expected (应报); a file of a unit not on the list is counted apart
+    on_list: bool = True
 
     @property
     def to_act(self) -> bool:
@@ -182,7 +185,7 @@ class UnitRow:
                 "sent": self.sent or None, "identical_to": self.identical_to or None,
                 "archive": self.archive or None, "size": self.size or None,
                 "findings": self.findings,
-                "feedback": self.feedback or None}
+                "feedback": self.feedback or None, "on_list": self.on_list}
 
 
 ATTRIBUTIONS = ("content", "file_name")  # a published report's text; a listed name in the file name

@@ -62,47 +62,67 @@ def _state(statuses: set[str]) -> str | None:
 
 
 def rollup(rows: Sequence[UnitRow]) -> list[dict[str, Any]]:
-    """One entry per parent (sorted, 直属 last) and a total: ``parent`` ("" for 直属),
-    ``expected`` units, ``merged`` (summed), ``clean`` (merged without errors), ``invalid``
-    (errors: left out or summed with --include-invalid), ``rejected``, ``missing``, and the
-    merged key figures (None where no unit gave one)."""
+    """One entry per parent (sorted, 直属 last), the files of units not on the list apart, and a
+    total last: ``parent`` ("" for 直属), ``expected`` units, ``merged`` (summed), ``clean``
+    (merged without errors), ``invalid`` (errors: left out or summed with --include-invalid),
+    ``rejected``, ``missing``, and the merged key figures (None where no unit gave one).
+
+    Only listed units are expected (应报): units not on the list (``UnitRow.on_list``) are one
+    entry with ``unlisted`` true, expected 0, and are not in the total."""
     entries = []
     keys = [code.split(".")[-1] for code, _ in MERGE_FIGURES]
     total = _entry("", keys, total=True)
-    for parent, members in sorted(groups(rows).items(), key=lambda kv: (kv[0] == DIRECT, kv[0])):
+    listed = [r for r in rows if r.on_list]
+    for parent, members in sorted(groups(listed).items(), key=lambda kv: (kv[0] == DIRECT, kv[0])):
         entry = _entry(parent, keys)
-        by_unit: dict[str, set[str]] = defaultdict(set)
-        for r in members:
-            if r.status != SUPERSEDED:
-                by_unit[unit_key(r.unit)].add(r.status)
-            if r.status in SUMMED:
-                for k, v in zip(keys, r.key):
-                    if v is not None:
-                        entry["key_figures"][k] = (entry["key_figures"][k] or 0) + v
-        for statuses in by_unit.values():
-            state = _state(statuses)
-            if state is None:
-                continue
-            entry["expected"] += 1
-            entry["merged"] += state in SUMMED
-            entry["clean"] += state == MERGED
-            entry["invalid"] += state in (INVALID, MERGED_INVALID)
-            entry["rejected"] += state == REJECTED
-            entry["missing"] += state == UNSENT
+        _count(entry, members, keys)
         if not entry["expected"]:
             continue
         entries.append(entry)
-        for name in ("expected", "merged", "clean", "invalid", "rejected", "missing"):
+        for name in COUNTS:
             total[name] += entry[name]
         for k in keys:
             if entry["key_figures"][k] is not None:
                 total["key_figures"][k] = (total["key_figures"][k] or 0) + entry["key_figures"][k]
+    stray = _entry("", keys, unlisted=True)
+    _count(stray, [r for r in rows if not r.on_list], keys)
+    if stray["expected"]:
+        stray["expected"] = 0  # sent, but not asked for
+        entries.append(stray)
     return [*entries, total] if entries else []
 
 
-def _entry(parent: str, keys: list[str], total: bool = False) -> dict[str, Any]:
-    return {"parent": parent, "total": total, "expected": 0, "merged": 0, "clean": 0,
-            "invalid": 0, "rejected": 0, "missing": 0, "key_figures": dict.fromkeys(keys)}
+COUNTS = ("expected", "merged", "clean", "invalid", "rejected", "missing")
+
+
+def _count(entry: dict[str, Any], members: Sequence[UnitRow], keys: list[str]) -> None:
+    """Add ``members``' units (each counted once, by its best state) and key figures to
+    ``entry``; a file of no known unit counts as one unit of its own."""
+    by_unit: dict[str, set[str]] = defaultdict(set)
+    for r in members:
+        if r.status != SUPERSEDED:
+            by_unit[unit_key(r.unit) if r.unit else f"\0{r.file}"].add(r.status)
+        if r.status in SUMMED:
+            for k, v in zip(keys, r.key):
+                if v is not None:
+                    entry["key_figures"][k] = (entry["key_figures"][k] or 0) + v
+    for statuses in by_unit.values():
+        state = _state(statuses)
+        if state is None:
+            continue
+        entry["expected"] += 1
+        entry["merged"] += state in SUMMED
+        entry["clean"] += state == MERGED
+        entry["invalid"] += state in (INVALID, MERGED_INVALID)
+        entry["rejected"] += state == REJECTED
+        entry["missing"] += state == UNSENT
+
+
+def _entry(parent: str, keys: list[str], total: bool = False,
+           unlisted: bool = False) -> dict[str, Any]:
+    return {"parent": parent, "total": total, "unlisted": unlisted, "expected": 0, "merged": 0,
+            "clean": 0, "invalid": 0, "rejected": 0, "missing": 0,
+            "key_figures": dict.fromkeys(keys)}
 
 
 __all__ = ["rollup", "groups", "group_of", "seat", "DIRECT"]

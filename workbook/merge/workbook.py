@@ -1,9 +1,11 @@
 """Writing the consolidated workbook: the core template filled with the sums, and the sheets a
 coordinator works from —
 
-* 汇总情况: every unit and file, who must act first, with what is wrong, whom to call and the
-  key figures — printable: A4 landscape at a readable scale (fonts of 11 pt printed at ≥ 9 pt),
-  long names and reasons wrapped, counts right-aligned, the hash shortened;
+* 汇总情况: every unit and file, who must act first, with what is wrong (its first errors in
+  short), whom to call and the key figures — printable: A4 landscape, its text printed at ≥ 9 pt
+  (11 pt cells, the columns narrow enough that fitting them to the page's width keeps them
+  ≥ 82 %), long names and reasons wrapped, counts right-aligned, the header on every page; the
+  technical columns (hash, save and receipt times, paths) are on 文件明细;
 * 按上级单位: the roll-up per parent with a total row (:mod:`nianbao.merge.rollup`);
 * 退回说明: the ready-to-send message for each unit that must correct or resend;
 * 各部分文字草稿 and 各单位文字: the units' texts gathered per part as a draft for the
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,11 +37,10 @@ from ..formats import get_format
 from ..layout import HEADINGS, META_SHEET, LabelStyle, layout_of
 from ..messages import say
 from ..report import Report, format_number
-from ..xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, LABEL_LOOKS, MAX_ROW_HEIGHT, add_record,
-                          build_template, fill_workbook, put_value, save_workbook, style_cell,
-                          text_height)
-from ..text.cjk import display_width
-from .feedback import CALL_COLUMNS, CALL_WIDTHS, call_rows, per_unit, unit_text
+from ..xlsx_writer import (BASE_SIZE, DEFAULT_HEIGHT, FONT_NAME, LABEL_LOOKS, MAX_ROW_HEIGHT,
+                          add_record, build_template, fill_workbook, put_value, save_workbook,
+                          style_cell, text_height)
+from .feedback import CALL_COLUMNS, CALL_WIDTHS, brief, call_rows, per_unit, unit_text
 from .history import History, now
 from .records import (INVALID, KIND_CONSOLIDATION, MERGE_FIGURES, MERGED, MERGED_INVALID,
                       ORIGIN_KIND, REJECTED, SOURCE_PREFIX, SUMMED, SUPERSEDED, UNSENT, UnitRow,
@@ -48,24 +49,34 @@ from .rollup import rollup
 
 STATUS_FILLS = {REJECTED: "FFC7CE", INVALID: "FFC7CE", UNSENT: "FFEB9C",
                 MERGED_INVALID: "FFEB9C", MERGED: "C6EFCE", SUPERSEDED: "EDEDED"}
-KEY_WIDTH = 7
+KEY_WIDTH = 6  # five digits; the title wraps
 # the printed list: (catalogue code of the title, width in character units, wraps, a number).
-# Their widths add up to what fits A4 landscape at ≥ 82 % (11 pt printed at ≥ 9 pt).
-COLUMNS = (("merge.col.no", 4, False, True), ("merge.col.unit", 16, True, False),
-           ("merge.col.parent", 9, True, False), ("merge.col.status", 9, True, False),
-           ("merge.col.reason", 33, True, False), ("merge.col.errors", 5, False, True),
+# With the key figures they add up to 132 units, which fits A4 landscape at 85 % where a unit is
+# widest (LibreOffice: PRINTED_POINTS_PER_WIDTH), 11 pt printed at 9.4 pt; Excel at 100 %.
+# Short values get the width the row height estimate (text_height) needs to keep them on one
+# line (「已汇总」, a phone number), so that rows are not made taller for them.
+# What a coordinator does not act on (hash, save and receipt times, path) is on 文件明细.
+COLUMNS = (("merge.col.no", 4, False, True), ("merge.col.unit", 14, True, False),
+           ("merge.col.parent", 7, True, False), ("merge.col.status", 9, True, False),
+           ("merge.col.reason", 31, True, False), ("merge.col.errors", 5, False, True),
            ("merge.col.warnings", 5, False, True), ("merge.col.contact", 7, True, False),
-           ("merge.col.phone", 12, True, False), ("merge.col.file", 14, True, False),
-           ("merge.col.hash", 9, False, False), ("merge.col.saved", 11, True, False),
-           ("merge.col.first_seen", 11, True, False))
+           ("merge.col.phone", 14, True, False), ("merge.col.file", 12, True, False))
 STATUS_COLUMN = 3  # index in COLUMNS
-SHORT_HASH = 8  # characters of the SHA-256 printed (the full value is on 文件明细)
+FINDINGS_SHOWN = 2  # errors named in short in a row's reason on 汇总情况 (the terminal names one)
 UNWRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=False)  # a line over the table
-PART_WIDTH, TEXT_WIDTH = 30, 90
-DRAFT_WIDTH = 100
+WRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=True)
+PART_WIDTH, TEXT_WIDTH = 30, 80  # with the unit's 24: one page wide at ≥ 9 pt
+DRAFT_WIDTH = 90
 CELL_LIMIT = 32_000  # characters in one cell (Excel's limit is 32,767)
 MARGIN = 0.3  # inches, left and right: the list gets the width of the page
 MIN_PRINTED_SIZE = 9.0  # points: the smallest a printed list may be
+A4_LONG_SIDE = 842.0  # points
+# one character unit of column width as printed at 100 %, in points, where it is widest: 7.05
+# measured in LibreOffice's PDF of these sheets (the default font Calibri 11, substituted);
+# Excel's Calibri gives 5.25 + 3.75 per column. Deciding by the widest keeps every program ≥ 9 pt.
+PRINTED_POINTS_PER_WIDTH = 7.1
+# a line over a list (its summary, a note): the body's size, so that it prints as large
+NOTE_FONT = Font(name=FONT_NAME, size=BASE_SIZE, color="595959")
 
 
 def write_consolidated(out: Path, rows: Sequence[UnitRow], history: History, *, format_id: str,
@@ -166,15 +177,30 @@ def _add_styles(wb) -> None:
         wb.add_named_style(style)
 
 
-def _print_setup(ws: Worksheet) -> None:
-    """A4 landscape, one page wide, as many pages down as needed, narrow side margins."""
+def printed_scale(widths: Sequence[float]) -> float:
+    """The scale that fits columns of ``widths`` (character units) to A4 landscape's width
+    between the margins, where a unit prints widest (at most 1: a narrow list is not enlarged)."""
+    usable = A4_LONG_SIDE - 2 * 72 * MARGIN
+    return min(1.0, usable / (sum(widths) * PRINTED_POINTS_PER_WIDTH))
+
+
+def _print_setup(ws: Worksheet, widths: Sequence[float], size: float = BASE_SIZE) -> None:
+    """A4 landscape, narrow side margins, as many pages down as needed, the header rows on every
+    page.  One page wide only when that keeps ``size``-point text at MIN_PRINTED_SIZE or more;
+    a list too wide for that prints at the smallest readable scale, its further columns on
+    further pages, with its first two columns (序号, the unit) repeated on them."""
     ps = ws.page_setup
     ps.paperSize, ps.orientation = ws.PAPERSIZE_A4, "landscape"
-    ps.fitToWidth, ps.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = MARGIN
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = say("merge.footer")
+    if printed_scale(widths) * size >= MIN_PRINTED_SIZE:
+        ps.fitToWidth, ps.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ps.scale = math.ceil(100 * MIN_PRINTED_SIZE / size)
+        ws.print_title_cols = "A:B"
 
 
 def _header(ws: Worksheet, row: int, titles: list[str], widths: Sequence[float],
@@ -187,18 +213,29 @@ def _header(ws: Worksheet, row: int, titles: list[str], widths: Sequence[float],
         put_value(cell, title)
         style_cell(cell, look)
         ws.column_dimensions[get_column_letter(col)].width = width
-    need = max(list_height(t, w) for t, w in zip(titles, widths))
+    need = max(text_height(t, w, look.size) for t, w in zip(titles, widths))
     ws.row_dimensions[row].height = max(DEFAULT_HEIGHT, need)
     ws.freeze_panes = ws.cell(row + 1, 1).coordinate
     ws.print_title_rows = f"{row}:{row}"
-    _print_setup(ws)
+    _print_setup(ws, widths)
 
 
-def _line(ws: Worksheet, row: int, text: str, look: LabelStyle = "note") -> None:
+def _line(ws: Worksheet, row: int, text: str, look: LabelStyle = "note",
+          widths: Sequence[float] = ()) -> None:
+    """A line over a list.  With ``widths`` (the list's columns) it is wrapped across the
+    list's width, and its row made tall enough: printed, nothing runs past the list's last
+    column, where the page ends.  A note prints at the body's size."""
     cell = ws.cell(row, 1)
     put_value(cell, text)
     style_cell(cell, LABEL_LOOKS[look])
+    if look == "note":
+        cell.font = NOTE_FONT
     cell.alignment, cell.border = UNWRAPPED, Border()
+    if widths:
+        cell.alignment = WRAPPED
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        need = text_height(text, sum(widths), float(cell.font.sz or BASE_SIZE))
+        ws.row_dimensions[row].height = min(max(DEFAULT_HEIGHT, need), MAX_ROW_HEIGHT)
 
 
 def list_sheet(wb, ws: Worksheet, title: str, titles: list[str], widths: Sequence[float],
@@ -218,18 +255,6 @@ def list_sheet(wb, ws: Worksheet, title: str, titles: list[str], widths: Sequenc
     return head + 1
 
 
-LINE_HEIGHT = 14.5  # points per line of 11-pt text in a list row
-
-
-def list_height(text: str, width: float) -> float:
-    """Points a wrapped cell of ``width`` character units needs for ``text``: its lines as
-    printed (a CJK character is two units), a line for each paragraph.  Tighter than
-    :func:`nianbao.xlsx_writer.text_height`, whose room for a line to add is wasted on a list."""
-    usable = max(1.0, width - 1.0)
-    lines = sum(max(1, math.ceil(display_width(para) / usable)) for para in str(text).split("\n"))
-    return lines * LINE_HEIGHT + 3
-
-
 def _put_row(ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float],
              wrap: Sequence[int], numbers: Sequence[int]) -> None:
     need = DEFAULT_HEIGHT
@@ -238,7 +263,9 @@ def _put_row(ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[fl
         cell.style = NUMBER_STYLE if col in numbers else WRAP_STYLE if col in wrap else BODY_STYLE
         put_value(cell, value)
         if col in wrap and value:
-            need = max(need, list_height(str(value), widths[col]))
+            # the shared estimate: a list's row must hold its text as printed (a message's last
+            # line 「请改正后重新报送。」 fell below a tighter estimate)
+            need = max(need, text_height(str(value), widths[col], BASE_SIZE))
     ws.row_dimensions[row].height = min(need, MAX_ROW_HEIGHT)
 
 
@@ -246,29 +273,24 @@ def _figure(value: Any) -> Any:
     return "" if value is None else format_number(value) if isinstance(value, float) else value
 
 
-def _short_time(text: str) -> str:
-    """「2026-01-10 08:00」: to the minute, which is what a person compares."""
-    return text[:16] if text else ""
-
-
 def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year: int | None,
                    include_invalid: bool, checked: Findings, unit: str, year_from: str) -> None:
     fmt = get_format(format_id)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_FILLS}
+    keys = [say(code) for code, _ in MERGE_FIGURES]
+    titles = [say(c) for c, *_ in COLUMNS] + keys
+    widths = [w for _, w, *_ in COLUMNS] + [KEY_WIDTH] * len(keys)
     _line(ws, 1, say("merge.summary.title", year=year, format=fmt.title), "title")
     _line(ws, 2, say("merge.summary.line", merged=counts[MERGED] + counts[MERGED_INVALID],
                      invalid=counts[INVALID], rejected=counts[REJECTED], missing=counts[UNSENT],
                      superseded=counts[SUPERSEDED],
                      included=say("merge.summary.included") if include_invalid else "",
                      check=say("merge.summary.check", errors=checked.errors,
-                               warnings=checked.warnings)))
+                               warnings=checked.warnings)), widths=widths)
     source = say(f"merge.year_from.{year_from}") if year_from else ""
     who = say("merge.summary.unit", unit=unit) if unit else say("merge.summary.no_unit")
-    _line(ws, 3, f"{source}{who}")
+    _line(ws, 3, f"{source}{who}", widths=widths)
 
-    keys = [say(code) for code, _ in MERGE_FIGURES]
-    titles = [say(c) for c, *_ in COLUMNS] + keys
-    widths = [w for _, w, *_ in COLUMNS] + [KEY_WIDTH] * len(keys)
     wrap = [i for i, (_, _, wraps, _) in enumerate(COLUMNS) if wraps]
     numbers = [i for i, (*_, number) in enumerate(COLUMNS) if number] + \
         list(range(len(COLUMNS), len(COLUMNS) + len(keys)))
@@ -277,34 +299,45 @@ def _summary_sheet(ws: Worksheet, rows: Sequence[UnitRow], format_id: str, year:
     head = 5
     _header(ws, head, titles, widths)
     for i, r in enumerate(rows, 1):
-        values = [i, r.unit, r.parent, say(f"merge.status.{r.status}"), r.reason,
+        # the reason names the first error; here there is room for FINDINGS_SHOWN
+        reason = r.reason.removesuffix(brief(r, 1)) + brief(r, FINDINGS_SHOWN)
+        values = [i, r.unit, r.parent, say(f"merge.status.{r.status}"), reason,
                   r.errors if r.file else "", r.warnings if r.file else "",
-                  r.contact, r.phone, r.shown, r.sha256[:SHORT_HASH],
-                  _short_time(r.saved), _short_time(r.first_seen),
+                  r.contact, r.phone, r.shown,
                   *[_figure(v) for v in (r.key or (None,) * len(MERGE_FIGURES))]]
         _put_row(ws, head + i, values, widths, wrap, numbers)
         ws.cell(head + i, STATUS_COLUMN + 1).fill = fills[r.status]
     last = head + len(rows)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(titles))}{last}"
-    _line(ws, last + 2, say("merge.summary.times"))
+    _line(ws, last + 2, say("merge.summary.files"), widths=widths)
     ws.print_area = f"A1:{get_column_letter(len(titles))}{last + 2}"
 
 
 def _rollup_sheet(ws: Worksheet, entries: list[dict[str, Any]]) -> None:
     """Per parent: units expected, merged, clean, with errors, returned, missing, and the
-    merged key figures; the total last."""
+    merged key figures; the total, then apart from it the units not on the list."""
     keys = [say(code) for code, _ in MERGE_FIGURES]
     titles = [say("merge.rollup.parent"), *(say(f"merge.rollup.{k}") for k in
               ("expected", "merged", "clean", "invalid", "rejected", "missing")), *keys]
     widths = [24] + [8] * 6 + [10] * len(keys)
-    body = []
-    for e in entries:
-        name = say("merge.rollup.total") if e["total"] else e["parent"] or say("merge.rollup.direct")
-        body.append([name, e["expected"], e["merged"], e["clean"], e["invalid"], e["rejected"],
-                     e["missing"], *[_figure(v) for v in e["key_figures"].values()]])
+    body: list[list[Any]] = []
+    ordered = [e for e in entries if not e.get("unlisted")]
+    unlisted = [e for e in entries if e.get("unlisted")]
+    for e in ordered + unlisted:
+        if e.get("unlisted"):
+            body.append([""] * len(titles))  # apart from the total: not among those asked
+            name = say("merge.rollup.unlisted")
+        else:
+            name = say("merge.rollup.total") if e["total"] else e["parent"] or say("merge.rollup.direct")
+        body.append([name, "" if e.get("unlisted") else e["expected"], e["merged"], e["clean"],
+                     e["invalid"], e["rejected"], e["missing"],
+                     *[_figure(v) for v in e["key_figures"].values()]])
     first = list_sheet(ws.parent, ws, say("merge.rollup.title"), titles, widths, body, wrap=(0,),
                        numbers=tuple(range(1, len(titles))))
-    total = first + len(body) - 1
+    total = first + len(ordered) - 1
+    if unlisted:
+        for col in range(1, len(titles) + 1):
+            ws.cell(total + 1, col).border = Border()  # the gap that sets them apart
     for col in range(1, len(titles) + 1):
         style_cell(ws.cell(total, col), LABEL_LOOKS["header"])
         ws.cell(total, col).alignment = Alignment(horizontal="left" if col == 1 else "right")
@@ -315,7 +348,7 @@ def _feedback_sheet(ws: Worksheet, notes) -> None:
     """One row per unit to write to: whom, and the message to send."""
     titles = [say(k) for k in ("merge.col.no", "merge.col.unit", "merge.col.contact",
                                "merge.col.phone", "merge.col.status", "merge.col.message")]
-    widths = [4, 16, 8, 12, 10, 90]
+    widths = [4, 16, 8, 12, 10, 80]  # 130 units: 11 pt printed at 9.5 pt
     body = [[i, rs[0].unit, rs[0].contact, rs[0].phone,
              "、".join(dict.fromkeys(say(f"merge.status.{r.status}") for r in rs)), unit_text(rs)]
             for i, rs in enumerate(notes.values(), 1)]
@@ -342,7 +375,7 @@ def _drafts_sheet(ws: Worksheet, parts: list[tuple[str, list[tuple[str, str]]]])
         body.append([part, draft, len(texts)])
     list_sheet(ws.parent, ws, say("merge.drafts.title"), titles, widths, body, wrap=(0, 1),
                numbers=(2,))
-    _line(ws, 2, say("merge.drafts.note"))
+    _line(ws, 2, say("merge.drafts.note"), widths=widths)
 
 
 def _files_sheet(ws: Worksheet, rows: Sequence[UnitRow]) -> None:
@@ -360,8 +393,9 @@ def _files_sheet(ws: Worksheet, rows: Sequence[UnitRow]) -> None:
                      say(f"merge.attributed_by.{r.attributed}") if r.attributed else ""])
     list_sheet(ws.parent, ws, say("merge.files.title"), titles, widths, body, wrap=(1, 4),
                numbers=(0, 6))
-    # a record to trace files by, not a page to read: printed at full size over several pages
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    _line(ws, 2, say("merge.summary.times"))
+    # a record to trace files by, too wide for a page: _print_setup prints it at a readable
+    # scale over several pages, 序号 and the unit repeated on each
 
 
 # ---- the call list ---------------------------------------------------------------------------
