@@ -21,7 +21,7 @@ from helpers import published_cases  # noqa: E402
 from nianbao.document import render_report  # noqa: E402
 from nianbao.libreoffice import convert  # noqa: E402
 
-PAGES = {"sample": 1, "2019": 5, "worst": 1, "blank": 3}  # which page of each to show
+PAGES = {"sample": 1, "2019": 4, "worst": 1, "blank": 3}  # which page of each to show
 DPI = 40
 
 

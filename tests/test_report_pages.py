@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import WORST_UNIT, published_cases
 
-from nianbao.document import find_soffice, make_report, split_title, written_lines
+from nianbao.document import find_soffice, make_report, set_lines, split_title, written_lines
 from nianbao.libreoffice import convert
 
 pytestmark = [
@@ -171,11 +171,30 @@ def test_table3_on_one_page_and_table_rows_readable(rendered, name):
     _, pages, _ = rendered[name]
     first = page_with(pages, "一、本年新收政府信息公开申请数量")
     assert "四、结转下年度继续办理" in flat(pages[first])
-    # 表二's rows as published tables set them (~8 mm), not 4.6 mm
+    # 表二's rows as published tables set them (~8 mm) or, where that finishes a page that
+    # would be left mostly empty (the 2019 report's second), no less than 6 mm; not 4.6 mm
     page = pages[page_with(pages, "第二十条第（一）项")]
     rules = next(ln for ln in page if ln.text == "规章")
     normative = next(ln for ln in page if ln.text in ("行政规范性文件", "规范性文件"))
-    assert normative.y0 - rules.y0 > 7 * PT_PER_MM
+    assert normative.y0 - rules.y0 > 6 * PT_PER_MM
+
+
+TOP, TEXT_HEIGHT = 37 * PT_PER_MM, 12756 / 20  # the text block: 37 mm down, 22 lines
+
+
+@pytest.mark.parametrize("name", ["sample", "2019", "worst"])
+def test_the_page_before_table3_is_not_left_mostly_empty(rendered, name):
+    """表三 takes a page; the one before it is filled (表二 whole where it finishes its page,
+    rows set to fit), not left holding 表二's last block alone (the 2019 report: 10 %) — unless
+    it holds section 二 whole, its heading and 表二, which the page before could not."""
+    _, pages, _ = rendered[name]
+    before = [ln for ln in pages[page_with(pages, "一、本年新收政府信息公开申请数量") - 1]
+              if not re.fullmatch(r"—\d+—", ln.text)]
+    fill = (max(ln.y1 for ln in before) - TOP) / TEXT_HEIGHT
+    if before[0].text.startswith("二、"):
+        assert "第二十条第（一）项" in flat(before) and fill > 0.5, fill
+    else:
+        assert fill > 0.6, fill
 
 
 def test_the_command_says_which_paragraphs_nianbao_wrote(rendered):
@@ -183,3 +202,24 @@ def test_the_command_says_which_paragraphs_nianbao_wrote(rendered):
     lines = written_lines(report, written)
     assert lines[0].startswith("以下 3 处文字由 nianbao")
     assert any("表前说明（本单位文字写在 四、复议诉讼!B10）" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("name", ["sample", "2019", "worst"])
+def test_lines_are_counted_as_libreoffice_sets_them(rendered, name):
+    """The estimate that places 表二 (:func:`set_lines`) counts each body paragraph's lines as
+    the PDF shows them — numbers, autospace and all (「…4182.31 / 元。」 takes a sixth line)."""
+    report, pages, _ = rendered[name]
+    lines = [ln.text for p in pages for ln in p if not re.fullmatch(r"—\d+—", ln.text)]
+    per_line = (A4_WIDTH - LEFT - RIGHT) / BODY_PITCH
+    counted = 0
+    for text in {t for t in report.texts.values() if t and "\n" not in t}:
+        i = next((i for i, ln in enumerate(lines) if ln and text.startswith(ln)), None)
+        if i is None or len(lines[i]) < 8:
+            continue  # not printed as a paragraph of its own (a heading, 「无」 …)
+        n, acc = 0, ""
+        while len(acc) < len(text):
+            acc, n = acc + lines[i + n], n + 1
+        if acc == text:
+            assert set_lines(text, per_line) == n, text
+            counted += 1
+    assert counted >= 3

@@ -839,6 +839,21 @@ def test_the_workbook_says_which_paragraphs_nianbao_writes(templates, fmt):
              for c in row]
     assert links == [f"'{lay.fields[p.field].sheet}'!{lay.fields[p.field].cell}" for p in places]
     assert ws.protection.sheet
+    # nothing cut off in print: a link never wraps in LibreOffice, so the link cell holds the
+    # address alone, on one line, and what is said of it goes under the part's name
+    # (「六、其他事项!B3（其中写到这一内容时不再生成）」 was cut at 「…内容时不再」); every cell
+    # wraps, in a row as tall as its texts need
+    from nianbao.xlsx_writer import BASE_SIZE, PREVIEW_WIDTHS, text_height
+    one_line = text_height("", 1, BASE_SIZE)
+    for r, row in enumerate(ws.iter_rows(min_row=5, max_col=3), start=5):
+        assert all(c.alignment.wrap_text for c in row), r
+        assert text_height(row[1].value, PREVIEW_WIDTHS[1], BASE_SIZE) == one_line, row[1].value
+        need = max(text_height(str(c.value), PREVIEW_WIDTHS[i], BASE_SIZE)
+                   for i, c in enumerate(row[:2]))
+        assert ws.row_dimensions[r].height >= need, r
+    mentioned = [row[0].value for row in ws.iter_rows(min_row=5, max_col=1)
+                 if "其中写到这一内容时不再生成" in row[0].value]
+    assert mentioned and all("\n（其中写到" in v for v in mentioned)
 
 
 @pytest.mark.libreoffice

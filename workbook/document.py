@@ -254,6 +254,29 @@ def _visual_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
 
 
+AUTOSPACE = 0.25  # of a character: the space set between Chinese and Latin letters or digits
+_TOKENS = re.compile(r"[\x21-\u1fff]+|.", re.S)  # a Latin word or number is not broken
+
+
+def set_lines(text: str, per_line: float, indent: float = 2.0) -> int:
+    """Lines a paragraph takes, set as Word and LibreOffice set it: characters one by one, a
+    Latin word or number whole, half a character a Latin letter or digit, and a quarter of a
+    character between them and Chinese (「自2019年」); the first line ``indent`` characters in.
+    (On the reports tests render it counts every paragraph's lines as LibreOffice sets them,
+    where a width divided by the line's missed those a number pushed onto a line of its own.)"""
+    lines, width, latin = 1, indent, None
+    for tok in _TOKENS.findall(text):
+        is_latin = ord(tok[0]) < 0x2000
+        w = _visual_width(tok)
+        gap = AUTOSPACE if latin is not None and is_latin != latin and tok != " " else 0.0
+        if width + gap + w > per_line + 1e-9 and width > 0:
+            lines, width, gap = lines + 1, 0.0, 0.0
+        width += gap + w
+        if tok != " ":
+            latin = is_latin
+    return lines
+
+
 def docx_template(templates_dir: str | os.PathLike | None = None) -> Path:
     """The Word template in use: ``templates_dir/report.docx`` if there is one, else the built-in."""
     if templates_dir is not None:
@@ -346,6 +369,8 @@ CELL_MARGIN = 85  # left and right margin of a table cell, 1.5 mm (twips; the Wo
 CELL_PAD = 2 * CELL_MARGIN + 20  # both margins, and a little air
 ROW_MAX = 454  # a table row at least 8 mm, as published tables are set …
 ROW_MIN = 284  # … or 5 mm, short of which a table is set tight rather than broken over pages
+ROW_FIT = 340  # 6 mm: rows a table is set to, at least, to finish a page rather than leave it
+PAGE_FILL = 0.6  # a page that would end this empty has its table's rows made to fit it
 
 
 def fitting_width(text: str) -> int:
@@ -470,14 +495,14 @@ def estimated_height(grid: Grid, widths: list[int], char: int, row_min: int = 0,
     return sum(rows)
 
 
-def row_height(grid: Grid, widths: list[int], char: int, room: int) -> int:
+def row_height(grid: Grid, widths: list[int], char: int, room: int, least: int = ROW_MIN) -> int:
     """The least height of the table's rows: ROW_MAX, as published tables are set, or as much
     of it as lets the table fit ``room`` twips (a page less its heading and lead) — 表三 on one
-    page — down to ROW_MIN; 0 when even that does not fit.  Measured by
+    page — down to ``least``; 0 when even that does not fit.  Measured by
     :func:`estimated_height`, which errs tall: a row it thinks as tall as ``h`` is set no
     taller, so the table that fits the estimate fits the page."""
     heights = cell_heights(grid, widths, char)
-    for h in range(ROW_MAX, ROW_MIN - 1, -4):
+    for h in range(ROW_MAX, least - 1, -4):
         if estimated_height(grid, widths, char, h, heights) <= room:
             return h
     return 0
@@ -525,8 +550,9 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
 
     A table that fits on a page (``page_height`` twips, by :func:`estimated_height`) is kept on
     one: every row keeps with the next, so it starts on a new page when it does not fit where it
-    begins.  A longer one breaks only between row groups, never inside a merged label, with its
-    header repeated.
+    begins — 表二's blocks too, one table to read, not its last block alone on a page before
+    表三.  A longer one breaks only between its blocks (titles and headers of their own), or
+    between row groups, never inside a merged label, with its header repeated.
 
     Written as XML text and parsed once: a table is some 3,500 elements, and building them one
     by one through python-docx cost more than all the rest of the report."""
@@ -544,13 +570,13 @@ def table_element(grid: Grid, widths: list[int], style_ids: dict[str, str], char
             below[(rr, c.col)] = c
     ncols = grid.depth + grid.units
     keep: set[int] = set()
-    if len(grid.blocks) > 1:
+    if page_height is not None and estimated_height(grid, widths, char, row_min) <= page_height:
+        keep.update(range(grid.n_rows - 1))
+    elif len(grid.blocks) > 1:
         # blocks with titles and headers of their own (表二's 第二十条第（X）项): each whole on a
-        # page, the table free to break between them rather than leave half a page empty
+        # page, the table free to break between them
         for first, last in grid.blocks:
             keep.update(range(first, last - 1))
-    elif page_height is not None and estimated_height(grid, widths, char, row_min) <= page_height:
-        keep.update(range(grid.n_rows - 1))
     else:
         # a group of sub-rows under one merged label (「（四）无法提供」 1–3) stays on one page,
         # so the label is never cut off from its rows; the outermost band (23 rows) may break
@@ -625,11 +651,51 @@ class _Builder:
             int(spacing.get(qn("w:val"))) if spacing is not None else 0)
         line = body.paragraph_format.line_spacing
         self.line = int(line / 635) if isinstance(line, int) and line > 1000 else 578  # twips
+        # where the text has got to, estimated: twips used on the page being filled, and the
+        # paragraphs kept with what follows them (a heading, a table's lead), not yet placed —
+        # what chooses a table's rows where the page's end is near (:meth:`table`)
+        self.used = 0
+        self.kept = 0
 
     def lines_of(self, texts: Iterable[str]) -> int:
-        """Body lines the paragraphs take (an estimate: two characters of first-line indent)."""
+        """Body lines the paragraphs take (:func:`set_lines`)."""
         per_line = self.text_width / self.body_pitch
-        return sum(math.ceil((_visual_width(t) + 2) / per_line) for t in texts)
+        return sum(set_lines(t, per_line) for text in texts for t in text.split("\n"))
+
+    def place(self, height: int, whole: bool = False, keep: bool = False) -> None:
+        """Move the estimate past a table ``height`` twips tall (or a paragraph kept with what
+        follows, ``keep``).  ``whole``: it does not break (a table kept on one page)."""
+        if keep:
+            self.kept += height
+            return
+        need = self.kept + (height if whole else self.line)
+        if self.used and self.used + need > self.text_height and need <= self.text_height:
+            self.used = 0  # to the next page, with what is kept with it
+        self.used += self.kept + height
+        self.kept = 0
+        while self.used > self.text_height:
+            self.used -= self.text_height
+
+    def place_text(self, lines: int, keep: bool = False) -> None:
+        """Move the estimate past a paragraph of ``lines`` lines: it breaks over a page leaving
+        two lines at least on each side (widow and orphan control), else goes to the next page
+        whole, with what is kept with it (a heading: LibreOffice then moves a short paragraph
+        whole rather than break it two and two, seen on the 2019 report's first page)."""
+        if keep:
+            self.kept += lines * self.line
+            return
+        room = (self.text_height - self.used - self.kept) // self.line
+        if lines > room:
+            first = min(room, lines - 2)
+            if first >= 2 and (lines > 4 or not self.kept):  # broken over the page
+                self.used, lines = 0, lines - first
+                self.kept = 0
+            elif self.used:  # to the next page, with its heading
+                self.used = 0
+        self.used += self.kept + lines * self.line
+        self.kept = 0
+        while self.used > self.text_height:
+            self.used -= self.text_height
 
     def title(self, report: Report) -> None:
         """Centred, in lines from :func:`split_title`."""
@@ -640,11 +706,15 @@ class _Builder:
         # alone (「…年度报 / 告」) where a font sets the digits a little wider than half
         per_line = self.text_width * 635 / size - 1
         p = self.doc.add_paragraph(style=style)
-        for i, line in enumerate(split_title(unit, rest, per_line)):
+        lines = split_title(unit, rest, per_line)
+        for i, line in enumerate(lines):
             run = p.add_run(line)
             if i:
                 run._r.addprevious(_el("w:r"))
                 run._r.getprevious().append(_el("w:br"))
+        fmt = style.paragraph_format
+        pitch = fmt.line_spacing if isinstance(fmt.line_spacing, int) else self.line * 635
+        self.place(int((len(lines) * pitch + (fmt.space_after or 0)) / 635), keep=True)
 
     def signature(self, report: Report) -> None:
         """The 落款 (GB/T 9704 7.3.5.3, a document without a seal): a blank line, the unit two
@@ -706,6 +776,8 @@ class _Builder:
         p = Paragraph(el, self.doc)
         if text and not plain:
             p.add_run(text)
+        # headings keep with the next paragraph by their style
+        self.place_text(max(1, self.lines_of([text])), keep=keep or style in ("heading1", "heading2"))
         return p
 
     def paragraph(self, text: str, style: str, keep: bool = False) -> None:
@@ -720,16 +792,27 @@ class _Builder:
         for i, t in enumerate(texts):
             self.paragraph((say("document.offered") if i == 0 else "") + t, "offered")
 
-    def table(self, table: Table, report: Report, note: Iterable[str] = (), lead_lines: int = 0) -> None:
-        """The table, its 备注 under it and a blank line; its rows as tall as published tables'
-        (:func:`row_height`) where the page has room for them with the heading and the
-        ``lead_lines`` lines of lead kept before it."""
+    def table(self, table: Table, report: Report, note: Iterable[str] = ()) -> None:
+        """The table, its 备注 under it and a blank line.  Its rows as tall as published
+        tables' (:func:`row_height`) where the rest of the page has room for it with the heading
+        and lead kept before it; else, when the page would be left mostly empty (less than
+        PAGE_FILL of it used), as tall as lets it finish the page, down to ROW_FIT (so 表二 is not
+        followed by a half-empty page before 表三, which goes to a page of its own); else as tall
+        as lets it fit a page of its own with its heading and lead."""
         grid = table_grid(table, report)
         widths = column_widths(grid, self.text_width, self.table_char)
-        room = self.text_height - (1 + lead_lines) * self.line
-        tbl = table_element(grid, widths, self.style_ids, self.table_char, self.text_height,
-                            row_height(grid, widths, self.table_char, room))
+        page, char = self.text_height, self.table_char
+        heights = cell_heights(grid, widths, char)
+        # the rest of this page, less a line for what the estimate may have missed
+        here = page - self.used - self.kept - self.line if self.used + self.kept < page else 0
+        row_min = row_height(grid, widths, char, here, ROW_MAX if self.used >= PAGE_FILL * page
+                             else ROW_FIT) if here > 0 else 0
+        if not row_min:
+            row_min = row_height(grid, widths, char, page - self.kept)
+        tbl = table_element(grid, widths, self.style_ids, char, page, row_min)
         self.body.sectPr.addprevious(tbl) if self.body.sectPr is not None else self.body.append(tbl)
+        height = estimated_height(grid, widths, char, row_min, heights)
+        self.place(height, whole=height <= page)
         self.paragraphs(note)  # the table's 备注, right under it
         self.paragraph("", "body")  # one blank line between a table and the next heading
 
@@ -850,11 +933,10 @@ def _build(report: Report, templates_dir: str | os.PathLike | None,
             # the heading, the lead and the texts stay with the table (GB/T 9704: a table's
             # heading is not left at the foot of a page)
             b.paragraphs(lead, keep=True)
-            lines = b.lines_of(lead)
             printed = len(lead) + _section_texts(b, section, report, narrator, ctx,
                                                  offer_generated, [], wrote, keep=True)
             note = office_paragraphs(report.texts.get(section.note.key)) if section.note else []
-            b.table(fmt.table(section.table), report, note, lead_lines=lines)
+            b.table(fmt.table(section.table), report, note)
         else:
             printed = _section_texts(b, section, report, narrator, ctx, offer_generated, lead,
                                      wrote)

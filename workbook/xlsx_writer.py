@@ -786,16 +786,24 @@ def _add_preview_sheet(wb: Workbook, lay: Layout) -> None:
         for cell in row:
             _style(cell, LABEL_LOOKS["header"])
     for r, p in enumerate(places, start=5):  # the previews: room for a paragraph once computed
-        ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, 60)
-        ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
-        # the cell's address jumps to it (a link on the part's name would stop it wrapping)
-        if p.field is None:
-            continue
-        f = lay.fields[p.field]
-        link = ws.cell(r, 2)
-        link.hyperlink = Hyperlink(ref=link.coordinate,
-                                   location=f"{quote_sheetname(f.sheet)}!{f.cell}")
-        link.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+        for c in (1, 2, 3):
+            ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
+        if p.field is not None:
+            # the cell's address jumps to it (a link on the part's name would stop it
+            # wrapping).  A link never wraps in LibreOffice: it holds the address alone, and
+            # what is said of it (「（其中写到这一内容时不再生成）」) goes under the part's name
+            f = lay.fields[p.field]
+            link, address = ws.cell(r, 2), say("wb.preview.cell", sheet=f.sheet, cell=f.cell)
+            said = str(link.value)
+            if said != address and said.startswith(address):
+                link.value = address
+                ws.cell(r, 1).value = f"{ws.cell(r, 1).value}\n{said[len(address):]}"
+            link.hyperlink = Hyperlink(ref=link.coordinate,
+                                       location=f"{quote_sheetname(f.sheet)}!{f.cell}")
+            link.font = Font(name=FONT_NAME, size=BASE_SIZE, color="0563C1", underline="single")
+        need = max(text_height(str(ws.cell(r, c).value or ""), PREVIEW_WIDTHS[c - 1], BASE_SIZE)
+                   for c in (1, 2))
+        ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, 60, need)
 
 
 class _Formula(str):
