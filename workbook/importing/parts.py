@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ..formats.model import Section, TextItem
 from ..layout import heading_id
+from ..messages import say
 from .text import fold, plain
 
 HEADING_MAX = 40  # a sub-heading is looked for in a line's first characters
@@ -38,6 +39,8 @@ _HEADING_TAIL = re.compile(r"(?:的)?(?:工作)?(?:情况|方面|工作)?")
 _LABEL_NUMBER = re.compile(rf"^（[{_CN}]+）")
 # sentence ends: a line ending so is a paragraph's last line
 _PARAGRAPH_END = tuple("。！？；：…」”）)!?;:")
+# nianbao's own mark under a heading whose part the office left empty (nianbao.document)
+_UNFILLED = fold(say("document.unfilled"))
 
 
 @lru_cache(maxsize=None)
@@ -199,6 +202,8 @@ def split_texts(section: Section, lines: list[str], full: int | None = None) -> 
                 continue
         if full:  # a PDF's text spaces digits and Latin letters apart from Chinese
             text = _SPACED.sub("", text)
+        if fold(text) == _UNFILLED:  # what nianbao prints where nothing was written: no text
+            continue
         parts[current.key].append(plain(text))
     out = {k: "\n".join(v) for k, v in parts.items()}
     out.update({heading_id(k): v for k, v in headings.items()})
