@@ -63,6 +63,34 @@ def test_doors_import_only_actions_and_their_own_presentation(door):
     assert not bad, f"{rel} imports {bad}: call an action (nianbao.actions) instead"
 
 
+def _absolute_imports(path: Path) -> set[str]:
+    """Every ``nianbao.…`` module ``path`` imports, function-level imports included, resolved."""
+    rel = path.relative_to(ROOT).with_suffix("").parts
+    package = ["nianbao", *rel[:-1]]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            found.add(mod)
+            found |= {f"{mod}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {m for m in found if m == "nianbao" or m.startswith("nianbao.")}
+
+
+@pytest.mark.parametrize("module", [p for p in sorted(ROOT.rglob("*.py"))
+                                    if p.relative_to(ROOT).parts[0] not in ("actions", "cli", "serve")
+                                    and p != ROOT / "__init__.py"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_adapter_or_plan_imports_an_action(module):
+    """Actions combine the adapters; an adapter that called an action would make the layers a
+    circle (the public API in nianbao/__init__.py names actions lazily, and is no adapter)."""
+    bad = sorted(m for m in _absolute_imports(module)
+                 if m == "nianbao.actions" or m.startswith("nianbao.actions."))
+    assert not bad, f"{module.relative_to(ROOT)} imports {bad}"
+
+
 def _type_only(tree: ast.AST) -> set[int]:
     """The import statements under ``if TYPE_CHECKING:`` — read by the type checker, never run."""
     out: set[int] = set()

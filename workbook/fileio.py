@@ -139,3 +139,88 @@ def write_reason(e: BaseException) -> str:
 
 OS_REASONS = ("EACCES", "EPERM", "ENOTDIR", "EISDIR", "ENOSPC", "EROFS", "EFBIG",
               "ENAMETOOLONG", "EDQUOT", "ENOENT", "EEXIST", "EIO", "ELOOP", "ENXIO")
+
+
+# -- reading an input: only a regular file, never more than a limit ------------------------------
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name as it may be printed, stored and put in a cell: bytes that are not UTF-8
+    (an archive unpacked on another system) as ``\\xNN``, control characters escaped — so a
+    name never breaks the one-line message, the database or the workbook."""
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (「\\n」, 「\\x00」): one line, no NUL."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class InputProblem(NianbaoError):
+    """A file that is not read at all (not a regular file, too large, not there)."""
+
+
+def read_input(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at ``path`` and its ``stat``, never more than ``limit``
+    bytes read: anything else is one :class:`InputProblem` naming the file (``file.missing``,
+    ``input.not_regular``, ``input.too_large``, ``file.unreadable``)."""
+    name = shown(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)  # a FIFO opens at once without blocking; a device is refused below
+    except FileNotFoundError:
+        raise InputProblem("file.missing", file=name) from None
+    except OSError as e:
+        raise InputProblem("file.unreadable", file=name, detail=os_reason(e)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputProblem("input.not_regular", file=name, kind=_kind(st.st_mode))
+        if st.st_size > limit:
+            raise InputProblem("input.too_large", file=name, size=_size(st.st_size),
+                               limit=_size(limit))
+        chunks, got = [], 0
+        while got <= limit:  # a file that grows while it is read stops at the limit too
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > limit:
+            raise InputProblem("input.too_large", file=name, size=_size(got), limit=_size(limit))
+        return b"".join(chunks), st
+    except OSError as e:
+        raise InputProblem("file.unreadable", file=name, detail=os_reason(e)) from None
+    finally:
+        os.close(fd)
+
+
+def read_head(path: str | os.PathLike[str], n: int = 4096) -> bytes:
+    """The first ``n`` bytes of a regular file (b"" for anything else or on any error)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return b""
+    try:
+        return os.read(fd, n) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    from .messages import say
+
+    for test, name in ((stat.S_ISDIR, "dir"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "device"),
+                       (stat.S_ISBLK, "device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return say(f"input.kind.{name}")
+    return say("input.kind.other")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+

@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import NianbaoError
+from ..fileio import InputProblem, read_head, read_input  # noqa: F401 - the actions' names
 
 PathLike = str | os.PathLike[str]
 
@@ -53,83 +53,6 @@ def walk(folder: Path) -> list[Path]:
             if stat.S_ISREG(mode):
                 found.append(path)
     return found
-
-
-class InputProblem(NianbaoError):
-    """A file that is not read at all (not a regular file, too large, not there)."""
-
-
-def _shown(path: str | os.PathLike[str]) -> str:
-    from ..merge.records import shown
-
-    return shown(path)
-
-
-def read_input(path: PathLike, limit: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of the regular file at ``path`` and its ``stat``, never more than ``limit``
-    bytes read: anything else is one :class:`InputProblem` naming the file (``file.missing``,
-    ``input.not_regular``, ``input.too_large``, ``file.unreadable``)."""
-    name = _shown(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)  # a FIFO opens at once without blocking; a device is refused below
-    except FileNotFoundError:
-        raise InputProblem("file.missing", file=name) from None
-    except OSError as e:
-        from ..fileio import os_reason
-
-        raise InputProblem("file.unreadable", file=name, detail=os_reason(e)) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputProblem("input.not_regular", file=name, kind=_kind(st.st_mode))
-        if st.st_size > limit:
-            raise InputProblem("input.too_large", file=name, size=_size(st.st_size),
-                               limit=_size(limit))
-        chunks, got = [], 0
-        while got <= limit:  # a file that grows while it is read stops at the limit too
-            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-        if got > limit:
-            raise InputProblem("input.too_large", file=name, size=_size(got), limit=_size(limit))
-        return b"".join(chunks), st
-    except OSError as e:
-        from ..fileio import os_reason
-
-        raise InputProblem("file.unreadable", file=name, detail=os_reason(e)) from None
-    finally:
-        os.close(fd)
-
-
-def read_head(path: PathLike, n: int = 4096) -> bytes:
-    """The first ``n`` bytes of a regular file (b"" for anything else or on any error)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return b""
-    try:
-        return os.read(fd, n) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    except OSError:
-        return b""
-    finally:
-        os.close(fd)
-
-
-def _kind(mode: int) -> str:
-    from ..messages import say
-
-    for test, name in ((stat.S_ISDIR, "dir"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "device"),
-                       (stat.S_ISBLK, "device"), (stat.S_ISSOCK, "socket")):
-        if test(mode):
-            return say(f"input.kind.{name}")
-    return say("input.kind.other")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
 def _resolved(p: Path) -> Path:

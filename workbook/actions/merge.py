@@ -11,7 +11,7 @@ the call list (``calls``) and one consolidated workbook per 上级单位 (``by_p
 One bad file never takes the merge down: each file is read in a worker process with a time and
 memory limit (:func:`nianbao.parallel.isolated_map`); a crash, an abort or a hang becomes that
 file's 退回 with the reason, the worker is replaced, and the others are merged.  A file is opened
-only when it is a regular file of a plausible size (:func:`nianbao.actions.inputs.read_input`).
+only when it is a regular file of a plausible size (:func:`nianbao.fileio.read_input`).
 
 Memory stays flat in the number of units: workers return one compact record per file, its full
 report goes straight into the history database, and the sums are taken by reading the merged

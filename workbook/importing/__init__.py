@@ -96,11 +96,11 @@ def __getattr__(name: str) -> Any:
 
 def read_limited(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of the regular file at ``path`` — as every action reads an input
-    (:func:`nianbao.actions.inputs.read_input`): opened without blocking, refused from its
+    (:func:`nianbao.fileio.read_input`): opened without blocking, refused from its
     ``stat`` when it is no regular file (a FIFO, ``/dev/zero``) or larger than ``limit`` (a
     sparse file of gigabytes occupies no disk but would be read whole), never more than
     ``limit`` bytes read."""
-    from ..actions.inputs import read_input
+    from ..fileio import read_input
 
     return read_input(path, limit)[0]
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..fileio import printable, shown  # noqa: F401 - names merge has always had
 from ..findings import Findings
 from ..layout import layout_of
 from ..report import Report, is_number
@@ -91,21 +92,6 @@ class Examined:
 # what a file sent instead of the workbook can be: kind → the words used for it
 SENT_KINDS = ("pdf", "word", "wps", "xls", "html", "text", "ofd", "image", "archive")
 PUBLISHED = ("pdf", "word", "html", "text")  # the importer reads their unit
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def shown(path: str | os.PathLike[str]) -> str:
-    """A file name as it may be printed, stored and put in a cell: bytes that are not UTF-8
-    (an archive unpacked on another system) as ``\\xNN``, control characters escaped — so a
-    name never breaks the one-line message, the database or the workbook."""
-    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped (「\\n」, 「\\x00」): one line, no NUL."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
 
 def failure_text(failure: Any) -> str:
     """A :class:`nianbao.parallel.Failure` in words."""

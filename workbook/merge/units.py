@@ -110,7 +110,7 @@ def _read_checked(p: Path) -> list[Unit]:
 
 def _open_list(p: Path, name: str) -> bytes:
     """The list's bytes: a regular file of a plausible size, checked before reading."""
-    from ..actions.inputs import InputProblem, read_input
+    from ..fileio import InputProblem, read_input
 
     try:
         return read_input(p, MAX_LIST_BYTES)[0]
