@@ -431,7 +431,7 @@ MESSAGES.update({
     "import.row": "「{row}」行",
     "import.mix_part": "{where}（{labels}）",
     "cli.import.help": "导入已发布的年报（Word、PDF、网页 .html、文本 .txt），读出单位、年度、格式、各部分文字和全部法定数值",
-    "cli.import.output": "把导入结果写成年报工作簿（缺失的数值留空，待补填）",
+    "cli.import.output": "把导入结果写成年报工作簿（原文中没有的数值写为「缺失」，待补填）",
     "cli.import.detected": "识别的格式：{format}；缺失 {missing} 个数值；无法确定拆分的数字 {ambiguous} 处",
     "cli.import.none": "未识别",
     "cli.import.written": "已写出工作簿：{file}",
