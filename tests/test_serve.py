@@ -540,3 +540,53 @@ def test_the_result_page_lists_the_results_sheets_rows_and_reviews_several(clien
                        files={"file": ("年报.xlsx", r.content)}).text
     assert "已复核、不再提示（3 项）" in page
     assert not set(re.findall(r'name="ids" value="([0-9a-f]{10})"', page)) & set(boxes[:3])
+
+
+# -- contacts on the board -----------------------------------------------------------------------
+def test_the_board_shows_the_lists_contact_and_phone_also_for_refused_uploads(client):
+    """The unit list's 联系人 and 电话 are kept with the round: every row of the board — sent,
+    refused at the link, or missing — shows them (the API and the page)."""
+    listed = ("单位名称,单位代码,上级单位,联系人,电话\n"
+              "甲局,C000,甲区,张三,0571-88000001\n乙局,C001,甲区,李四,0571-88000002\n"
+              "丙局,C002,甲区,王五,0571-88000003\n").encode()
+    r = client.post("/api/rounds", headers=AUTH, data={"year": str(YEAR)},
+                    files={"units": ("名单.csv", listed)})
+    made = r.json()
+    url = {u["name"]: u["upload_url"].replace("http://testserver", "") for u in made["units"]}
+    jia = Unit("甲局", "C000", "甲区")
+    # 甲局 sends its own workbook; 乙局 sends 甲局's (refused at the door); 丙局 sends nothing
+    for name, unit in (("甲局", jia), ("乙局", jia)):
+        client.post(url[name], files={"file": ("年报.xlsx", unit_workbook(unit, 1))},
+                    headers={"accept": "application/json"})
+    board = client.get(f"/api/rounds/{made['id']}", headers=AUTH).json()
+    rows = {r["unit"]: r for r in board["units"]}
+    assert rows["乙局"]["status"] == "rejected"
+    assert (rows["甲局"]["contact"], rows["甲局"]["phone"]) == ("张三", "0571-88000001")
+    assert (rows["乙局"]["contact"], rows["乙局"]["phone"]) == ("李四", "0571-88000002")
+    assert (rows["丙局"]["contact"], rows["丙局"]["phone"]) == ("王五", "0571-88000003")
+    _login(client)
+    page = client.get(f"/rounds/{made['id']}").text
+    for contact, phone in (("张三", "88000001"), ("李四", "88000002"), ("王五", "88000003")):
+        assert contact in page and phone in page
+
+
+def test_a_round_database_of_the_earlier_schema_is_migrated(tmp_path):
+    """A data folder made before rounds kept phones and the coordinator's unit opens: its
+    rounds are kept, with the new fields empty."""
+    from nianbao.merge import history
+
+    data = tmp_path / "data"
+    data.mkdir()
+    con = sqlite3.connect(data / "nianbao.db")
+    for i, step in enumerate(history.SCHEMA_STEPS[:3]):
+        con.executescript(f"BEGIN; {step} PRAGMA user_version = {i + 1}; COMMIT;")
+    con.execute("INSERT INTO rounds (created_at, year, format, title) VALUES "
+                "('2026-01-05T00:00:00+00:00', 2025, '2021', '旧批次')")
+    con.execute("INSERT INTO round_units (round, position, name, contact) VALUES (1, 1, '甲局', '张三')")
+    con.commit()
+    con.close()
+    c = TestClient(create_app(Settings(data=data, token=TOKEN)))
+    board = c.get("/api/rounds/1", headers=AUTH).json()
+    assert board["round"]["title"] == "旧批次"
+    (row,) = board["units"]
+    assert row["contact"] == "张三" and row["phone"] is None

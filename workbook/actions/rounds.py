@@ -260,7 +260,8 @@ def _unit(store: Store, round_id: int, unit_id: int) -> db.UnitEntry:
 
 
 def as_unit(entry: db.UnitEntry) -> Unit:
-    return Unit(entry.name, entry.code, entry.parent, entry.contact, row=entry.position)
+    return Unit(entry.name, entry.code, entry.parent, entry.contact, entry.phone,
+                row=entry.position)
 
 
 def handed_out(store: Store, round_id: int, folder: PathLike, *,
@@ -439,8 +440,10 @@ class Board:
             u = extra.get(row.get("unit") or "")
             if u is None:
                 continue
-            for key in ("contact", "feedback"):
-                row.setdefault(key, u[key])
+            for key in ("contact", "phone"):  # the list's, where the file's row has none
+                if not row.get(key):
+                    row[key] = u[key] or None
+            row.setdefault("feedback", u["feedback"])
             row.setdefault("round_unit", u["id"])
             if row.get("sha256"):
                 row.setdefault("findings", u["problems"].get(row["sha256"], []))
@@ -467,7 +470,8 @@ def board(store: Store, round_id: int) -> Board:
         u = by_id[s.unit]
         refused_units.add(unit_key(u.name))
         rows.append(UnitRow(unit=u.name, status=REJECTED, reason=s.reason, code=u.code,
-                            parent=u.parent, file=s.name, sha256=s.sha256, errors=ex.errors,
+                            parent=u.parent, contact=u.contact, phone=u.phone,
+                            file=s.name, sha256=s.sha256, errors=ex.errors,
                             warnings=ex.warnings, received=local_time(ex.file_time),
                             saved=local_time(ex.saved_at), key=ex.key))
     # a unit whose only files were refused has been heard from, as merge counts a rejected file
@@ -501,7 +505,7 @@ def _unit_extras(store: Store, r: Round, subs: list[db.SubmissionRow],
                   if x.sha256 == s.sha256]
         current = decided[0] if decided else (latest[0] if latest else None)
         out.append({"id": u.id, "name": u.name, "code": u.code, "parent": u.parent,
-                    "contact": u.contact, "linked": u.link_hash is not None,
+                    "contact": u.contact, "phone": u.phone, "linked": u.link_hash is not None,
                     "status": current.status if current else UNSENT,
                     "rows": [x.to_dict() for x in mine],
                     "versions": [v for v in versions(store, r.id, u.id)],

@@ -39,6 +39,7 @@ class UnitEntry:
     contact: str
     link_hash: str | None
     link_issued: str | None
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def add_round(h: History, created_at: str, year: int, format_id: str, title: str
     for i, (u, digest) in enumerate(units, start=1):
         cur = h.con.execute(
             "INSERT INTO round_units (round, position, name, code, parent, contact, link_hash,"
-            " link_issued) VALUES (?,?,?,?,?,?,?,?)",
-            (rid, u.row or i, u.name, u.code, u.parent, u.contact, digest, created_at))
+            " link_issued, phone) VALUES (?,?,?,?,?,?,?,?,?)",
+            (rid, u.row or i, u.name, u.code, u.parent, u.contact, digest, created_at, u.phone))
         ids.append(_rowid(cur))
     return rid, ids
 
@@ -149,7 +150,7 @@ def set_link(h: History, unit_id: int, digest: str | None, when: str) -> None:
 
 
 _ROUND = "id, created_at, year, format, title, units_file"
-_UNIT = "id, round, position, name, code, parent, contact, link_hash, link_issued"
+_UNIT = "id, round, position, name, code, parent, contact, link_hash, link_issued, phone"
 _SUB = "id, round, unit, sha256, name, received, accepted, reason, examined"
 
 
