@@ -1024,3 +1024,15 @@ MESSAGES.update({
     "audit.reading_intro": "以下是未能从原文读出或未能核对的内容（缺失的数值、无法拆分的数字、未读出的单位等），不是报告本身的问题。",
     "cli.audit.units": "单位名单（与 merge 相同的 Excel 或 CSV）：按名单关联同一单位各年度的报告，并列出未收到报告的单位",
 })
+
+
+# -- refusing to publish: what every door shows when a table is left wholly blank ----------------
+MESSAGES.update({
+    "publish.refused_blank": "有 {count} 处错误或整张未填写的表，未生成年报。请先改正：\n{lines}",
+})
+
+
+# -- a round's own office: the 填报单位 of its consolidated report --------------------------------
+MESSAGES.update({
+    "round.no_unit": "还没有填写本级单位：汇总报告的填报单位和落款是汇总单位自己的名称（如「某区人民政府办公室」），不是批次名称。请填写本级单位后再生成汇总报告。",
+})

@@ -114,6 +114,10 @@ SCHEMA_STEPS: tuple[str, ...] = (
     """
     ALTER TABLE round_units ADD COLUMN phone TEXT NOT NULL DEFAULT '';
     """,
+    # the coordinator's own office (本级单位): the 填报单位 of the round's consolidated report
+    """
+    ALTER TABLE rounds ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database
