@@ -47,9 +47,8 @@ ON_LOAD, GET_IMAGE = "NianbaoRibbonLoad", "NianbaoImage"
 SHARED_KEYS = (
     "addin.tab", "addin.group", "addin.button.validate", "addin.button.report",
     "addin.button.last_year", "addin.validate_title", "addin.report_title",
-    "addin.next_year_title", "addin.unreadable", "addin.refused", "addin.refused_more",
-    "document.error_line", "report.where", "report.where_sheet",
-)
+    "addin.next_year_title", "addin.unreadable",
+)  # 生成报告's refusal is the server's text (nianbao.actions.Refusal), not worded here
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

@@ -235,7 +235,8 @@ def test_an_upload_over_the_limit_is_413_before_it_is_read(tmp_path):
 
 # -- the coordinator's round ---------------------------------------------------------------------
 def _round(client: TestClient, names: list[str]) -> dict:
-    r = client.post("/api/rounds", headers=AUTH, data={"year": str(YEAR), "title": "测试批次"},
+    r = client.post("/api/rounds", headers=AUTH,
+                    data={"year": str(YEAR), "title": "测试批次", "unit": "某区人民政府办公室"},
                     files={"units": ("名单.csv", unit_list(names))})
     assert r.status_code == 201, r.text
     return r.json()
@@ -386,6 +387,7 @@ def test_a_bad_unit_list_is_one_chinese_line_naming_the_file(client):
 # -- pages: forms, CSRF, headers -----------------------------------------------------------------
 PAGE_FORMS = ["/check", "/mark", "/report", "/dismiss", "/next-year", "/login", "/logout",
               "/rounds", "/rounds/1/package", "/rounds/1/consolidate", "/rounds/1/report",
+              "/rounds/1/unit",
               "/rounds/1/units/1/link", "/rounds/1/units/1/revoke"]
 
 
@@ -444,7 +446,7 @@ def test_the_clerk_pages_without_javascript(client, tmp_path):
     r = client.post("/mark", data=form)
     assert r.status_code == 200 and "校验结果" in openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames
     r = client.post("/report", data=form)
-    assert r.status_code == 409 and "未生成报告" in r.text
+    assert r.status_code == 409 and "有 2 处错误，未生成年报" in r.text and "有错误也生成" in r.text
     r = client.post("/report", data={**form, "force": "1"})
     assert r.status_code == 200 and 'download="有错.docx"' in r.text
     r = client.post("/next-year", data={"csrf": csrf},
@@ -540,3 +542,169 @@ def test_the_result_page_lists_the_results_sheets_rows_and_reviews_several(clien
                        files={"file": ("年报.xlsx", r.content)}).text
     assert "已复核、不再提示（3 项）" in page
     assert not set(re.findall(r'name="ids" value="([0-9a-f]{10})"', page)) & set(boxes[:3])
+
+
+# -- contacts on the board -----------------------------------------------------------------------
+def test_the_board_shows_the_lists_contact_and_phone_also_for_refused_uploads(client):
+    """The unit list's 联系人 and 电话 are kept with the round: every row of the board — sent,
+    refused at the link, or missing — shows them (the API and the page)."""
+    listed = ("单位名称,单位代码,上级单位,联系人,电话\n"
+              "甲局,C000,甲区,张三,0571-88000001\n乙局,C001,甲区,李四,0571-88000002\n"
+              "丙局,C002,甲区,王五,0571-88000003\n").encode()
+    r = client.post("/api/rounds", headers=AUTH, data={"year": str(YEAR)},
+                    files={"units": ("名单.csv", listed)})
+    made = r.json()
+    url = {u["name"]: u["upload_url"].replace("http://testserver", "") for u in made["units"]}
+    jia = Unit("甲局", "C000", "甲区")
+    # 甲局 sends its own workbook; 乙局 sends 甲局's (refused at the door); 丙局 sends nothing
+    for name, unit in (("甲局", jia), ("乙局", jia)):
+        client.post(url[name], files={"file": ("年报.xlsx", unit_workbook(unit, 1))},
+                    headers={"accept": "application/json"})
+    board = client.get(f"/api/rounds/{made['id']}", headers=AUTH).json()
+    rows = {r["unit"]: r for r in board["units"]}
+    assert rows["乙局"]["status"] == "rejected"
+    assert (rows["甲局"]["contact"], rows["甲局"]["phone"]) == ("张三", "0571-88000001")
+    assert (rows["乙局"]["contact"], rows["乙局"]["phone"]) == ("李四", "0571-88000002")
+    assert (rows["丙局"]["contact"], rows["丙局"]["phone"]) == ("王五", "0571-88000003")
+    _login(client)
+    page = client.get(f"/rounds/{made['id']}").text
+    for contact, phone in (("张三", "88000001"), ("李四", "88000002"), ("王五", "88000003")):
+        assert contact in page and phone in page
+
+
+def test_a_round_database_of_the_earlier_schema_is_migrated(tmp_path):
+    """A data folder made before rounds kept phones and the coordinator's unit opens: its
+    rounds are kept, with the new fields empty."""
+    from nianbao.merge import history
+
+    data = tmp_path / "data"
+    data.mkdir()
+    con = sqlite3.connect(data / "nianbao.db")
+    for i, step in enumerate(history.SCHEMA_STEPS[:3]):
+        con.executescript(f"BEGIN; {step} PRAGMA user_version = {i + 1}; COMMIT;")
+    con.execute("INSERT INTO rounds (created_at, year, format, title) VALUES "
+                "('2026-01-05T00:00:00+00:00', 2025, '2021', '旧批次')")
+    con.execute("INSERT INTO round_units (round, position, name, contact) VALUES (1, 1, '甲局', '张三')")
+    con.commit()
+    con.close()
+    c = TestClient(create_app(Settings(data=data, token=TOKEN)))
+    board = c.get("/api/rounds/1", headers=AUTH).json()
+    assert board["round"]["title"] == "旧批次"
+    (row,) = board["units"]
+    assert row["contact"] == "张三" and row["phone"] is None
+
+
+# -- a round's consolidated report: the coordinator's own office -------------------------------
+def _docx_text(data: bytes) -> tuple[str, str]:
+    """(the first non-empty paragraph — the title —, the whole text) of a .docx."""
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    paras = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
+    return paras[0], "\n".join(paras)
+
+
+def test_a_rounds_report_names_the_coordinators_unit_never_the_rounds_name(client):
+    _login(client)
+    csrf = _csrf(client, "/rounds")
+    r = client.post("/rounds", data={"csrf": csrf, "year": str(YEAR), "title": "2025 年度区属单位"},
+                    files={"units": ("名单.csv", unit_list(["甲局", "乙局"]))})
+    assert r.status_code == 201
+    rid = re.search(r'/rounds/(\d+)/package', r.text).group(1)
+    board = client.get(f"/api/rounds/{rid}", headers=AUTH).json()
+    assert board["round"]["unit"] is None
+    for name, seed in (("甲局", 1), ("乙局", 2)):
+        token = client.post(f"/api/rounds/{rid}/units/"
+                            f"{next(u['round_unit'] for u in board['units'] if u['unit'] == name)}"
+                            "/link", headers=AUTH).json()["upload_url"]
+        sent = client.post(token.replace("http://testserver", ""),
+                           files={"file": ("年报.xlsx", unit_workbook(Unit(name, "", "甲区"), seed))},
+                           headers={"accept": "application/json"}).json()
+        assert sent["accepted"] and sent["errors"] == 0, sent
+    # no 本级单位 yet: refused, with the form that gives it (and no force advice: none applies)
+    r = client.post(f"/rounds/{rid}/report", data={"csrf": csrf})
+    assert r.status_code == 409
+    assert "本级单位" in r.text and 'name="unit"' in r.text and f'/rounds/{rid}/report' in r.text
+    assert "有错误也生成" not in r.text and 'name="force"' not in r.text
+    # given on that form: kept with the round, and the report is made in its name
+    r = client.post(f"/rounds/{rid}/report", data={"csrf": csrf, "unit": " 某区人民政府办公室 "})
+    assert r.status_code == 200, r.text[:2000]
+    assert r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    title, text = _docx_text(r.content)
+    assert "某区人民政府办公室" in title, title
+    assert "区属单位" not in text
+    assert client.get(f"/api/rounds/{rid}", headers=AUTH).json()["round"]["unit"] == "某区人民政府办公室"
+    assert 'value="某区人民政府办公室"' in client.get(f"/rounds/{rid}").text
+    # corrected on the board: the next report carries the new name
+    r = client.post(f"/rounds/{rid}/unit", data={"csrf": csrf, "unit": "某区政务服务管理局"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    title, _ = _docx_text(client.post(f"/rounds/{rid}/report", data={"csrf": csrf}).content)
+    assert "某区政务服务管理局" in title
+    # the consolidated workbook carries it as 填报单位 too
+    out = client.post(f"/api/rounds/{rid}/consolidate", headers=AUTH)
+    assert nianbao.load(nianbao.actions.Upload("汇总.xlsx", out.content)).meta.unit == "某区政务服务管理局"
+
+
+def test_a_round_opened_through_the_api_with_its_unit(client):
+    r = client.post("/api/rounds", headers=AUTH,
+                    data={"year": str(YEAR), "title": "批次", "unit": "某县人民政府办公室"},
+                    files={"units": ("名单.csv", unit_list(["甲局"]))})
+    made = r.json()
+    assert made["unit"] == "某县人民政府办公室"
+    r = client.post(f"/api/rounds/{made['id']}/unit", headers=AUTH, data={"unit": "某县政务办"})
+    assert r.json()["unit"] == "某县政务办"
+    assert client.post(f"/api/rounds/{made['id']}/unit", data={"unit": "x"}).status_code == 401
+
+
+# -- a refusal as the core decides it: a table left wholly blank ---------------------------------
+def _blank(tmp_path: Path) -> bytes:
+    path = nianbao.actions.new_workbook(tmp_path / "空白.xlsx", "2021", year=YEAR, unit="某区政务办")
+    return Path(path).read_bytes()
+
+
+def test_a_wholly_blank_table_stops_the_report_and_every_door_says_the_cores_words(client,
+                                                                                    tmp_path):
+    """Blank tables are warnings that stop publication: the 409 carries the core's refusal
+    (count, forcible, its text — never 「有 0 处错误」), the page shows that text and the force
+    box, and forcing it writes the report."""
+    data = _blank(tmp_path)
+    found = nianbao.check(nianbao.actions.Upload("空白.xlsx", data))
+    assert found.errors == 0 and len(found.blocking) == 3
+    want = nianbao.actions.refusal_of(found)
+    r = client.post("/api/report", files={"file": ("空白.xlsx", data)})
+    assert r.status_code == 409
+    refusal = r.json()["refusal"]
+    assert refusal == want.to_dict()
+    assert (refusal["count"], refusal["errors"], refusal["blank_tables"]) == (3, 0, 3)
+    assert refusal["forcible"] is True
+    assert refusal["text"].startswith("有 3 处错误或整张未填写的表，未生成年报")
+    assert "有 0 处" not in refusal["text"] and "表三" in refusal["text"]
+    assert client.post("/api/report", files={"file": ("空白.xlsx", data)},
+                       data={"force": "1"}).status_code == 200
+    # the page: checked first (the force box shows although there is no error), then refused
+    csrf = _csrf(client)
+    page = client.post("/check", data={"csrf": csrf}, files={"file": ("空白.xlsx", data)}).text
+    assert 'name="force"' in page
+    carried = re.search(r'name="workbook" value="([^"]+)"', page).group(1)
+    form = {"csrf": csrf, "workbook": carried, "name": "空白.xlsx"}
+    r = client.post("/report", data=form)
+    assert r.status_code == 409
+    assert "有 3 处错误或整张未填写的表，未生成年报" in r.text and "有 0 处" not in r.text
+    assert 'name="force"' in r.text and "有错误也生成" in r.text
+    r = client.post("/report", data={**form, "force": "1"})
+    assert r.status_code == 200 and 'download="空白.docx"' in r.text
+
+
+def test_a_refusal_that_cannot_be_forced_gives_no_force_advice(client, tmp_path):
+    """A page that cannot send the workbook back (too large to carry) shows the refusal without
+    the force box, and without advice to tick it."""
+    data = _blank(tmp_path)
+    small = TestClient(create_app(Settings(data=tmp_path / "d2", token=TOKEN,
+                                           max_upload=len(data) + 10)))
+    csrf = _csrf(small)
+    page = small.post("/check", data={"csrf": csrf}, files={"file": ("空白.xlsx", data)}).text
+    assert 'name="workbook"' not in page and 'name="force"' not in page
+    assert "有错误也生成" not in page
+

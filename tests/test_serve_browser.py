@@ -98,7 +98,7 @@ def test_a_clerk_checks_a_faulty_workbook_and_sees_the_error_cell(server, browse
     # 生成报告 is refused with the errors listed
     page.click("button:has-text('生成 Word 年报')")
     page.wait_for_selector(".banner.error")
-    assert "未生成报告" in page.inner_text(".banner.error")
+    assert "未生成年报" in page.inner_text(".banner.error")
     snap(page, shots, "03-refused")
     page.close()
 
@@ -131,6 +131,7 @@ def test_a_coordinators_round_in_the_browser(server, browser, shots, tmp_path):
     page.click("button:has-text('进入')")
     page.wait_for_url("**/rounds")
     page.fill("#title", "2025 年度区属单位")
+    page.fill("#unit", "某区人民政府办公室")
     page.fill("#year", str(YEAR))
     page.set_input_files("#units", str(units_file))
     snap(page, shots, "06-rounds")
@@ -174,5 +175,62 @@ def test_a_coordinators_round_in_the_browser(server, browser, shots, tmp_path):
     out = tmp_path / "汇总.xlsx"
     got.value.save_as(out)
     assert CliRunner().invoke(main, ["check", str(out)]).exit_code == 0
+    # 汇总报告 in the name of the coordinator's office, not the round's
+    with page.expect_download() as got:
+        page.click("button:has-text('汇总报告')")
+    import docx
+
+    doc = docx.Document(got.value.path())
+    first = next(p.text for p in doc.paragraphs if p.text.strip())
+    assert "某区人民政府办公室" in first and "区属单位" not in first
     page.close()
 
+
+
+def test_a_wholly_blank_table_can_be_forced_from_the_page(server, browser, shots, tmp_path):
+    """A workbook with no error but its tables left blank: 生成报告 is refused in the core's
+    words (never 「有 0 处错误」), the force box is there, and ticking it gives the report."""
+    from nianbao import actions
+
+    blank = actions.new_workbook(tmp_path / "空白年报.xlsx", "2021", year=YEAR, unit="某区政务办")
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    page.set_input_files("#file", str(blank))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("table.findings")
+    assert page.locator("input[name=force]").count() == 1
+    page.click("button:has-text('生成 Word 年报')")
+    page.wait_for_selector(".banner.error")
+    banner = page.inner_text(".banner.error")
+    assert "整张未填写的表，未生成年报" in banner and "有 0 处" not in banner
+    assert "有错误也生成" in banner
+    snap(page, shots, "10-blank-refused")
+    page.check("input[name=force]")
+    page.click("button:has-text('生成 Word 年报')")
+    page.wait_for_selector("a[download]")
+    assert page.locator("a[download]").first.get_attribute("download") == "空白年报.docx"
+    page.close()
+
+
+def test_the_clerk_pages_cards_line_up_and_the_format_choice_is_whole(server, browser, shots):
+    """The three cards start on one line at desktop width, and the 格式 choice's text fits its
+    box (at 1400 and 900 px)."""
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    for width in (1400, 900):
+        page.set_viewport_size({"width": width, "height": 900})
+        tops = page.evaluate("[...document.querySelectorAll('.cards > .card')]"
+                             ".map(c => c.getBoundingClientRect().top)")
+        assert len(tops) == 3
+        same_row = [t for t in tops if abs(t - tops[0]) < 40]  # the cards on the first row
+        assert all(abs(t - tops[0]) < 1 for t in same_row), (width, tops)
+        if width == 1400:
+            assert len(same_row) == 3, tops
+        fits = page.evaluate("""(() => { const s = document.querySelector('#format');
+            const c = document.createElement('canvas').getContext('2d');
+            c.font = getComputedStyle(s).font;
+            const widest = Math.max(...[...s.options].map(o => c.measureText(o.text).width));
+            return [widest, s.clientWidth]; })()""")
+        assert fits[0] + 30 <= fits[1], (width, fits)  # room for the arrow
+        page.screenshot(path=str(shots / f"11-clerk-{width}.png"), full_page=True)
+    page.close()

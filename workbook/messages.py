@@ -1035,3 +1035,15 @@ MESSAGES.update({
     "merge.rollup.unlisted": "不在单位名单中的单位（不计入应报单位和合计）",
     "merge.summary.files": "各文件的保存时间（据此判断同一单位的新旧版本）、首次收到时间、完整路径、完整 SHA-256 和存档副本见「文件明细」表。",
 })
+
+
+# -- refusing to publish: what every door shows when a table is left wholly blank ----------------
+MESSAGES.update({
+    "publish.refused_blank": "有 {count} 处错误或整张未填写的表，未生成年报。请先改正：\n{lines}",
+})
+
+
+# -- a round's own office: the 填报单位 of its consolidated report --------------------------------
+MESSAGES.update({
+    "round.no_unit": "还没有填写本级单位：汇总报告的填报单位和落款是汇总单位自己的名称（如「某区人民政府办公室」），不是批次名称。请填写本级单位后再生成汇总报告。",
+})

@@ -159,7 +159,10 @@ def refusal_text(plan: MarkPlan) -> str:
     if len(errors) > REFUSED_LINES:
         lines.append(say("addin.refused_more", count=len(errors) - REFUSED_LINES,
                          sheet=plan.sheet_name))
-    return say("addin.refused", count=len(errors), lines="\n".join(lines))
+    # a table left wholly blank is a warning that stops publication: never called an error
+    only_errors = all(r.severity == "error" for r in errors)
+    return say("addin.refused" if only_errors else "publish.refused_blank",
+               count=len(errors), lines="\n".join(lines))
 
 
 def _where(row: Any) -> str:

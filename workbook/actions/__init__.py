@@ -44,6 +44,7 @@ _WHERE = {
     "migrate_workbook": "migrate",
     "dismiss": "dismissing",
     "publish": "publishing", "Published": "publishing", "render_document": "publishing",
+    "refusal_of": "publishing", "Refusal": "publishing",
     "consolidate": "merge", "merge_history": "merge", "history_size": "merge",
     "HISTORY_PAGE": "merge",
     "audit": "auditing",
@@ -57,6 +58,7 @@ _WHERE = {
     "handed_out": "rounds", "archived": "rounds", "coordinator_token": "rounds",
     "is_coordinator": "rounds", "open_session": "rounds", "is_session": "rounds",
     "close_session": "rounds", "display_name": "rounds", "versions": "rounds",
+    "set_round_unit": "rounds", "publish_round": "rounds",
 }
 
 

@@ -48,9 +48,54 @@ class Published:
         return sum(1 for f in self.findings if f.severity == "warning" and f not in stopping)
 
     @property
+    def refusal(self) -> "Refusal | None":
+        """Why it was refused, as every door shows it (None when it was not)."""
+        return refusal_of(self.findings) if self.refused else None
+
+    @property
     def exit_code(self) -> int:
         """0 written, 1 refused because of errors, 2 the PDF asked for could not be made."""
         return 1 if self.refused else 2 if self.pdf_failed else 0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What stops a check's report from being published, decided here for every door: how many
+    findings stop it (``errors`` of them errors, ``blank_tables`` statutory tables left wholly
+    blank — warnings that stop it all the same), whether ``force`` may override it (``forcible``:
+    there is a report to write), and the words the add-ins and the server show (``text``: the
+    first few with their places, as the Excel add-in's 生成报告 says it)."""
+
+    count: int
+    errors: int
+    blank_tables: int
+    forcible: bool
+    text: str
+
+    @property
+    def headline(self) -> str:
+        """The text's first line (「有 N 处错误…未生成年报。请先改正：」), for a door that lists
+        the findings itself."""
+        return self.text.split("\n", 1)[0]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"count": self.count, "errors": self.errors, "blank_tables": self.blank_tables,
+                "forcible": self.forcible, "text": self.text, "headline": self.headline}
+
+
+def refusal_of(findings: Findings) -> Refusal | None:
+    """Why ``publish`` refuses (or would refuse) the report of this check; None when nothing
+    stops it."""
+    blocking = findings.blocking
+    if not blocking:
+        return None
+    from ..painting import refusal_text
+    from .checking import plan
+
+    errors = sum(1 for f in blocking if f.severity == "error")
+    return Refusal(len(blocking), errors, len(blocking) - errors,
+                   findings.report is not None and not findings.unreadable,
+                   refusal_text(plan(findings)))
 
 
 def publish(source: Source, output: PathLike | None = None, *, previous: Source | None = None,
@@ -121,4 +166,4 @@ def render_document(report: Report, path: PathLike, *, force: bool = False,
                          offer_generated=offer_generated)
 
 
-__all__ = ["publish", "Published", "render_document"]
+__all__ = ["publish", "Published", "Refusal", "refusal_of", "render_document"]

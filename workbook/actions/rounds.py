@@ -177,6 +177,8 @@ class Round:
     created_at: str
     units: list[db.UnitEntry]
     links: dict[int, str] = field(default_factory=dict)
+    # the coordinator's own office (本级单位): 填报单位 of the consolidated workbook and report
+    unit: str = ""
 
 
 def read_unit_list(units: PathLike | Upload | Sequence[Unit]) -> list[Unit]:
@@ -204,10 +206,16 @@ def _renamed(e: NianbaoError, name: str) -> NianbaoError:
     return out
 
 
+def _one_line(text: str, limit: int = 100) -> str:
+    return " ".join(str(text or "").split())[:limit]
+
+
 def open_round(store: Store, year: int, units: PathLike | Upload | Sequence[Unit], *,
-               format_id: str | None = None, title: str = "") -> Round:
+               format_id: str | None = None, title: str = "", unit: str = "") -> Round:
     """Open a collection round for ``year`` (its format: as given, which must be the one the
-    year requires, else that one) and the units of a list; one upload link per unit."""
+    year requires, else that one) and the units of a list; one upload link per unit.
+    ``unit``: the coordinator's own office (本级单位), 填报单位 of the round's consolidated
+    workbook and report (given now or later: :func:`set_round_unit`)."""
     fmt = format_for(year, format_id)
     listed = read_unit_list(units)
     tokens = [new_token() for _ in listed]
@@ -215,7 +223,8 @@ def open_round(store: Store, year: int, units: PathLike | Upload | Sequence[Unit
         Path(units).name if isinstance(units, (str, os.PathLike)) else "")
     with recording(store.db) as h:
         rid, ids = db.add_round(h, now(), year, fmt.id, " ".join(title.split()), units_file,
-                                [(u, digest(t)) for u, t in zip(listed, tokens)])
+                                [(u, digest(t)) for u, t in zip(listed, tokens)],
+                                _one_line(unit))
     made = get_round(store, rid)
     made.links = dict(zip(ids, tokens))
     return made
@@ -226,12 +235,20 @@ def get_round(store: Store, round_id: int) -> Round:
     if row is None:
         raise NianbaoError("round.unknown", id=round_id)
     return Round(row.id, row.year, row.format, row.title, row.created_at,
-                 db.round_units(store.db, row.id))
+                 db.round_units(store.db, row.id), unit=row.unit)
+
+
+def set_round_unit(store: Store, round_id: int, unit: str) -> Round:
+    """Set (or correct) the coordinator's own office of a round (本级单位)."""
+    get_round(store, round_id)
+    with recording(store.db) as h:
+        db.set_round_unit(h, round_id, _one_line(unit))
+    return get_round(store, round_id)
 
 
 def list_rounds(store: Store) -> list[dict[str, Any]]:
     """Every round, newest first: id, year, format, title, created, units, heard from."""
-    return [{"id": r.id, "year": r.year, "format": r.format, "title": r.title,
+    return [{"id": r.id, "year": r.year, "format": r.format, "title": r.title, "unit": r.unit,
              "created_at": local_time(r.created_at), "units": n, "heard_from": heard}
             for r, n, heard in db.all_rounds(store.db)]
 
@@ -260,7 +277,8 @@ def _unit(store: Store, round_id: int, unit_id: int) -> db.UnitEntry:
 
 
 def as_unit(entry: db.UnitEntry) -> Unit:
-    return Unit(entry.name, entry.code, entry.parent, entry.contact, row=entry.position)
+    return Unit(entry.name, entry.code, entry.parent, entry.contact, entry.phone,
+                row=entry.position)
 
 
 def handed_out(store: Store, round_id: int, folder: PathLike, *,
@@ -291,7 +309,7 @@ def by_link(store: Store, token: str) -> LinkView:
     if found is None or not hmac.compare_digest(found[1].link_hash or "", digest(token)):
         raise NianbaoError("round.link_unknown")
     row, unit = found
-    r = Round(row.id, row.year, row.format, row.title, row.created_at, [unit])
+    r = Round(row.id, row.year, row.format, row.title, row.created_at, [unit], unit=row.unit)
     return LinkView(r, unit, versions(store, row.id, unit.id))
 
 
@@ -433,14 +451,17 @@ class Board:
         out = self.consolidation.to_dict()
         out["round"] = {"id": self.round.id, "year": self.round.year,
                         "format": self.round.format, "title": self.round.title,
+                        "unit": self.round.unit or None,
                         "created_at": local_time(self.round.created_at)}
         extra = {u["name"]: u for u in self.units}
         for row in out["units"]:
             u = extra.get(row.get("unit") or "")
             if u is None:
                 continue
-            for key in ("contact", "feedback"):
-                row.setdefault(key, u[key])
+            for key in ("contact", "phone"):  # the list's, where the file's row has none
+                if not row.get(key):
+                    row[key] = u[key] or None
+            row.setdefault("feedback", u["feedback"])
             row.setdefault("round_unit", u["id"])
             if row.get("sha256"):
                 row.setdefault("findings", u["problems"].get(row["sha256"], []))
@@ -467,7 +488,8 @@ def board(store: Store, round_id: int) -> Board:
         u = by_id[s.unit]
         refused_units.add(unit_key(u.name))
         rows.append(UnitRow(unit=u.name, status=REJECTED, reason=s.reason, code=u.code,
-                            parent=u.parent, file=s.name, sha256=s.sha256, errors=ex.errors,
+                            parent=u.parent, contact=u.contact, phone=u.phone,
+                            file=s.name, sha256=s.sha256, errors=ex.errors,
                             warnings=ex.warnings, received=local_time(ex.file_time),
                             saved=local_time(ex.saved_at), key=ex.key))
     # a unit whose only files were refused has been heard from, as merge counts a rejected file
@@ -501,7 +523,7 @@ def _unit_extras(store: Store, r: Round, subs: list[db.SubmissionRow],
                   if x.sha256 == s.sha256]
         current = decided[0] if decided else (latest[0] if latest else None)
         out.append({"id": u.id, "name": u.name, "code": u.code, "parent": u.parent,
-                    "contact": u.contact, "linked": u.link_hash is not None,
+                    "contact": u.contact, "phone": u.phone, "linked": u.link_hash is not None,
                     "status": current.status if current else UNSENT,
                     "rows": [x.to_dict() for x in mine],
                     "versions": [v for v in versions(store, r.id, u.id)],
@@ -539,12 +561,29 @@ def consolidate_round(store: Store, round_id: int, *, include_invalid: bool = Fa
             inputs.append(copy)
         return consolidate(inputs, out_dir / say("round.output_name"),
                            units=[as_unit(u) for u in r.units], year=r.year, format_id=r.format,
-                           include_invalid=include_invalid, unit=r.title or None,
+                           include_invalid=include_invalid, unit=r.unit or None,
                            database=store.db, free=True, workers=1)
+
+
+def publish_round(store: Store, round_id: int, output: PathLike, *, force: bool = False
+                  ) -> Any:
+    """The Word report of a round's consolidation (``merge`` then ``report``), its 填报单位 the
+    coordinator's own office: refused (``round.no_unit``) until the round has one — never the
+    round's name in its place.  Returns :class:`~nianbao.actions.publishing.Published`
+    (``refused`` as ``report`` refuses, overridden by ``force``)."""
+    from .publishing import publish
+
+    if not get_round(store, round_id).unit:
+        raise NianbaoError("round.no_unit")
+    c = consolidate_round(store, round_id)
+    if c.output is None:
+        raise NianbaoError("round.nothing")
+    return publish(c.output, output, force=force, pdf=False)
 
 
 __all__ = ["Store", "open_store", "new_token", "digest", "coordinator_token", "is_coordinator",
            "open_session", "is_session", "close_session", "Round", "open_round", "get_round",
            "list_rounds", "reissue_link", "revoke_link", "handed_out", "read_unit_list", "by_link",
            "LinkView", "submit", "Submitted", "versions", "findings_of", "archived", "Board",
-           "board", "consolidate_round", "display_name", "as_unit"]
+           "board", "consolidate_round", "display_name", "as_unit", "set_round_unit",
+           "publish_round"]

@@ -110,6 +110,14 @@ SCHEMA_STEPS: tuple[str, ...] = (
     CREATE INDEX files_listing ON files(unit, first_seen, saved_at, sha256);
     CREATE INDEX receipts_last ON receipts(sha256, consolidation);
     """,
+    # a round keeps the unit list's phone column (the board and the call list show it)
+    """
+    ALTER TABLE round_units ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+    """,
+    # the coordinator's own office (本级单位): the 填报单位 of the round's consolidated report
+    """
+    ALTER TABLE rounds ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(SCHEMA_STEPS)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another nianbao writing the same database

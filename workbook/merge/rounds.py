@@ -26,6 +26,7 @@ class RoundRow:
     format: str
     title: str
     units_file: str
+    unit: str = ""  # the coordinator's own office (本级单位)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class UnitEntry:
     contact: str
     link_hash: str | None
     link_issued: str | None
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,19 +130,25 @@ def drop_expired(h: History, now: str) -> None:
 
 # -- rounds and units --------------------------------------------------------------------------
 def add_round(h: History, created_at: str, year: int, format_id: str, title: str,
-              units_file: str, units: list[tuple[Any, str]]) -> tuple[int, list[int]]:
+              units_file: str, units: list[tuple[Any, str]], unit: str = ""
+              ) -> tuple[int, list[int]]:
     """A round and its units, each ``(Unit, link hash)``; returns the ids."""
-    cur = h.con.execute("INSERT INTO rounds (created_at, year, format, title, units_file)"
-                        " VALUES (?,?,?,?,?)", (created_at, year, format_id, title, units_file))
+    cur = h.con.execute("INSERT INTO rounds (created_at, year, format, title, units_file, unit)"
+                        " VALUES (?,?,?,?,?,?)",
+                        (created_at, year, format_id, title, units_file, unit))
     rid = _rowid(cur)
     ids = []
     for i, (u, digest) in enumerate(units, start=1):
         cur = h.con.execute(
             "INSERT INTO round_units (round, position, name, code, parent, contact, link_hash,"
-            " link_issued) VALUES (?,?,?,?,?,?,?,?)",
-            (rid, u.row or i, u.name, u.code, u.parent, u.contact, digest, created_at))
+            " link_issued, phone) VALUES (?,?,?,?,?,?,?,?,?)",
+            (rid, u.row or i, u.name, u.code, u.parent, u.contact, digest, created_at, u.phone))
         ids.append(_rowid(cur))
     return rid, ids
+
+
+def set_round_unit(h: History, round_id: int, unit: str) -> None:
+    h.con.execute("UPDATE rounds SET unit = ? WHERE id = ?", (unit, round_id))
 
 
 def set_link(h: History, unit_id: int, digest: str | None, when: str) -> None:
@@ -148,8 +156,8 @@ def set_link(h: History, unit_id: int, digest: str | None, when: str) -> None:
                   (digest, when if digest else None, unit_id))
 
 
-_ROUND = "id, created_at, year, format, title, units_file"
-_UNIT = "id, round, position, name, code, parent, contact, link_hash, link_issued"
+_ROUND = "id, created_at, year, format, title, units_file, unit"
+_UNIT = "id, round, position, name, code, parent, contact, link_hash, link_issued, phone"
 _SUB = "id, round, unit, sha256, name, received, accepted, reason, examined"
 
 
@@ -160,7 +168,7 @@ def all_rounds(db: Path) -> list[tuple[RoundRow, int, int]]:
             f"SELECT {_ROUND}, (SELECT COUNT(*) FROM round_units u WHERE u.round = r.id),"
             " (SELECT COUNT(DISTINCT unit) FROM submissions s WHERE s.round = r.id)"
             " FROM rounds r ORDER BY id DESC").fetchall()
-    return [(RoundRow(*r[:6]), r[6], r[7]) for r in rows]
+    return [(RoundRow(*r[:7]), r[7], r[8]) for r in rows]
 
 
 def get_round(db: Path, round_id: int) -> RoundRow | None:
@@ -219,5 +227,6 @@ def file_entry(db: Path, sha256: str) -> tuple[str, str] | None:
 
 __all__ = ["RoundRow", "UnitEntry", "SubmissionRow", "enable_wal", "reading", "put_credential",
            "credential", "has_credential", "drop_credential", "drop_expired", "add_round",
+           "set_round_unit",
            "set_link", "all_rounds", "get_round", "round_units", "unit_by_link",
            "add_submission", "submissions", "file_entry"]

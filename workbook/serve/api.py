@@ -94,11 +94,15 @@ async def mark(request: Request,
 
 
 @router.post("/report", summary="生成年报", response_class=Response,
-             description="与 `nianbao report` 相同：先校验，有错误时不生成，返回 409 和校验结果"
+             description="与 `nianbao report` 相同：先校验，有错误（或整张表未填写）时不生成，"
+                         "返回 409 和校验结果"
                          "（`force=1` 时照样生成，同 `--force`）。`format=pdf` 返回 PDF（服务器装有 "
                          "LibreOffice 时；正式字体缺失等说明在响应头 `X-Nianbao-Notes`，URL 编码）。",
              responses={200: {"content": {DOCX: {}, PDF: {}}, "description": "Word 或 PDF"},
-                        409: {"description": "有错误，未生成：校验结果（同 /api/check）"},
+                        409: {"description": "有错误或整张未填写的表，未生成：校验结果（同 "
+                                              "/api/check），另有 `refusal`：`count`、`errors`、"
+                                              "`blank_tables`、`forcible`（可用 force=1 照样生成）"
+                                              "与 `text`（各端显示的拒绝说明）"},
                         **_ERRORS})
 async def report(request: Request,
                  file: Annotated[UploadFile, File(description=_FILE)],
@@ -118,7 +122,10 @@ async def report(request: Request,
     if done.refused:
         if reply == "vba":
             return _vba_job(done.findings, upload.name, "report", status=409)
-        return JSONResponse(work.check_result(done.findings), status_code=409)
+        body = work.check_result(done.findings)
+        # what the core decided (actions.Refusal): the add-ins show its text, never their own
+        body["refusal"] = done.refusal.to_dict() if done.refusal else None
+        return JSONResponse(body, status_code=409)
     notes = done.notes or []
     headers = {"X-Nianbao-Notes": quote("\n".join(notes))} if notes else {}
     stem = work.stem(upload.name)
@@ -196,13 +203,16 @@ async def create_round(request: Request,
                        units: Annotated[UploadFile, File(description="单位名单（.xlsx/.csv）")],
                        year: Annotated[int, Form(description="报告年度")],
                        format: Annotated[str | None, Form(description="2019 或 2021，默认随年度")] = None,
-                       title: Annotated[str, Form(description="批次名称")] = "") -> Any:
+                       title: Annotated[str, Form(description="批次名称")] = "",
+                       unit: Annotated[str, Form(description="本级单位：汇总报告的填报单位")] = ""
+                       ) -> Any:
     settings = _settings(request)
     listed = await upload_of(units, settings)
     made = await run_in_threadpool(lambda: actions.open_round(
         _store(request), year_of(year, required=True) or year, listed, format_id=format or None,
-        title=title[:100]))
+        title=title[:100], unit=unit[:100]))
     return {"id": made.id, "year": made.year, "format": made.format, "title": made.title,
+            "unit": made.unit or None,
             "units": [{"id": u.id, "name": u.name, "code": u.code or None,
                        "parent": u.parent or None,
                        "upload_url": absolute(request, f"/u/{made.links[u.id]}")}
@@ -217,6 +227,15 @@ async def create_round(request: Request,
 async def board(request: Request, rid: int) -> Any:
     b = await run_in_threadpool(actions.board, _store(request), rid)
     return b.to_dict()
+
+
+@router.post("/rounds/{rid}/unit", summary="填写或修改本级单位", dependencies=[Coordinator],
+             description="本级单位是汇总工作簿和汇总报告的填报单位（汇总单位自己的名称）。",
+             responses={**_AUTH, 404: {"description": "没有这个批次"}})
+async def round_unit(request: Request, rid: int,
+                     unit: Annotated[str, Form(description="本级单位")]) -> Any:
+    r = await run_in_threadpool(actions.set_round_unit, _store(request), rid, unit[:100])
+    return {"id": r.id, "unit": r.unit or None}
 
 
 @router.get("/rounds/{rid}/versions", summary="收到的全部版本", dependencies=[Coordinator],

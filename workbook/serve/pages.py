@@ -67,14 +67,21 @@ async def check_page(request: Request) -> Response:
 
 
 def _result(request: Request, upload: actions.Upload, previous: actions.Upload | None,
-            found: Any, *, refused: bool = False, status: int = 200) -> Response:
+            found: Any, *, refusal: Any = None, status: int = 200) -> Response:
+    """The check's page; with ``refusal`` (:class:`nianbao.actions.Refusal`) 生成报告's
+    refusal, worded by the core.  The force box shows whenever the core would let the report
+    be forced and the page's form can send it."""
     settings = _settings(request)
     carry = len(upload.data) * 4 // 3 + len(previous.data if previous else b"") * 4 // 3 \
         < settings.max_upload
+    workbook = encoded(upload) if carry and not found.unreadable else ""
+    stops = refusal or actions.refusal_of(found)
     return page(request, "result.html.j2", status, file=found.file or upload.name,
-                found=found, rows=work.ordered(found), refused=refused,
+                found=found, rows=work.ordered(found), refused=refusal is not None,
+                refusal=refusal, forcible=bool(stops and stops.forcible and workbook),
+                force_action="",
                 dismissed=[dict(f.to_dict(), reason=r) for f, r in found.dismissed],
-                workbook=encoded(upload) if carry and not found.unreadable else "",
+                workbook=workbook,
                 previous_b64=encoded(previous) if carry and previous else "",
                 previous_name=previous.name if previous else "")
 
@@ -108,7 +115,8 @@ async def report_page(request: Request) -> Response:
         upload, previous, force=force, pdf=want_pdf, data=settings.data,
         pdf_timeout=settings.pdf_timeout))
     if done.refused:
-        return _result(request, upload, previous, done.findings, refused=True, status=409)
+        return _result(request, upload, previous, done.findings, refusal=done.refusal,
+                       status=409)
     import base64
 
     stem = work.stem(upload.name)
@@ -194,8 +202,9 @@ async def create_round(request: Request) -> Response:
     units = await upload_of(fields.get("units"), settings)
     fmt = str(fields.get("format", "") or "") or None
     title = str(fields.get("title", "") or "")[:100]
+    own = str(fields.get("unit", "") or "")[:100]
     made = await run_in_threadpool(lambda: actions.open_round(
-        _store(request), year, units, format_id=fmt, title=title))
+        _store(request), year, units, format_id=fmt, title=title, unit=own))
     links = [{"unit": u, "token": made.links[u.id],
               "url": absolute(request, f"/u/{made.links[u.id]}")} for u in made.units]
     return page(request, "created.html.j2", 201, round=made, links=links,
@@ -250,14 +259,40 @@ async def consolidate_page(request: Request) -> Response:
     return download(data, f"{c.year}{say('round.output_name')}", XLSX)
 
 
-async def round_report_page(request: Request) -> Response:
+async def round_unit_page(request: Request) -> Response:
+    """Set or correct the round's 本级单位 (the coordinator's own office)."""
     _coordinator(request)
-    await form(request, _settings(request))
+    fields = await form(request, _settings(request))
     rid = request.path_params["rid"]
-    done = await run_in_threadpool(work.consolidated_report, _store(request), rid)
+    own = str(fields.get("unit", "") or "")[:100]
+    await run_in_threadpool(actions.set_round_unit, _store(request), rid, own)
+    return RedirectResponse(f"{base(request)}/rounds/{rid}", status_code=303)
+
+
+async def round_report_page(request: Request) -> Response:
+    """汇总报告 of a round: its 本级单位 given here (the refusal page's form) is kept first;
+    without one the report is refused with the form to give it; a report the core refuses
+    shows why, with the force box where forcing is allowed."""
+    _coordinator(request)
+    fields = await form(request, _settings(request))
+    rid = request.path_params["rid"]
+    store = _store(request)
+    own = " ".join(str(fields.get("unit", "") or "").split())[:100]
+    if own:
+        await run_in_threadpool(actions.set_round_unit, store, rid, own)
+    force = fields.get("force") == "1"
+    try:
+        done = await run_in_threadpool(lambda: work.consolidated_report(store, rid, force=force))
+    except NianbaoError as e:
+        if e.code != "round.no_unit":
+            raise
+        r = await run_in_threadpool(actions.get_round, store, rid)
+        return page(request, "round_unit.html.j2", 409, round=r, text=str(e))
     if done.refused:
         return page(request, "result.html.j2", 409, file=say("round.output_name"),
                     found=done.findings, rows=work.ordered(done.findings), refused=True,
+                    refusal=done.refusal, forcible=done.refusal.forcible,
+                    force_action=f"{base(request)}/rounds/{rid}/report",
                     dismissed=[], workbook="", previous_b64="", previous_name="")
     return download(done.docx or b"", say("round.report_name"), DOCX)
 
@@ -362,6 +397,7 @@ def routes() -> list[Any]:
         Route("/rounds/{rid:int}/workbooks.zip", workbooks_zip),
         Route("/rounds/{rid:int}/consolidate", consolidate_page, methods=["POST"]),
         Route("/rounds/{rid:int}/report", round_report_page, methods=["POST"]),
+        Route("/rounds/{rid:int}/unit", round_unit_page, methods=["POST"]),
         Route("/rounds/{rid:int}/units/{uid:int}/link", reissue, methods=["POST"]),
         Route("/rounds/{rid:int}/units/{uid:int}/revoke", revoke, methods=["POST"]),
         Route("/rounds/{rid:int}/files/{sha}", round_file),

@@ -96,6 +96,7 @@ class Report:
     docx: bytes | None = None
     pdf: bytes | None = None
     notes: list[str] | None = None
+    refusal: Any = None  # why it was refused, as the core words it (actions.Refusal)
 
 
 def report(upload: Upload, previous: Upload | None = None, *, force: bool = False,
@@ -109,7 +110,7 @@ def report(upload: Upload, previous: Upload | None = None, *, force: bool = Fals
         done = actions.publish(upload, tmp / "report.docx", previous=previous, force=force,
                                pdf=None if (pdf and slot) else False, pdf_timeout=pdf_timeout)
         if done.refused:
-            return Report(done.findings, True)
+            return Report(done.findings, True, refusal=done.refusal)
         for note in (done.no_pdf, done.pdf_failed, done.font_warning):
             if note:
                 notes.append(note.replace(str(tmp / "report.docx"), stem(upload.name) + ".docx"))
@@ -222,15 +223,13 @@ def consolidated(store: Any, round_id: int) -> tuple[Any, bytes]:
     return c, Path(c.output).read_bytes()
 
 
-def consolidated_report(store: Any, round_id: int) -> Report:
-    """The Word report of a round's consolidated workbook (``report`` of 汇总.xlsx)."""
-    c = actions.consolidate_round(store, round_id)
-    if c.output is None:
-        raise NianbaoError("round.nothing")
+def consolidated_report(store: Any, round_id: int, *, force: bool = False) -> Report:
+    """The Word report of a round's consolidated workbook (``report`` of 汇总.xlsx, its
+    填报单位 the round's 本级单位: ``round.no_unit`` until there is one)."""
     with scratch() as tmp:
-        done = actions.publish(c.output, tmp / "report.docx", pdf=False)
+        done = actions.publish_round(store, round_id, tmp / "report.docx", force=force)
         if done.refused:
-            return Report(done.findings, True)
+            return Report(done.findings, True, refusal=done.refusal)
         return Report(done.findings, False, done.docx.read_bytes())
 
 

@@ -2,8 +2,8 @@
  *
  *  校验      a copy of the open workbook (never the workbook itself) to /api/check; the painting
  *            steps of the answer carried out (js/painter.js); its one message shown;
- *  生成报告  the copy to /api/report; refused (409): painted as 校验 paints, and the errors
- *            listed; otherwise the .docx written beside the workbook under a free name and
+ *  生成报告  the copy to /api/report; refused (409): painted as 校验 paints, and the server's
+ *            refusal text shown (what stops publication, as the core words it); otherwise the .docx written beside the workbook under a free name and
  *            opened in WPS 文字;
  *  导入上年  a file the clerk picks to /api/next-year; this year's workbook written beside it
  *            under a free name and opened;
@@ -43,8 +43,6 @@
   "use strict";
 
   var PANE = "nianbao.settings_pane";
-  // errors listed in the 生成报告 refusal; the rest are on 校验结果 (as the Excel add-in does)
-  var REFUSED_LINES = 5;
 
   /* env: {app, storage, href, alert(text), createXHR (tests)} */
   function Addin(env) {
@@ -107,22 +105,15 @@
     });
   };
 
-  function where(f) {
-    if (f.sheet && f.cell) { return T.say("report.where", { sheet: f.sheet, cell: f.cell }); }
-    return f.sheet ? T.say("report.where_sheet", { sheet: f.sheet }) : "";
-  }
-
-  /* 「有 3 处错误，未生成年报。请先改正：…」 — the first errors, the rest on 校验结果. */
-  function refusal(result, painting) {
-    var errors = result.findings.filter(function (f) { return f.severity === "error"; });
-    var lines = errors.slice(0, REFUSED_LINES).map(function (f) {
-      return T.say("document.error_line", { where: where(f), message: String(f.message) });
-    });
-    if (errors.length > REFUSED_LINES) {
-      lines.push(T.say("addin.refused_more", { count: errors.length - REFUSED_LINES,
-                                               sheet: painting.results_sheet }));
+  /* 「有 3 处错误，未生成年报。请先改正：…」 — the server's refusal, as the core words it for
+   * every door (the errors and tables left wholly blank that stop publication); the add-in
+   * never counts them itself. */
+  function refusal(result) {
+    var r = result.refusal;
+    if (!r || typeof r.text !== "string" || !r.text) {
+      throw new T.Problem("wps.bad_answer", { detail: "refusal" });
     }
-    return T.say("addin.refused", { count: errors.length, lines: lines.join("\n") });
+    return r.text;
   }
 
   Addin.prototype.report = function () {
@@ -133,7 +124,11 @@
       var bytes = Host.copyOf(app, book);
       var name = String(book.Name);
       return client.report(bytes, name).then(function (answer) {
-        if (answer.refused) { return refusal(answer.refused, paint(book, answer.refused)); }
+        if (answer.refused) {
+          var text = refusal(answer.refused);  // checked before anything is painted
+          paint(book, answer.refused);
+          return text;
+        }
         var path = Host.freePath(app, String(book.Path), Host.stem(name) + ".docx");
         Host.writeFile(app, path, answer.docx);
         var text = T.say("wps.report_written", { file: path });
@@ -191,5 +186,5 @@
     return "images/" + String(id || "check").replace(/[^a-z_]/g, "") + ".svg";
   }
 
-  return { Addin: Addin, image: image, refusal: refusal, REFUSED_LINES: REFUSED_LINES };
+  return { Addin: Addin, image: image, refusal: refusal };
 });
