@@ -42,6 +42,24 @@ def test_missing_cells_skip_their_rules_and_are_named_once():
     assert not [f for f in found.by_rule("value.blank") if f.field in gone]
 
 
+def test_a_missing_cell_no_rule_reads_is_named_too(tmp_path):
+    """表二's 行政事业性收费 takes part in no sum: missing there must still be said (missing is
+    not zero), once, through the workbook an import writes and its check."""
+    r = consistent_report("2021", 1)
+    r.meta.unit = "测试单位"
+    r["t2.fees.amount"] = MISSING
+    r["t3.granted.natural"] = MISSING
+    path = write_report(r, tmp_path / "导入.xlsx")
+    found = check(path)
+    by_sheet = {f.sheet: f for f in found.by_rule("rule.missing")}
+    assert set(by_sheet) == {"二、主动公开", T3}
+    fee = by_sheet["二、主动公开"]
+    assert fee.severity == "warning" and "行政事业性收费" in fee.message and "请补填" in fee.message
+    assert "校验未进行" not in fee.message  # no check reads it, so none was skipped
+    assert set(fee.cells) == {place("2021", "t2.fees.amount").ref}
+    assert "行合计校验" in by_sheet[T3].message
+
+
 def test_the_same_report_with_zeros_instead_of_missing_fails_its_sums():
     r = consistent_report("2021", 1)
     r["t3.granted.natural"] = 0 if r.number("t3.granted.natural") else 5

@@ -122,7 +122,8 @@ def published_view(found: Iterable[Finding], report: Report,
         if f.rule in UNREAD_FROM_PUBLISHED or f.rule == "import.missing":
             continue
         if f.rule == "rule.missing":
-            skipped[f.args["table"]] = f.args["title"]
+            if f.args["title"]:  # (a table whose missing cells no check reads skips none)
+                skipped[f.args["table"]] = f.args["title"]
         elif f.rule in ("meta.unit", "meta.year"):
             reading.append(emit("audit.no_unit" if f.rule == "meta.unit" else "audit.no_year"))
         else:

@@ -116,6 +116,11 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
     for f, skipped_by in invalid_cells.items():
         out.append(finding("rule.skipped", format_id, f,
                            dict(where=describe(format_id, f), title=say("join.titles").join(skipped_by))))
+    # a missing cell no rule reads (表二's 行政事业性收费) is reported all the same: missing is
+    # not zero, and no check reading it is no reason to stay silent
+    for fid, v in ctx.report.values.items():
+        if isinstance(v, Missing) and fid in layout_of(format_id).fields:
+            missing_cells.setdefault(place(format_id, fid).sheet, {}).setdefault(fid, [])
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed, format_id)
 
@@ -158,6 +163,7 @@ def _missing_finding(format_id: str, sheet: str, by_field: dict[str, list[str]])
     return emit("rule.missing", dict(table=first.table or sheet, n=len(fields),
                                      cells=say("text.and").join(names) + more,
                                      title=say("join.titles").join(titles)),
+                variant=None if titles else "unchecked",
                 sheet=sheet, cell=_span(format_id, fields), actual=len(fields), field=fields[0],
                 cells=tuple(place(format_id, f).ref for f in fields))
 
