@@ -163,7 +163,7 @@ def _missing_finding(format_id: str, sheet: str, by_field: dict[str, list[str]])
     return emit("rule.missing", dict(table=first.table or sheet, n=len(fields),
                                      cells=say("text.and").join(names) + more,
                                      title=say("join.titles").join(titles)),
-                variant=None if titles else "unchecked",
+                variant="" if titles else "unchecked",
                 sheet=sheet, cell=_span(format_id, fields), actual=len(fields), field=fields[0],
                 cells=tuple(place(format_id, f).ref for f in fields))
 
