@@ -180,10 +180,13 @@ def _expected_sums(reports: list[Report]) -> dict[str, object]:
     for f in lay.fields.values():
         if f.table == "meta" or f.kind == "text":
             continue
-        if f.kind == "money":
-            out[f.id] = float(sum(Decimal(str(r.values[f.id] or 0)) for r in reports))
+        entered = [r.values[f.id] for r in reports if r.values[f.id] is not None]
+        if not entered:  # no unit entered a number: the consolidation states none (not 0)
+            out[f.id] = None
+        elif f.kind == "money":
+            out[f.id] = float(sum(Decimal(str(v)) for v in entered))
         else:
-            out[f.id] = sum(int(r.values[f.id] or 0) for r in reports)
+            out[f.id] = sum(int(v) for v in entered)
     return out
 
 
@@ -626,3 +629,16 @@ def test_merge_never_writes_over_an_input_file_or_the_unit_list(tmp_path):
         res = CliRunner().invoke(main, ["merge", str(a), str(b), "-o", str(out), *extra])
         assert res.exit_code == 2 and "不能" in res.stderr, res.output
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_cell_no_unit_entered_stays_blank_in_the_consolidation(tmp_path):
+    """Blank templates merged give a blank consolidation, not a table of 0 nobody wrote (the
+    report made from it would print them as figures)."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    for unit in ("甲局", "乙局"):
+        nianbao.new_workbook(folder / f"{unit}.xlsx", "2021", year=2025, unit=unit)
+    nianbao.consolidate([folder], tmp_path / "汇总.xlsx", unit="某市人民政府办公室")
+    report = nianbao.read_report(tmp_path / "汇总.xlsx")
+    assert all(v is None for v in report.values.values()), {
+        k: v for k, v in report.values.items() if v is not None}

@@ -296,21 +296,23 @@ def _local_stamp(text: str) -> str:
 
 
 
-def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, int | float]:
+def sum_values(reports: Iterable[dict[str, Any]], format_id: str) -> dict[str, int | float | None]:
     """Every number cell (statutory and extras) of reports given as ``Report.to_dict()``,
     summed exactly.  There a blank, invalid text and a missing cell are all null: each adds
     nothing, which is how the official tables count a blank (0) and why a unit with invalid or
-    missing cells has errors of its own."""
+    missing cells has errors of its own.  A cell no unit entered a number in stays None (blank):
+    the consolidation states only what units entered, not a 0 nobody wrote."""
     lay = layout_of(format_id)
     kinds = {f.id: f.kind for f in lay.fields.values() if f.table != "meta" and f.kind != "text"}
-    acc: dict[str, Any] = {fid: 0 for fid in kinds}
+    acc: dict[str, Any] = dict.fromkeys(kinds)
     for report in reports:
         for part in ("values", "extras"):
             for fid, v in report.get(part, {}).items():
                 if fid in acc and is_number(v):
                     # decimals, so that money adds up the same in any order, without binary noise
-                    acc[fid] += Decimal(repr(v)) if isinstance(v, float) else v
-    return {fid: (float(v) if kinds[fid] == "money" else int(v)) for fid, v in acc.items()}
+                    acc[fid] = (acc[fid] or 0) + (Decimal(repr(v)) if isinstance(v, float) else v)
+    return {fid: None if v is None else (float(v) if kinds[fid] == "money" else int(v))
+            for fid, v in acc.items()}
 
 
 __all__ = ["shown", "printable", "failure_text", "SENT_KINDS", "PUBLISHED", "ATTRIBUTIONS", "YEAR_SOURCES",
