@@ -1,4 +1,4 @@
-"""The WPS add-in's pages in a real browser against a real ``nianbao serve`` (127.0.0.1:8140):
+"""The WPS add-in's pages in a real browser against a real ``nianbao serve`` (127.0.0.1, a free port):
 Playwright driving Debian's Chromium by its path (no browser is downloaded), a fresh profile.
 
 * the settings page (what 「设置」 shows in a task pane): the connection check against the running
@@ -30,14 +30,15 @@ pytest.importorskip("uvicorn")
 playwright = pytest.importorskip("playwright.sync_api")
 
 import wps_fixtures  # noqa: E402
-from serve_helpers import Server  # noqa: E402
+from serve_helpers import Server, free_port  # noqa: E402
 
 from nianbao.messages import say  # noqa: E402
 
 CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PORT, DOWN = 8140, 8141  # nothing listens on DOWN
+# free ports, not fixed ones: another run of these tests (a second checkout, xdist) may be up
+PORT, DOWN = free_port(), free_port()  # nothing listens on DOWN
 PANE = {"width": 380, "height": 700}  # a WPS task pane
 FAKE_ET = Path(__file__).resolve().parent / "js" / "fake_et.js"
 
