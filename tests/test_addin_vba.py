@@ -325,7 +325,10 @@ def test_the_command_lines_the_vba_builds(profile, tmp_path):
     }
     serve = "import xlwings; xlwings.serve('$(CLSID)')"
     udfs = {  # xlwings' own shape: cmd.exe /K ""python.exe" -B -c "…"" (cmd strips the outer quotes)
-        (r"C:\Py 3\pythonw.exe", ""): rf'cmd.exe  /K ""C:\Py 3\pythonw.exe" -B -c "{safe}{serve}""',
+        (r"C:\Py 3\pythonw.exe", ""):
+            rf'cmd.exe  /K "cd /d "C:\Py 3" && "C:\Py 3\pythonw.exe" -B -c "{safe}{serve}""',
+        (r"\\srv\py\pythonw.exe", ""):
+            rf'cmd.exe  /K "pushd "\\srv\py" && "\\srv\py\pythonw.exe" -B -c "{safe}{serve}""',
         ("pythonw", "/showconsole"):
             rf'cmd.exe /showconsole /K "cd /d "C:\WINDOWS" && "pythonw" -B -c "{safe}{serve}""',
     }

@@ -810,11 +810,19 @@ End Function
 
 Function UdfCommandLine(PYTHON_WIN As String, ConsoleSwitch As String, SystemRoot As String) As String
     ' xlwings' structure, cmd.exe /K ""python.exe" -B -c "..."" (cmd strips the outer quotes).
-    ' It runs in Excel's current folder: SAFE_PATH drops that from sys.path before xlwings is
-    ' imported, and a program named without its folder is looked for in Windows' folder instead.
-    Dim CdCommand As String
+    ' Started in a fixed folder, as RunPython is: the interpreter's own (Windows' folder for a
+    ' program named without its folder), never Excel's current one, which may be a received
+    ' workbook's; SAFE_PATH also drops the current folder from sys.path before xlwings is imported.
+    Dim CdCommand As String, Folder As String
     If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
-        CdCommand = "cd /d " & Chr(34) & SystemRoot & Chr(34) & " && "
+        Folder = SystemRoot
+    Else
+        Folder = ParentFolder(PYTHON_WIN)
+    End If
+    If Left$(Folder, 2) = "\\" Then
+        CdCommand = "pushd " & Chr(34) & Folder & Chr(34) & " && "  ' cd cannot enter a UNC path
+    Else
+        CdCommand = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
     End If
     UdfCommandLine = "cmd.exe " & ConsoleSwitch & " /K " & Chr(34) & CdCommand & Chr(34) & PYTHON_WIN & Chr(34) & _
                      " -B -c " & Chr(34) & SAFE_PATH & "import xlwings; xlwings.serve('$(CLSID)')" & Chr(34) & Chr(34)
