@@ -159,3 +159,13 @@ def test_several_ids_copied_from_the_results_sheet_are_dismissed_in_one_call(sam
     assert run("check", str(out), "--mark", str(remarked)).returncode == 0
     assert [r[-1] for r in results_sheet(remarked)[1:]] == \
         [r[-1] for r in rows if r[-1] not in reviewable[:2]]
+
+
+def test_all_warnings_as_the_issue_names_it(sample, tmp_path):
+    """``--all-warnings`` (the name clerks were told) is ``--all``: every warning and notice not
+    yet reviewed; errors stay."""
+    out = tmp_path / "全部复核.xlsx"
+    p = run("dismiss", str(sample), "--all-warnings", "--reason", REASON, "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    data = json.loads(run("check", str(out), "--json").stdout)[0]
+    assert data["dismissed"] and not [f for f in data["findings"] if f["severity"] != "error"]

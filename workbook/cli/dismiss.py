@@ -21,7 +21,7 @@ from .terminal import fail
               help=say("cli.dismiss.output"))
 @click.option("--previous", default=None, metavar="上年文件",
               help=say("cli.dismiss.previous"))
-@click.option("--all", "everything", is_flag=True, help=say("cli.dismiss.all"))
+@click.option("--all", "--all-warnings", "everything", is_flag=True, help=say("cli.dismiss.all"))
 @click.option("--force", is_flag=True, help=say("cli.opt.force"))
 def dismiss_command(file: Path, ids: tuple[str, ...], reason: str, output: Path,
                     previous: str | None, everything: bool, force: bool) -> None:
