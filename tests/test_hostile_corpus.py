@@ -131,3 +131,34 @@ def test_merge_reads_the_corpus_as_check_does(corpus, tmp_path):
         else:
             assert row.errors == result.errors, file
     assert digest(corpus) == before
+
+
+def test_the_other_commands_that_read_a_workbook_over_the_corpus(corpus, tmp_path):
+    """dismiss, migrate, new --from, check --previous and audit keep the same contract over
+    every tenth hostile workbook (issue 30: every door that reads a file)."""
+    files = corpus[::10]
+    before = digest(files)
+    out = tmp_path / "out"
+    out.mkdir()
+    sample = str(sample_path())
+    jobs: list[tuple[str, ...]] = []
+    for f in files:
+        o = str(out / f.stem)
+        jobs += [("dismiss", str(f), "--all", "--reason", "已核实", "-o", o + ".dismissed.xlsx"),
+                 ("migrate", str(f), "-o", o + ".migrated.xlsx"),
+                 ("new", "--from", str(f), "-o", o + ".next.xlsx"),
+                 ("check", sample, "--previous", str(f)),
+                 ("audit", str(f), "--json", "-o", o + ".audit.xlsx")]  # (a table wraps paths)
+    runs = run_all(jobs, tmp_path / "runs")
+    problems = []
+    for r in runs:
+        file = Path(next(a for a in r.args[1:] if a.startswith(str(files[0].parent))))
+        why = breaches(r, (str(file), str(out), sample))
+        if r.code == 2 and file.name not in r.stdout + r.stderr:  # (audit: in its table)
+            why.append("exit 2 without naming the file")
+        if why:
+            problems.append(f"{r.args[0]} {file.name}: {', '.join(why)}: "
+                            f"{(r.stderr or r.stdout).strip()[-300:]}")
+    assert not problems, "\n".join(problems[:30]) + f"\n({len(problems)} problems)"
+    assert digest(files) == before  # no input changed
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left

@@ -105,15 +105,25 @@ def _refusals(refused: dict[str, SheetScan]) -> dict[str, Finding]:
             for name, scan in refused.items()}
 
 
+@lru_cache(maxsize=None)
+def _fields_by_cell(format_id: str) -> dict[tuple[str, str], tuple[int, Field]]:
+    """(sheet, cell) → (the field's place in the layout's order, the field)."""
+    return {(f.sheet, f.cell): (i, f) for i, f in enumerate(layout_of(format_id).fields.values())}
+
+
 def _uncomputed(report: Report, scans: dict[str, SheetScan]) -> None:
     """A formula without a computed value (a script wrote it; no spreadsheet program saved the
     file since) reads as blank: say so, instead of counting it as 0."""
-    lay = layout_of(report.format)
+    if not any(scan.uncomputed for scan in scans.values()):
+        return  # a workbook a spreadsheet program saved: every formula has its value
+    at = _fields_by_cell(report.format)
     unread = {x.sheet for x in report.findings if x.rule in _UNREAD_SHEET}
-    for f in lay.fields.values():
-        scan = scans.get(f.sheet)
+    hit = [at[(sheet, cell)] for sheet, scan in scans.items() for cell in scan.uncomputed
+           if (sheet, cell) in at]
+    for _, f in sorted(hit, key=lambda pair: pair[0]):  # in the layout's order, as before
         # a text is read as what the cell shows; an empty text is reported as such
-        if scan is None or f.cell not in scan.uncomputed or f.sheet in unread or f.kind == "text":
+        scan = scans[f.sheet]
+        if f.sheet in unread or f.kind == "text":
             continue
         formula = "=" + scan.formula(f.cell)[:FORMULA_SHOWN]
         if f.table != "meta":
