@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..findings import Finding, emit
 from ..formats.common import (FEE_AMOUNT, FEE_NOTICES, PART_HEADING_PREFIXES, PART_HEADING_SUFFIXES,
@@ -81,15 +81,20 @@ class Statement:
     includes_carried: bool = False  # 「收到…9件（含上年度结转 2 件）」
 
 
-def _sentences(text: str) -> Iterator[tuple[int, str]]:
+@lru_cache(maxsize=64)  # a report's dozen texts, a few reports over (a server's memory bounded)
+def _sentences(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, sentence) of ``text``, each with its closing mark: split once per text (the
+    rules ask for the same texts' sentences ~190 times in one check)."""
+    out = []
     start = 0
     for i, ch in enumerate(text):
         if ch in _SENTENCE_END:
             if i > start:
-                yield start, text[start:i + 1]
+                out.append((start, text[start:i + 1]))
             start = i + 1
     if start < len(text):
-        yield start, text[start:]
+        out.append((start, text[start:]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)
@@ -477,12 +482,18 @@ class TableFigure:
     quote: str
 
 
+@lru_cache(maxsize=8)
+def _compiled_stated(stated: tuple) -> tuple[tuple[Any, re.Pattern[str], re.Pattern[str]], ...]:
+    """A format's declarations with their patterns compiled, once per format."""
+    return tuple((st, re.compile(st.subject), re.compile(st.measure)) for st in stated)
+
+
 def table_figures(text: str, stated) -> list[TableFigure]:
     """The figures of ``text`` that :class:`~nianbao.formats.model.Stated` declarations name:
     the measure in the figure's own clause, the declared subject nearest before it."""
     text = normalize(text)
     out = []
-    compiled = [(st, re.compile(st.subject), re.compile(st.measure)) for st in stated]
+    compiled = _compiled_stated(tuple(stated))
     for _, sentence in _sentences(text):
         last_end = 0
         # where each declaration's subject ends in the sentence, found once per sentence: the
