@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from nianbao.cli import main
-from nianbao.cli.helptext import Context, install, short_help, wrap
+from nianbao.cli.context import Context, in_context
+from nianbao.cli.helptext import install, short_help, wrap
 from nianbao.samples import sample_path
 from nianbao.text.cjk import display_width
 
@@ -116,7 +117,7 @@ def test_click_features_the_commands_may_use_are_said_in_chinese():
     def one(**_):
         pass
 
-    install(group)
+    install(in_context(group))
     for args in (["--help"], ["show", "--help"]):
         page = CliRunner().invoke(group, args, prog_name="nianbao").output
         assert english(page) == [], page

@@ -442,6 +442,7 @@ def test_12_check_without_mark_imports_no_heavy_library():
             "unused = ('nianbao.importing.', 'nianbao.merge', 'nianbao.serve', 'nianbao.audit',\n"
             "          'nianbao.document', 'nianbao.marks', 'nianbao.painting', 'nianbao.actions.merge',\n"
             "          'nianbao.cli.merge', 'nianbao.cli.serve', 'nianbao.cli.import_', 'rich.progress',\n"
+            "          'nianbao.cli.helptext',\n"
             "          'rich.pretty', 'rich.syntax', 'rich.traceback', 'tempfile', 'importlib.resources')\n"
             "print(sorted(m for m in sys.modules if m.startswith(unused)), file=sys.stderr)\n")
     p = subprocess.run([sys.executable, "-c", code, "check", str(SAMPLE)], capture_output=True,

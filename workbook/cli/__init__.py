@@ -23,7 +23,7 @@ import click
 from .. import __version__
 from ..errors import NianbaoError
 from ..messages import say
-from .helptext import install as chinese_help
+from .context import Context, in_context
 from .terminal import fail, prepare_streams
 
 
@@ -85,6 +85,8 @@ def usage_message(e: click.UsageError) -> str:
 class Group(click.Group):
     """Turns any NianbaoError into one Chinese line and exit 2; hides tracebacks from users."""
 
+    context_class = Context
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         prepare_streams()
@@ -128,9 +130,17 @@ class Group(click.Group):
         if name not in self.commands and name in COMMANDS:
             module, attribute = COMMANDS[name]
             command = getattr(import_module(f".{module}", __name__), attribute)
-            chinese_help(command)  # every --help in Chinese (nianbao.cli.helptext)
-            self.add_command(command, name)
+            self.add_command(in_context(command), name)
         return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .helptext import install
+
+        for name in self.list_commands(ctx):  # loaded, with their short help in Chinese
+            command = self.get_command(ctx, name)
+            if command is not None:
+                install(command)
+        super().format_commands(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -195,7 +205,6 @@ COMMANDS = {
     "serve": ("serve", "serve_command"),
 }
 
-chinese_help(main)  # the group's own --help in Chinese; each command's when it is loaded
 
 if __name__ == "__main__":
     main()

@@ -219,9 +219,6 @@ class HelpFormatter(click.HelpFormatter):
                 self.write(" " * (first_col + self.current_indent) + line + "\n")
 
 
-class Context(click.Context):
-    formatter_class = HelpFormatter
-
 
 def short_help(text: str) -> str:
     """A command's line in the command list: the first sentence of its help; a long one up to
@@ -247,8 +244,9 @@ def _outside_brackets(text: str, mark: str) -> int:
 
 
 def install(command: click.Command) -> None:
-    """Chinese help for ``command`` and every command under it."""
-    command.context_class = Context
+    """Chinese help for ``command`` and every command under it: the short help each shows in
+    its group's list (the formatter comes with :class:`nianbao.cli.context.Context`, which the
+    command line sets on every command it loads)."""
     if command.short_help is None and command.help:
         command.short_help = short_help(command.help)
     if isinstance(command, click.Group):
@@ -256,4 +254,4 @@ def install(command: click.Command) -> None:
             install(sub)
 
 
-__all__ = ["HelpFormatter", "Context", "install", "wrap", "metavars", "help_text", "short_help"]
+__all__ = ["HelpFormatter", "install", "wrap", "metavars", "help_text", "short_help"]
