@@ -47,21 +47,15 @@ _OVERLAP = max(len(m) for m in _MARKERS) - 1
 _MARKER_STARTS = (b"<!", "<!".encode("utf-16-le")[:3])
 
 
+_MARKER_START = re.compile(rb"<\x00?!")  # 「<!」 in ASCII, UTF-16-LE and (inside) UTF-16-BE
+
+
 def _may_hold_marker(window: bytes) -> bool:
-    """Whether ``window`` holds 「<!」 (in ASCII or UTF-16).  Searching for 「<!」 itself stops
-    at every 「<」 of the XML (one every ~20 bytes: 0.5 GB/s); 「!」 is rare in a workbook's
-    parts (formulas' sheet references hold some), so memchr finds each one (>10 GB/s) and the
-    byte or two before it is looked at.  Past one 「!」 in 32 bytes (a hostile part full of them)
-    the two plain scans take over, so the time stays linear in the part's size."""
-    at = window.find(b"!")
-    for _ in range(64 + len(window) // 32):
-        if at < 0:
-            return False
-        if at and (window[at - 1] == 0x3C or (window[at - 1] == 0 and at > 1
-                                              and window[at - 2] == 0x3C)):
-            return True
-        at = window.find(b"!", at + 1)
-    return at >= 0 and any(s in window for s in _MARKER_STARTS)
+    """Whether ``window`` holds 「<!」 (in ASCII or UTF-16).  Most parts hold no 「!」 at all,
+    which memchr tells at once; the others (formulas' sheet references are full of 「!」) are
+    searched by one expression for both encodings — 3× faster than two ``in`` tests, whose
+    search stops at every 「<」 of the XML.  Linear in the part's size either way."""
+    return window.find(b"!") >= 0 and _MARKER_START.search(window) is not None
 
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
@@ -408,7 +402,7 @@ _FAST_LIMIT = 8 * 1024 * 1024  # bytes of a sheet held in memory for the fast sc
 
 def _scan_fast(data: bytes) -> SheetScan | None:
     refs = _CELL.findall(data)
-    if any(not column for column, _ in refs):  # a cell placed after the previous one
+    if (b"", b"") in refs:  # a cell placed after the previous one (compared in C)
         return None
     scan = SheetScan(escaped=True)
     if refs:
