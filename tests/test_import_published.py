@@ -194,3 +194,22 @@ def test_new_from_a_published_report_names_last_years_defects_as_notices(tmp_pat
     res = CliRunner().invoke(main, ["import", str(src)])
     extras = len(imported.missing()) - len(lost)
     assert f"缺失 {len(lost)} 个表格数值" in res.output and f"第六部分 {extras} 项" in res.output
+
+
+def test_new_from_a_published_report_cites_its_places_not_template_cells(tmp_path):
+    """Last year's defects found in a published report name the report's own table, row and
+    column — as the audit does — never a template cell (「请优先核对 D18」) it does not have."""
+    from nianbao import start_from_last_year
+
+    last = published_report("2021", 4)
+    last["t3.granted.natural"] = last.number("t3.granted.natural") + 5  # its sums now fail
+    src = tmp_path / "2021年报.txt"
+    src.write_text(publish.one_line(publish.web_page(last)), encoding="utf-8")
+    ny = start_from_last_year(src, tmp_path / "2022.xlsx")
+    sums = [f for f in ny.notes if f.rule.startswith("t3.")]
+    assert sums, [f.message for f in ny.notes]
+    cell = re.compile(r"[（(][A-Z]{1,3}\d{1,3}[）)]|核对 ?[A-Z]{1,3}\d|[A-Z]{1,3}\d{1,3}[:：][A-Z]")
+    for f in ny.notes:
+        assert f.sheet is None and f.cell is None and not f.hints, f
+        assert not cell.search(f.message), f.message
+    assert any("自然人" in f.message for f in sums)

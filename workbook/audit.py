@@ -30,7 +30,7 @@ from .codes import is_reading
 from .findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding, Findings, emit
 from .formats.common import t3_result_rows
 from .messages import say
-from .places import cite, cite_many, cite_row, published_places
+from .places import cite, cite_many, cite_row, published_places, unplaced
 from .report import Report
 from .rules import instances
 from .text.cjk import office_key, unit_key
@@ -95,13 +95,6 @@ INDICATORS = (
 
 
 # -- one report as the evaluator sees it ----------------------------------------------------------
-def _unplaced(f: Finding) -> Finding:
-    """A finding about a published report without the template's cells (it has none)."""
-    if f.sheet is None and f.cell is None and not f.cells and not f.hints:
-        return f
-    return replace(f, sheet=None, cell=None, cells=(), hints=())
-
-
 def published_view(found: Iterable[Finding], report: Report,
                    ambiguous: Iterable[Sequence[str]] = ()) -> tuple[list[Finding], list[Finding]]:
     """(what is wrong with a published report, what could not be read or checked) from its
@@ -127,7 +120,7 @@ def published_view(found: Iterable[Finding], report: Report,
         elif f.rule in ("meta.unit", "meta.year"):
             reading.append(emit("audit.no_unit" if f.rule == "meta.unit" else "audit.no_year"))
         else:
-            (reading if is_reading(f.rule) else about).append(_unplaced(f))
+            (reading if is_reading(f.rule) else about).append(unplaced(f))
     return about, _missing_once(report, {f for fs in ambiguous for f in fs}, skipped) + reading
 
 
@@ -365,7 +358,7 @@ def series(rows: list[AuditRow], units: Sequence | None = None) -> tuple[list[Se
                             continue
                         f = replace(f, message=say("audit.series", years=prefix, message=f.message))
                         if row.published:
-                            f = _unplaced(f)
+                            f = unplaced(f)
                         if is_reading(f.rule):
                             row.reading.append(f)
                         else:

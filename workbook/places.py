@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .formats import get_format
 from .formats.model import field_id
 from .layout import Field, layout_of
 from .messages import say
+
+if TYPE_CHECKING:
+    from .findings import Finding
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,13 @@ def published_places() -> Iterator[None]:
         yield
     finally:
         _PUBLISHED.reset(token)
+
+
+def unplaced(f: Finding) -> Finding:
+    """A finding about a published report without the template's cells (it has none)."""
+    if f.sheet is None and f.cell is None and not f.cells and not f.hints:
+        return f
+    return replace(f, sheet=None, cell=None, cells=(), hints=())
 
 
 def describe(format_id: str, fid: str, with_cell: bool = True) -> str:
@@ -253,5 +263,5 @@ def cite_many(format_id: str, fids: list[str]) -> str:
     return say("text.and").join(names)
 
 
-__all__ = ["Place", "places", "place", "describe", "common_and_names", "published_places",
+__all__ = ["unplaced", "Place", "places", "place", "describe", "common_and_names", "published_places",
            "cite", "cite_row", "cite_many", "ref_name"]

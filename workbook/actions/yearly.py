@@ -4,6 +4,7 @@ workbook written with 上年结转 filled and last year recorded (:mod:`nianbao.
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..formats import get_format
 from ..messages import say
 from ..report import Report
 from ..yearly import NextYear, next_year
-from .checking import Upload, load, paths
+from .checking import Upload, is_published, load, paths
 from .outputs import Outputs
 
 PathLike = str | os.PathLike[str]
@@ -60,22 +61,29 @@ def start_from_last_year(last: PathLike | Report | Upload, output: PathLike, for
     target = Outputs(inputs=paths(last), force=force, free=free).add(output)
     previous = load(last)
     ny = next_year(previous, format_id, **meta)
-    ny.notes = last_year_notes(previous)
+    shown = last.name if isinstance(last, Upload) else "" if isinstance(last, Report) else str(last)
+    ny.notes = last_year_notes(previous, published=bool(shown) and is_published(shown))
     ny.path = write_next_year(ny, target)
     return ny
 
 
-def last_year_notes(previous: Report) -> tuple[Finding, ...]:
+def last_year_notes(previous: Report, *, published: bool = False) -> tuple[Finding, ...]:
     """Last year's report's own defects: what reading it found (values its text lacks, digits
     that could not be split, a mix of formats) and its declared sums that fail.  They are about
     last year — a door shows them as notices about last year's report, never as this year's
-    errors (they keep their own codes and severities, as the catalogue gives them)."""
+    errors (they keep their own codes and severities, as the catalogue gives them).
+    ``published``: last year is a published report (Word, PDF, a page): the notes cite its own
+    tables, rows and columns, never a template cell it does not have (as ``audit`` does)."""
+    from ..places import published_places, unplaced
+
     rules = {r.id for r in previous.spec.rules}
-    found = check_report(previous)
+    with published_places() if published else nullcontext():
+        found = check_report(previous)
     imported = any(f.rule == "import.missing" for f in found)  # names the cells already
-    return tuple(f for f in found if f.rule.startswith(("import.", "format."))
-                 or (f.rule == "rule.missing" and not imported)
-                 or (f.rule in rules and f.severity == "error"))
+    notes = (f for f in found if f.rule.startswith(("import.", "format."))
+             or (f.rule == "rule.missing" and not imported)
+             or (f.rule in rules and f.severity == "error"))
+    return tuple(unplaced(f) for f in notes) if published else tuple(notes)
 
 
 __all__ = ["start_from_last_year", "write_next_year", "reference_rows", "last_year_notes"]
