@@ -55,8 +55,9 @@ class Server:
     """``nianbao serve`` in a child process (its own process group, so kill -9 ends it all)."""
 
     def __init__(self, data: Path, *, port: int | None = None, workers: int = 1,
-                 extra: tuple[str, ...] = ()) -> None:
+                 extra: tuple[str, ...] = (), token: str | None = TOKEN) -> None:
         self.data, self.port, self.workers, self.extra = data, port or free_port(), workers, extra
+        self.token = token  # None: no NIANBAO_TOKEN, the server makes its own on first start
         self.proc: subprocess.Popen | None = None
         self.log = data.parent / f"serve-{self.port}.log"
 
@@ -65,7 +66,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> "Server":
-        env = {**os.environ, "NIANBAO_TOKEN": TOKEN}
+        env = {k: v for k, v in os.environ.items() if k != "NIANBAO_TOKEN"}
+        if self.token is not None:
+            env["NIANBAO_TOKEN"] = self.token
         cmd = [str(Path(sys.executable).parent / "nianbao"), "serve", "--data", str(self.data),
                "--port", str(self.port), "--workers", str(self.workers), *self.extra]
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log.open("ab"),

@@ -134,3 +134,34 @@ def test_a_body_over_the_limit_is_refused_by_the_real_server(tmp_path):
         assert httpx.get(server.url + "/", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+def test_the_first_start_makes_a_token_shows_it_once_and_keeps_only_its_hash(tmp_path):
+    """Without NIANBAO_TOKEN the first start makes a random coordinator token and prints it;
+    the database holds its digest, never the token; a second start prints none, and the token
+    of the first still opens the coordinator's API (a wrong one does not)."""
+    import re
+
+    first = Server(tmp_path / "data", token=None).start()
+    try:
+        said = first.log.read_text(encoding="utf-8", errors="replace")
+        (token,) = re.findall(r"只显示这一次.*\n\s+(\S+)", said)
+        assert len(token) >= 32
+        ok = httpx.get(first.url + "/api/rounds", headers={"Authorization": f"Bearer {token}"},
+                       timeout=30)
+        bad = httpx.get(first.url + "/api/rounds", headers={"Authorization": "Bearer nope"},
+                        timeout=30)
+        assert ok.status_code == 200 and bad.status_code in (401, 403)
+    finally:
+        first.stop()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert token.encode() not in stored
+    second = Server(tmp_path / "data", token=None, port=first.port).start()
+    try:
+        again = second.log.read_text(encoding="utf-8", errors="replace")[len(said):]
+        assert "只显示这一次" not in again and token not in again
+        ok = httpx.get(second.url + "/api/rounds", headers={"Authorization": f"Bearer {token}"},
+                       timeout=30)
+        assert ok.status_code == 200
+    finally:
+        second.stop()
