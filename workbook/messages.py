@@ -639,6 +639,8 @@ MESSAGES.update({
     "wps.paint_failed": "标注时出错（{detail}），标注可能不完整。请重新校验。",
     "wps.report_written": "已生成年报，并用 WPS 文字打开：\n{file}",
     "wps.report_notes": "说明：{notes}",
+    "wps.force_ask": "仍要生成年报吗？（「确定」：照样生成，以上问题会留在年报中；「取消」：先改正）",
+    "wps.report_forced": "按您的选择，未改正以上问题照样生成。\n",
     "wps.open_failed": "已生成 {file}，但无法自动打开（{detail}），请手动打开。",
     "wps.pick_title": "选择上年的年报工作簿或已发布的年报",
     "wps.pick_filter": "年报工作簿或已发布的年报 (*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt),*.xlsx;*.docx;*.pdf;*.html;*.htm;*.txt",

@@ -47,9 +47,11 @@ function setup(answer, options) {
   const xhr = fakeXHR(answer || (() => ({ body: checked() })));
   const shown = [];
   const storage = options.storage || memory();
+  const asked = [];
   const addin = new Addin({ app, storage, href: options.href === undefined ? HREF : options.href,
-                            alert: (t) => shown.push(t), createXHR: xhr });
-  return { app, addin, xhr, shown, storage };
+                            alert: (t) => shown.push(t), createXHR: xhr,
+                            confirm: (t) => { asked.push(t); return !!options.confirm; } });
+  return { app, addin, xhr, shown, storage, asked };
 }
 
 function snapshot(app) { return JSON.stringify(app.books.map((b) => b.state())) + JSON.stringify(Object.keys(app.files)); }
@@ -210,6 +212,48 @@ test("生成报告 refused for a table left wholly blank (a warning, no error): 
   assert.equal(text, result.refusal.text);
   assert.ok(!text.includes("有 0 处"));
   assert.equal(s.app.ActiveWorkbook.state().sheets[0].fills.D8, "FFC7CE");
+});
+
+function blankRefused(forcible) {
+  const result = checked();
+  result.errors = 0;
+  result.findings = [{ rule: "table.blank", severity: "warning", sheet: DATA, message: "全部未填写" }];
+  result.refusal = { count: 1, errors: 0, blank_tables: 1, forcible: forcible,
+                     text: "有 1 处错误或整张未填写的表，未生成年报。请先改正：\n  全部未填写" };
+  return result;
+}
+
+test("生成报告 refused where the core allows forcing: the clerk is asked, and 「确定」 publishes anyway", async () => {
+  const result = blankRefused(true);
+  const s = setup((request) => (request.body.get("force") === "1"
+    ? { body: DOCX, type: "application/octet-stream" } : { status: 409, body: result }),
+                  { confirm: true });
+  const text = await s.addin.report();
+  assert.equal(s.asked.length, 1);
+  assert.ok(s.asked[0].startsWith(result.refusal.text) && s.asked[0].endsWith(T.say("wps.force_ask")));
+  assert.equal(s.xhr.requests.length, 2);
+  assert.equal(s.xhr.requests[0].body.get("force"), null);  // asked first, never forced unasked
+  assert.equal(s.xhr.requests[1].body.get("force"), "1");
+  assert.deepEqual(s.app.files["/home/clerk/年报.docx"], DOCX);
+  assert.equal(text, T.say("wps.report_forced") + T.say("wps.report_written", { file: "/home/clerk/年报.docx" }));
+  assert.equal(s.app.ActiveWorkbook.state().sheets[0].fills.D8, "FFC7CE");  // the problems stay marked
+});
+
+test("生成报告 refused, the clerk says 「取消」: the refusal shown, nothing sent again, nothing written", async () => {
+  const s = setup(() => ({ status: 409, body: blankRefused(true) }), { confirm: false });
+  const text = await s.addin.report();
+  assert.equal(s.asked.length, 1);
+  assert.equal(s.xhr.requests.length, 1);
+  assert.equal(text, blankRefused(true).refusal.text);
+  assert.ok(!Object.keys(s.app.files).some((f) => f.endsWith(".docx")));
+});
+
+test("生成报告 refused where the core does not allow forcing: nothing asked", async () => {
+  const s = setup(() => ({ status: 409, body: blankRefused(false) }), { confirm: true });
+  const text = await s.addin.report();
+  assert.equal(s.asked.length, 0);
+  assert.equal(s.xhr.requests.length, 1);
+  assert.equal(text, blankRefused(false).refusal.text);
 });
 
 test("生成报告 refused by a server that sends no refusal text: one message, nothing painted", async () => {

@@ -29,7 +29,8 @@
       try { storage = root.localStorage; } catch (e) { storage = null; }
       addin = new made.Addin({ app: app, storage: storage || (app && app.PluginStorage),
                                href: root.location && root.location.href,
-                               alert: function (text) { root.alert(text); } });
+                               alert: function (text) { root.alert(text); },
+                               confirm: function (text) { return root.confirm(text); } });
     }
     return addin;
   }
@@ -44,12 +45,13 @@
 
   var PANE = "nianbao.settings_pane";
 
-  /* env: {app, storage, href, alert(text), createXHR (tests)} */
+  /* env: {app, storage, href, alert(text), confirm(text) → true to go on, createXHR (tests)} */
   function Addin(env) {
     this.app = env.app;
     this.settingsStore = new Net.Settings(env.storage, env.href);
     this.href = env.href || "";
     this.say = env.alert;
+    this.ask = env.confirm || function () { return false; };
     this.createXHR = env.createXHR;
     this.busy = false;
   }
@@ -123,20 +125,31 @@
       var client = self.client();
       var bytes = Host.copyOf(app, book);
       var name = String(book.Name);
-      return client.report(bytes, name).then(function (answer) {
-        if (answer.refused) {
-          var text = refusal(answer.refused);  // checked before anything is painted
-          paint(book, answer.refused);
-          return text;
-        }
+
+      /* the .docx beside the workbook under a free name, opened in WPS 文字 */
+      function written(answer, lead) {
         var path = Host.freePath(app, String(book.Path), Host.stem(name) + ".docx");
         Host.writeFile(app, path, answer.docx);
-        var text = T.say("wps.report_written", { file: path });
+        var text = lead + T.say("wps.report_written", { file: path });
         try { app.OAAssist.ShellExecute(path); } catch (e) {
-          text = T.say("wps.open_failed", { file: path, detail: String(e && e.message || e) });
+          text = lead + T.say("wps.open_failed", { file: path, detail: String(e && e.message || e) });
         }
         if (answer.notes.length) { text += "\n" + T.say("wps.report_notes", { notes: answer.notes.join("；") }); }
         return text;
+      }
+
+      return client.report(bytes, name).then(function (answer) {
+        if (!answer.refused) { return written(answer, ""); }
+        var text = refusal(answer.refused);  // checked before anything is painted
+        paint(book, answer.refused);
+        // where the core allows it (as 「有错误也生成」 on the web page, and --force), the clerk
+        // may publish anyway: asked with the server's refusal in the core's own words
+        if (!answer.refused.refusal.forcible || !self.ask(text + "\n\n" + T.say("wps.force_ask"))) {
+          return text;
+        }
+        return client.report(bytes, name, true).then(function (forced) {
+          return forced.refused ? refusal(forced.refused) : written(forced, T.say("wps.report_forced"));
+        });
       });
     });
   };
