@@ -222,3 +222,24 @@ def test_library_words_only_with_debug(tmp_path, case):
     assert debug.returncode == 2 and debug.stderr.startswith(plain.stderr.strip()[:-1])
     if words:
         assert words in debug.stderr and "调试信息" in debug.stderr, debug.stderr
+
+
+def test_an_empty_file_is_called_empty_by_every_door(tmp_path):
+    """A workbook of 0 bytes (a save or an e-mail cut short) is said to be empty — by check, and
+    by merge whatever its name (an empty 「乙局.pdf」 too) — not 「文件内容不是 Excel 格式」."""
+    import json
+
+    from nianbao.samples import sample_path
+
+    empty = tmp_path / "甲局.xlsx"
+    empty.write_bytes(b"")
+    p = _run("check", str(empty))
+    assert p.returncode == 2 and "文件是空的（0 字节）" in p.stderr and "甲局.xlsx" in p.stderr
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / "乙局.pdf").write_bytes(b"")
+    (inbox / "丙局.xlsx").write_bytes(Path(sample_path()).read_bytes())
+    p = _run("merge", str(inbox), "-o", str(tmp_path / "汇总.xlsx"), "--unit", "某市人民政府办公室",
+             "--json")
+    rows = {Path(r["file"]).name: r for r in json.loads(p.stdout)["units"] if r.get("file")}
+    assert "文件是空的（0 字节）" in rows["乙局.pdf"]["reason"], rows["乙局.pdf"]

@@ -967,6 +967,7 @@ MESSAGES.update({
 # -- published reports from strangers: refused before (or while) they are parsed ------------------
 MESSAGES.update({
     "import.docx_damaged": "不是有效的 Word 文件（.docx）：{detail}",
+    "file.empty": "文件是空的（0 字节），可能保存或传送时中断了，请重新保存或重新发送",
     "package.too_deep": "{part} 中的元素嵌套超过 {n} 层",
     "package.too_many_elements": "元素超过 {n} 个，而一份年报约几万个",
     "package.too_many_rows": "表格共超过 {n} 行，而一份年报约两百行",

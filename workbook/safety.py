@@ -158,6 +158,10 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 def _check_head(head: bytes, size: int, name: str, kind: Kind = XLSX) -> None:
     if head[:8] == _OLE_MAGIC:
         _refuse_ole(name, head, kind)
+    if not size:  # a save or a transfer cut short: say so, not 「not an Excel file」
+        from .messages import say
+
+        raise kind.error(name, say("file.empty"))
     if not head.startswith(b"PK"):
         raise kind.error(name, kind.not_zip)
     if size > MAX_FILE:
