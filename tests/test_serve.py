@@ -708,3 +708,26 @@ def test_a_refusal_that_cannot_be_forced_gives_no_force_advice(client, tmp_path)
     assert 'name="workbook"' not in page and 'name="force"' not in page
     assert "有错误也生成" not in page
 
+
+
+def test_an_archive_copy_changed_on_disk_is_never_served_or_consolidated(client, tmp_path):
+    """What the server hands out and adds up is what the unit sent: a copy in the archive that
+    no longer hashes to what was received is refused in Chinese (500: the store is at fault),
+    for the download and for the consolidation alike."""
+    made = _round(client, ["甲局"])
+    link = made["units"][0]["upload_url"].replace("http://testserver", "")
+    r = client.post(link, files={"file": ("年报.xlsx", unit_workbook(Unit("甲局", "C000", "甲区"), 1))},
+                    headers={"accept": "application/json"})
+    assert r.status_code == 200 and r.json()["accepted"], r.text
+    (sha,) = {v["sha256"] for v in client.get(f"/api/rounds/{made['id']}/versions",
+                                               headers=AUTH).json()}
+    assert client.get(f"/api/rounds/{made['id']}/files/{sha}", headers=AUTH).status_code == 200
+    (copy,) = [p for p in (tmp_path / "data").rglob("*.xlsx") if "存档" in str(p.parent)]
+    data = bytearray(copy.read_bytes())
+    data[-30] ^= 0xFF  # one byte changed on the disk
+    copy.write_bytes(bytes(data))
+    r = client.get(f"/api/rounds/{made['id']}/files/{sha}", headers=AUTH)
+    assert r.status_code == 500 and r.json()["error"] == "round.archive_changed"
+    assert "与收到时不同" in r.json()["message"]
+    r = client.post(f"/api/rounds/{made['id']}/consolidate", headers=AUTH)
+    assert r.status_code == 500 and r.json()["error"] == "round.archive_changed"

@@ -680,6 +680,7 @@ MESSAGES.update({
     "round.other_unit": "这是「{unit}」的工作簿，本链接属于「{expected}」：请上传本单位的工作簿",
     "round.nothing": "本批次还没有收到可以汇总的工作簿",
     "round.no_file": "本批次中没有这个文件",
+    "round.archive_changed": "存档中的文件 {file} 与收到时不同（已被改动或损坏），不再提供；请从报送单位重新获取，并请信息化部门检查存档目录",
     "round.unnamed": "（未命名文件）",
     "serve.title": "政府信息公开工作年度报告",
     "serve.token_made": "首次启动：已生成汇总管理口令（只显示这一次，请妥善保存；库中只存其摘要）：\n  {token}\n要更换口令，可设置环境变量 NIANBAO_TOKEN 后重新启动。",

@@ -27,7 +27,6 @@ import hmac
 import json
 import os
 import secrets
-import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -421,9 +420,17 @@ def findings_of(store: Store, sha256: str) -> dict[str, Any] | None:
     return json.loads(entry[1]) if entry else None
 
 
-def archived(store: Store, round_id: int, sha256: str, unit_id: int | None = None) -> Path:
-    """The archived copy of a file received in a round (by one unit, when ``unit_id``): the
-    path is the one the history recorded, under the archive folder, never a name from outside."""
+def archived(store: Store, round_id: int, sha256: str, unit_id: int | None = None
+             ) -> tuple[bytes, str]:
+    """The bytes and suffix of a file received in a round (by one unit, when ``unit_id``): read
+    from the path the history recorded, under the archive folder (never a name from outside),
+    and served or consolidated only when they still hash to what was received — a copy changed
+    on the disk since is refused (``round.archive_changed``), as ``merge`` replaces one."""
+    import hashlib
+
+    from ..fileio import read_input
+    from .merge import MAX_INPUT
+
     if not any(s.sha256 == sha256 for s in db.submissions(store.db, round_id, unit_id)):
         raise NianbaoError("round.no_file")
     entry = db.file_entry(store.db, sha256)
@@ -433,7 +440,10 @@ def archived(store: Store, round_id: int, sha256: str, unit_id: int | None = Non
     path = (base / entry[0]).resolve()
     if base not in path.parents or not path.is_file():
         raise NianbaoError("round.no_file")
-    return path
+    data = read_input(path, MAX_INPUT)[0]
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise NianbaoError("round.archive_changed", file=entry[0])
+    return data, path.suffix
 
 
 # -- the board -----------------------------------------------------------------------------------
@@ -552,10 +562,10 @@ def consolidate_round(store: Store, round_id: int, *, include_invalid: bool = Fa
             if s.sha256 in done:
                 continue
             done.add(s.sha256)
-            src = archived(store, round_id, s.sha256)
+            data, suffix = archived(store, round_id, s.sha256)
             # named after the unit (a name the unit list allowed), never the sender's
-            copy = Path(tmp) / f"{by_id[s.unit].name}-{n}{src.suffix}"
-            shutil.copyfile(src, copy)
+            copy = Path(tmp) / f"{by_id[s.unit].name}-{n}{suffix}"
+            copy.write_bytes(data)
             when = dt.datetime.fromisoformat(s.received).timestamp()
             os.utime(copy, (when, when))
             inputs.append(copy)

@@ -216,6 +216,8 @@ def status_of(e: NianbaoError) -> int:
         return 404
     if e.code in ("round.unknown", "round.unknown_unit", "round.no_file"):
         return 404
+    if e.code == "round.archive_changed":  # the server's own store is at fault, not the request
+        return 500
     if isinstance(e, UnreadableWorkbook) or e.code.startswith("file.") \
             or e.code == "serve.unreadable":
         return 422
@@ -237,10 +239,10 @@ def year_of(text: Any, *, required: bool = False) -> int | None:
 async def archived(request: Request, rid: int, sha: str, unit_id: int | None) -> Response:
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
         raise Refused(404, "round.no_file")
-    path = await run_in_threadpool(actions.archived, request.app.state.store, rid, sha, unit_id)
-    data = await run_in_threadpool(path.read_bytes)
+    data, suffix = await run_in_threadpool(actions.archived, request.app.state.store, rid, sha,
+                                           unit_id)
     # served as bytes to save, never as something a browser would show or run
-    return download(data, f"{sha[:12]}{path.suffix}", "application/octet-stream")
+    return download(data, f"{sha[:12]}{suffix}", "application/octet-stream")
 
 
 def wants_html(request: Request) -> bool:
