@@ -227,7 +227,7 @@ def xlwings_commands(stock_module: str) -> str:
     spans = procedure_spans(lines)
     out = ['Attribute VB_Name = "XlwingsCommands"', "Option Explicit"]
     out += [line for line in lines if line.startswith("Private Const SAFE_PATH ")]
-    for name in ("ParentFolder", "RunPythonCommandLine", "UdfCommandLine"):
+    for name in ("ParentFolder", "StartIn", "RunPythonCommandLine", "UdfCommandLine"):
         a, b = spans[name]
         out += windows_branch(lines[a:b])
     return "\r\n".join(out) + "\r\n"

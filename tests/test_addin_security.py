@@ -138,9 +138,12 @@ def test_python_starts_in_a_fixed_folder_without_the_current_one_on_its_path(mod
     assert ('WScript.Run(RunPythonCommandLine(PythonCommand, PYTHON_WIN, Environ("SystemRoot"), Target.Name'
             in execute)
     assert "UdfCommandLine(" in run["XLPyCommand"]
-    assert "CdCommand & PythonInterpreter" in line
-    assert line.count('CdCommand = "cd /d "') == 1 and 'CdCommand = "pushd "' in line
-    assert "Folder = SystemRoot" in line and "Folder = ParentFolder(PYTHON_WIN)" in line
+    # both start in the folder one procedure decides (StartIn), never Excel's current one
+    start = run["StartIn"]
+    assert "StartIn(PYTHON_WIN, SystemRoot) & PythonInterpreter" in line
+    assert "StartIn(PYTHON_WIN, SystemRoot)" in udf
+    assert start.count('StartIn = "cd /d "') == 1 and 'StartIn = "pushd "' in start
+    assert "Folder = SystemRoot" in start and "Folder = ParentFolder(PYTHON_WIN)" in start
     assert "SAFE_PATH & PythonCommand" in line
     assert 'SAFE_PATH & "import xlwings; xlwings.serve' in udf
     # with no workbook open the add-in itself is the caller (汇总, 导入上年)

@@ -55,28 +55,38 @@ Function RunPythonCommandLine(PythonCommand As String, PYTHON_WIN As String, Sys
     ' there), or Windows' for a python found on PATH (cmd.exe looks for a program in the current
     ' folder first, and that is wherever Excel last opened a file) -- then runs Python, whose first
     ' statement drops the current folder from sys.path.
-    Dim Folder As String, PythonInterpreter As String, CdCommand As String
+    Dim PythonInterpreter As String
     If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
-        Folder = SystemRoot
         PythonInterpreter = PYTHON_WIN
     Else
-        Folder = ParentFolder(PYTHON_WIN)
         PythonInterpreter = Chr(34) & PYTHON_WIN & Chr(34)
     End If
     If InStr(BookName, Chr(34)) > 0 Then
         Err.Raise NB_ERROR, "nianbao", Replace(NbText("bad_name"), "{file}", BookName)
     End If
-    If Left$(Folder, 2) = "\\" Then
-        CdCommand = "pushd " & Chr(34) & Folder & Chr(34) & " && "  ' cd cannot enter a UNC path
-    Else
-        CdCommand = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
-    End If
-    RunPythonCommandLine = "cmd.exe /C " & CdCommand & PythonInterpreter & " -B -c " & _
+    RunPythonCommandLine = "cmd.exe /C " & StartIn(PYTHON_WIN, SystemRoot) & PythonInterpreter & " -B -c " & _
                            Chr(34) & SAFE_PATH & PythonCommand & Chr(34) & _
                            " --wb=" & Chr(34) & BookName & Chr(34) & " --from_xl=1" & _
                            " --app=" & Chr(34) & AppPath & Chr(34) & _
                            " --hwnd=" & Chr(34) & Hwnd & Chr(34) & _
                            " 2> " & Chr(34) & LogFile & Chr(34) & " "
+End Function
+
+Private Function StartIn(PYTHON_WIN As String, SystemRoot As String) As String
+    ' The cmd.exe step into the folder Python starts in, for RunPython and the UDF server alike:
+    ' the interpreter's own, or Windows' for a program named without its folder -- never one a
+    ' received file chooses. cd cannot enter a UNC path; pushd maps it to a drive letter.
+    Dim Folder As String
+    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
+        Folder = SystemRoot
+    Else
+        Folder = ParentFolder(PYTHON_WIN)
+    End If
+    If Left$(Folder, 2) = "\\" Then
+        StartIn = "pushd " & Chr(34) & Folder & Chr(34) & " && "
+    Else
+        StartIn = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
+    End If
 End Function
 
 Function XLPyCommand()
@@ -93,18 +103,8 @@ Function UdfCommandLine(PYTHON_WIN As String, ConsoleSwitch As String, SystemRoo
     ' Started in a fixed folder, as RunPython is: the interpreter's own (Windows' folder for a
     ' program named without its folder), never Excel's current one, which may be a received
     ' workbook's; SAFE_PATH also drops the current folder from sys.path before xlwings is imported.
-    Dim CdCommand As String, Folder As String
-    If PYTHON_WIN = "python" Or PYTHON_WIN = "pythonw" Then
-        Folder = SystemRoot
-    Else
-        Folder = ParentFolder(PYTHON_WIN)
-    End If
-    If Left$(Folder, 2) = "\\" Then
-        CdCommand = "pushd " & Chr(34) & Folder & Chr(34) & " && "  ' cd cannot enter a UNC path
-    Else
-        CdCommand = "cd /d " & Chr(34) & Folder & Chr(34) & " && "
-    End If
-    UdfCommandLine = "cmd.exe " & ConsoleSwitch & " /K " & Chr(34) & CdCommand & Chr(34) & PYTHON_WIN & Chr(34) & _
+    UdfCommandLine = "cmd.exe " & ConsoleSwitch & " /K " & Chr(34) & StartIn(PYTHON_WIN, SystemRoot) & _
+                     Chr(34) & PYTHON_WIN & Chr(34) & _
                      " -B -c " & Chr(34) & SAFE_PATH & "import xlwings; xlwings.serve('$(CLSID)')" & Chr(34) & Chr(34)
 End Function
 
