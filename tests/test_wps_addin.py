@@ -176,6 +176,10 @@ def test_the_add_in_is_served_at_wps(client):
     for src in scripts + ["ribbon.xml", "settings.html", "css/nianbao.css", "images/check.svg"]:
         r = client.get("/wps/" + src)
         assert r.status_code == 200, src
+        # asked again every time (a 304 while unchanged): updating the server updates every desk
+        assert r.headers["cache-control"] == "no-cache", src
+        again = client.get("/wps/" + src, headers={"if-none-match": r.headers["etag"]})
+        assert again.status_code == 304, src
     csp = index.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "connect-src 'self' http: https:" in csp
     assert "'unsafe-inline'" not in csp

@@ -101,6 +101,10 @@ class Guard:
                 headers += HEADERS
                 headers.append((b"content-security-policy",
                                 (CSP_ADDIN if addin else CSP).encode()))
+                if addin and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    # every desk asks again (a 304 while unchanged), so updating the server
+                    # updates the add-in everywhere — no browser keeps an old script by heuristics
+                    headers.append((b"cache-control", b"no-cache"))
                 msg = {**msg, "headers": headers}
             await send(msg)
 
