@@ -180,10 +180,11 @@ def _empty(path: str) -> Examined | None:
                                     "findings": [], "problem": problem}))
 
 
-def _failed(path: str, failure: Failure) -> Examined:
+def _failed(path: str, failure: Failure, name: str | None = None) -> Examined:
     """A file whose worker crashed, ran out of memory or hung: rejected with the reason; what it
-    is (a PDF sent instead of the workbook) is still told from its first bytes."""
-    name = shown(path)
+    is (a PDF sent instead of the workbook) is still told from its first bytes.  ``name``: what
+    its messages call it (an upload's own name, not where it was archived)."""
+    name = name or shown(path)
     problem = say("merge.failed", file=name, why=failure_text(failure))
     ex = Examined(path=path, problem=problem, sent=sent_kind(path, read_head(path)))
     ex.issues = (("error", "merge.crashed", "", "", problem),)

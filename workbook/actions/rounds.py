@@ -346,7 +346,10 @@ def archive_suffix(name: str) -> str:
 def submit(store: Store, token: str, upload: Upload) -> Submitted:
     """Receive a unit's workbook through its link: archive it, check it, decide it against the
     round's year, format and this unit, record it; returns what the unit is shown."""
-    from .merge import examine
+    from functools import partial
+
+    from ..parallel import isolated_map
+    from .merge import _failed, examine
 
     view = by_link(store, token)
     r, unit = view.round, view.unit
@@ -354,7 +357,11 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     sha = hashlib.sha256(upload.data).hexdigest()
     path = store.archive / archive_name(sha, "x" + archive_suffix(upload.name))
     archive_copy(upload.data, path)
-    ex = examine(str(path), name)  # its messages name the file as the unit sent it
+    # read and checked in a worker process with a time and memory limit, as merge reads each
+    # file: a workbook from a stranger that hangs, panics or eats memory ends that worker, not
+    # the server; its messages name the file as the unit sent it
+    (ex,) = isolated_map(partial(examine, name=name), [str(path)],
+                         failed=lambda p, failure: _failed(p, failure, name), n=1)
     if ex.fatal:
         raise NianbaoError("merge.fatal", message=ex.fatal)
     findings = json.loads(ex.findings)
