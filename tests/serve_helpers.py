@@ -19,6 +19,34 @@ from nianbao.xlsx_writer import fill_workbook, save_workbook
 
 YEAR = 2025
 TOKEN = "coordinator-secret-for-tests-0123456789"
+# the pages are tested in Debian's Chromium, launched by its path (no browser is downloaded)
+CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(tmp_path_factory, **options):
+    """A fresh Chromium profile (``--user-data-dir``) driven by Playwright, in Chinese, for a
+    module's tests; ``options`` go to ``launch_persistent_context`` (viewport, downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS, locale="zh-CN",
+            **options)
+        context.set_default_timeout(20_000)
+        yield context
+        context.close()
+
+
+def screenshot_folder(tmp_path_factory) -> Path:
+    """Where pages are photographed: ``NIANBAO_SCREENSHOTS`` to keep them and look, else a
+    temporary folder."""
+    own = os.environ.get("NIANBAO_SCREENSHOTS")
+    folder = Path(own) if own else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def unit_workbook(unit: Unit, seed: int, *, errors: bool = False, year: int = YEAR,

@@ -4,13 +4,13 @@ Chromium (``/usr/bin/chromium``, launched by path — no browser is downloaded) 
 ``NIANBAO_SCREENSHOTS=DIR`` the pictures are kept there to look at."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from helpers import consistent_report
-from serve_helpers import TOKEN, YEAR, Server, unit_list, unit_workbook
+from serve_helpers import (CHROMIUM, TOKEN, YEAR, Server, chromium, screenshot_folder,
+                           unit_list, unit_workbook)
 
 pytest.importorskip("uvicorn")
 playwright = pytest.importorskip("playwright.sync_api")
@@ -19,9 +19,6 @@ from nianbao.cli import main  # noqa: E402
 from nianbao.merge.units import Unit  # noqa: E402
 from nianbao.xlsx_writer import write_report  # noqa: E402
 
-CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="Chromium not installed")
@@ -36,22 +33,12 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("profile")  # a fresh --user-data-dir
-    with playwright.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            accept_downloads=True, viewport=DESKTOP, locale="zh-CN")
-        context.set_default_timeout(20_000)
-        yield context
-        context.close()
+    yield from chromium(tmp_path_factory, accept_downloads=True, viewport=DESKTOP)
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    own = os.environ.get("NIANBAO_SCREENSHOTS")
-    folder = Path(own) if own else tmp_path_factory.mktemp("shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory)
 
 
 def snap(page, shots: Path, name: str) -> None:

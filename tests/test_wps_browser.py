@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import shutil
 import time
 import zipfile
@@ -30,13 +29,10 @@ pytest.importorskip("uvicorn")
 playwright = pytest.importorskip("playwright.sync_api")
 
 import wps_fixtures  # noqa: E402
-from serve_helpers import Server, free_port  # noqa: E402
+from serve_helpers import CHROMIUM, Server, chromium, free_port, screenshot_folder  # noqa: E402
 
 from nianbao.messages import say  # noqa: E402
 
-CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # free ports, not fixed ones: another run of these tests (a second checkout, xdist) may be up
 PORT, DOWN = free_port(), free_port()  # nothing listens on DOWN
 PANE = {"width": 380, "height": 700}  # a WPS task pane
@@ -54,22 +50,12 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("profile")  # a fresh --user-data-dir
-    with playwright.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS, viewport=PANE,
-            locale="zh-CN")
-        context.set_default_timeout(20_000)
-        yield context
-        context.close()
+    yield from chromium(tmp_path_factory, viewport=PANE)
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    own = os.environ.get("NIANBAO_SCREENSHOTS")
-    folder = Path(own) if own else tmp_path_factory.mktemp("shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory)
 
 
 def snap(page, shots: Path, name: str) -> None:
