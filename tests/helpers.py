@@ -5,6 +5,7 @@ Shared by several test modules; keep :func:`consistent_report`'s signature stabl
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from nianbao.formats import get_format
 from nianbao.formats.model import MONEY_DECIMALS
@@ -113,3 +114,17 @@ def published_cases() -> dict[str, Report]:
     worst.texts["s4.note"] = "注：含上年度结转数量"
     blank = Report.empty("2021", unit="某区政务办", year=2022)
     return {"sample": load_sample("district-2021"), "2019": r2019, "worst": worst, "blank": blank}
+
+
+def not_a_report(folder: str | Path) -> Path:
+    """An ordinary spreadsheet someone saved as .xlsx (names and amounts): no nianbao workbook."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    wb.active.append(["姓名", "金额"])
+    wb.active.append(["张三", 12])
+    out = Path(folder) / "其他.xlsx"
+    wb.save(out)
+    return out
+

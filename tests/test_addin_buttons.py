@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("xlwings")
 
-from helpers import consistent_report  # noqa: E402
+from helpers import consistent_report, not_a_report  # noqa: E402
 from xlwings_payload import (  # noqa: E402
     apply_to_xlsx,
     apply_values,
@@ -277,19 +277,9 @@ def test_check_mark_and_validate_mark_the_same_cells(tmp_path, format_id):
 
 
 # -- bad input --------------------------------------------------------------------------------------
-def not_nianbao(tmp_path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    wb.active.title = "Sheet1"
-    wb.active.append(["姓名", "金额"])
-    wb.active.append(["张三", 12])
-    out = tmp_path / "其他.xlsx"
-    wb.save(out)
-    return out
-
-
 @pytest.mark.parametrize("button", [validate, generate_report])
 def test_a_workbook_that_is_not_a_report_gets_a_chinese_alert(tmp_path, button):
-    data = payload(not_nianbao(tmp_path))
+    data = payload(not_a_report(tmp_path))
     result, actions = run(button, data)
     assert result is None
     assert [a["func"] for a in actions] == ["alert"]

@@ -29,6 +29,7 @@ pytest.importorskip("fastapi")
 from starlette.testclient import TestClient  # noqa: E402
 
 import wps_fixtures  # noqa: E402
+from helpers import not_a_report  # noqa: E402
 from nianbao.addin import wps_files  # noqa: E402
 from nianbao.layout import cell_address, parse_cell  # noqa: E402
 from nianbao.serve.app import create_app  # noqa: E402
@@ -152,7 +153,7 @@ def test_api_check_carries_the_painting_steps(client, tmp_path):
 
 
 def test_no_painting_for_what_is_not_a_workbook(client, tmp_path):
-    other = wps_fixtures.not_a_report(tmp_path)
+    other = not_a_report(tmp_path)
     r = client.post("/api/check", files={"file": ("其他.xlsx", other.read_bytes())})
     assert r.status_code == 200 and r.json()["painting"] is None
     assert r.json()["findings"][0]["rule"].startswith("file.")
@@ -216,7 +217,7 @@ def test_the_install_page_shows_oem_ini_and_the_publish_xml_entry(client):
 
 
 def test_the_add_ins_endpoints_answer_other_origins_and_nothing_else_does(client, tmp_path):
-    other = wps_fixtures.not_a_report(tmp_path)
+    other = not_a_report(tmp_path)
     for method, path in (("post", "/api/check"), ("post", "/api/report"), ("post", "/api/next-year")):
         r = getattr(client, method)(path, files={"file": ("x.xlsx", other.read_bytes())},
                                     headers={"Origin": "http://10.0.0.9:8000"})

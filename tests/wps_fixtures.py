@@ -27,7 +27,7 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import consistent_report  # noqa: E402
+from helpers import consistent_report, not_a_report  # noqa: E402
 
 from nianbao import actions  # noqa: E402
 from nianbao.layout import INFO_SHEET, MARK_RECORD_COL, META_SHEET, cell_address, layout_of  # noqa: E402
@@ -64,16 +64,6 @@ def bad_workbook(folder: Path, format_id: str) -> tuple[Path, str, object]:
 def blank_workbook(folder: Path, format_id: str) -> Path:
     out = folder / f"blank-{format_id}.xlsx"
     actions.new_workbook(out, format_id, year=2025 if format_id == "2021" else 2020, unit="某区政务办")
-    return out
-
-
-def not_a_report(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    wb.active.title = "Sheet1"
-    wb.active.append(["姓名", "金额"])
-    wb.active.append(["张三", 12])
-    out = folder / "其他.xlsx"
-    wb.save(out)
     return out
 
 
