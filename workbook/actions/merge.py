@@ -180,7 +180,7 @@ def _empty(path: str) -> Examined | None:
                                     "findings": [], "problem": problem}))
 
 
-def _failed(path: str, failure: Failure, name: str | None = None) -> Examined:
+def examine_failed(path: str, failure: Failure, name: str | None = None) -> Examined:
     """A file whose worker crashed, ran out of memory or hung: rejected with the reason; what it
     is (a PDF sent instead of the workbook) is still told from its first bytes.  ``name``: what
     its messages call it (an upload's own name, not where it was archived)."""
@@ -330,7 +330,7 @@ def consolidate(inputs: Iterable[PathLike] | PathLike, output: PathLike, *,
         # an empty file is told at once; the others are read in the workers
         found: list[Examined | None] = [_empty(p) for p in paths]
         todo = [i for i, ex in enumerate(found) if ex is None]
-        results = isolated_map(examine, [paths[i] for i in todo], failed=_failed, n=workers,
+        results = isolated_map(examine, [paths[i] for i in todo], failed=examine_failed, n=workers,
                                timeout=file_timeout)
         read = ((i, ex) for i, ex in zip(todo, results))
         quick = ((i, ex) for i, ex in enumerate(found) if ex is not None)
@@ -490,4 +490,5 @@ def _write_feedback(plan, timeout: float) -> list[Path]:
     return written
 
 
-__all__ = ["consolidate", "examine", "merge_history", "history_size", "sent_kind", "HISTORY_PAGE"]
+__all__ = ["consolidate", "examine", "examine_failed", "merge_history", "history_size", "sent_kind",
+           "HISTORY_PAGE"]

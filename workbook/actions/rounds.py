@@ -349,7 +349,7 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     from functools import partial
 
     from ..parallel import isolated_map
-    from .merge import _failed, examine
+    from .merge import examine, examine_failed
 
     view = by_link(store, token)
     r, unit = view.round, view.unit
@@ -361,7 +361,7 @@ def submit(store: Store, token: str, upload: Upload) -> Submitted:
     # file: a workbook from a stranger that hangs, panics or eats memory ends that worker, not
     # the server; its messages name the file as the unit sent it
     (ex,) = isolated_map(partial(examine, name=name), [str(path)],
-                         failed=lambda p, failure: _failed(p, failure, name), n=1)
+                         failed=lambda p, failure: examine_failed(p, failure, name), n=1)
     if ex.fatal:
         raise NianbaoError("merge.fatal", message=ex.fatal)
     findings = json.loads(ex.findings)

@@ -118,8 +118,9 @@ def check_rules(ctx: Context, prev: Report | None = None) -> list[Finding]:
                            dict(where=describe(format_id, f), title=say("join.titles").join(skipped_by))))
     # a missing cell no rule reads (表二's 行政事业性收费) is reported all the same: missing is
     # not zero, and no check reading it is no reason to stay silent
+    fields = layout_of(format_id).fields
     for fid, v in ctx.report.values.items():
-        if isinstance(v, Missing) and fid in layout_of(format_id).fields:
+        if isinstance(v, Missing) and fid in fields:
             missing_cells.setdefault(place(format_id, fid).sheet, {}).setdefault(fid, [])
     out += [_missing_finding(format_id, sheet, by_field) for sheet, by_field in missing_cells.items()]
     return _name_shared_cells(out, failed, format_id)
